@@ -1,0 +1,156 @@
+//! Scenario files (TOML) -> validated [`sim_core::ModelParams`]; the built-in scenarios.
+//!
+//! The only crate that knows the file format. A scenario's scalar keys are the key paths of
+//! the parameter table ([`sim_core::params::PARAMETERS`]); [`schema`] adds the structured keys.
+//! Every problem is reported with file, line and column, key path, value and what is allowed.
+//!
+//! ```
+//! let s = scenarios::builtin("coastal-middle-income").unwrap();
+//! assert_eq!(s.params.regions.len(), 6);
+//! ```
+
+pub mod error;
+pub mod render;
+pub mod resolve;
+pub mod schema;
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use sim_core::ModelParams;
+
+pub use error::{ScenarioError, ScenarioErrors};
+
+/// A resolved scenario with its provenance.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The validated parameters (overrides included once applied).
+    pub params: ModelParams,
+    /// Where it came from: a path, or `builtin:<name>`.
+    pub origin: String,
+    /// The scenario text as read.
+    pub text: String,
+    /// SHA-256 of the text, hex.
+    pub hash: String,
+    /// `--set` overrides applied after reading, in order.
+    pub overrides: Vec<String>,
+}
+
+/// A scenario shipped inside the binary.
+pub struct Builtin {
+    /// Name (`cjsim run NAME`).
+    pub name: &'static str,
+    /// One line for `cjsim scenarios list`.
+    pub summary: &'static str,
+    /// The TOML text.
+    pub text: &'static str,
+}
+
+/// The built-in scenarios; the first is the default.
+pub const BUILTINS: &[Builtin] = &[Builtin {
+    name: "coastal-middle-income",
+    summary: "Default: coastal middle-income country, 50 million people, six regions",
+    text: include_str!("../data/coastal-middle-income.toml"),
+}];
+
+/// Name of the default scenario.
+pub const DEFAULT_SCENARIO: &str = "coastal-middle-income";
+
+/// SHA-256 of `text`, lower-case hex.
+pub fn content_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Resolves scenario `text`, labelled `origin` in errors.
+pub fn from_str(origin: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
+    let resolved = resolve::resolve(origin, text)?;
+    Ok(Scenario {
+        params: resolved.params,
+        origin: origin.to_string(),
+        text: text.to_string(),
+        hash: content_hash(text),
+        overrides: Vec::new(),
+    })
+}
+
+/// A built-in scenario by name.
+pub fn builtin(name: &str) -> Result<Scenario, ScenarioErrors> {
+    match BUILTINS.iter().find(|b| b.name == name) {
+        Some(b) => from_str(&format!("builtin:{}", b.name), b.text),
+        None => {
+            let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+            let hint = match error::suggest(name, names.iter().copied()) {
+                Some(s) => format!("; did you mean '{s}'?"),
+                None => format!("; built-in scenarios: {}", names.join(", ")),
+            };
+            Err(ScenarioError {
+                file: name.to_string(),
+                position: None,
+                key_path: String::new(),
+                value: String::new(),
+                problem: format!("no such scenario file or built-in scenario{hint}"),
+            }
+            .into())
+        }
+    }
+}
+
+/// Reads and resolves a scenario file.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        file: label.clone(),
+        position: None,
+        key_path: String::new(),
+        value: String::new(),
+        problem: format!("cannot read the scenario file: {}", io_reason(&e)),
+    })?;
+    from_str(&label, &text)
+}
+
+/// A scenario named on the command line: an existing file path, or a built-in name.
+pub fn load(name_or_path: &str) -> Result<Scenario, ScenarioErrors> {
+    let path = Path::new(name_or_path);
+    let looks_like_file = name_or_path.ends_with(".toml") || name_or_path.contains('/');
+    if path.exists() || looks_like_file {
+        load_file(path)
+    } else {
+        builtin(name_or_path)
+    }
+}
+
+/// An I/O error's reason without the OS error number.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::InvalidData => "not UTF-8 text".into(),
+        _ => e.to_string(),
+    }
+}
+
+impl Scenario {
+    /// Applies `KEY=VALUE` overrides in order, checked like the file.
+    pub fn apply_overrides(&mut self, overrides: &[String]) -> Result<(), ScenarioErrors> {
+        let mut errors = Vec::new();
+        for o in overrides {
+            match resolve::apply_override(&mut self.params, o) {
+                Ok(()) => self.overrides.push(o.clone()),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioErrors(errors))
+        }
+    }
+
+    /// The fully resolved scenario as TOML; reading it back gives the same parameters.
+    pub fn resolved_toml(&self) -> String {
+        render::to_toml(&self.params, false)
+    }
+}

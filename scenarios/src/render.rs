@@ -1,0 +1,149 @@
+//! Writes parameters back out as a scenario file: the fully resolved scenario stored with every
+//! run (re-reading it reproduces the run), and the commented template of `cjsim scenarios init`.
+
+use sim_core::ModelParams;
+use sim_core::params::{Field, PARAMETERS, ParamSpec, fmt_num};
+
+use crate::schema::{STRUCTURED_KEYS, structured_values};
+
+/// A TOML table being assembled: its leaf lines, then its child tables, in insertion order.
+#[derive(Default)]
+struct Node {
+    lines: Vec<String>,
+    children: Vec<(String, Node)>,
+}
+
+impl Node {
+    fn child(&mut self, path: &[&str]) -> &mut Node {
+        let Some((first, rest)) = path.split_first() else {
+            return self;
+        };
+        let i = match self.children.iter().position(|(n, _)| n == first) {
+            Some(i) => i,
+            None => {
+                self.children.push((first.to_string(), Node::default()));
+                self.children.len() - 1
+            }
+        };
+        self.children[i].1.child(rest)
+    }
+
+    fn emit(&self, prefix: &str, out: &mut String) {
+        if !prefix.is_empty() && !self.lines.is_empty() {
+            out.push_str(&format!("\n[{prefix}]\n"));
+        }
+        for l in &self.lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+        for (name, child) in &self.children {
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            child.emit(&path, out);
+        }
+    }
+}
+
+/// A TOML string literal.
+pub fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn comment_for(spec: &ParamSpec) -> String {
+    format!(
+        "# {} [{}; {} to {}] ({}: {})\n",
+        spec.meaning,
+        spec.unit,
+        fmt_num(spec.min),
+        fmt_num(spec.max),
+        spec.source.kind(),
+        spec.source.text()
+    )
+}
+
+/// The scenario as TOML. With `commented`, every parameter is preceded by its meaning, unit,
+/// range and source, so the file documents itself.
+pub fn to_toml(p: &ModelParams, commented: bool) -> String {
+    let mut out = String::new();
+    let s = &p.scenario;
+    if commented {
+        out.push_str(
+            "# cjsim scenario. Every key is optional except scenario.name; omitted keys take the\n\
+             # defaults shown here. Units and sources follow each parameter; see docs/parameters.md.\n",
+        );
+    }
+    out.push_str("[scenario]\n");
+    out.push_str(&format!("name = {}\n", quote(&s.name)));
+    out.push_str(&format!("description = {}\n", quote(&s.description)));
+    out.push_str(&format!("start_year = {}\n", s.start_year));
+    out.push_str(&format!("years = {}\n", s.years));
+    out.push_str(&format!("agents = {}\n", s.agents));
+    out.push_str(&format!("seed = {}\n", s.seed));
+    out.push_str(&format!(
+        "real_population = {}\n",
+        fmt_num(s.real_population)
+    ));
+    for (section, text) in &p.sources {
+        if section == "scenario" {
+            out.push_str(&format!("source = {}\n", quote(text)));
+        }
+    }
+    for (i, r) in p.regions.iter().enumerate() {
+        out.push_str("\n[[regions]]\n");
+        out.push_str(&format!("name = {}\n", quote(&r.name)));
+        let mut copy = r.clone();
+        for spec in PARAMETERS {
+            if let Field::Region(f) = spec.field {
+                if commented && i == 0 {
+                    out.push_str(&comment_for(spec));
+                }
+                out.push_str(&format!("{} = {}\n", spec.name(), fmt_num(*f(&mut copy))));
+            }
+        }
+        let key = format!("regions[{i}]");
+        for (section, text) in &p.sources {
+            if *section == key {
+                out.push_str(&format!("source = {}\n", quote(text)));
+            }
+        }
+    }
+    let mut root = Node::default();
+    let mut copy = p.clone();
+    for spec in PARAMETERS {
+        if let Field::Global(f) = spec.field {
+            let parts: Vec<&str> = spec.key.split('.').collect();
+            let node = root.child(&parts[..parts.len() - 1]);
+            if commented {
+                node.lines.push(comment_for(spec).trim_end().to_string());
+            }
+            node.lines.push(format!(
+                "{} = {}",
+                parts[parts.len() - 1],
+                fmt_num(*f(&mut copy))
+            ));
+        }
+    }
+    for (key, text) in structured_values(p) {
+        let parts: Vec<&str> = key.split('.').collect();
+        let node = root.child(&parts[..parts.len() - 1]);
+        if commented && let Some(k) = STRUCTURED_KEYS.iter().find(|k| k.key == key) {
+            node.lines.push(format!("# {}", k.expects));
+        }
+        node.lines
+            .push(format!("{} = {}", parts[parts.len() - 1], text));
+    }
+    for (section, text) in &p.sources {
+        if section == "scenario" || section.starts_with("regions[") {
+            continue;
+        }
+        let parts: Vec<&str> = section.split('.').collect();
+        root.child(&parts)
+            .lines
+            .push(format!("source = {}", quote(text)));
+    }
+    root.emit("", &mut out);
+    out
+}

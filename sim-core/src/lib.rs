@@ -1,0 +1,163 @@
+//! The cjsim model: one month of climate, crime and justice as bevy_ecs systems. No I/O.
+//!
+//! A [`Simulation`] is built from resolved [`ModelParams`] (the `scenarios` crate makes them
+//! from a file), stepped month by month through the 14 stages of [`schedule::Stage`], and hands
+//! back plain tables of numbers ([`metrics::Recorder`]).
+//!
+//! ```
+//! use sim_core::{ModelParams, Simulation};
+//! let mut params = ModelParams::baseline();
+//! params.scenario.agents = 2_000;
+//! params.scenario.years = 1;
+//! let out = Simulation::new(params).unwrap().run();
+//! assert_eq!(out.months.len(), 12);
+//! ```
+//!
+//! **Architecture Invariant:** sim-core knows nothing about TOML, files, plots or the CLI.
+
+pub mod calendar;
+pub mod lifetable;
+pub mod metrics;
+pub mod par;
+pub mod params;
+pub mod person;
+pub mod population;
+pub mod rng;
+pub mod schedule;
+pub mod systems;
+pub mod tables;
+
+use bevy_ecs::prelude::*;
+
+pub use metrics::{MonthRow, Recorder};
+pub use params::{ModelParams, ParamIssue};
+
+use calendar::Calendar;
+use metrics::{Census, MonthTally};
+use person::{Demographics, PersonId, Slot};
+use population::{Newcomers, NextId, Vacancies, initial_population};
+use tables::DemographyTables;
+
+/// The resolved parameters as a resource. Systems read it; nothing writes it during a run.
+#[derive(Resource, Clone, Debug)]
+pub struct Params(pub ModelParams);
+
+/// A simulation run: the World of persons and resources, and the monthly schedule.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    months: u32,
+}
+
+impl Simulation {
+    /// Builds the synthetic population and the schedule; fails with every parameter problem.
+    pub fn new(params: ModelParams) -> Result<Self, Vec<ParamIssue>> {
+        let issues = params.check();
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let tables = DemographyTables::new(&params).map_err(|e| vec![e])?;
+        let mut world = World::new();
+        let people = initial_population(&params, &tables);
+        let agents = people.len() as u64;
+        world.spawn_batch(people);
+        let mut by_region = [0u64; params::MAX_REGIONS];
+        {
+            let mut q = world.query::<&Demographics>();
+            for d in q.iter(&world) {
+                by_region[d.region as usize] += 1;
+            }
+        }
+        let months = params.scenario.months();
+        world.insert_resource(Calendar {
+            month_index: 0,
+            start_year: params.scenario.start_year,
+        });
+        world.insert_resource(Census {
+            alive: agents,
+            by_region,
+        });
+        world.insert_resource(NextId(params.scenario.agents));
+        world.insert_resource(Vacancies::default());
+        world.insert_resource(Newcomers::default());
+        world.insert_resource(MonthTally::new());
+        world.insert_resource(Recorder::default());
+        world.insert_resource(tables);
+        let schedule = schedule::monthly_schedule(&params);
+        world.insert_resource(Params(params));
+        Ok(Simulation {
+            world,
+            schedule,
+            months,
+        })
+    }
+
+    /// The parameters the run was built from.
+    pub fn params(&self) -> &ModelParams {
+        &self.world.resource::<Params>().0
+    }
+
+    /// The current calendar (the month the next [`Simulation::step`] simulates).
+    pub fn calendar(&self) -> Calendar {
+        *self.world.resource::<Calendar>()
+    }
+
+    /// Whether every month of the horizon has been simulated.
+    pub fn finished(&self) -> bool {
+        self.calendar().month_index >= self.months
+    }
+
+    /// Simulates one month and returns its row.
+    pub fn step(&mut self) -> &MonthRow {
+        self.schedule.run(&mut self.world);
+        self.world.resource_mut::<Calendar>().month_index += 1;
+        self.world
+            .resource::<Recorder>()
+            .months
+            .last()
+            .expect("the Metrics stage records every month")
+    }
+
+    /// Simulates the remaining months and returns everything recorded.
+    pub fn run(mut self) -> Recorder {
+        while !self.finished() {
+            self.step();
+        }
+        self.into_recorder()
+    }
+
+    /// Simulates the remaining months, calling `progress(done, total)` after each.
+    pub fn run_with_progress(mut self, mut progress: impl FnMut(u32, u32)) -> Recorder {
+        while !self.finished() {
+            self.step();
+            progress(self.calendar().month_index, self.months);
+        }
+        self.into_recorder()
+    }
+
+    /// What has been recorded so far.
+    pub fn recorder(&self) -> &Recorder {
+        self.world.resource::<Recorder>()
+    }
+
+    /// Hands the recorded tables over, ending the run.
+    pub fn into_recorder(mut self) -> Recorder {
+        self.world
+            .remove_resource::<Recorder>()
+            .expect("inserted at construction")
+    }
+
+    /// Number of rows in the person table, living or vacant (memory and benchmark reports).
+    pub fn table_rows(&mut self) -> usize {
+        self.world.query::<&PersonId>().iter(&self.world).count()
+    }
+
+    /// Living persons as plain copies, in row order (for tests and snapshots).
+    pub fn living(&mut self) -> Vec<(PersonId, Demographics)> {
+        let mut q = self.world.query::<(&PersonId, &Demographics)>();
+        q.iter(&self.world)
+            .filter(|(_, d)| d.slot == Slot::Alive)
+            .map(|(id, d)| (*id, *d))
+            .collect()
+    }
+}

@@ -1,0 +1,276 @@
+//! The person's components, grouped by which systems read them together.
+//!
+//! **Architecture Invariant:** every person entity carries exactly the components of
+//! [`person_bundle`], so all persons share one table and systems can read them as contiguous
+//! slices (row = position in the table). States that change often (alive or vacant, justice
+//! state, displacement) are enum fields, never marker components: inserting or removing a
+//! component moves an entity between tables, which costs about 1.5 us.
+//!
+//! Dead or emigrated persons leave a *vacant* row that the next newborn or immigrant reuses
+//! with a fresh [`PersonId`]; rows are never despawned, so a row index stays valid for the run.
+
+use bevy_ecs::prelude::Component;
+
+/// A month number relative to the first simulated month (month 0 = January of the start year).
+pub type MonthNo = i16;
+
+/// "Never happened" for month fields.
+pub const NEVER: MonthNo = MonthNo::MIN;
+
+/// Stable identity of a person for the whole run; random draws are keyed by it. A reused row
+/// gets a new id.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PersonId(pub u32);
+
+/// Sex recorded at birth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Sex {
+    /// Male.
+    Male = 0,
+    /// Female.
+    Female = 1,
+}
+
+impl Sex {
+    /// Both sexes, in index order.
+    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
+
+    /// Index 0 (male) or 1 (female) for tables.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Lower-case label for outputs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+}
+
+/// Whether a row holds a living person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Slot {
+    /// A living person.
+    Alive,
+    /// Free for the next newborn or immigrant (the previous occupant died or emigrated).
+    Vacant,
+}
+
+/// Read by nearly every system: who and where the person is.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Demographics {
+    /// Month of birth ([`MonthNo`], negative for people born before the run); age is derived.
+    pub birth_month: MonthNo,
+    /// Sex.
+    pub sex: Sex,
+    /// Region index of residence.
+    pub region: u8,
+    /// Alive or vacant row.
+    pub slot: Slot,
+}
+
+impl Demographics {
+    /// Age in completed months at simulation month `now`.
+    #[inline(always)]
+    pub fn age_months(&self, now: MonthNo) -> u32 {
+        (i32::from(now) - i32::from(self.birth_month)).max(0) as u32
+    }
+
+    /// Age in completed years at simulation month `now`.
+    #[inline(always)]
+    pub fn age_years(&self, now: MonthNo) -> u32 {
+        self.age_months(now) / 12
+    }
+
+    /// Whether the row holds a living person.
+    #[inline(always)]
+    pub fn alive(&self) -> bool {
+        self.slot == Slot::Alive
+    }
+}
+
+/// Labour-market status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Employment {
+    /// Under working age.
+    Child,
+    /// In education.
+    Student,
+    /// Working (formal or informal).
+    Employed,
+    /// Unemployed, or for the young, not in education, employment or training (NEET).
+    Unemployed,
+    /// Retired or otherwise out of the labour force by age.
+    Retired,
+}
+
+/// Read by the economy, offending and intervention stages.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Socioeconomic {
+    /// Persistent individual offending propensity, log-normal with mean 1 (MODEL.md section 2).
+    pub propensity: f32,
+    /// Labour-market status.
+    pub employment: Employment,
+    /// Lives in an urban area.
+    pub urban: bool,
+    /// Bit set of intervention programmes the person is enrolled in.
+    pub programmes: u16,
+}
+
+/// Where a person stands in the criminal-justice system (MODEL.md section 2). One field, so a
+/// transition is a write, never an archetype move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JusticeState {
+    /// No open case.
+    Free,
+    /// Arrested this month, awaiting the charging decision.
+    Suspect,
+    /// Charged and held in pre-trial detention.
+    PretrialDetained,
+    /// Charged and released pending trial.
+    OnBail,
+    /// Serving a custodial sentence until the given month.
+    Imprisoned {
+        /// Month of release at sentence end.
+        until: MonthNo,
+    },
+    /// Serving a community sentence until the given month.
+    Community {
+        /// Month the sentence ends.
+        until: MonthNo,
+    },
+}
+
+/// Read by the justice stages.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Justice {
+    /// Current state.
+    pub state: JusticeState,
+    /// Month of the last release from prison ([`NEVER`] if never released).
+    pub last_release: MonthNo,
+    /// Month of the last arrest ([`NEVER`] if never arrested).
+    pub last_arrest: MonthNo,
+    /// Number of convictions so far (saturating).
+    pub convictions: u8,
+}
+
+impl Justice {
+    /// A person with no justice history.
+    pub const CLEAN: Justice = Justice {
+        state: JusticeState::Free,
+        last_release: NEVER,
+        last_arrest: NEVER,
+        convictions: 0,
+    };
+}
+
+/// Displacement by climate shocks (MODEL.md section 4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum DisplacementState {
+    /// Never displaced.
+    Never,
+    /// Displaced and not yet returned or resettled.
+    Displaced,
+    /// Displaced earlier and returned home.
+    Returned,
+    /// Displaced earlier and settled permanently elsewhere.
+    Resettled,
+}
+
+/// Read by the displacement, victimisation and reporting stages.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Displacement {
+    /// Current state.
+    pub state: DisplacementState,
+    /// Month of the last displacement ([`NEVER`] if never displaced).
+    pub since: MonthNo,
+    /// Region of origin of the last displacement.
+    pub origin: u8,
+}
+
+impl Displacement {
+    /// Never displaced.
+    pub const NONE: Displacement = Displacement {
+        state: DisplacementState::Never,
+        since: NEVER,
+        origin: 0,
+    };
+}
+
+/// Victimisation history, for the past-12-months prevalence indicators (SDG 16.1.3, 16.3.1).
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct VictimHistory {
+    /// Month of the last victimisation by violence of any kind.
+    pub last_violence: MonthNo,
+    /// Month of the last gender-based or intimate-partner violence victimisation.
+    pub last_gbv: MonthNo,
+    /// Month the person was last trafficked.
+    pub last_trafficked: MonthNo,
+    /// Month the person last reported a violent victimisation.
+    pub last_reported: MonthNo,
+}
+
+impl VictimHistory {
+    /// Never victimised.
+    pub const NONE: VictimHistory = VictimHistory {
+        last_violence: NEVER,
+        last_gbv: NEVER,
+        last_trafficked: NEVER,
+        last_reported: NEVER,
+    };
+}
+
+/// The components of one person, in the order every person entity carries them.
+pub type PersonBundle = (
+    PersonId,
+    Demographics,
+    Socioeconomic,
+    Justice,
+    Displacement,
+    VictimHistory,
+);
+
+/// A new person with no history: used for the initial population, newborns and immigrants.
+pub fn person_bundle(id: u32, demo: Demographics, socio: Socioeconomic) -> PersonBundle {
+    (
+        PersonId(id),
+        demo,
+        socio,
+        Justice::CLEAN,
+        Displacement::NONE,
+        VictimHistory::NONE,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hot_components_stay_small() {
+        // DESIGN.md: fields updated every month live in small components (<= 32 B per agent).
+        assert!(std::mem::size_of::<Demographics>() <= 6);
+        assert!(std::mem::size_of::<Socioeconomic>() <= 8);
+        assert!(std::mem::size_of::<Justice>() <= 12);
+        assert!(std::mem::size_of::<VictimHistory>() <= 8);
+    }
+
+    #[test]
+    fn age_is_derived_from_birth_month() {
+        let d = Demographics {
+            birth_month: -25,
+            sex: Sex::Female,
+            region: 0,
+            slot: Slot::Alive,
+        };
+        assert_eq!(d.age_months(0), 25);
+        assert_eq!(d.age_years(11), 3);
+    }
+}

@@ -1,0 +1,93 @@
+//! The monthly order of MODEL.md section 3, declared once: one system set per stage, chained.
+//!
+//! **Architecture Invariant:** a stage only reads what earlier stages of the same month (or
+//! earlier months) wrote; the order below is the model's causal order and is checked by
+//! building the schedule with ambiguity detection set to error.
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+
+use crate::params::ModelParams;
+use crate::systems::{demography, immigration, metrics, newcomers};
+
+/// The 14 monthly stages, in order.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Hazard events and temperature anomalies.
+    Climate,
+    /// Displacement, returns, damage to and repair of justice infrastructure.
+    Displacement,
+    /// Ageing, deaths, births, migration.
+    Demography,
+    /// Employment transitions and livelihood loss.
+    Economy,
+    /// Policies switched on or off; enrolment.
+    Interventions,
+    /// Offences by free persons.
+    Offending,
+    /// A victim for each offence.
+    Victimisation,
+    /// Victims report or not.
+    Reporting,
+    /// Clearance within police capacity; suspects.
+    Policing,
+    /// Charging, pre-trial detention, court dispositions, verdicts.
+    Courts,
+    /// Custodial or community sentences and their lengths.
+    Sentencing,
+    /// Occupancy, transfers, in-custody deaths, releases.
+    Prisons,
+    /// Post-release hazards and programme effects.
+    Reintegration,
+    /// Aggregation into monthly rows; no behaviour.
+    Metrics,
+}
+
+impl Stage {
+    /// All stages in their monthly order.
+    pub const ORDER: [Stage; 14] = [
+        Stage::Climate,
+        Stage::Displacement,
+        Stage::Demography,
+        Stage::Economy,
+        Stage::Interventions,
+        Stage::Offending,
+        Stage::Victimisation,
+        Stage::Reporting,
+        Stage::Policing,
+        Stage::Courts,
+        Stage::Sentencing,
+        Stage::Prisons,
+        Stage::Reintegration,
+        Stage::Metrics,
+    ];
+}
+
+/// Builds the monthly schedule for the modules switched on in `params`.
+pub fn monthly_schedule(params: &ModelParams) -> Schedule {
+    let mut schedule = Schedule::default();
+    schedule.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..Default::default()
+    });
+    let o = Stage::ORDER;
+    schedule.configure_sets(
+        (
+            o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13],
+        )
+            .chain(),
+    );
+    if params.modules.demography {
+        schedule.add_systems(
+            (
+                demography::mortality_births_emigration,
+                immigration::arrive_immigrants,
+                newcomers::settle_newcomers,
+            )
+                .chain()
+                .in_set(Stage::Demography),
+        );
+    }
+    schedule.add_systems(metrics::record_month.in_set(Stage::Metrics));
+    schedule
+}

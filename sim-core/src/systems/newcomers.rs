@@ -1,0 +1,73 @@
+//! Placing newcomers (newborns and immigrants) into the person table (stage 3, after births).
+//!
+//! A newcomer takes the most recently vacated row, with a fresh id, so the table does not grow
+//! while deaths keep pace with births; only the excess is spawned, in one batch a month.
+//!
+//! Reads: `Params`, `Calendar`. Writes: every person component of reused rows, `Vacancies`,
+//! `NextId`, `Newcomers` (drained), `MonthTally`. Stream: `Stream::Population` keyed by new id.
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::metrics::MonthTally;
+use crate::person::{
+    Demographics, Displacement, Justice, PersonBundle, PersonId, Socioeconomic, VictimHistory,
+};
+use crate::population::{Arrival, Newcomers, NextId, Vacancies, new_person};
+use crate::rng::{MonthKey, Stream};
+
+/// The full set of person components, writable, for reusing rows.
+pub type PersonRowsMut<'a> = (
+    &'a mut PersonId,
+    &'a mut Demographics,
+    &'a mut Socioeconomic,
+    &'a mut Justice,
+    &'a mut Displacement,
+    &'a mut VictimHistory,
+);
+
+/// Writes this month's newcomers into vacant rows, spawning only when none is left.
+#[allow(clippy::too_many_arguments)] // a system's parameters are its declared data access
+pub fn settle_newcomers(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    mut newcomers: ResMut<Newcomers>,
+    mut vacancies: ResMut<Vacancies>,
+    mut next_id: ResMut<NextId>,
+    mut tally: ResMut<MonthTally>,
+    mut commands: Commands,
+    mut persons: Query<PersonRowsMut<'static>>,
+) {
+    if newcomers.0.is_empty() {
+        return;
+    }
+    let p = &params.0;
+    let key = MonthKey::new(p.scenario.seed, Stream::Population, 0);
+    let now = calendar.now();
+    let mut spawn: Vec<PersonBundle> = Vec::new();
+    let mut table = crate::person_table!(persons);
+    for n in newcomers.0.drain(..) {
+        let id = next_id.0;
+        next_id.0 += 1;
+        if n.arrival == Arrival::Immigrant {
+            tally.flows.immigrants += 1;
+        }
+        let person = new_person(p, key, id, n.region, n.sex, n.birth_month, now);
+        match (vacancies.0.pop(), table.as_mut()) {
+            (Some(row), Some((ids, demo, socio, justice, displacement, victim))) => {
+                let r = row as usize;
+                ids.bypass_change_detection()[r] = person.0;
+                demo.bypass_change_detection()[r] = person.1;
+                socio.bypass_change_detection()[r] = person.2;
+                justice.bypass_change_detection()[r] = person.3;
+                displacement.bypass_change_detection()[r] = person.4;
+                victim.bypass_change_detection()[r] = person.5;
+            }
+            _ => spawn.push(person),
+        }
+    }
+    if !spawn.is_empty() {
+        commands.spawn_batch(spawn);
+    }
+}

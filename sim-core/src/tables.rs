@@ -1,0 +1,124 @@
+//! Lookup tables derived once from the parameters, so hot loops compare a random `u32` against
+//! a precomputed threshold instead of calling `exp` per person.
+
+use bevy_ecs::prelude::Resource;
+
+use crate::lifetable::{GompertzMakeham, TABLE_MONTHS};
+use crate::params::{ModelParams, ParamIssue, fmt_num};
+use crate::person::Sex;
+use crate::rng::threshold;
+
+/// Demography tables: monthly death and birth thresholds by age.
+#[derive(Resource, Clone, Debug)]
+pub struct DemographyTables {
+    /// Calibrated hazards by sex.
+    pub mortality: [GompertzMakeham; 2],
+    /// Death threshold by sex and completed month of age.
+    pub death: [Vec<u32>; 2],
+    /// Birth threshold by mother's age in completed years (0 outside 15-49).
+    pub birth: [u32; 50],
+    /// Probability that a newborn is male.
+    pub p_male_birth: f64,
+    /// Monthly emigration threshold per person (0 when net migration is not negative).
+    pub emigration: u32,
+    /// Expected immigrants per living agent per month (0 when net migration is not positive).
+    pub immigration_rate: f64,
+    /// Inverse CDF of age in months within the open-ended top age group, by sex: cumulative
+    /// survivor weights from the group's lower bound to the table's end.
+    pub open_group_cdf: [Vec<f64>; 2],
+}
+
+impl DemographyTables {
+    /// Builds the tables, solving the Gompertz level of each sex for its life expectancy.
+    pub fn new(p: &ModelParams) -> Result<Self, ParamIssue> {
+        let d = &p.demography;
+        let mortality = Self::calibrate_mortality(p)?;
+        let death = mortality.map(|gm| {
+            (0..TABLE_MONTHS as u32)
+                .map(|m| threshold(gm.monthly_q(m)))
+                .collect::<Vec<_>>()
+        });
+        let pattern_sum: f64 = d.fertility_pattern.iter().sum();
+        let mut birth = [0u32; 50];
+        for (age, t) in birth.iter_mut().enumerate().skip(15) {
+            let g = (age - 15) / 5;
+            // ASFR of the group, per woman per year, so that 5 * sum(ASFR) = TFR.
+            let asfr = d.total_fertility_rate * d.fertility_pattern[g] / pattern_sum / 5.0;
+            *t = threshold(asfr / 12.0);
+        }
+        let rate = d.net_migration_per_1000 / 1000.0 / 12.0;
+        let groups = d.age_structure.male.len().max(1);
+        let open_start = (groups as u32 - 1) * 60;
+        let open_group_cdf = mortality.map(|gm| {
+            let mut alive = 1.0;
+            let mut acc = 0.0;
+            let mut cdf = Vec::new();
+            for m in 0..TABLE_MONTHS as u32 {
+                if m >= open_start {
+                    acc += alive;
+                    cdf.push(acc);
+                }
+                alive *= 1.0 - gm.monthly_q(m);
+            }
+            cdf.iter_mut().for_each(|x| *x /= acc);
+            cdf
+        });
+        Ok(DemographyTables {
+            mortality,
+            death,
+            birth,
+            p_male_birth: d.sex_ratio_at_birth / (100.0 + d.sex_ratio_at_birth),
+            emigration: if rate < 0.0 { threshold(-rate) } else { 0 },
+            immigration_rate: rate.max(0.0),
+            open_group_cdf,
+        })
+    }
+
+    /// Solves the Gompertz level of each sex for its life expectancy at birth.
+    pub fn calibrate_mortality(p: &ModelParams) -> Result<[GompertzMakeham; 2], ParamIssue> {
+        let d = &p.demography;
+        let mut mortality = [GompertzMakeham {
+            a: 0.0,
+            b: 0.0,
+            c: 1.0,
+        }; 2];
+        for sex in Sex::ALL {
+            let (key, e0) = match sex {
+                Sex::Male => ("demography.life_expectancy_male", d.life_expectancy_male),
+                Sex::Female => (
+                    "demography.life_expectancy_female",
+                    d.life_expectancy_female,
+                ),
+            };
+            let reachable = GompertzMakeham {
+                a: d.makeham_per_year,
+                b: 1e-12,
+                c: d.gompertz_slope_per_year,
+            }
+            .life_expectancy(0.0);
+            mortality[sex.index()] = GompertzMakeham::calibrate(
+                e0,
+                d.makeham_per_year,
+                d.gompertz_slope_per_year,
+            )
+            .ok_or_else(|| ParamIssue {
+                key_path: key.into(),
+                value: fmt_num(e0),
+                allowed: format!(
+                    "a life expectancy reachable with makeham_per_year = {} (below {:.1} years)",
+                    fmt_num(d.makeham_per_year),
+                    reachable
+                ),
+            })?;
+        }
+        Ok(mortality)
+    }
+
+    /// Death threshold for a person of `sex` in completed month of age `age_months`, whose
+    /// health resembles someone `extra_months` older.
+    #[inline(always)]
+    pub fn death_threshold(&self, sex: usize, age_months: u32, extra_months: u32) -> u32 {
+        let t = &self.death[sex];
+        t[((age_months + extra_months) as usize).min(t.len() - 1)]
+    }
+}
