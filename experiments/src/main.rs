@@ -1,1 +1,43 @@
-fn main() {}
+//! The `cjsim` command line: argument parsing and dispatch; exit codes are decided here
+//! (0 ok, 2 bad input, 1 internal error).
+
+use std::process::ExitCode;
+
+use experiments::cmd;
+
+use clap::{Parser, Subcommand};
+
+/// cjsim: agent-based simulation of crime, climate-driven displacement, prison ageing and
+/// criminal-justice capacity, reported as SDG 16 indicators.
+#[derive(Parser, Debug)]
+#[command(name = "cjsim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run one scenario and write its result folder.
+    Run(cmd::run::RunArgs),
+    /// List, show, validate or create scenarios.
+    #[command(subcommand)]
+    Scenarios(cmd::scenarios::ScenariosCmd),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd::run::run(args),
+        Command::Scenarios(c) => cmd::scenarios::run(c),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            for line in e.to_string().lines() {
+                eprintln!("error: {line}");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -16,6 +16,7 @@
 //! **Architecture Invariant:** sim-core knows nothing about TOML, files, plots or the CLI.
 
 pub mod calendar;
+pub mod census;
 pub mod lifetable;
 pub mod metrics;
 pub mod par;
@@ -33,7 +34,8 @@ pub use metrics::{MonthRow, Recorder};
 pub use params::{ModelParams, ParamIssue};
 
 use calendar::Calendar;
-use metrics::{Census, MonthTally};
+use census::Census;
+use metrics::MonthTally;
 use person::{Demographics, PersonId, Slot};
 use population::{Newcomers, NextId, Vacancies, initial_population};
 use tables::DemographyTables;
@@ -58,33 +60,26 @@ impl Simulation {
         }
         let tables = DemographyTables::new(&params).map_err(|e| vec![e])?;
         let mut world = World::new();
-        let people = initial_population(&params, &tables);
-        let agents = people.len() as u64;
-        world.spawn_batch(people);
-        let mut by_region = [0u64; params::MAX_REGIONS];
-        {
-            let mut q = world.query::<&Demographics>();
-            for d in q.iter(&world) {
-                by_region[d.region as usize] += 1;
-            }
-        }
         let months = params.scenario.months();
+        // Resources first: in bevy 0.20 a resource lives on an entity, and a resource entity
+        // spawned after the persons would get an index above theirs, making its sparse storage
+        // cost 4 bytes per person.
         world.insert_resource(Calendar {
             month_index: 0,
             start_year: params.scenario.start_year,
         });
-        world.insert_resource(Census {
-            alive: agents,
-            by_region,
-        });
+        world.insert_resource(Census::new(months));
         world.insert_resource(NextId(params.scenario.agents));
         world.insert_resource(Vacancies::default());
         world.insert_resource(Newcomers::default());
         world.insert_resource(MonthTally::new());
         world.insert_resource(Recorder::default());
-        world.insert_resource(tables);
+        world.insert_resource(Params(params.clone()));
+        world.insert_resource(tables.clone());
+        world.spawn_batch(initial_population(&params, &tables));
+        let census = Self::count_census(&mut world, months);
+        *world.resource_mut::<Census>() = census;
         let schedule = schedule::monthly_schedule(&params);
-        world.insert_resource(Params(params));
         Ok(Simulation {
             world,
             schedule,
@@ -140,6 +135,16 @@ impl Simulation {
         self.world.resource::<Recorder>()
     }
 
+    /// Drops what has been recorded so far, keeping the run going (long benchmarks, streaming
+    /// consumers that have already taken the rows they need).
+    pub fn discard_records(&mut self) {
+        let mut r = self.world.resource_mut::<Recorder>();
+        r.months.clear();
+        r.population.clear();
+        r.deaths.clear();
+        r.births_by_mother_age.clear();
+    }
+
     /// Hands the recorded tables over, ending the run.
     pub fn into_recorder(mut self) -> Recorder {
         self.world
@@ -147,17 +152,38 @@ impl Simulation {
             .expect("inserted at construction")
     }
 
+    /// Counts the living persons of the table into a fresh census.
+    fn count_census(world: &mut World, months: u32) -> Census {
+        let mut census = Census::new(months);
+        for d in world.query::<&Demographics>().iter(world) {
+            if d.alive() {
+                census.add(d.region, d.sex, d.birth_month);
+            }
+        }
+        census
+    }
+
+    /// Whether the event-maintained census equals a full recount of the person table (the
+    /// accounting tests call this every month).
+    pub fn census_matches_table(&mut self) -> bool {
+        let recount = Self::count_census(&mut self.world, self.months);
+        recount == *self.world.resource::<Census>()
+    }
+
     /// Number of rows in the person table, living or vacant (memory and benchmark reports).
     pub fn table_rows(&mut self) -> usize {
-        self.world.query::<&PersonId>().iter(&self.world).count()
+        self.world
+            .query::<&Demographics>()
+            .iter(&self.world)
+            .count()
     }
 
     /// Living persons as plain copies, in row order (for tests and snapshots).
     pub fn living(&mut self) -> Vec<(PersonId, Demographics)> {
-        let mut q = self.world.query::<(&PersonId, &Demographics)>();
+        let mut q = self.world.query::<&Demographics>();
         q.iter(&self.world)
-            .filter(|(_, d)| d.slot == Slot::Alive)
-            .map(|(id, d)| (*id, *d))
+            .filter(|d| d.slot == Slot::Alive)
+            .map(|d| (d.id, *d))
             .collect()
     }
 }

@@ -99,7 +99,7 @@ pub fn life_expectancy_from_rates(deaths: &[f64], exposure_years: &[f64]) -> f64
         } else {
             0.0
         };
-        if g + 1 == n || m <= 0.0 && g + 1 == n {
+        if g + 1 == n {
             // Open-ended group: survivors live 1/m more years on average.
             e0 += if m > 0.0 { alive / m } else { 0.0 };
             break;

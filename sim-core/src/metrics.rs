@@ -222,13 +222,3 @@ pub struct Recorder {
     /// Births by mother's 5-year age group (15-19 ... 45-49) in each month.
     pub births_by_mother_age: Vec<[u64; 7]>,
 }
-
-/// The living population at the end of the last recorded month, for rates that need a
-/// denominator before this month's count exists (immigration). Written only by Metrics.
-#[derive(Resource, Clone, Copy, Debug, Default)]
-pub struct Census {
-    /// Living agents.
-    pub alive: u64,
-    /// Living agents by region.
-    pub by_region: [u64; MAX_REGIONS],
-}

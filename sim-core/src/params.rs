@@ -231,6 +231,18 @@ pub struct Modules {
     pub demography: bool,
 }
 
+impl Modules {
+    /// Every module on.
+    pub fn all() -> Self {
+        Modules { demography: true }
+    }
+
+    /// Only demography (and metrics): for benchmarks and demographic tests.
+    pub fn demography_only() -> Self {
+        Modules { demography: true }
+    }
+}
+
 /// Everything a [`crate::Simulation`] is built from, resolved and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelParams {
@@ -297,7 +309,7 @@ impl ModelParams {
                 ..Default::default()
             },
             crime: CrimeParams::default(),
-            modules: Modules { demography: true },
+            modules: Modules::all(),
             sources: Vec::new(),
         };
         for spec in PARAMETERS {

@@ -18,8 +18,9 @@ pub type MonthNo = i16;
 pub const NEVER: MonthNo = MonthNo::MIN;
 
 /// Stable identity of a person for the whole run; random draws are keyed by it. A reused row
-/// gets a new id.
-#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// gets a new id. Stored in [`Demographics`] (every system that needs the id reads it anyway,
+/// and a separate component would cost 8 bytes of change ticks per person).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PersonId(pub u32);
 
 /// Sex recorded at birth.
@@ -64,6 +65,8 @@ pub enum Slot {
 /// Read by nearly every system: who and where the person is.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
 pub struct Demographics {
+    /// Stable identity.
+    pub id: PersonId,
     /// Month of birth ([`MonthNo`], negative for people born before the run); age is derived.
     pub birth_month: MonthNo,
     /// Sex.
@@ -184,8 +187,8 @@ pub enum DisplacementState {
     Resettled,
 }
 
-/// Read by the displacement, victimisation and reporting stages.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+/// Displacement history (part of [`Experience`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Displacement {
     /// Current state.
     pub state: DisplacementState,
@@ -204,8 +207,9 @@ impl Displacement {
     };
 }
 
-/// Victimisation history, for the past-12-months prevalence indicators (SDG 16.1.3, 16.3.1).
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+/// Victimisation history, for the past-12-months prevalence indicators (SDG 16.1.3, 16.3.1)
+/// (part of [`Experience`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VictimHistory {
     /// Month of the last victimisation by violence of any kind.
     pub last_violence: MonthNo,
@@ -227,26 +231,31 @@ impl VictimHistory {
     };
 }
 
+/// What has happened to a person: displacement and victimisation. One component because the
+/// victimisation and reporting stages read both together, and each component costs 8 bytes of
+/// change ticks per person in bevy.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Experience {
+    /// Displacement by climate shocks.
+    pub displacement: Displacement,
+    /// Victimisation history.
+    pub victim: VictimHistory,
+}
+
+impl Experience {
+    /// Never displaced, never victimised.
+    pub const NONE: Experience = Experience {
+        displacement: Displacement::NONE,
+        victim: VictimHistory::NONE,
+    };
+}
+
 /// The components of one person, in the order every person entity carries them.
-pub type PersonBundle = (
-    PersonId,
-    Demographics,
-    Socioeconomic,
-    Justice,
-    Displacement,
-    VictimHistory,
-);
+pub type PersonBundle = (Demographics, Socioeconomic, Justice, Experience);
 
 /// A new person with no history: used for the initial population, newborns and immigrants.
-pub fn person_bundle(id: u32, demo: Demographics, socio: Socioeconomic) -> PersonBundle {
-    (
-        PersonId(id),
-        demo,
-        socio,
-        Justice::CLEAN,
-        Displacement::NONE,
-        VictimHistory::NONE,
-    )
+pub fn person_bundle(demo: Demographics, socio: Socioeconomic) -> PersonBundle {
+    (demo, socio, Justice::CLEAN, Experience::NONE)
 }
 
 #[cfg(test)]
@@ -256,15 +265,16 @@ mod tests {
     #[test]
     fn hot_components_stay_small() {
         // DESIGN.md: fields updated every month live in small components (<= 32 B per agent).
-        assert!(std::mem::size_of::<Demographics>() <= 6);
+        assert!(std::mem::size_of::<Demographics>() <= 12);
         assert!(std::mem::size_of::<Socioeconomic>() <= 8);
         assert!(std::mem::size_of::<Justice>() <= 12);
-        assert!(std::mem::size_of::<VictimHistory>() <= 8);
+        assert!(std::mem::size_of::<Experience>() <= 14);
     }
 
     #[test]
     fn age_is_derived_from_birth_month() {
         let d = Demographics {
+            id: PersonId(0),
             birth_month: -25,
             sex: Sex::Female,
             region: 0,

@@ -8,7 +8,8 @@ use bevy_ecs::prelude::Resource;
 
 use crate::params::ModelParams;
 use crate::person::{
-    Demographics, Employment, MonthNo, PersonBundle, Sex, Slot, Socioeconomic, person_bundle,
+    Demographics, Employment, MonthNo, PersonBundle, PersonId, Sex, Slot, Socioeconomic,
+    person_bundle,
 };
 use crate::rng::{MonthKey, Stream, standard_normal};
 use crate::tables::DemographyTables;
@@ -74,8 +75,8 @@ pub fn new_person(
     let urban = key.uniform(id, DRAW_URBAN) < p.regions[region as usize].urban_share;
     let age_years = (i32::from(now) - i32::from(birth_month)).max(0) / 12;
     person_bundle(
-        id,
         Demographics {
+            id: PersonId(id),
             birth_month,
             sex,
             region,
@@ -121,33 +122,34 @@ pub fn cumulative(weights: impl IntoIterator<Item = f64>) -> Vec<f64> {
         .collect()
 }
 
-/// Builds the initial population: `agents` persons with ids `0..agents`, ages and sexes from
-/// the age structure, regions from the population shares.
-pub fn initial_population(p: &ModelParams, tables: &DemographyTables) -> Vec<PersonBundle> {
+/// The initial population, generated lazily (no intermediate vector at 1e7 agents): persons
+/// with ids `0..agents`, ages and sexes from the age structure, regions from the shares.
+pub fn initial_population<'a>(
+    p: &'a ModelParams,
+    tables: &'a DemographyTables,
+) -> impl ExactSizeIterator<Item = PersonBundle> + 'a {
     let key = MonthKey::new(p.scenario.seed, Stream::Population, 0);
     let a = &p.demography.age_structure;
     let groups = a.male.len();
     let cells = cumulative(a.male.iter().chain(a.female.iter()).copied());
     let regions = cumulative(p.regions.iter().map(|r| r.population_share));
-    (0..p.scenario.agents)
-        .map(|id| {
-            let cell = pick_cumulative(&cells, key.uniform(id, DRAW_AGE_CELL));
-            let (sex, group) = if cell < groups {
-                (Sex::Male, cell)
-            } else {
-                (Sex::Female, cell - groups)
-            };
-            let u = key.uniform(id, DRAW_AGE_WITHIN);
-            let age_months = if group + 1 < groups {
-                group as u32 * 60 + (u * 60.0) as u32
-            } else {
-                let cdf = &tables.open_group_cdf[sex.index()];
-                group as u32 * 60 + pick_cumulative(cdf, u) as u32
-            };
-            let region = pick_cumulative(&regions, key.uniform(id, DRAW_REGION)) as u8;
-            new_person(p, key, id, region, sex, -(age_months as MonthNo), 0)
-        })
-        .collect()
+    (0..p.scenario.agents).map(move |id| {
+        let cell = pick_cumulative(&cells, key.uniform(id, DRAW_AGE_CELL));
+        let (sex, group) = if cell < groups {
+            (Sex::Male, cell)
+        } else {
+            (Sex::Female, cell - groups)
+        };
+        let u = key.uniform(id, DRAW_AGE_WITHIN);
+        let age_months = if group + 1 < groups {
+            group as u32 * 60 + (u * 60.0) as u32
+        } else {
+            let cdf = &tables.open_group_cdf[sex.index()];
+            group as u32 * 60 + pick_cumulative(cdf, u) as u32
+        };
+        let region = pick_cumulative(&regions, key.uniform(id, DRAW_REGION)) as u8;
+        new_person(p, key, id, region, sex, -(age_months as MonthNo), 0)
+    })
 }
 
 #[cfg(test)]
@@ -168,21 +170,24 @@ mod tests {
         let mut p = ModelParams::baseline();
         p.scenario.agents = 200_000;
         let t = DemographyTables::new(&p).unwrap();
-        let people = initial_population(&p, &t);
+        let people: Vec<_> = initial_population(&p, &t).collect();
         assert_eq!(people.len(), 200_000);
         let n = people.len() as f64;
-        let region0 = people.iter().filter(|b| b.1.region == 0).count() as f64 / n;
+        let region0 = people.iter().filter(|b| b.0.region == 0).count() as f64 / n;
         assert!((region0 - 0.35).abs() < 0.005, "{region0}");
-        let under5 = people.iter().filter(|b| b.1.age_years(0) < 5).count() as f64 / n;
+        let under5 = people.iter().filter(|b| b.0.age_years(0) < 5).count() as f64 / n;
         let want: f64 = p.demography.age_structure.male[0] + p.demography.age_structure.female[0];
         assert!((under5 - want).abs() < 0.003, "{under5} vs {want}");
         let mean_prop: f64 = people
             .iter()
-            .map(|b| f64::from(b.2.propensity))
+            .map(|b| f64::from(b.1.propensity))
             .sum::<f64>()
             / n;
         assert!((mean_prop - 1.0).abs() < 0.02, "{mean_prop}");
         // Ids are stable: the same seed builds the same people.
-        assert_eq!(initial_population(&p, &t)[123].1, people[123].1);
+        assert_eq!(
+            initial_population(&p, &t).nth(123).unwrap().0,
+            people[123].0
+        );
     }
 }

@@ -8,6 +8,9 @@ use crate::params::{ModelParams, ParamIssue, fmt_num};
 use crate::person::Sex;
 use crate::rng::threshold;
 
+/// Ages covered by the birth table (the hot loop clamps ages into it).
+pub const BIRTH_AGES: usize = 64;
+
 /// Demography tables: monthly death and birth thresholds by age.
 #[derive(Resource, Clone, Debug)]
 pub struct DemographyTables {
@@ -15,8 +18,9 @@ pub struct DemographyTables {
     pub mortality: [GompertzMakeham; 2],
     /// Death threshold by sex and completed month of age.
     pub death: [Vec<u32>; 2],
-    /// Birth threshold by mother's age in completed years (0 outside 15-49).
-    pub birth: [u32; 50],
+    /// Birth threshold by sex and age in completed years (0 for men and outside 15-49), so the
+    /// hot loop tests everyone without a branch on sex.
+    pub birth: [[u32; BIRTH_AGES]; 2],
     /// Probability that a newborn is male.
     pub p_male_birth: f64,
     /// Monthly emigration threshold per person (0 when net migration is not negative).
@@ -39,8 +43,13 @@ impl DemographyTables {
                 .collect::<Vec<_>>()
         });
         let pattern_sum: f64 = d.fertility_pattern.iter().sum();
-        let mut birth = [0u32; 50];
-        for (age, t) in birth.iter_mut().enumerate().skip(15) {
+        let mut birth = [[0u32; BIRTH_AGES]; 2];
+        for (age, t) in birth[Sex::Female.index()]
+            .iter_mut()
+            .enumerate()
+            .take(50)
+            .skip(15)
+        {
             let g = (age - 15) / 5;
             // ASFR of the group, per woman per year, so that 5 * sum(ASFR) = TFR.
             let asfr = d.total_fertility_rate * d.fertility_pattern[g] / pattern_sum / 5.0;

@@ -3,7 +3,21 @@
 mod common;
 
 use common::{params, run_on, sum_ages};
+use sim_core::Simulation;
 use sim_core::lifetable::life_expectancy_from_rates;
+
+#[test]
+fn the_event_maintained_census_equals_a_recount_every_month() {
+    for rate in [5.0, -5.0] {
+        let mut p = params(8_000, 2, 3);
+        p.demography.net_migration_per_1000 = rate;
+        let mut sim = Simulation::new(p).unwrap();
+        while !sim.finished() {
+            sim.step();
+            assert!(sim.census_matches_table(), "month {:?}", sim.calendar());
+        }
+    }
+}
 
 #[test]
 fn population_accounting_holds_every_month() {

@@ -8,7 +8,7 @@ use bevy_ecs::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
-use crate::metrics::Census;
+use crate::census::Census;
 use crate::person::{MonthNo, Sex};
 use crate::population::{Arrival, Newcomer, Newcomers, cumulative, pick_cumulative};
 use crate::rng::{MonthKey, Stream, poisson, standard_normal};
@@ -30,7 +30,11 @@ pub fn arrive_immigrants(
     }
     let p = &params.0;
     let key = MonthKey::new(p.scenario.seed, Stream::Migration, calendar.month_index);
-    let n = poisson(census.alive as f64 * tables.immigration_rate, key, u32::MAX);
+    let n = poisson(
+        census.alive() as f64 * tables.immigration_rate,
+        key,
+        u32::MAX,
+    );
     let regions = cumulative(p.regions.iter().map(|r| r.population_share));
     let now = calendar.now();
     for k in 0..n as u32 {

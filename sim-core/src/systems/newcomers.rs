@@ -4,27 +4,24 @@
 //! while deaths keep pace with births; only the excess is spawned, in one batch a month.
 //!
 //! Reads: `Params`, `Calendar`. Writes: every person component of reused rows, `Vacancies`,
-//! `NextId`, `Newcomers` (drained), `MonthTally`. Stream: `Stream::Population` keyed by new id.
+//! `NextId`, `Newcomers` (drained), `Census`, `MonthTally`. Stream: `Stream::Population` keyed by new id.
 
 use bevy_ecs::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
+use crate::census::Census;
 use crate::metrics::MonthTally;
-use crate::person::{
-    Demographics, Displacement, Justice, PersonBundle, PersonId, Socioeconomic, VictimHistory,
-};
+use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
 use crate::population::{Arrival, Newcomers, NextId, Vacancies, new_person};
 use crate::rng::{MonthKey, Stream};
 
 /// The full set of person components, writable, for reusing rows.
 pub type PersonRowsMut<'a> = (
-    &'a mut PersonId,
     &'a mut Demographics,
     &'a mut Socioeconomic,
     &'a mut Justice,
-    &'a mut Displacement,
-    &'a mut VictimHistory,
+    &'a mut Experience,
 );
 
 /// Writes this month's newcomers into vacant rows, spawning only when none is left.
@@ -36,6 +33,7 @@ pub fn settle_newcomers(
     mut vacancies: ResMut<Vacancies>,
     mut next_id: ResMut<NextId>,
     mut tally: ResMut<MonthTally>,
+    mut census: ResMut<Census>,
     mut commands: Commands,
     mut persons: Query<PersonRowsMut<'static>>,
 ) {
@@ -54,15 +52,14 @@ pub fn settle_newcomers(
             tally.flows.immigrants += 1;
         }
         let person = new_person(p, key, id, n.region, n.sex, n.birth_month, now);
+        census.add(n.region, n.sex, n.birth_month);
         match (vacancies.0.pop(), table.as_mut()) {
-            (Some(row), Some((ids, demo, socio, justice, displacement, victim))) => {
+            (Some(row), Some((demo, socio, justice, experience))) => {
                 let r = row as usize;
-                ids.bypass_change_detection()[r] = person.0;
-                demo.bypass_change_detection()[r] = person.1;
-                socio.bypass_change_detection()[r] = person.2;
-                justice.bypass_change_detection()[r] = person.3;
-                displacement.bypass_change_detection()[r] = person.4;
-                victim.bypass_change_detection()[r] = person.5;
+                demo.bypass_change_detection()[r] = person.0;
+                socio.bypass_change_detection()[r] = person.1;
+                justice.bypass_change_detection()[r] = person.2;
+                experience.bypass_change_detection()[r] = person.3;
             }
             _ => spawn.push(person),
         }

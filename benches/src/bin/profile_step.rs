@@ -1,0 +1,27 @@
+//! Steps a warmed simulation many times, for profilers (`perf record`, callgrind).
+//!
+//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|full]`
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let agents: u32 = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let months: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50);
+    let p = match args.get(3).map(String::as_str) {
+        Some("demography") => benches::demography_only(agents),
+        _ => benches::default_params(agents),
+    };
+    let pool = benches::pool(1);
+    pool.install(|| {
+        let mut sim = benches::warmed(p, 12);
+        let t = std::time::Instant::now();
+        for _ in 0..months {
+            sim.step();
+            sim.discard_records();
+        }
+        let ns = t.elapsed().as_nanos() as f64 / f64::from(months) / f64::from(agents);
+        println!("{ns:.2} ns per agent-month ({agents} agents, {months} months, 1 thread)");
+    });
+}

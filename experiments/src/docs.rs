@@ -1,0 +1,83 @@
+//! The generated reference documents: `docs/parameters.md` from the parameter table and
+//! `docs/outputs.md` from the output column dictionaries. The tidy test fails when the
+//! committed files differ; `UPDATE_DOCS=1 cargo test -p experiments --test tidy` rewrites them.
+
+use sim_core::metrics::{Column, MONTH_COLUMNS};
+use sim_core::params::{Field, PARAMETERS, fmt_num};
+
+/// Escapes a table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\\\|").replace('\n', " ")
+}
+
+/// `docs/parameters.md`.
+pub fn parameters_markdown() -> String {
+    let mut out = String::from(
+        "# cjsim parameters\n\n\
+         Generated from `sim_core::params::PARAMETERS`; do not edit by hand \
+         (`UPDATE_DOCS=1 cargo test -p experiments --test tidy` regenerates it).\n\n\
+         Every scalar parameter, its unit, default, allowed range and source. Keys are scenario-file \
+         key paths; `regions.*` keys are set inside each `[[regions]]` entry. Source kinds: \
+         *cited* (a publication), *derived* (arithmetic on cited figures), *calibrated* (solved at \
+         run start), *assumption* (no good estimate: a default target of sensitivity analysis).\n",
+    );
+    let mut section = "";
+    for s in PARAMETERS {
+        if s.section() != section {
+            section = s.section();
+            out.push_str(&format!(
+                "\n## `[{section}]`\n\n| key | unit | default | range | meaning | source |\n|---|---|---|---|---|---|\n"
+            ));
+        }
+        let scope = match s.field {
+            Field::Region(_) => " (per region)",
+            Field::Global(_) => "",
+        };
+        out.push_str(&format!(
+            "| `{}`{scope} | {} | {} | {} to {} | {} | *{}*: {} |\n",
+            s.key,
+            cell(s.unit),
+            fmt_num(s.default),
+            fmt_num(s.min),
+            fmt_num(s.max),
+            cell(s.meaning),
+            s.source.kind(),
+            cell(s.source.text())
+        ));
+    }
+    out
+}
+
+fn columns_table<R>(out: &mut String, file: &str, what: &str, cols: &[Column<R>]) {
+    out.push_str(&format!(
+        "\n## `{file}`\n\n{what}\n\n| column | unit | meaning |\n|---|---|---|\n"
+    ));
+    for c in cols {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.name,
+            cell(c.unit),
+            cell(c.meaning)
+        ));
+    }
+}
+
+/// `docs/outputs.md`.
+pub fn outputs_markdown() -> String {
+    let mut out = String::from(
+        "# cjsim outputs\n\n\
+         Generated from the column dictionaries in `sim_core::metrics`; do not edit by hand.\n\n\
+         Counts are real-person equivalents (agents times the run's scale, `run.json: scale`).\n\n\
+         ## `run.json`\n\nProvenance: cjsim version and git commit, the command, scenario name, origin, \
+         SHA-256 and overrides, seed, agents, scale, years, threads, every scalar parameter by key \
+         path, the scenario's `source` texts, and the fully resolved scenario file (rerunning it \
+         reproduces the results).\n",
+    );
+    columns_table(
+        &mut out,
+        "timeseries.csv",
+        "One row per simulated month.",
+        MONTH_COLUMNS,
+    );
+    out
+}

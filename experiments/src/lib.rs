@@ -1,0 +1,9 @@
+//! The cjsim command line as a library: subcommands, output files, provenance and the
+//! generated documentation. `main.rs` only parses arguments and maps errors to exit codes.
+
+pub mod cmd;
+pub mod docs;
+pub mod error;
+pub mod output;
+pub mod progress;
+pub mod provenance;
