@@ -17,7 +17,9 @@ pub fn parameters_markdown() -> String {
          Generated from `sim_core::params::PARAMETERS`; do not edit by hand \
          (`UPDATE_DOCS=1 cargo test -p experiments --test tidy` regenerates it).\n\n\
          Every scalar parameter, its unit, default, allowed range and source. Keys are scenario-file \
-         key paths; `regions.*` keys are set inside each `[[regions]]` entry. Source kinds: \
+         key paths; `regions.*` keys are set inside each `[[regions]]` entry; \
+         `crime.*.x` keys are set per offence type as `crime.<type>.x` (in `[crime.homicide]`, ...; \
+         types: homicide, assault, gbv, property, trafficking, drug, environment). Source kinds: \
          *cited* (a publication), *derived* (arithmetic on cited figures), *calibrated* (solved at \
          run start), *assumption* (no good estimate: a default target of sensitivity analysis).\n",
     );
@@ -31,13 +33,14 @@ pub fn parameters_markdown() -> String {
         }
         let scope = match s.field {
             Field::Region(_) => " (per region)",
+            Field::Offence(_) => " (per offence type)",
             Field::Global(_) => "",
         };
         out.push_str(&format!(
             "| `{}`{scope} | {} | {} | {} to {} | {} | *{}*: {} |\n",
             s.key,
             cell(s.unit),
-            fmt_num(s.default),
+            cell(&s.default.describe()),
             fmt_num(s.min),
             fmt_num(s.max),
             cell(s.meaning),

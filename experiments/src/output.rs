@@ -145,6 +145,35 @@ pub fn write_table<R>(
         .map_err(|e| io_error("write", &path, e))
 }
 
+/// Writes the long-form disaggregated table (`year,indicator,dimension,group,value`).
+pub fn write_group_table(
+    dir: &StagedDir,
+    file: &str,
+    rows: &[sim_core::indicators::GroupRow],
+) -> CliResult<()> {
+    let mut text = String::from("year,indicator,dimension,group,value\n");
+    for r in rows {
+        text.push_str(&format!(
+            "{},{},{},{},{}\n",
+            r.year,
+            r.indicator,
+            r.dimension,
+            csv_field(&r.group),
+            fmt_cell(r.value)
+        ));
+    }
+    dir.write(file, text.as_bytes())
+}
+
+/// Quotes a CSV field when it contains a comma, quote or newline.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

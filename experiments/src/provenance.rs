@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 use sim_core::ModelParams;
-use sim_core::params::{Field, PARAMETERS};
 
 use scenarios::Scenario;
 
@@ -37,6 +36,8 @@ pub struct Provenance {
     pub resolved_scenario: String,
     /// Files in the folder.
     pub files: Vec<String>,
+    /// Year-one values the alignment could not reach exactly.
+    pub alignment_warnings: Vec<String>,
 }
 
 /// Scenario identity in `run.json`.
@@ -54,21 +55,10 @@ pub struct ScenarioInfo {
 
 /// Every scalar parameter as a flat JSON map.
 pub fn parameter_map(p: &ModelParams) -> serde_json::Map<String, serde_json::Value> {
-    let mut map = serde_json::Map::new();
-    let mut copy = p.clone();
-    for spec in PARAMETERS {
-        match spec.field {
-            Field::Global(f) => {
-                map.insert(spec.key.to_string(), (*f(&mut copy)).into());
-            }
-            Field::Region(f) => {
-                for (i, r) in copy.regions.iter_mut().enumerate() {
-                    map.insert(format!("regions[{i}].{}", spec.name()), (*f(r)).into());
-                }
-            }
-        }
-    }
-    map
+    p.scalar_values()
+        .into_iter()
+        .map(|(k, v)| (k, v.into()))
+        .collect()
 }
 
 impl Provenance {
@@ -99,6 +89,7 @@ impl Provenance {
                 .collect(),
             resolved_scenario: scenario.resolved_toml(),
             files,
+            alignment_warnings: Vec::new(),
         }
     }
 

@@ -53,8 +53,13 @@ pub fn quote(s: &str) -> String {
 }
 
 fn comment_for(spec: &ParamSpec) -> String {
+    let same = if matches!(spec.field, Field::Offence(_)) {
+        " Same key in every [crime.<type>] table."
+    } else {
+        ""
+    };
     format!(
-        "# {} [{}; {} to {}] ({}: {})\n",
+        "# {}{same} [{}; {} to {}] ({}: {})\n",
         spec.meaning,
         spec.unit,
         fmt_num(spec.min),
@@ -111,20 +116,22 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
         }
     }
     let mut root = Node::default();
-    let mut copy = p.clone();
-    for spec in PARAMETERS {
-        if let Field::Global(f) = spec.field {
-            let parts: Vec<&str> = spec.key.split('.').collect();
-            let node = root.child(&parts[..parts.len() - 1]);
-            if commented {
-                node.lines.push(comment_for(spec).trim_end().to_string());
-            }
-            node.lines.push(format!(
-                "{} = {}",
-                parts[parts.len() - 1],
-                fmt_num(*f(&mut copy))
-            ));
+    let mut commented_specs: Vec<&str> = Vec::new();
+    for (key, value) in p.scalar_values() {
+        if key.starts_with("regions[") {
+            continue;
         }
+        let spec = sim_core::params::lookup(&key)
+            .expect("scalar_values yields table keys")
+            .spec;
+        let parts: Vec<&str> = key.split('.').collect();
+        let node = root.child(&parts[..parts.len() - 1]);
+        if commented && !commented_specs.contains(&spec.key) {
+            commented_specs.push(spec.key);
+            node.lines.push(comment_for(spec).trim_end().to_string());
+        }
+        node.lines
+            .push(format!("{} = {}", parts[parts.len() - 1], fmt_num(value)));
     }
     for (key, text) in structured_values(p) {
         let parts: Vec<&str> = key.split('.').collect();

@@ -220,9 +220,10 @@ impl<'t> Walker<'t> {
             }
             return;
         }
-        if let Some(spec) = PARAMETERS.iter().find(|s| s.key == path)
-            && let Field::Global(_) = spec.field
+        if let Some(k) = sim_core::params::lookup(path)
+            && !matches!(k.spec.field, Field::Region(_))
         {
+            let spec = k.spec;
             match number(v.get_ref()) {
                 Some(x) => {
                     if let Err(issue) = p.set(path, x) {
@@ -268,8 +269,8 @@ fn region_keys() -> impl Iterator<Item = &'static str> {
 pub fn known_keys() -> Vec<String> {
     PARAMETERS
         .iter()
-        .filter(|s| matches!(s.field, Field::Global(_)))
-        .map(|s| s.key.to_string())
+        .filter(|s| !matches!(s.field, Field::Region(_)))
+        .flat_map(|s| s.concrete_keys())
         .chain(STRUCTURED_KEYS.iter().map(|k| k.key.to_string()))
         .chain(SCENARIO_KEYS.iter().map(|k| k.key.to_string()))
         .collect()
@@ -438,8 +439,8 @@ pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), Scena
         })?;
     let v = parsed.get_ref();
     let is_region = key.starts_with("regions[") || key.starts_with("regions.");
-    let known_spec = sim_core::params::spec(&normalise_region_key(key));
-    if let Some(spec) = known_spec {
+    if let Some(k) = sim_core::params::lookup(key) {
+        let spec = k.spec;
         let x = number(v).ok_or_else(|| {
             err(
                 key,
@@ -471,16 +472,6 @@ pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), Scena
         None => "unknown key (see `cjsim scenarios init` for every key)".into(),
     };
     Err(err(key, raw, problem))
-}
-
-/// `regions[3].urban_share` -> `regions.urban_share`.
-fn normalise_region_key(key: &str) -> String {
-    if let Some(rest) = key.strip_prefix("regions[")
-        && let Some((_, tail)) = rest.split_once("].")
-    {
-        return format!("regions.{tail}");
-    }
-    key.to_string()
 }
 
 /// Formats a number for messages and files.

@@ -8,7 +8,15 @@
 use sim_core::ModelParams;
 
 /// Top-level sections, in the order they are written.
-pub const SECTIONS: &[&str] = &["scenario", "regions", "demography", "crime"];
+pub const SECTIONS: &[&str] = &[
+    "scenario",
+    "regions",
+    "demography",
+    "economy",
+    "crime",
+    "justice",
+    "prisons",
+];
 
 /// A structured (non-scalar-table) key: its path and what it holds.
 pub struct StructuredKey {

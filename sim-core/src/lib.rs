@@ -16,15 +16,25 @@
 //! **Architecture Invariant:** sim-core knows nothing about TOML, files, plots or the CLI.
 
 pub mod calendar;
+pub mod calibration;
 pub mod census;
+pub mod crime_tables;
+pub mod curves;
+pub mod custody;
+pub mod indicators;
+pub mod justice;
 pub mod lifetable;
 pub mod metrics;
+pub mod offence;
 pub mod par;
 pub mod params;
 pub mod person;
+pub mod pool;
 pub mod population;
+pub mod region;
 pub mod rng;
 pub mod schedule;
+pub mod setup;
 pub mod systems;
 pub mod tables;
 
@@ -36,13 +46,47 @@ pub use params::{ModelParams, ParamIssue};
 use calendar::Calendar;
 use census::Census;
 use metrics::MonthTally;
-use person::{Demographics, PersonId, Slot};
+use person::{Demographics, PersonId};
 use population::{Newcomers, NextId, Vacancies, initial_population};
 use tables::DemographyTables;
 
 /// The resolved parameters as a resource. Systems read it; nothing writes it during a run.
 #[derive(Resource, Clone, Debug)]
 pub struct Params(pub ModelParams);
+
+/// Inserts every justice resource with empty contents (set-up fills them after the persons are
+/// spawned; resources must exist first, see the memory invariant in ARCHITECTURE.md).
+fn insert_justice_resources(world: &mut World, p: &ModelParams) {
+    world.insert_resource(crime_tables::CrimeTables::new(p));
+    world.insert_resource(region::RegionConditions::calm(0.0));
+    world.insert_resource(systems::economy::LabourRatesRes(
+        systems::economy::LabourRates::new(p),
+    ));
+    world.insert_resource(systems::offending::HazardTable::default());
+    world.insert_resource(pool::VictimPool::new(p.scenario.months()));
+    world.insert_resource(offence::OffenceBuffer::default());
+    world.insert_resource(justice::Policing::default());
+    world.insert_resource(justice::Suspects::default());
+    world.insert_resource(justice::DelayedArrests::default());
+    world.insert_resource(justice::Courts::default());
+    world.insert_resource(justice::Convicted::default());
+    world.insert_resource(justice::Prisons::default());
+    world.insert_resource(justice::Supervision::default());
+    world.insert_resource(justice::ReleaseCohorts::default());
+}
+
+/// Everything a finished run hands back.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Monthly rows, histograms and year records.
+    pub recorder: Recorder,
+    /// Release cohorts (empty without the justice module).
+    pub cohorts: justice::ReleaseCohorts,
+    /// Year-one values the alignment could not reach exactly.
+    pub warnings: Vec<String>,
+    /// Yearly indicators.
+    pub years: Vec<indicators::YearRow>,
+}
 
 /// A simulation run: the World of persons and resources, and the monthly schedule.
 pub struct Simulation {
@@ -74,11 +118,18 @@ impl Simulation {
         world.insert_resource(Newcomers::default());
         world.insert_resource(MonthTally::new());
         world.insert_resource(Recorder::default());
+        world.insert_resource(systems::metrics::RegionCount(params.regions.len()));
         world.insert_resource(Params(params.clone()));
         world.insert_resource(tables.clone());
+        if params.modules.justice {
+            insert_justice_resources(&mut world, &params);
+        }
         world.spawn_batch(initial_population(&params, &tables));
         let census = Self::count_census(&mut world, months);
         *world.resource_mut::<Census>() = census;
+        if params.modules.justice {
+            setup::setup_justice(&params, &mut world);
+        }
         let schedule = schedule::monthly_schedule(&params);
         Ok(Simulation {
             world,
@@ -121,6 +172,40 @@ impl Simulation {
         self.into_recorder()
     }
 
+    /// Simulates the remaining months and returns the outcome with the yearly indicators.
+    pub fn run_to_end(mut self) -> Outcome {
+        while !self.finished() {
+            self.step();
+        }
+        self.into_outcome()
+    }
+
+    /// Ends the run, computing the yearly indicators of what was simulated.
+    pub fn into_outcome(mut self) -> Outcome {
+        let justice = self.params().modules.justice;
+        let cohorts = if justice {
+            self.release_cohorts().clone()
+        } else {
+            justice::ReleaseCohorts::default()
+        };
+        let warnings = self
+            .crime_tables()
+            .map(|t| t.warnings.clone())
+            .unwrap_or_default();
+        let params = self.params().clone();
+        let recorder = self
+            .world
+            .remove_resource::<Recorder>()
+            .expect("inserted at construction");
+        let years = indicators::yearly(&recorder, &cohorts, &params);
+        Outcome {
+            recorder,
+            cohorts,
+            warnings,
+            years,
+        }
+    }
+
     /// Simulates the remaining months, calling `progress(done, total)` after each.
     pub fn run_with_progress(mut self, mut progress: impl FnMut(u32, u32)) -> Recorder {
         while !self.finished() {
@@ -128,6 +213,30 @@ impl Simulation {
             progress(self.calendar().month_index, self.months);
         }
         self.into_recorder()
+    }
+
+    /// The derived and calibrated crime tables (alignment results, warnings), if the justice
+    /// module runs.
+    pub fn crime_tables(&self) -> Option<&crime_tables::CrimeTables> {
+        self.params()
+            .modules
+            .justice
+            .then(|| self.world.resource::<crime_tables::CrimeTables>())
+    }
+
+    /// Release cohorts so far (re-arrest and reconviction follow-up).
+    pub fn release_cohorts(&self) -> &justice::ReleaseCohorts {
+        self.world.resource::<justice::ReleaseCohorts>()
+    }
+
+    /// Court queues and capacities.
+    pub fn courts(&self) -> &justice::Courts {
+        self.world.resource::<justice::Courts>()
+    }
+
+    /// The prison roster and beds.
+    pub fn prisons(&self) -> &justice::Prisons {
+        self.world.resource::<justice::Prisons>()
     }
 
     /// What has been recorded so far.
@@ -170,6 +279,22 @@ impl Simulation {
         recount == *self.world.resource::<Census>()
     }
 
+    /// Whether the event-maintained victim pool equals a rebuild from the person table (the
+    /// accounting tests call this every month). True when the justice module is off.
+    pub fn victim_pool_matches_table(&mut self) -> bool {
+        if !self.params().modules.justice {
+            return true;
+        }
+        let demo: Vec<Demographics> = self
+            .world
+            .query::<&Demographics>()
+            .iter(&self.world)
+            .copied()
+            .collect();
+        let rebuilt = pool::VictimPool::rebuild(&demo, self.months);
+        rebuilt.same_members(self.world.resource::<pool::VictimPool>())
+    }
+
     /// Number of rows in the person table, living or vacant (memory and benchmark reports).
     pub fn table_rows(&mut self) -> usize {
         self.world
@@ -182,7 +307,7 @@ impl Simulation {
     pub fn living(&mut self) -> Vec<(PersonId, Demographics)> {
         let mut q = self.world.query::<&Demographics>();
         q.iter(&self.world)
-            .filter(|d| d.slot == Slot::Alive)
+            .filter(|d| d.alive())
             .map(|d| (d.id, *d))
             .collect()
     }

@@ -52,12 +52,15 @@ impl Sex {
     }
 }
 
-/// Whether a row holds a living person.
+/// Whether a row holds a living person, and where they live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Slot {
-    /// A living person.
+    /// A living person in the community.
     Alive,
+    /// A living person in custody (pre-trial or sentenced): no offending or victimisation in the
+    /// community, mortality handled by the Prisons stage.
+    InCustody,
     /// Free for the next newborn or immigrant (the previous occupant died or emigrated).
     Vacant,
 }
@@ -75,6 +78,10 @@ pub struct Demographics {
     pub region: u8,
     /// Alive or vacant row.
     pub slot: Slot,
+    /// Currently displaced by a climate shock: a copy of `Experience.displacement.state ==
+    /// Displaced`, kept here (in padding bytes) because victimisation and reporting read it for
+    /// every candidate victim. Written only by the Displacement stage.
+    pub displaced: bool,
 }
 
 impl Demographics {
@@ -90,10 +97,10 @@ impl Demographics {
         self.age_months(now) / 12
     }
 
-    /// Whether the row holds a living person.
+    /// Whether the row holds a living person (in the community or in custody).
     #[inline(always)]
     pub fn alive(&self) -> bool {
-        self.slot == Slot::Alive
+        self.slot != Slot::Vacant
     }
 }
 
@@ -159,6 +166,8 @@ pub struct Justice {
     pub last_release: MonthNo,
     /// Month of the last arrest ([`NEVER`] if never arrested).
     pub last_arrest: MonthNo,
+    /// Month of the last conviction ([`NEVER`] if never convicted).
+    pub last_conviction: MonthNo,
     /// Number of convictions so far (saturating).
     pub convictions: u8,
 }
@@ -169,6 +178,7 @@ impl Justice {
         state: JusticeState::Free,
         last_release: NEVER,
         last_arrest: NEVER,
+        last_conviction: NEVER,
         convictions: 0,
     };
 }
@@ -219,6 +229,8 @@ pub struct VictimHistory {
     pub last_trafficked: MonthNo,
     /// Month the person last reported a violent victimisation.
     pub last_reported: MonthNo,
+    /// Month of the last property crime against the person.
+    pub last_property: MonthNo,
 }
 
 impl VictimHistory {
@@ -228,6 +240,7 @@ impl VictimHistory {
         last_gbv: NEVER,
         last_trafficked: NEVER,
         last_reported: NEVER,
+        last_property: NEVER,
     };
 }
 
@@ -268,7 +281,7 @@ mod tests {
         assert!(std::mem::size_of::<Demographics>() <= 12);
         assert!(std::mem::size_of::<Socioeconomic>() <= 8);
         assert!(std::mem::size_of::<Justice>() <= 12);
-        assert!(std::mem::size_of::<Experience>() <= 14);
+        assert!(std::mem::size_of::<Experience>() <= 16);
     }
 
     #[test]
@@ -279,6 +292,7 @@ mod tests {
             sex: Sex::Female,
             region: 0,
             slot: Slot::Alive,
+            displaced: false,
         };
         assert_eq!(d.age_months(0), 25);
         assert_eq!(d.age_years(11), 3);

@@ -81,6 +81,7 @@ pub fn new_person(
             sex,
             region,
             slot: Slot::Alive,
+            displaced: false,
         },
         Socioeconomic {
             propensity,

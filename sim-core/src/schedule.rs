@@ -8,7 +8,10 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::params::ModelParams;
-use crate::systems::{demography, immigration, metrics, newcomers};
+use crate::systems::{
+    courts, demography, economy, immigration, metrics, newcomers, offending, policing, prisons,
+    reintegration, reporting, sentencing, victimisation,
+};
 
 /// The 14 monthly stages, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,6 +90,23 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
                 .chain()
                 .in_set(Stage::Demography),
         );
+    }
+    if params.modules.justice {
+        schedule.add_systems((
+            economy::update_employment.in_set(Stage::Economy),
+            (offending::build_hazard_table, offending::commit_offences)
+                .chain()
+                .in_set(Stage::Offending),
+            victimisation::choose_victims.in_set(Stage::Victimisation),
+            reporting::report_offences.in_set(Stage::Reporting),
+            policing::clear_offences.in_set(Stage::Policing),
+            (courts::charge_suspects, courts::dispose_cases)
+                .chain()
+                .in_set(Stage::Courts),
+            sentencing::sentence_convicted.in_set(Stage::Sentencing),
+            prisons::run_prisons.in_set(Stage::Prisons),
+            reintegration::end_supervision.in_set(Stage::Reintegration),
+        ));
     }
     schedule.add_systems(metrics::record_month.in_set(Stage::Metrics));
     schedule

@@ -5,10 +5,11 @@ use std::time::Instant;
 
 use clap::Args;
 use sim_core::Simulation;
+use sim_core::indicators::{self, YEAR_COLUMNS};
 use sim_core::metrics::MONTH_COLUMNS;
 
 use crate::error::{CliError, CliResult};
-use crate::output::{StagedDir, write_table};
+use crate::output::{StagedDir, write_group_table, write_table};
 use crate::progress;
 use crate::provenance::Provenance;
 
@@ -106,8 +107,15 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     let dir = StagedDir::new(&out)?;
     let started = Instant::now();
     let bar = progress::bar(u64::from(params.scenario.months()), "months", args.quiet);
-    let recorder =
-        pool.install(|| sim.run_with_progress(|done, _| bar.set_position(u64::from(done))));
+    let outcome = pool.install(|| {
+        let mut sim = sim;
+        while !sim.finished() {
+            sim.step();
+            bar.set_position(u64::from(sim.calendar().month_index));
+        }
+        sim.into_outcome()
+    });
+    let recorder = &outcome.recorder;
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let scale = params.scenario.scale();
@@ -118,8 +126,26 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         &recorder.months,
         scale,
     )?;
-    let files = vec!["run.json".to_string(), "timeseries.csv".to_string()];
-    let prov = Provenance::new("run", &scenario, threads, files.clone());
+    let mut files = vec!["run.json".to_string(), "timeseries.csv".to_string()];
+    let warnings = outcome.warnings.clone();
+    if params.modules.justice {
+        write_table(
+            &dir,
+            "indicators_yearly.csv",
+            YEAR_COLUMNS,
+            &outcome.years,
+            scale,
+        )?;
+        write_group_table(
+            &dir,
+            "by_group.csv",
+            &indicators::by_group(recorder, &params),
+        )?;
+        files.push("indicators_yearly.csv".into());
+        files.push("by_group.csv".into());
+    }
+    let mut prov = Provenance::new("run", &scenario, threads, files.clone());
+    prov.alignment_warnings = warnings.clone();
     dir.write("run.json", prov.to_json().as_bytes())?;
     let out = dir.commit()?;
     if !args.quiet {
@@ -150,6 +176,9 @@ pub fn run(args: RunArgs) -> CliResult<()> {
                 m(births as f64),
                 m(deaths as f64)
             );
+        }
+        for w in &warnings {
+            println!("  alignment warning: {w}");
         }
         println!("  wrote {}/ ({})", out.display(), files.join(", "));
     }

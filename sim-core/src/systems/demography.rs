@@ -16,6 +16,7 @@ use crate::census::Census;
 use crate::metrics::{MonthTally, hist_index};
 use crate::par::CHUNK;
 use crate::person::{Demographics, Sex, Slot};
+use crate::pool::VictimPool;
 use crate::population::{Arrival, Newcomer, Newcomers, Vacancies};
 use crate::rng::{MonthKey, Stream, halves, threshold};
 use crate::tables::{BIRTH_AGES, DemographyTables};
@@ -45,7 +46,6 @@ const DRAW_NEWBORN_SEX: u32 = 1;
 const DRAW_EMIGRATION: u32 = 2;
 
 /// Deaths, births and emigration of living persons.
-#[allow(clippy::too_many_arguments)] // a system's parameters are its declared data access
 pub fn mortality_births_emigration(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -54,6 +54,7 @@ pub fn mortality_births_emigration(
     mut census: ResMut<Census>,
     mut vacancies: ResMut<Vacancies>,
     mut newcomers: ResMut<Newcomers>,
+    mut pool: Option<ResMut<VictimPool>>,
     mut persons: Query<&mut Demographics>,
 ) {
     let Some(mut demo) = crate::person_table!(persons) else {
@@ -117,6 +118,11 @@ pub fn mortality_births_emigration(
         })
         .collect();
     for out in outs {
+        for e in out.deaths.iter().chain(&out.emigrants) {
+            if let Some(pool) = pool.as_mut() {
+                pool.remove(e.row, &e.person);
+            }
+        }
         for e in out.deaths {
             let p = e.person;
             vacancies.0.push(e.row);

@@ -8,11 +8,71 @@ use bevy_ecs::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::census::Census;
-use crate::metrics::{AGE_BINS, MonthRow, MonthTally, Recorder};
+use crate::metrics::{
+    AGE_BINS, DISPOSITION_BINS, GROUPS, GroupCounts, GroupStocks, MonthRow, MonthTally, Recorder,
+    YearRecord, group_indices, hist_index,
+};
+
+/// Adds the month to the current year's record and closes the year in December.
+fn accumulate_year(
+    calendar: &Calendar,
+    census: &Census,
+    tally: &MonthTally,
+    recorder: &mut Recorder,
+    regions: usize,
+) {
+    let year = recorder.current_year.get_or_insert_with(|| YearRecord {
+        year: calendar.year(),
+        groups: GroupCounts::default(),
+        offences_by_age: [0; AGE_BINS],
+        disposition_months: vec![0; DISPOSITION_BINS],
+        end: GroupStocks::default(),
+        population: [0; GROUPS],
+    });
+    year.groups.merge(&tally.groups);
+    for (a, b) in year.offences_by_age.iter_mut().zip(&tally.offences_by_age) {
+        *a += b;
+    }
+    for m in &tally.disposition_months {
+        year.disposition_months[*m as usize] += 1;
+    }
+    if calendar.month_of_year() == 12 {
+        year.end = tally.group_stocks.clone();
+        year.population = population_by_group(census, calendar, regions);
+        let done = recorder.current_year.take().expect("just filled");
+        recorder.years.push(done);
+    }
+}
+
+/// Living population by group (displacement: everyone counted as not displaced unless the
+/// displacement stock says otherwise).
+fn population_by_group(census: &Census, calendar: &Calendar, regions: usize) -> [u64; GROUPS] {
+    let hist = census.age_hist(calendar.now());
+    let mut out = [0u64; GROUPS];
+    for r in 0..regions {
+        for sex in 0..2 {
+            for age in 0..AGE_BINS as u32 {
+                let n = u64::from(hist[hist_index(r as u8, sex, age)]);
+                if n == 0 {
+                    continue;
+                }
+                for g in group_indices(sex, age, r as u8, false) {
+                    out[g] += n;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Number of regions, for the Metrics stage.
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct RegionCount(pub usize);
 
 /// Records the month and resets the tallies.
 pub fn record_month(
     calendar: Res<Calendar>,
+    regions: Res<RegionCount>,
     census: Res<Census>,
     mut tally: ResMut<MonthTally>,
     mut recorder: ResMut<Recorder>,
@@ -39,9 +99,12 @@ pub fn record_month(
         deaths: f.deaths,
         immigrants: f.immigrants,
         emigrants: f.emigrants,
+        flows: f,
+        stocks: tally.stocks,
     });
     recorder.population.push(hist);
     recorder.deaths.push(tally.deaths_by_age.clone());
     recorder.births_by_mother_age.push(f.births_by_mother_age);
+    accumulate_year(&calendar, &census, &tally, &mut recorder, regions.0);
     tally.reset();
 }

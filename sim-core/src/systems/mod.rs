@@ -1,6 +1,15 @@
 //! One behaviour per file, named after it; each file's doc says what it reads and writes.
 
+pub mod courts;
 pub mod demography;
+pub mod economy;
 pub mod immigration;
 pub mod metrics;
 pub mod newcomers;
+pub mod offending;
+pub mod policing;
+pub mod prisons;
+pub mod reintegration;
+pub mod reporting;
+pub mod sentencing;
+pub mod victimisation;

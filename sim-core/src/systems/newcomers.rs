@@ -13,6 +13,7 @@ use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::MonthTally;
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
+use crate::pool::VictimPool;
 use crate::population::{Arrival, Newcomers, NextId, Vacancies, new_person};
 use crate::rng::{MonthKey, Stream};
 
@@ -25,7 +26,6 @@ pub type PersonRowsMut<'a> = (
 );
 
 /// Writes this month's newcomers into vacant rows, spawning only when none is left.
-#[allow(clippy::too_many_arguments)] // a system's parameters are its declared data access
 pub fn settle_newcomers(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -34,6 +34,7 @@ pub fn settle_newcomers(
     mut next_id: ResMut<NextId>,
     mut tally: ResMut<MonthTally>,
     mut census: ResMut<Census>,
+    mut pool: Option<ResMut<VictimPool>>,
     mut commands: Commands,
     mut persons: Query<PersonRowsMut<'static>>,
 ) {
@@ -45,6 +46,8 @@ pub fn settle_newcomers(
     let now = calendar.now();
     let mut spawn: Vec<PersonBundle> = Vec::new();
     let mut table = crate::person_table!(persons);
+    // Spawned persons are appended: their rows follow the current table in spawn order.
+    let rows_now = table.as_ref().map_or(0, |t| t.0.len()) as u32;
     for n in newcomers.0.drain(..) {
         let id = next_id.0;
         next_id.0 += 1;
@@ -55,13 +58,21 @@ pub fn settle_newcomers(
         census.add(n.region, n.sex, n.birth_month);
         match (vacancies.0.pop(), table.as_mut()) {
             (Some(row), Some((demo, socio, justice, experience))) => {
+                if let Some(pool) = pool.as_mut() {
+                    pool.add(row, &person.0);
+                }
                 let r = row as usize;
                 demo.bypass_change_detection()[r] = person.0;
                 socio.bypass_change_detection()[r] = person.1;
                 justice.bypass_change_detection()[r] = person.2;
                 experience.bypass_change_detection()[r] = person.3;
             }
-            _ => spawn.push(person),
+            _ => {
+                if let Some(pool) = pool.as_mut() {
+                    pool.add(rows_now + spawn.len() as u32, &person.0);
+                }
+                spawn.push(person);
+            }
         }
     }
     if !spawn.is_empty() {

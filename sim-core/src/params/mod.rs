@@ -11,7 +11,13 @@
 //! **Architecture Invariant:** sim-core knows nothing about TOML or files; `scenarios` turns a file
 //! into `ModelParams` by walking the same key paths this table declares.
 
+mod table;
+
 use std::fmt;
+
+use crate::offence::{OFFENCE_TYPES, OffenceType};
+
+pub use table::PARAMETERS;
 
 /// Where a default value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +61,8 @@ pub enum Field {
     Global(fn(&mut ModelParams) -> &mut f64),
     /// One value per region (`[[regions]]` entries in a scenario file).
     Region(fn(&mut RegionParams) -> &mut f64),
+    /// One value per offence type (`crime.<type>.<name>`, e.g. `crime.homicide.clearance`).
+    Offence(fn(&mut OffenceParams) -> &mut f64),
 }
 
 impl fmt::Debug for Field {
@@ -62,6 +70,39 @@ impl fmt::Debug for Field {
         match self {
             Field::Global(_) => f.write_str("Global"),
             Field::Region(_) => f.write_str("Region"),
+            Field::Offence(_) => f.write_str("Offence"),
+        }
+    }
+}
+
+/// A parameter's default: one value, or one per offence type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Defaults {
+    /// The same default everywhere.
+    Scalar(f64),
+    /// Defaults by offence type, in [`OffenceType::ALL`] order.
+    PerOffence([f64; OFFENCE_TYPES]),
+}
+
+impl Defaults {
+    /// The default for offence type `i` (or the scalar default).
+    pub fn value(&self, i: usize) -> f64 {
+        match self {
+            Defaults::Scalar(x) => *x,
+            Defaults::PerOffence(v) => v[i],
+        }
+    }
+
+    /// Human form for docs and templates.
+    pub fn describe(&self) -> String {
+        match self {
+            Defaults::Scalar(x) => fmt_num(*x),
+            Defaults::PerOffence(v) => OffenceType::NAMES
+                .iter()
+                .zip(v)
+                .map(|(n, x)| format!("{n} {}", fmt_num(*x)))
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }
@@ -69,13 +110,14 @@ impl fmt::Debug for Field {
 /// One scalar parameter.
 #[derive(Clone, Copy, Debug)]
 pub struct ParamSpec {
-    /// Key path in a scenario file, e.g. `demography.total_fertility_rate`; region parameters are
-    /// written `regions.<name>` and set inside each `[[regions]]` entry.
+    /// Key path in a scenario file, e.g. `demography.total_fertility_rate`. Region parameters are
+    /// written `regions.<name>` and set inside each `[[regions]]` entry; offence parameters are
+    /// written `crime.*.<name>` and set as `crime.<type>.<name>`.
     pub key: &'static str,
     /// Unit, spelled out (`years`, `per 1000 per year`, `fraction`).
     pub unit: &'static str,
-    /// Default value.
-    pub default: f64,
+    /// Default value(s).
+    pub default: Defaults,
     /// Smallest allowed value (inclusive).
     pub min: f64,
     /// Largest allowed value (inclusive).
@@ -96,9 +138,9 @@ impl ParamSpec {
         self.key.split('.').next().unwrap_or(self.key)
     }
 
-    /// The key inside its section.
+    /// The key's last part (the name inside its table).
     pub fn name(&self) -> &'static str {
-        self.key.split_once('.').map_or(self.key, |(_, n)| n)
+        self.key.rsplit('.').next().unwrap_or(self.key)
     }
 
     /// Whether `value` is allowed; `Err` carries the human statement of what is allowed.
@@ -112,7 +154,7 @@ impl ParamSpec {
         Ok(())
     }
 
-    /// "between MIN and MAX UNIT".
+    /// "between MIN and MAX (UNIT)".
     pub fn allowed(&self) -> String {
         format!(
             "between {} and {} ({})",
@@ -121,6 +163,61 @@ impl ParamSpec {
             self.unit
         )
     }
+
+    /// The concrete key paths this spec stands for (`crime.*.x` expands to one per type).
+    pub fn concrete_keys(&self) -> Vec<String> {
+        match self.field {
+            Field::Offence(_) => OffenceType::NAMES
+                .iter()
+                .map(|n| self.key.replace('*', n))
+                .collect(),
+            _ => vec![self.key.to_string()],
+        }
+    }
+}
+
+/// A key path resolved against the table.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRef {
+    /// The parameter.
+    pub spec: &'static ParamSpec,
+    /// `Some(i)` for `regions[i].x`; `None` for `regions.x` (every region) and non-region keys.
+    pub region: Option<usize>,
+    /// Offence type index for `crime.<type>.x`.
+    pub offence: Option<usize>,
+}
+
+/// Resolves a key path: `demography.x`, `regions.x`, `regions[2].x` or `crime.homicide.x`.
+pub fn lookup(key_path: &str) -> Option<KeyRef> {
+    if let Some(rest) = key_path.strip_prefix("regions[")
+        && let Some((idx, tail)) = rest.split_once("].")
+    {
+        let i = idx.parse::<usize>().ok()?;
+        let s = spec(&format!("regions.{tail}"))?;
+        return matches!(s.field, Field::Region(_)).then_some(KeyRef {
+            spec: s,
+            region: Some(i),
+            offence: None,
+        });
+    }
+    if let Some(s) = spec(key_path) {
+        return (!matches!(s.field, Field::Offence(_))).then_some(KeyRef {
+            spec: s,
+            region: None,
+            offence: None,
+        });
+    }
+    let parts: Vec<&str> = key_path.split('.').collect();
+    if parts.len() == 3 && parts[0] == "crime" {
+        let t = OffenceType::NAMES.iter().position(|n| *n == parts[1])?;
+        let s = spec(&format!("crime.*.{}", parts[2]))?;
+        return Some(KeyRef {
+            spec: s,
+            region: None,
+            offence: Some(t),
+        });
+    }
+    None
 }
 
 /// Formats a number without a trailing `.0` and without scientific notation for everyday sizes.
@@ -177,6 +274,14 @@ pub struct RegionParams {
     pub population_share: f64,
     /// Share of the region's people living in urban areas (fraction).
     pub urban_share: f64,
+    /// Unemployment rate of the labour force (fraction).
+    pub unemployment_rate: f64,
+    /// Gini coefficient of income (0-1).
+    pub gini: f64,
+    /// Police officers per 100,000 population.
+    pub police_per_100k: f64,
+    /// Relative weight of the region in the national prison-bed stock (times population share).
+    pub prison_bed_weight: f64,
 }
 
 /// Population by sex and 5-year age group at the start: shares of the total population.
@@ -216,11 +321,166 @@ pub struct DemographyParams {
     pub age_structure: AgeStructure,
 }
 
-/// Offending (MODEL.md section 4.5).
+/// Employment (MODEL.md section 4.4).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EconomyParams {
+    /// Monthly probability that an unemployed person finds work.
+    pub job_finding_per_month: f64,
+    /// Share of people aged 15-24 not in education, employment or training.
+    pub youth_neet_share: f64,
+    /// Share of 15-17-year-olds in education.
+    pub enrolment_15_17: f64,
+    /// Share of 18-24-year-olds in education.
+    pub enrolment_18_24: f64,
+    /// Age at which people leave the labour force (years).
+    pub retirement_age: f64,
+}
+
+/// Parameters of one offence type (MODEL.md sections 4.5-4.10).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OffenceParams {
+    /// Age at which offending peaks (years).
+    pub peak_age: f64,
+    /// Age above the peak at which offending has fallen to half the peak (years).
+    pub half_peak_age: f64,
+    /// Share of offenders who are male.
+    pub male_share: f64,
+    /// Probability that the victim reports it (homicide: that it is discovered).
+    pub report: f64,
+    /// Probability that police detect an unreported offence themselves.
+    pub proactive: f64,
+    /// Probability that a recorded offence is cleared with ample police capacity.
+    pub clearance: f64,
+    /// Probability that a suspect is charged.
+    pub charge: f64,
+    /// Probability of conviction at disposition for a defendant at liberty.
+    pub conviction: f64,
+    /// Probability of a custodial sentence on conviction (before the calibrated scale).
+    pub custody: f64,
+    /// Median custodial sentence (months).
+    pub sentence_median_months: f64,
+    /// Spread of custodial sentences (standard deviation of log months).
+    pub sentence_log_sd: f64,
+    /// Relative propensity of pre-trial detention (before the calibrated scale).
+    pub detention: f64,
+    /// Mean delay between offence and arrest for offences prosecuted late (years).
+    pub prosecution_delay_years: f64,
+    /// Share of victims who are male.
+    pub victim_male_share: f64,
+    /// Age at which the risk of being a victim peaks (years).
+    pub victim_peak_age: f64,
+    /// Age above the peak at which victimisation risk has halved (years).
+    pub victim_half_peak_age: f64,
+}
+
+/// Offending and victimisation (MODEL.md sections 4.5-4.6); observed year-one values that the
+/// base hazards are aligned to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CrimeParams {
     /// Standard deviation of log offending propensity (log scale).
     pub propensity_log_sd: f64,
+    /// Youngest age at which offences are simulated (years).
+    pub min_age: f64,
+    /// Offending multiplier for unemployed and NEET people.
+    pub unemployed_multiplier: f64,
+    /// Elasticity of homicide and assault with respect to the regional Gini.
+    pub gini_elasticity: f64,
+    /// Elasticity of offending with respect to the past year's clearance rate (certainty).
+    pub deterrence_elasticity: f64,
+    /// Relative rise of interpersonal violence per standard deviation of temperature anomaly.
+    pub heat_effect_per_sd: f64,
+    /// Share of non-lethal violence victims drawn among people aged 60 and over (elder abuse).
+    pub elder_abuse_share: f64,
+    /// Trafficking victimisation multiplier for displaced people.
+    pub displaced_trafficking_multiplier: f64,
+    /// Gender-based violence victimisation multiplier for displaced people.
+    pub displaced_gbv_multiplier: f64,
+    /// Offending multiplier for displaced people (sensitivity only; default 1).
+    pub displaced_offending_multiplier: f64,
+    /// Observed year one: victims of intentional homicide per 100,000 per year.
+    pub homicide_rate_per_100k: f64,
+    /// Observed year one: share of people 15+ who suffered non-lethal violence in 12 months (%).
+    pub violence_prevalence_pct: f64,
+    /// Observed year one: share of women 15-49 who suffered gender-based violence in 12 months (%).
+    pub gbv_prevalence_women_pct: f64,
+    /// Observed year one: share of people who suffered a property crime in 12 months (%).
+    pub property_victimisation_pct: f64,
+    /// Observed year one: recorded drug offences per 100,000 per year.
+    pub drug_recorded_per_100k: f64,
+    /// Observed year one: detected victims of trafficking per 100,000 per year.
+    pub trafficking_detected_per_100k: f64,
+    /// Observed year one: recorded environmental offences per 100,000 per year.
+    pub environment_recorded_per_100k: f64,
+    /// Per-type parameters, in [`OffenceType::ALL`] order.
+    pub types: [OffenceParams; OFFENCE_TYPES],
+}
+
+/// Police, courts and sentencing (MODEL.md sections 4.7-4.10).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JusticeParams {
+    /// Observed year one: share of victims of violence who reported to the police (%).
+    pub violence_reporting_pct: f64,
+    /// Reporting multiplier for displaced victims.
+    pub displaced_reporting_multiplier: f64,
+    /// Police clearance capacity as a share of the year-one workload.
+    pub police_capacity_ratio: f64,
+    /// Exponent of the capacity effect on clearance: min(1, capacity/workload)^gamma.
+    pub clearance_capacity_gamma: f64,
+    /// Policy multiplier on every region's police clearance capacity.
+    pub police_capacity_multiplier: f64,
+    /// Cost of one police officer for a year (currency units).
+    pub police_cost_per_officer_year: f64,
+    /// Court disposition capacity as a share of the year-one caseload.
+    pub court_capacity_ratio: f64,
+    /// Policy multiplier on every region's court capacity.
+    pub court_capacity_multiplier: f64,
+    /// Median procedural time from charge to a case being ready for disposition (months).
+    pub procedure_months: f64,
+    /// Spread of procedural times (standard deviation of log months).
+    pub procedure_log_sd: f64,
+    /// Rise in conviction probability for defendants detained before trial.
+    pub detained_conviction_boost: f64,
+    /// Cost of one court disposition (currency units).
+    pub court_cost_per_case: f64,
+    /// Length of a community sentence (months).
+    pub community_sentence_months: f64,
+    /// Multiplier on every custodial sentence length.
+    pub severity_multiplier: f64,
+    /// Share of a sentence served before parole eligibility.
+    pub parole_eligibility_fraction: f64,
+    /// Monthly probability of parole once eligible.
+    pub parole_grant_per_month: f64,
+}
+
+/// Prisons, ageing and release (MODEL.md section 4.11).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrisonParams {
+    /// Observed year one: prisoners per 100,000 population.
+    pub prison_population_per_100k: f64,
+    /// Observed year one: unsentenced share of prisoners (%).
+    pub unsentenced_share_pct: f64,
+    /// Observed year one: prisoners per 100 beds (%).
+    pub occupancy_pct: f64,
+    /// Occupancy above which prisoners are transferred to other regions (%).
+    pub transfer_threshold_pct: f64,
+    /// Years by which prisoners' health resembles older people's.
+    pub custody_age_offset_years: f64,
+    /// Relative rise of in-custody mortality per unit of occupancy above 1.
+    pub overcrowding_mortality_effect: f64,
+    /// Relative rise of post-release reoffending per unit of occupancy above 1 at release.
+    pub overcrowding_reoffending_effect: f64,
+    /// Cost of one prisoner-month under 50 (currency units).
+    pub cost_per_prisoner_month: f64,
+    /// Cost multiplier for prisoners aged 50 and over.
+    pub older_cost_multiplier: f64,
+    /// Age from which a prisoner counts as older (years).
+    pub older_age: f64,
+    /// Share of released prisoners re-arrested within 3 years (the reoffending alignment target).
+    pub rearrest_3y_target: f64,
+    /// Decay time of the post-release reoffending multiplier (months).
+    pub post_release_decay_months: f64,
+    /// Multiplier of the post-release excess for people released at 65 and over.
+    pub older_release_multiplier: f64,
 }
 
 /// Which parts of the model run. Switching a part off leaves its stage empty; used for
@@ -229,17 +489,25 @@ pub struct CrimeParams {
 pub struct Modules {
     /// Ageing, deaths, births, migration.
     pub demography: bool,
+    /// Employment, offending, victimisation and the whole justice pipeline.
+    pub justice: bool,
 }
 
 impl Modules {
     /// Every module on.
     pub fn all() -> Self {
-        Modules { demography: true }
+        Modules {
+            demography: true,
+            justice: true,
+        }
     }
 
     /// Only demography (and metrics): for benchmarks and demographic tests.
     pub fn demography_only() -> Self {
-        Modules { demography: true }
+        Modules {
+            demography: true,
+            justice: false,
+        }
     }
 }
 
@@ -252,8 +520,14 @@ pub struct ModelParams {
     pub regions: Vec<RegionParams>,
     /// Mortality, fertility, migration.
     pub demography: DemographyParams,
-    /// Offending.
+    /// Employment.
+    pub economy: EconomyParams,
+    /// Offending and victimisation.
     pub crime: CrimeParams,
+    /// Police, courts, sentencing.
+    pub justice: JusticeParams,
+    /// Prisons and release.
+    pub prisons: PrisonParams,
     /// Which stages run.
     pub modules: Modules,
     /// `source = "..."` strings of the scenario file by section, carried into provenance.
@@ -308,13 +582,22 @@ impl ModelParams {
                 age_structure: world_age_structure_2023(),
                 ..Default::default()
             },
+            economy: EconomyParams::default(),
             crime: CrimeParams::default(),
+            justice: JusticeParams::default(),
+            prisons: PrisonParams::default(),
             modules: Modules::all(),
             sources: Vec::new(),
         };
         for spec in PARAMETERS {
-            if let Field::Global(f) = spec.field {
-                *f(&mut p) = spec.default;
+            match spec.field {
+                Field::Global(f) => *f(&mut p) = spec.default.value(0),
+                Field::Offence(f) => {
+                    for (i, t) in p.crime.types.iter_mut().enumerate() {
+                        *f(t) = spec.default.value(i);
+                    }
+                }
+                Field::Region(_) => {}
             }
         }
         let shares = [0.35, 0.25, 0.22, 0.18];
@@ -326,21 +609,20 @@ impl ModelParams {
         p
     }
 
-    /// Sets a parameter by key path; region parameters are addressed as `regions.<name>` (all
-    /// regions) or `regions[i].<name>`. The value is range-checked against the table.
+    /// Sets a parameter by key path (see [`lookup`]): `regions.x` sets every region,
+    /// `regions[i].x` one, `crime.<type>.x` one offence type. The value is range-checked.
     pub fn set(&mut self, key_path: &str, value: f64) -> Result<(), ParamIssue> {
         let issue = |allowed: String| ParamIssue {
             key_path: key_path.to_string(),
             value: fmt_num(value),
             allowed,
         };
-        let (region, key) = split_region_index(key_path);
-        let spec = spec(&key).ok_or_else(|| issue("a known parameter key".into()))?;
-        spec.check(value).map_err(issue)?;
-        match (spec.field, region) {
-            (Field::Global(f), None) => *f(self) = value,
-            (Field::Region(f), None) => self.regions.iter_mut().for_each(|r| *f(r) = value),
-            (Field::Region(f), Some(i)) => {
+        let k = lookup(key_path).ok_or_else(|| issue("a known parameter key".into()))?;
+        k.spec.check(value).map_err(issue)?;
+        match (k.spec.field, k.region, k.offence) {
+            (Field::Global(f), _, _) => *f(self) = value,
+            (Field::Region(f), None, _) => self.regions.iter_mut().for_each(|r| *f(r) = value),
+            (Field::Region(f), Some(i), _) => {
                 let n = self.regions.len();
                 let r = self
                     .regions
@@ -348,50 +630,59 @@ impl ModelParams {
                     .ok_or_else(|| issue(format!("a region index below {n}")))?;
                 *f(r) = value;
             }
-            (Field::Global(_), Some(_)) => return Err(issue("a region parameter".into())),
+            (Field::Offence(f), _, Some(t)) => *f(&mut self.crime.types[t]) = value,
+            (Field::Offence(_), _, None) => {
+                return Err(issue("an offence type: crime.<type>.<name>".into()));
+            }
         }
         Ok(())
     }
 
-    /// Reads a parameter by key path (see [`ModelParams::set`]); region parameters without an
-    /// index read region 0.
-    pub fn get(&mut self, key_path: &str) -> Option<f64> {
-        let (region, key) = split_region_index(key_path);
-        match spec(&key)?.field {
-            Field::Global(f) => Some(*f(self)),
-            Field::Region(f) => self.regions.get_mut(region.unwrap_or(0)).map(|r| *f(r)),
+    /// Reads a parameter by key path (see [`ModelParams::set`]); `regions.x` reads region 0.
+    pub fn get(&self, key_path: &str) -> Option<f64> {
+        let k = lookup(key_path)?;
+        let mut copy = self.clone();
+        match k.spec.field {
+            Field::Global(f) => Some(*f(&mut copy)),
+            Field::Region(f) => copy.regions.get_mut(k.region.unwrap_or(0)).map(|r| *f(r)),
+            Field::Offence(f) => k.offence.map(|t| *f(&mut copy.crime.types[t])),
         }
+    }
+
+    /// Every scalar parameter as (concrete key path, value), in table order.
+    pub fn scalar_values(&self) -> Vec<(String, f64)> {
+        let mut copy = self.clone();
+        let mut out = Vec::new();
+        for spec in PARAMETERS {
+            match spec.field {
+                Field::Global(f) => out.push((spec.key.to_string(), *f(&mut copy))),
+                Field::Region(f) => {
+                    for (i, r) in copy.regions.iter_mut().enumerate() {
+                        out.push((format!("regions[{i}].{}", spec.name()), *f(r)));
+                    }
+                }
+                Field::Offence(f) => {
+                    for (i, t) in copy.crime.types.iter_mut().enumerate() {
+                        out.push((spec.key.replace('*', OffenceType::NAMES[i]), *f(t)));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Checks what the table's ranges cannot: cross-field rules (shares sum to one, unique
     /// names, age structure shape) and every scalar's range. Returns every problem found.
     pub fn check(&self) -> Vec<ParamIssue> {
         let mut issues = Vec::new();
-        let mut copy = self.clone();
-        for spec in PARAMETERS {
-            match spec.field {
-                Field::Global(f) => {
-                    let v = *f(&mut copy);
-                    if let Err(allowed) = spec.check(v) {
-                        issues.push(ParamIssue {
-                            key_path: spec.key.into(),
-                            value: fmt_num(v),
-                            allowed,
-                        });
-                    }
-                }
-                Field::Region(f) => {
-                    for (i, r) in copy.regions.iter_mut().enumerate() {
-                        let v = *f(r);
-                        if let Err(allowed) = spec.check(v) {
-                            issues.push(ParamIssue {
-                                key_path: format!("regions[{i}].{}", spec.name()),
-                                value: fmt_num(v),
-                                allowed,
-                            });
-                        }
-                    }
-                }
+        for (key, v) in self.scalar_values() {
+            let spec = lookup(&key).expect("scalar_values yields table keys").spec;
+            if let Err(allowed) = spec.check(v) {
+                issues.push(ParamIssue {
+                    key_path: key,
+                    value: fmt_num(v),
+                    allowed,
+                });
             }
         }
         self.check_structure(&mut issues);
@@ -521,17 +812,6 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Splits `regions[3].urban_share` into `(Some(3), "regions.urban_share")`.
-fn split_region_index(key_path: &str) -> (Option<usize>, String) {
-    if let Some(rest) = key_path.strip_prefix("regions[")
-        && let Some((idx, tail)) = rest.split_once("].")
-        && let Ok(i) = idx.parse::<usize>()
-    {
-        return (Some(i), format!("regions.{tail}"));
-    }
-    (None, key_path.to_string())
-}
-
 impl RegionParams {
     /// A region with every region-scoped table default and no population yet.
     pub fn baseline(name: &str) -> Self {
@@ -541,7 +821,7 @@ impl RegionParams {
         };
         for spec in PARAMETERS {
             if let Field::Region(f) = spec.field {
-                *f(&mut r) = spec.default;
+                *f(&mut r) = spec.default.value(0);
             }
         }
         r
@@ -575,90 +855,6 @@ pub fn world_age_structure_2023() -> AgeStructure {
     }
 }
 
-macro_rules! global {
-    ($key:literal, $($f:ident).+ ; $unit:literal, $default:expr, [$min:expr, $max:expr], $integer:expr, $source:expr, $meaning:literal) => {
-        ParamSpec {
-            key: $key,
-            unit: $unit,
-            default: $default,
-            min: $min,
-            max: $max,
-            integer: $integer,
-            meaning: $meaning,
-            source: $source,
-            field: Field::Global(|p| &mut p.$($f).+),
-        }
-    };
-}
-
-macro_rules! region {
-    ($key:literal, $f:ident ; $unit:literal, $default:expr, [$min:expr, $max:expr], $source:expr, $meaning:literal) => {
-        ParamSpec {
-            key: $key,
-            unit: $unit,
-            default: $default,
-            min: $min,
-            max: $max,
-            integer: false,
-            meaning: $meaning,
-            source: $source,
-            field: Field::Region(|r| &mut r.$f),
-        }
-    };
-}
-
-use Source::{Assumption, Cited, Derived};
-
-/// Every scalar parameter of the model. Order: by scenario-file section, as in MODEL.md.
-pub static PARAMETERS: &[ParamSpec] = &[
-    region!("regions.population_share", population_share; "fraction", 0.25, [0.0, 1.0],
-        Derived("scenario input: the region's share of the national population; shares sum to 1"),
-        "Share of the national population living in the region at the start."),
-    region!("regions.urban_share", urban_share; "fraction", 0.57, [0.0, 1.0],
-        Cited("UN DESA World Urbanization Prospects 2018: 57% of the world urban by 2023 (interpolated)"),
-        "Share of the region's people living in urban areas."),
-    global!("demography.life_expectancy_male", demography.life_expectancy_male;
-        "years", 70.8, [30.0, 95.0], false,
-        Cited("UN World Population Prospects 2024: world male life expectancy at birth, 2023"),
-        "Male life expectancy at birth; the Gompertz level is solved so the period life table matches it."),
-    global!("demography.life_expectancy_female", demography.life_expectancy_female;
-        "years", 76.0, [30.0, 95.0], false,
-        Cited("UN World Population Prospects 2024: world female life expectancy at birth, 2023"),
-        "Female life expectancy at birth; the Gompertz level is solved so the period life table matches it."),
-    global!("demography.total_fertility_rate", demography.total_fertility_rate;
-        "children per woman", 2.25, [0.5, 8.0], false,
-        Cited("UN World Population Prospects 2024: world total fertility rate, 2024"),
-        "Total fertility rate; scales the age-specific fertility pattern."),
-    global!("demography.net_migration_per_1000", demography.net_migration_per_1000;
-        "per 1000 population per year", 0.0, [-30.0, 30.0], false,
-        Assumption("closed population unless a scenario gives its observed net migration rate"),
-        "Net international migration; positive adds immigrants, negative removes emigrants."),
-    global!("demography.makeham_per_year", demography.makeham_per_year;
-        "per year", 0.0005, [0.0, 0.05], false,
-        Assumption("age-independent background mortality of the order of 1e-4 to 1e-3 per year, as in fitted Gompertz-Makeham life tables"),
-        "Makeham term A of the hazard A + B exp(C x)."),
-    global!("demography.gompertz_slope_per_year", demography.gompertz_slope_per_year;
-        "per year of age", 0.09, [0.04, 0.15], false,
-        Cited("Gompertz slope about 0.085-0.1 per year in human adult mortality (mortality doubling time 7-8 years; Gavrilov & Gavrilova 1991; Missov et al. 2015)"),
-        "Gompertz slope C of the hazard A + B exp(C x); B is solved from life expectancy."),
-    global!("demography.sex_ratio_at_birth", demography.sex_ratio_at_birth;
-        "males per 100 females", 105.0, [90.0, 125.0], false,
-        Cited("WHO: expected sex ratio at birth about 105 males per 100 females"),
-        "Sex ratio at birth."),
-    global!("demography.migrant_mean_age", demography.migrant_mean_age;
-        "years", 29.0, [0.0, 80.0], false,
-        Assumption("migration flows peak among young adults (Rogers & Castro 1981 model schedules); mean about 29"),
-        "Mean age of international migrants when they move."),
-    global!("demography.migrant_age_sd", demography.migrant_age_sd;
-        "years", 12.0, [1.0, 40.0], false,
-        Assumption("spread of migrants' ages around the young-adult peak"),
-        "Standard deviation of international migrants' ages (normal, truncated to 0-90)."),
-    global!("crime.propensity_log_sd", crime.propensity_log_sd;
-        "log scale", 0.8, [0.0, 3.0], false,
-        Assumption("MODEL.md section 2: sd 0.8 on the log scale makes about 5-10% of a cohort commit about half of offences (Wolfgang, Figlio & Sellin 1972)"),
-        "Spread of the persistent, log-normal individual offending propensity (mean 1)."),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,12 +868,10 @@ mod tests {
     #[test]
     fn every_default_lies_in_its_range_and_keys_are_unique() {
         for (i, s) in PARAMETERS.iter().enumerate() {
-            assert!(
-                s.check(s.default).is_ok(),
-                "{} default {}",
-                s.key,
-                s.default
-            );
+            for t in 0..OFFENCE_TYPES {
+                let d = s.default.value(t);
+                assert!(s.check(d).is_ok(), "{} default {d}", s.key);
+            }
             assert!(!s.source.text().is_empty(), "{} has no source", s.key);
             assert!(
                 PARAMETERS[..i].iter().all(|o| o.key != s.key),
@@ -700,6 +894,10 @@ mod tests {
         assert_eq!(err.allowed, "between 0.5 and 8 (children per woman)");
         assert!(p.set("regions[9].urban_share", 0.5).is_err());
         assert!(p.set("demography.no_such_key", 0.5).is_err());
+        p.set("crime.homicide.clearance", 0.5).unwrap();
+        assert_eq!(p.crime.types[0].clearance, 0.5);
+        assert_eq!(p.get("crime.homicide.clearance"), Some(0.5));
+        assert!(p.set("crime.murder.clearance", 0.5).is_err());
     }
 
     #[test]

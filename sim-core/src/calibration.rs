@@ -1,0 +1,660 @@
+//! Baseline alignment (MODEL.md section 4.5): solving, at the start of a run, the quantities that
+//! make year-one indicators equal the scenario's observed values, and the steady-state flows
+//! that size police, courts and prisons.
+//!
+//! What is solved, from what:
+//! - base hazard of each offence type, from the observed homicide rate, violence, GBV and
+//!   property prevalence, and recorded drug, trafficking and environmental offences, using the
+//!   actual initial population (expected offences summed person by person, binned by weight);
+//! - the reporting scale of violence, from the observed reporting rate (SDG 16.3.1);
+//! - police and court capacities, from the expected year-one workload and caseload;
+//! - the pre-trial detention scale, from the observed unsentenced share (Little's law on the
+//!   pre-trial stock);
+//! - the custody scale, from the observed prison population rate (Little's law on the sentenced
+//!   stock, with parole and remand credit);
+//! - prison beds, from the observed occupancy;
+//! - the post-release multiplier m0, from the 3-year re-arrest target.
+//!
+//! Trends after year one are emergent.
+
+use crate::crime_tables::{CrimeTables, lognormal_quantiles};
+use crate::metrics::{AGE_BINS, AgeHist, hist_index};
+use crate::offence::{OFFENCE_TYPES, OffenceType};
+use crate::params::{MAX_REGIONS, ModelParams};
+
+/// Weights binned on a log scale, to sum `1 - exp(-base * w)` over millions of people fast.
+#[derive(Clone, Debug)]
+pub struct WeightHist {
+    count: Vec<f64>,
+    sum: Vec<f64>,
+}
+
+const BINS_PER_OCTAVE: f64 = 16.0;
+const LOG2_MIN: f64 = -40.0;
+const HIST_BINS: usize = 960;
+
+impl Default for WeightHist {
+    fn default() -> Self {
+        WeightHist {
+            count: vec![0.0; HIST_BINS],
+            sum: vec![0.0; HIST_BINS],
+        }
+    }
+}
+
+impl WeightHist {
+    /// Adds one person of weight `w` (ignored if not positive).
+    pub fn add(&mut self, w: f64) {
+        if w <= 0.0 {
+            return;
+        }
+        let b = ((w.log2() - LOG2_MIN) * BINS_PER_OCTAVE).clamp(0.0, (HIST_BINS - 1) as f64);
+        let b = b as usize;
+        self.count[b] += 1.0;
+        self.sum[b] += w;
+    }
+
+    /// Expected number of people with an event when each has probability `1 - exp(-base w)`.
+    pub fn expected(&self, base: f64) -> f64 {
+        self.count
+            .iter()
+            .zip(&self.sum)
+            .filter(|(n, _)| **n > 0.0)
+            .map(|(n, s)| n * (1.0 - (-base * s / n).exp()))
+            .sum()
+    }
+
+    /// Adds another histogram.
+    pub fn merge(&mut self, o: &WeightHist) {
+        for i in 0..HIST_BINS {
+            self.count[i] += o.count[i];
+            self.sum[i] += o.sum[i];
+        }
+    }
+}
+
+/// Solves `f(x) = target` for increasing `f` by bisection on `[lo, hi]` (log scale if `lo > 0`).
+pub fn solve_increasing(f: impl Fn(f64) -> f64, target: f64, lo: f64, hi: f64) -> Option<f64> {
+    if f(hi) < target || f(lo) > target {
+        return None;
+    }
+    let (mut a, mut b) = (lo, hi);
+    for _ in 0..200 {
+        let m = if a > 0.0 {
+            (a * b).sqrt()
+        } else {
+            0.5 * (a + b)
+        };
+        if f(m) < target {
+            a = m;
+        } else {
+            b = m;
+        }
+        if (b - a) <= 1e-12 * b.abs().max(1e-300) {
+            break;
+        }
+    }
+    Some(0.5 * (a + b))
+}
+
+/// A free person as the alignment sees them.
+#[derive(Clone, Copy, Debug)]
+pub struct PersonView {
+    /// Region.
+    pub region: u8,
+    /// Sex index.
+    pub sex: usize,
+    /// Age in years.
+    pub age_years: u32,
+    /// Unemployed or NEET.
+    pub unemployed: bool,
+    /// Offending propensity.
+    pub propensity: f64,
+    /// Weight in averages: the inverse of the stay for people sampled from a prison stock, so
+    /// that the sample stands for the flow of releases (a stock over-represents long stays).
+    pub weight: f64,
+}
+
+/// Expected year-one flows (agents per month) and the stocks they imply.
+#[derive(Clone, Debug, Default)]
+pub struct ExpectedFlows {
+    /// Offences a year by type (agents).
+    pub offences_per_year: [f64; OFFENCE_TYPES],
+    /// Share of each type's offences by region.
+    pub region_share: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
+    /// Recorded offences a month by region.
+    pub recorded_by_region: [f64; MAX_REGIONS],
+    /// Clearance capacity factor by region at year-one capacity.
+    pub police_factor: [f64; MAX_REGIONS],
+    /// Charges a month by type and region.
+    pub charges: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
+    /// Expected clearance rate by region.
+    pub clearance_rate: [f64; MAX_REGIONS],
+    /// Probability that an offence of each type leads to an arrest (national mean).
+    pub arrest_probability: [f64; OFFENCE_TYPES],
+    /// Target stocks (agents): sentenced and pre-trial prisoners.
+    pub sentenced_stock: f64,
+    /// See `sentenced_stock`.
+    pub pretrial_stock: f64,
+    /// Mean time served after sentencing by type, for detained (index 1) and bailed (0)
+    /// defendants (months).
+    pub served: [[f64; 2]; OFFENCE_TYPES],
+    /// Custodial admissions a month by type (agents).
+    pub admissions: [f64; OFFENCE_TYPES],
+    /// Pre-trial detentions a month by type.
+    pub detentions: [f64; OFFENCE_TYPES],
+    /// Police clearance capacity by region (cases a month).
+    pub police_capacity: [f64; MAX_REGIONS],
+    /// Court capacity by region (cases a month).
+    pub court_capacity: [f64; MAX_REGIONS],
+}
+
+/// Victim selection probabilities by (sex, age) group for type `c`: the chance that one
+/// offence's victim is a given person of the group. `counts` are free persons by sex and age.
+pub fn victim_probabilities(
+    t: &CrimeTables,
+    p: &ModelParams,
+    c: usize,
+    counts: &[[f64; AGE_BINS]; 2],
+) -> [[f64; AGE_BINS]; 2] {
+    let mut q = [[0.0; AGE_BINS]; 2];
+    let mut total = 0.0;
+    for s in 0..2 {
+        for a in 0..AGE_BINS {
+            total += counts[s][a] * t.victim_age[c][a] * t.victim_sex[c][s];
+        }
+    }
+    let elder = if c == OffenceType::Assault.index() {
+        p.crime.elder_abuse_share
+    } else {
+        0.0
+    };
+    let old: f64 = (0..2)
+        .map(|s| counts[s][60..].iter().sum::<f64>())
+        .sum::<f64>();
+    for s in 0..2 {
+        for a in 0..AGE_BINS {
+            let by_curve = if total > 0.0 {
+                t.victim_age[c][a] * t.victim_sex[c][s] / total
+            } else {
+                0.0
+            };
+            let by_age = if a >= 60 && old > 0.0 { 1.0 / old } else { 0.0 };
+            q[s][a] = (1.0 - elder) * by_curve + elder * by_age;
+        }
+    }
+    q
+}
+
+/// Expected distinct people hit among `in_group` when `k[i]` offences hit with probabilities
+/// `q[i]` each.
+fn distinct_hit(
+    counts: &[[f64; AGE_BINS]; 2],
+    in_group: impl Fn(usize, usize) -> bool,
+    k: &[f64],
+    q: &[&[[f64; AGE_BINS]; 2]],
+) -> f64 {
+    let mut hit = 0.0;
+    for s in 0..2 {
+        for a in 0..AGE_BINS {
+            if !in_group(s, a) || counts[s][a] == 0.0 {
+                continue;
+            }
+            let rate: f64 = k.iter().zip(q).map(|(k, q)| k * q[s][a]).sum();
+            hit += counts[s][a] * (1.0 - (-rate).exp());
+        }
+    }
+    hit
+}
+
+/// Free persons by sex and age, summed over regions.
+pub fn counts_by_sex_age(hist: &AgeHist, regions: usize) -> [[f64; AGE_BINS]; 2] {
+    let mut c = [[0.0; AGE_BINS]; 2];
+    for r in 0..regions {
+        for (s, row) in c.iter_mut().enumerate() {
+            for (a, v) in row.iter_mut().enumerate() {
+                *v += f64::from(hist[hist_index(r as u8, s, a as u32)]);
+            }
+        }
+    }
+    c
+}
+
+/// Yearly offences (agents) each type must produce to meet the observed year-one values.
+pub fn offence_targets(
+    p: &ModelParams,
+    t: &mut CrimeTables,
+    counts: &[[f64; AGE_BINS]; 2],
+) -> [f64; OFFENCE_TYPES] {
+    let c = &p.crime;
+    let n: f64 = counts.iter().flat_map(|r| r.iter()).sum();
+    let per_100k = n / 1e5;
+    let mut k = [0.0; OFFENCE_TYPES];
+    let idx = |o: OffenceType| o.index();
+    let p_rec = |i: usize, t: &CrimeTables| {
+        let rep = t.report[i];
+        rep + (1.0 - rep) * c.types[i].proactive
+    };
+    k[idx(OffenceType::Homicide)] = c.homicide_rate_per_100k * per_100k;
+    for (o, target) in [
+        (OffenceType::Drug, c.drug_recorded_per_100k),
+        (OffenceType::Trafficking, c.trafficking_detected_per_100k),
+        (OffenceType::Environment, c.environment_recorded_per_100k),
+    ] {
+        let pr = p_rec(idx(o), t);
+        k[idx(o)] = if pr > 0.0 {
+            target * per_100k / pr
+        } else {
+            t.warnings.push(format!(
+                "{}: recorded target {} per 100k is unreachable with no reporting or detection; none simulated",
+                o.name(),
+                target
+            ));
+            0.0
+        };
+    }
+    let q_prop = victim_probabilities(t, p, idx(OffenceType::Property), counts);
+    let everyone = |_: usize, _: usize| true;
+    let pop: f64 = n;
+    let k_prop = solve_increasing(
+        |x| distinct_hit(counts, everyone, &[x], &[&q_prop]),
+        c.property_victimisation_pct / 100.0 * pop,
+        0.0,
+        pop * 100.0,
+    );
+    k[idx(OffenceType::Property)] = k_prop.unwrap_or(0.0);
+    let q_gbv = victim_probabilities(t, p, idx(OffenceType::Gbv), counts);
+    let women = |s: usize, a: usize| s == 1 && (15..50).contains(&a);
+    let n_women: f64 = counts[1][15..50].iter().sum();
+    let k_gbv = solve_increasing(
+        |x| distinct_hit(counts, women, &[x], &[&q_gbv]),
+        c.gbv_prevalence_women_pct / 100.0 * n_women,
+        0.0,
+        pop * 100.0,
+    );
+    if k_gbv.is_none() {
+        t.warnings
+            .push("gbv: observed prevalence unreachable; no GBV simulated".into());
+    }
+    k[idx(OffenceType::Gbv)] = k_gbv.unwrap_or(0.0);
+    let q_assault = victim_probabilities(t, p, idx(OffenceType::Assault), counts);
+    let adults = |_: usize, a: usize| a >= 15;
+    let n_adults: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
+    let target = c.violence_prevalence_pct / 100.0 * n_adults;
+    let from_gbv = distinct_hit(counts, adults, &[k[idx(OffenceType::Gbv)]], &[&q_gbv]);
+    k[idx(OffenceType::Assault)] = if target <= from_gbv {
+        t.warnings.push(format!(
+            "assault: GBV alone already gives {:.2}% violence prevalence, above the observed {}%; no assault simulated",
+            100.0 * from_gbv / n_adults,
+            c.violence_prevalence_pct
+        ));
+        0.0
+    } else {
+        solve_increasing(
+            |x| {
+                distinct_hit(
+                    counts,
+                    adults,
+                    &[x, k[idx(OffenceType::Gbv)]],
+                    &[&q_assault, &q_gbv],
+                )
+            },
+            target,
+            0.0,
+            pop * 100.0,
+        )
+        .unwrap_or(0.0)
+    };
+    k
+}
+
+/// Scales the reporting of assault and GBV so that the share of violence victims who report
+/// matches the observed SDG 16.3.1 value.
+pub fn align_reporting(p: &ModelParams, t: &mut CrimeTables, k: &[f64; OFFENCE_TYPES]) {
+    let (a, g) = (OffenceType::Assault.index(), OffenceType::Gbv.index());
+    let target = p.justice.violence_reporting_pct / 100.0;
+    let base = [p.crime.types[a].report, p.crime.types[g].report];
+    let share = |s: f64| {
+        let ra = (base[0] * s).min(0.98);
+        let rg = (base[1] * s).min(0.98);
+        (k[a] * ra + k[g] * rg) / (k[a] + k[g]).max(1e-12)
+    };
+    if k[a] + k[g] <= 0.0 || base[0] + base[1] <= 0.0 {
+        return;
+    }
+    let scale = solve_increasing(share, target, 0.0, 1e3).unwrap_or_else(|| {
+        t.warnings.push(format!(
+            "reporting: observed {}% unreachable (reporting probabilities cap at 98%)",
+            p.justice.violence_reporting_pct
+        ));
+        1e3
+    });
+    t.report[a] = (base[0] * scale).min(0.98);
+    t.report[g] = (base[1] * scale).min(0.98);
+}
+
+/// Expected time served after sentencing for a sentence of `l` months with parole, less
+/// `credit` months of remand.
+pub fn served_months(l: f64, credit: f64, p: &ModelParams) -> f64 {
+    let j = &p.justice;
+    let l = l.round().max(1.0);
+    let eligible = (j.parole_eligibility_fraction * l).round();
+    let window = (l - eligible).max(0.0);
+    let g = j.parole_grant_per_month;
+    let extra = if g > 0.0 {
+        (1.0 - g) * (1.0 - (1.0 - g).powf(window)) / g
+    } else {
+        window
+    };
+    (eligible + extra - credit).max(0.0)
+}
+
+/// Solves funnel scales and capacities given yearly offences by type and their regional shares.
+pub fn align_funnel(
+    p: &ModelParams,
+    t: &mut CrimeTables,
+    flows: &mut ExpectedFlows,
+    population: f64,
+    officers: &[f64],
+) {
+    let regions = p.regions.len();
+    let c = &p.crime;
+    let j = &p.justice;
+    // Police: recorded workload by region and capacity from officers.
+    let mut recorded = [[0.0; MAX_REGIONS]; OFFENCE_TYPES];
+    for i in 0..OFFENCE_TYPES {
+        let rep = t.report[i];
+        let p_rec = rep + (1.0 - rep) * c.types[i].proactive;
+        for r in 0..regions {
+            recorded[i][r] = flows.offences_per_year[i] / 12.0 * flows.region_share[i][r] * p_rec;
+        }
+    }
+    let workload: Vec<f64> = (0..regions)
+        .map(|r| (0..OFFENCE_TYPES).map(|i| recorded[i][r]).sum())
+        .collect();
+    let total_work: f64 = workload.iter().sum();
+    let total_officers: f64 = officers.iter().sum();
+    let per_officer = if total_officers > 0.0 {
+        j.police_capacity_ratio * total_work / total_officers
+    } else {
+        0.0
+    };
+    for r in 0..regions {
+        flows.recorded_by_region[r] = workload[r];
+        flows.police_capacity[r] = officers[r] * per_officer;
+        let ratio = if workload[r] > 0.0 {
+            flows.police_capacity[r] / workload[r]
+        } else {
+            1.0
+        };
+        flows.police_factor[r] = ratio.min(1.0).powf(j.clearance_capacity_gamma);
+    }
+    let mut cleared_by_region = [0.0; MAX_REGIONS];
+    for i in 0..OFFENCE_TYPES {
+        let (mut rec, mut arrests) = (0.0, 0.0);
+        for r in 0..regions {
+            let cleared = recorded[i][r] * c.types[i].clearance * flows.police_factor[r];
+            cleared_by_region[r] += cleared;
+            flows.charges[i][r] = cleared * c.types[i].charge;
+            rec += flows.offences_per_year[i] / 12.0 * flows.region_share[i][r];
+            arrests += cleared;
+        }
+        flows.arrest_probability[i] = if rec > 0.0 { arrests / rec } else { 0.0 };
+    }
+    for r in 0..regions {
+        flows.clearance_rate[r] = if workload[r] > 0.0 {
+            cleared_by_region[r] / workload[r]
+        } else {
+            0.0
+        };
+        let charges: f64 = (0..OFFENCE_TYPES).map(|i| flows.charges[i][r]).sum();
+        flows.court_capacity[r] = j.court_capacity_ratio * charges;
+    }
+    // Pre-trial detention: pre-trial stock = detentions a month x months to disposition.
+    let stock = p.prisons.prison_population_per_100k * population / 1e5;
+    let u = p.prisons.unsentenced_share_pct / 100.0;
+    flows.pretrial_stock = u * stock;
+    flows.sentenced_stock = (1.0 - u) * stock;
+    let months = t.mean_procedure_months();
+    let charges: Vec<f64> = (0..OFFENCE_TYPES)
+        .map(|i| flows.charges[i].iter().sum())
+        .collect();
+    let base_det: Vec<f64> = c.types.iter().map(|x| x.detention).collect();
+    let pretrial = |d: f64| -> f64 {
+        (0..OFFENCE_TYPES)
+            .map(|i| charges[i] * (base_det[i] * d).min(0.98) * months)
+            .sum()
+    };
+    let d_scale = solve_increasing(pretrial, flows.pretrial_stock, 0.0, 1e4).unwrap_or_else(|| {
+        t.warnings.push(format!(
+            "pre-trial: observed unsentenced share {}% unreachable; detention capped at 98%",
+            p.prisons.unsentenced_share_pct
+        ));
+        1e4
+    });
+    for (i, det) in t.detention.iter_mut().enumerate() {
+        *det = (base_det[i] * d_scale).min(0.98);
+        flows.detentions[i] = charges[i] * *det;
+    }
+    // Custody: sentenced stock = admissions x mean time served after sentencing.
+    for i in 0..OFFENCE_TYPES {
+        let q = lognormal_quantiles(
+            c.types[i].sentence_median_months * j.severity_multiplier,
+            c.types[i].sentence_log_sd,
+            128,
+        );
+        for (k, credit) in [(0usize, 0.0), (1usize, months)] {
+            flows.served[i][k] =
+                q.iter().map(|l| served_months(*l, credit, p)).sum::<f64>() / q.len() as f64;
+        }
+    }
+    let boost = j.detained_conviction_boost;
+    let convictions: Vec<[f64; 2]> = (0..OFFENCE_TYPES)
+        .map(|i| {
+            let det = t.detention[i];
+            let conv = c.types[i].conviction;
+            [
+                charges[i] * (1.0 - det) * conv,
+                charges[i] * det * (conv + boost).min(1.0),
+            ]
+        })
+        .collect();
+    let base_custody: Vec<f64> = c.types.iter().map(|x| x.custody).collect();
+    let sentenced = |k: f64| -> f64 {
+        (0..OFFENCE_TYPES)
+            .map(|i| {
+                let cust = (base_custody[i] * k).min(0.98);
+                cust * (convictions[i][0] * flows.served[i][0]
+                    + convictions[i][1] * flows.served[i][1])
+            })
+            .sum()
+    };
+    let k_scale =
+        solve_increasing(sentenced, flows.sentenced_stock, 0.0, 1e4).unwrap_or_else(|| {
+            t.warnings.push(format!(
+                "custody: observed prison population {} per 100k unreachable; custody capped at 98%",
+                p.prisons.prison_population_per_100k
+            ));
+            1e4
+        });
+    for i in 0..OFFENCE_TYPES {
+        t.custody[i] = (base_custody[i] * k_scale).min(0.98);
+        flows.admissions[i] = t.custody[i] * (convictions[i][0] + convictions[i][1]);
+    }
+}
+
+/// Solves the base hazard of every type so that expected year-one offences match `k`, from
+/// per-type weight histograms of the free population.
+pub fn align_base_hazards(
+    t: &mut CrimeTables,
+    k: &[f64; OFFENCE_TYPES],
+    hists: &[WeightHist; OFFENCE_TYPES],
+) {
+    for i in 0..OFFENCE_TYPES {
+        let monthly = k[i] / 12.0;
+        if monthly <= 0.0 {
+            t.base[i] = 0.0;
+            continue;
+        }
+        let h = &hists[i];
+        match solve_increasing(|b| h.expected(b), monthly, 1e-15, 1e6) {
+            Some(b) => t.base[i] = b,
+            None => {
+                t.warnings.push(format!(
+                    "{}: {:.0} offences a year unreachable with the population's weights",
+                    OffenceType::from_index(i).name(),
+                    k[i]
+                ));
+                t.base[i] = 1e6;
+            }
+        }
+    }
+}
+
+/// Solves the post-release multiplier m0 so that the mean 3-year re-arrest probability of the
+/// released sample matches the target.
+pub fn align_release_multiplier(
+    p: &ModelParams,
+    t: &mut CrimeTables,
+    flows: &ExpectedFlows,
+    releasees: &[PersonView],
+) {
+    let target = p.prisons.rearrest_3y_target;
+    if releasees.is_empty() || target <= 0.0 {
+        t.release_m0 = 1.0;
+        return;
+    }
+    let tau = p.prisons.post_release_decay_months;
+    // Per releasee and month after release: each type's offence hazard without the
+    // post-release excess, and the share of its arrests that fall inside the 36-month window
+    // (prosecution delays push some beyond it).
+    struct Month {
+        hazard: [f64; OFFENCE_TYPES],
+        decay: f64,
+    }
+    // Released people start out of work and find jobs at the job-finding rate, approaching the
+    // regional unemployment rate.
+    let f = p.economy.job_finding_per_month;
+    let window: Vec<Vec<Month>> = releasees
+        .iter()
+        .map(|v| {
+            let u = p.regions[v.region as usize]
+                .unemployment_rate
+                .clamp(0.0, 0.95);
+            let s = f * u / (1.0 - u);
+            (0..36u32)
+                .map(|m| {
+                    let age = v.age_years + m / 12;
+                    let jobless = if v.unemployed {
+                        u + (1.0 - u) * (1.0 - f - s).max(0.0).powi(m as i32)
+                    } else {
+                        u
+                    };
+                    let hazard = std::array::from_fn(|c| {
+                        let w = |unemployed| {
+                            t.person_weight(c, v.region, v.sex, age, unemployed, v.propensity)
+                        };
+                        t.base[c] * (jobless * w(true) + (1.0 - jobless) * w(false))
+                    });
+                    let older = if v.age_years >= 65 {
+                        p.prisons.older_release_multiplier
+                    } else {
+                        1.0
+                    };
+                    Month {
+                        hazard,
+                        decay: (-(f64::from(m)) / tau).exp() * older,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let in_window: Vec<Vec<f64>> = (0..36u32)
+        .map(|m| {
+            (0..OFFENCE_TYPES)
+                .map(|c| {
+                    let delay = p.crime.types[c].prosecution_delay_years * 12.0;
+                    let left = f64::from(36 - m);
+                    if delay > 0.0 {
+                        1.0 - (-left / delay).exp()
+                    } else {
+                        1.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let total_weight: f64 = releasees.iter().map(|v| v.weight).sum();
+    // The simulation draws each type at most once a month (probability 1 - exp(-lambda)) and
+    // arrests with the type's arrest probability; the alignment mirrors exactly that.
+    let rearrest = |m0: f64| {
+        releasees
+            .iter()
+            .zip(&window)
+            .map(|(v, months)| {
+                let mut free = 1.0;
+                for (m, month) in months.iter().enumerate() {
+                    let mult = 1.0 + (m0 - 1.0) * month.decay;
+                    for c in 0..OFFENCE_TYPES {
+                        let offend = 1.0 - (-month.hazard[c] * mult).exp();
+                        free *= 1.0 - offend * flows.arrest_probability[c] * in_window[m][c];
+                    }
+                }
+                v.weight * (1.0 - free)
+            })
+            .sum::<f64>()
+            / total_weight
+    };
+    t.release_m0 = match solve_increasing(rearrest, target, 1.0, 1e4) {
+        Some(m) => m,
+        None if rearrest(1.0) > target => {
+            t.warnings.push(format!(
+                "re-arrest: even without a post-release excess {:.0}% of releases would be re-arrested in 3 years, above the target {:.0}%",
+                100.0 * rearrest(1.0),
+                100.0 * target
+            ));
+            1.0
+        }
+        None => {
+            t.warnings.push(format!(
+                "re-arrest: target {:.0}% unreachable",
+                100.0 * target
+            ));
+            1e4
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binned_expectation_matches_the_exact_sum() {
+        let ws: Vec<f64> = (1..5000).map(|i| 0.001 * (i as f64).sqrt()).collect();
+        let mut h = WeightHist::default();
+        ws.iter().for_each(|w| h.add(*w));
+        let base = 0.7;
+        let exact: f64 = ws.iter().map(|w| 1.0 - (-base * w).exp()).sum();
+        assert!((h.expected(base) / exact - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn served_time_accounts_for_parole_and_remand() {
+        let mut p = ModelParams::baseline();
+        p.justice.parole_eligibility_fraction = 0.5;
+        p.justice.parole_grant_per_month = 0.0;
+        assert_eq!(served_months(24.0, 0.0, &p), 24.0);
+        assert_eq!(served_months(24.0, 6.0, &p), 18.0);
+        p.justice.parole_grant_per_month = 1.0;
+        assert_eq!(served_months(24.0, 0.0, &p), 12.0);
+        assert_eq!(served_months(10.0, 30.0, &p), 0.0);
+    }
+
+    #[test]
+    fn bisection_finds_roots_and_reports_unreachable_targets() {
+        let x = solve_increasing(|x| x * x, 2.0, 0.0, 10.0).unwrap();
+        assert!((x - 2f64.sqrt()).abs() < 1e-9);
+        assert!(solve_increasing(|x| x, 20.0, 0.0, 10.0).is_none());
+    }
+}

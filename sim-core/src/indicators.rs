@@ -1,0 +1,461 @@
+//! SDG 16 indicators (MODEL.md section 5), computed yearly from the recorded monthly rows and
+//! year records, and disaggregated by sex, age group, region and displacement status.
+//!
+//! Definitions:
+//! - 16.1.1 homicide victims per 100,000 per year (mean population of the year);
+//! - 16.1.3 distinct victims of non-lethal violence (assault, gender-based violence) in the
+//!   calendar year as a share of people aged 15+;
+//! - 16.2.2 trafficking victims per 100,000: true, and detected (the offence became known);
+//! - 16.3.1 share of the year's violence victims who reported at least once;
+//! - 16.3.2 unsentenced detainees as a share of prisoners on 31 December (people awaiting a
+//!   first-instance decision; sentenced people are counted as sentenced);
+//! - prison population rate, occupancy and older shares on 31 December;
+//! - reconviction within 2 years of the cohort released two years earlier.
+
+use crate::justice::ReleaseCohorts;
+use crate::metrics::{
+    AGE_BINS, Column, Counter, DISPOSITION_BINS, GROUPS, Measure, Recorder, group_label,
+    hist_index, pct,
+};
+use crate::params::ModelParams;
+use crate::person::MonthNo;
+
+/// One year of indicators. Counts are agents (scaled to persons by the column dictionary).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YearRow {
+    /// Calendar year.
+    pub year: i32,
+    /// Mean living population over the year (agents).
+    pub population: f64,
+    /// SDG 16.1.1.
+    pub homicide_rate_per_100k: f64,
+    /// SDG 16.1.3 (non-lethal violence, people 15+).
+    pub violence_prevalence_pct: f64,
+    /// Gender-based violence against women 15-49.
+    pub gbv_prevalence_women_pct: f64,
+    /// Distinct victims of property crime as a share of the population.
+    pub property_victimisation_pct: f64,
+    /// SDG 16.2.2, true victims.
+    pub trafficking_victims_per_100k: f64,
+    /// SDG 16.2.2, detected victims.
+    pub trafficking_detected_per_100k: f64,
+    /// SDG 16.3.1.
+    pub reporting_rate_pct: f64,
+    /// Recorded violence (homicide, assault, GBV) per 100,000: what statistics would show.
+    pub recorded_violence_per_100k: f64,
+    /// SDG 16.3.2.
+    pub unsentenced_share_pct: f64,
+    /// Prisoners per 100,000 on 31 December.
+    pub prison_population_per_100k: f64,
+    /// Prisoners per 100 usable beds on 31 December.
+    pub prison_occupancy_pct: f64,
+    /// Share of prisoners at or above the older age (50 by default).
+    pub older_prisoner_share_pct: f64,
+    /// Share of prisoners aged 65 and over.
+    pub prisoners_65plus_share_pct: f64,
+    /// Deaths in custody over the year (agents).
+    pub deaths_in_custody: f64,
+    /// Pending court cases on 31 December (agents).
+    pub court_backlog_cases: f64,
+    /// Median months from charge to disposition of the year's dispositions.
+    pub median_months_to_disposition: f64,
+    /// Reconviction within 2 years of people released two years earlier.
+    pub reconviction_2y_pct: f64,
+    /// Reconviction within 1 year of people released the year before (proven reoffending).
+    pub reconviction_1y_pct: f64,
+    /// Re-arrest within 3 years of people released three years earlier.
+    pub rearrest_3y_pct: f64,
+    /// Police, court and prison costs over the year (currency).
+    pub justice_cost: f64,
+    /// Unemployment rate of adults 25+ (mean of the months).
+    pub unemployment_rate_pct: f64,
+}
+
+macro_rules! col {
+    ($name:literal, $unit:literal, $measure:expr, $meaning:literal, $field:ident) => {
+        Column {
+            name: $name,
+            unit: $unit,
+            meaning: $meaning,
+            measure: $measure,
+            get: |r: &YearRow| r.$field,
+        }
+    };
+}
+
+/// The columns of `indicators_yearly.csv`, in order.
+pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
+    Column {
+        name: "year",
+        unit: "calendar year",
+        meaning: "Calendar year.",
+        measure: Measure::Value,
+        get: |r| f64::from(r.year),
+    },
+    col!(
+        "population",
+        "persons",
+        Measure::Count,
+        "Mean living population over the year.",
+        population
+    ),
+    col!(
+        "homicide_rate_per_100k",
+        "victims per 100,000",
+        Measure::Value,
+        "SDG 16.1.1: victims of intentional homicide per 100,000 population.",
+        homicide_rate_per_100k
+    ),
+    col!(
+        "violence_prevalence_pct",
+        "% of people 15+",
+        Measure::Value,
+        "SDG 16.1.3: people 15+ who suffered non-lethal physical or sexual violence (assault, gender-based violence) in the year.",
+        violence_prevalence_pct
+    ),
+    col!(
+        "gbv_prevalence_women_pct",
+        "% of women 15-49",
+        Measure::Value,
+        "Women 15-49 who suffered gender-based or partner violence in the year.",
+        gbv_prevalence_women_pct
+    ),
+    col!(
+        "property_victimisation_pct",
+        "% of people",
+        Measure::Value,
+        "People who suffered a property crime in the year.",
+        property_victimisation_pct
+    ),
+    col!(
+        "trafficking_victims_per_100k",
+        "victims per 100,000",
+        Measure::Value,
+        "SDG 16.2.2 (true): victims of trafficking in persons per 100,000.",
+        trafficking_victims_per_100k
+    ),
+    col!(
+        "trafficking_detected_per_100k",
+        "victims per 100,000",
+        Measure::Value,
+        "SDG 16.2.2 (detected): trafficking victims whose case became known to the authorities, per 100,000.",
+        trafficking_detected_per_100k
+    ),
+    col!(
+        "reporting_rate_pct",
+        "% of victims",
+        Measure::Value,
+        "SDG 16.3.1: victims of violence in the year who reported to the police.",
+        reporting_rate_pct
+    ),
+    col!(
+        "recorded_violence_per_100k",
+        "offences per 100,000",
+        Measure::Value,
+        "Recorded homicide, assault and gender-based violence per 100,000: what police statistics show (compare with the true prevalence).",
+        recorded_violence_per_100k
+    ),
+    col!(
+        "unsentenced_share_pct",
+        "% of prisoners",
+        Measure::Value,
+        "SDG 16.3.2: unsentenced detainees as a share of prisoners on 31 December.",
+        unsentenced_share_pct
+    ),
+    col!(
+        "prison_population_per_100k",
+        "prisoners per 100,000",
+        Measure::Value,
+        "Prisoners (sentenced and pre-trial) per 100,000 population on 31 December.",
+        prison_population_per_100k
+    ),
+    col!(
+        "prison_occupancy_pct",
+        "prisoners per 100 beds",
+        Measure::Value,
+        "Prisoners per 100 usable beds on 31 December, national.",
+        prison_occupancy_pct
+    ),
+    col!(
+        "older_prisoner_share_pct",
+        "% of prisoners",
+        Measure::Value,
+        "Prisoners aged 50 and over (the older age, UNODC) on 31 December.",
+        older_prisoner_share_pct
+    ),
+    col!(
+        "prisoners_65plus_share_pct",
+        "% of prisoners",
+        Measure::Value,
+        "Prisoners aged 65 and over on 31 December.",
+        prisoners_65plus_share_pct
+    ),
+    col!(
+        "deaths_in_custody",
+        "persons",
+        Measure::Count,
+        "Deaths in custody in the year.",
+        deaths_in_custody
+    ),
+    col!(
+        "court_backlog_cases",
+        "cases",
+        Measure::Count,
+        "Pending court cases on 31 December.",
+        court_backlog_cases
+    ),
+    col!(
+        "median_months_to_disposition",
+        "months",
+        Measure::Value,
+        "Median months from charge to disposition of the year's dispositions.",
+        median_months_to_disposition
+    ),
+    col!(
+        "reconviction_2y_pct",
+        "% of releases",
+        Measure::Value,
+        "People released two years earlier who were reconvicted within 2 years (empty for the first two years).",
+        reconviction_2y_pct
+    ),
+    col!(
+        "reconviction_1y_pct",
+        "% of releases",
+        Measure::Value,
+        "People released the year before who were reconvicted within a year (proven reoffending; empty in year one).",
+        reconviction_1y_pct
+    ),
+    col!(
+        "rearrest_3y_pct",
+        "% of releases",
+        Measure::Value,
+        "People released three years earlier who were re-arrested within 3 years (empty for the first three years).",
+        rearrest_3y_pct
+    ),
+    col!(
+        "justice_cost",
+        "currency",
+        Measure::Value,
+        "Police, court and prison costs over the year (interventions excluded).",
+        justice_cost
+    ),
+    col!(
+        "unemployment_rate_pct",
+        "%",
+        Measure::Value,
+        "Unemployed share of the labour force aged 25+ (mean of the months).",
+        unemployment_rate_pct
+    ),
+];
+
+/// Mean over the year's months of the population hist summed over `regions` for one sex and an
+/// age range.
+fn mean_pop(
+    rec: &Recorder,
+    months: std::ops::Range<usize>,
+    regions: usize,
+    sexes: &[usize],
+    lo: u32,
+    hi: u32,
+) -> f64 {
+    let n = months.len().max(1) as f64;
+    let mut total = 0.0;
+    for m in months {
+        let h = &rec.population[m];
+        for r in 0..regions {
+            for &s in sexes {
+                for a in lo..=hi.min(AGE_BINS as u32 - 1) {
+                    total += f64::from(h[hist_index(r as u8, s, a)]);
+                }
+            }
+        }
+    }
+    total / n
+}
+
+/// Median of a histogram of months (NaN when empty).
+fn median(hist: &[u64]) -> f64 {
+    let total: u64 = hist.iter().sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    let half = total.div_ceil(2);
+    let mut acc = 0;
+    for (i, n) in hist.iter().enumerate() {
+        acc += n;
+        if acc >= half {
+            return i as f64;
+        }
+    }
+    (DISPOSITION_BINS - 1) as f64
+}
+
+/// Release-cohort rate for releases in `year_index` (0 = first year), as a percentage.
+fn cohort_pct(c: &ReleaseCohorts, year_index: i32, counts: &[u32]) -> f64 {
+    if year_index < 0 {
+        return f64::NAN;
+    }
+    let from = (year_index * 12) as MonthNo;
+    let (n, k) = c.rate(from, from + 11, counts);
+    pct(k as f64, n as f64)
+}
+
+/// The yearly indicators of a run.
+pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<YearRow> {
+    let regions = p.regions.len();
+    let mut rows = Vec::new();
+    for (y, record) in rec.years.iter().enumerate() {
+        let months = y * 12..(y * 12 + 12).min(rec.months.len());
+        let ms = &rec.months[months.clone()];
+        let Some(dec) = ms.last() else { continue };
+        let pop = ms.iter().map(|m| m.population as f64).sum::<f64>() / ms.len() as f64;
+        let sum = |f: &dyn Fn(&crate::metrics::MonthRow) -> u64| -> f64 {
+            ms.iter().map(|m| f(m) as f64).sum()
+        };
+        let g = &record.groups;
+        let pop15 = mean_pop(rec, months.clone(), regions, &[0, 1], 15, 200);
+        let women = mean_pop(rec, months.clone(), regions, &[1], 15, 49);
+        let yi = y as i32;
+        rows.push(YearRow {
+            year: record.year,
+            population: pop,
+            homicide_rate_per_100k: 1e5 * sum(&|m| m.flows.homicide_victims) / pop,
+            violence_prevalence_pct: pct(sum(&|m| m.flows.violence_victims_15plus), pop15),
+            gbv_prevalence_women_pct: pct(sum(&|m| m.flows.gbv_victims_women_15_49), women),
+            property_victimisation_pct: pct(g.total(Counter::PropertyVictims) as f64, pop),
+            trafficking_victims_per_100k: 1e5 * g.total(Counter::TraffickingVictims) as f64 / pop,
+            trafficking_detected_per_100k: 1e5 * g.total(Counter::TraffickingDetected) as f64 / pop,
+            reporting_rate_pct: pct(
+                g.total(Counter::ViolenceReporters) as f64,
+                g.total(Counter::ViolenceVictims) as f64,
+            ),
+            recorded_violence_per_100k: 1e5
+                * sum(&|m| m.flows.recorded[0] + m.flows.recorded[1] + m.flows.recorded[2])
+                / pop,
+            unsentenced_share_pct: pct(dec.stocks.pretrial as f64, dec.stocks.prisoners as f64),
+            prison_population_per_100k: 1e5 * dec.stocks.prisoners as f64 / dec.population as f64,
+            prison_occupancy_pct: pct(dec.stocks.prisoners as f64, dec.stocks.beds),
+            older_prisoner_share_pct: pct(
+                dec.stocks.prisoners_older as f64,
+                dec.stocks.prisoners as f64,
+            ),
+            prisoners_65plus_share_pct: pct(
+                dec.stocks.prisoners_65plus as f64,
+                dec.stocks.prisoners as f64,
+            ),
+            deaths_in_custody: sum(&|m| m.flows.deaths_in_custody),
+            court_backlog_cases: dec.stocks.backlog as f64,
+            median_months_to_disposition: median(&record.disposition_months),
+            reconviction_2y_pct: cohort_pct(cohorts, yi - 2, &cohorts.reconvicted_24),
+            reconviction_1y_pct: cohort_pct(cohorts, yi - 1, &cohorts.reconvicted_12),
+            rearrest_3y_pct: cohort_pct(cohorts, yi - 3, &cohorts.rearrested_36),
+            justice_cost: ms
+                .iter()
+                .map(|m| m.flows.prison_cost + m.flows.police_cost + m.flows.court_cost)
+                .sum(),
+            unemployment_rate_pct: ms
+                .iter()
+                .map(|m| pct(m.flows.unemployed as f64, m.flows.labour_force as f64))
+                .sum::<f64>()
+                / ms.len() as f64,
+        });
+    }
+    rows
+}
+
+/// One row of `by_group.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRow {
+    /// Calendar year.
+    pub year: i32,
+    /// Indicator name.
+    pub indicator: &'static str,
+    /// Dimension: sex, age_group, region, displacement.
+    pub dimension: &'static str,
+    /// Group label.
+    pub group: String,
+    /// Value.
+    pub value: f64,
+}
+
+/// The disaggregated indicators, long form: per year, indicator, dimension and group.
+pub fn by_group(rec: &Recorder, p: &ModelParams) -> Vec<GroupRow> {
+    let names: Vec<String> = p.regions.iter().map(|r| r.name.clone()).collect();
+    let mut rows = Vec::new();
+    for record in &rec.years {
+        let pop = &record.population;
+        let g = &record.groups.values;
+        let end = &record.end;
+        for gi in 0..GROUPS {
+            let Some((dimension, group)) = group_label(gi, &names) else {
+                continue;
+            };
+            let n = pop[gi] as f64;
+            let mut push = |indicator: &'static str, value: f64| {
+                rows.push(GroupRow {
+                    year: record.year,
+                    indicator,
+                    dimension,
+                    group: group.clone(),
+                    value,
+                })
+            };
+            let per_100k = |x: u64| {
+                if n > 0.0 {
+                    1e5 * x as f64 / n
+                } else {
+                    f64::NAN
+                }
+            };
+            push("population", n);
+            push(
+                "homicide_rate_per_100k",
+                per_100k(g[Counter::HomicideVictims as usize][gi]),
+            );
+            push(
+                "violence_prevalence_pct",
+                pct(g[Counter::ViolenceVictims as usize][gi] as f64, n),
+            );
+            push(
+                "gbv_prevalence_pct",
+                pct(g[Counter::GbvVictims as usize][gi] as f64, n),
+            );
+            push(
+                "reporting_rate_pct",
+                pct(
+                    g[Counter::ViolenceReporters as usize][gi] as f64,
+                    g[Counter::ViolenceVictims as usize][gi] as f64,
+                ),
+            );
+            push(
+                "trafficking_victims_per_100k",
+                per_100k(g[Counter::TraffickingVictims as usize][gi]),
+            );
+            push(
+                "trafficking_detected_per_100k",
+                per_100k(g[Counter::TraffickingDetected as usize][gi]),
+            );
+            push(
+                "property_victimisation_pct",
+                pct(g[Counter::PropertyVictims as usize][gi] as f64, n),
+            );
+            push(
+                "offences_per_100k",
+                per_100k(g[Counter::Offences as usize][gi]),
+            );
+            push("prison_population_per_100k", per_100k(end.prisoners[gi]));
+            push(
+                "unsentenced_share_pct",
+                pct(end.pretrial[gi] as f64, end.prisoners[gi] as f64),
+            );
+            if dimension == "region" {
+                let r = gi - 2 - crate::metrics::SDG_AGE_GROUPS.len();
+                push(
+                    "prison_occupancy_pct",
+                    pct(end.held_by_region[r] as f64, end.beds_by_region[r]),
+                );
+            }
+        }
+    }
+    rows
+}

@@ -1,0 +1,287 @@
+//! The justice system's compact stocks and queues: suspects, court cases, convictions, the prison
+//! roster, community supervision, delayed arrests and release cohorts.
+//!
+//! People enter these lists by row and id; a row whose id no longer matches (the person died and
+//! the row was reused) is dropped when reached. Stages touch only these short lists, never the
+//! whole population: most people have no case in a given month.
+
+use bevy_ecs::prelude::Resource;
+
+use crate::offence::OffenceType;
+use crate::person::{MonthNo, NEVER};
+
+/// A person arrested this month, awaiting the charging decision.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Suspect {
+    /// Row of the person.
+    pub row: u32,
+    /// Id of the person.
+    pub id: u32,
+    /// Offence.
+    pub kind: OffenceType,
+    /// Region of the case.
+    pub region: u8,
+}
+
+/// This month's suspects, filled by Policing and emptied by Courts.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Suspects(pub Vec<Suspect>);
+
+/// An arrest that happens later than the offence (MODEL.md 4.11: prosecution long after the act).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DelayedArrest {
+    /// Month the arrest happens.
+    pub due: MonthNo,
+    /// Suspect to arrest.
+    pub suspect: Suspect,
+}
+
+/// Arrests waiting for their month, in the order they were decided.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct DelayedArrests(pub Vec<DelayedArrest>);
+
+/// A charged case waiting in a regional court.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CourtCase {
+    /// Defendant's row.
+    pub row: u32,
+    /// Defendant's id.
+    pub id: u32,
+    /// Offence.
+    pub kind: OffenceType,
+    /// Month charged.
+    pub charged: MonthNo,
+    /// Month the case is ready for disposition (after procedural time).
+    pub ready: MonthNo,
+    /// Whether the defendant is held in pre-trial detention.
+    pub detained: bool,
+}
+
+/// Court queues and capacities by region. Written only by the Courts stage (and by climate
+/// damage to `capacity_lost`).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Courts {
+    /// Pending cases by region.
+    pub queues: Vec<Vec<CourtCase>>,
+    /// Year-one disposition capacity by region (cases per month), before multipliers.
+    pub capacity: Vec<f64>,
+    /// Share of capacity lost to infrastructure damage by region (0-1).
+    pub capacity_lost: Vec<f64>,
+    /// Unused fractional capacity carried to the next month, by region.
+    pub credit: Vec<f64>,
+}
+
+impl Courts {
+    /// Pending cases in all regions.
+    pub fn backlog(&self) -> usize {
+        self.queues.iter().map(Vec::len).sum()
+    }
+}
+
+/// A conviction awaiting sentence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Verdict {
+    /// Row of the convicted person.
+    pub row: u32,
+    /// Id of the convicted person.
+    pub id: u32,
+    /// Offence.
+    pub kind: OffenceType,
+    /// Region of the court.
+    pub region: u8,
+    /// Months already spent in pre-trial detention (credited against a custodial sentence).
+    pub remand_months: i32,
+}
+
+/// This month's convictions, filled by Courts and emptied by Sentencing.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Convicted(pub Vec<Verdict>);
+
+/// A person in custody: pre-trial or sentenced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Inmate {
+    /// Row.
+    pub row: u32,
+    /// Id.
+    pub id: u32,
+    /// Offence.
+    pub kind: OffenceType,
+    /// Region of residence.
+    pub home_region: u8,
+    /// Region of the prison holding the person.
+    pub prison_region: u8,
+    /// Sentenced (false: pre-trial detainee).
+    pub sentenced: bool,
+    /// Month custody began.
+    pub since: MonthNo,
+    /// Month of release at sentence end ([`NEVER`] while unsentenced).
+    pub until: MonthNo,
+    /// First month of parole eligibility ([`NEVER`] if none).
+    pub parole_from: MonthNo,
+}
+
+/// The prison roster and beds. Written only by the Courts, Sentencing and Prisons stages (and
+/// by climate damage to `beds_lost`).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Prisons {
+    /// Everyone in custody.
+    pub roster: Vec<Inmate>,
+    /// Beds by region in year one.
+    pub beds: Vec<f64>,
+    /// Share of beds out of use after damage, by region (0-1).
+    pub beds_lost: Vec<f64>,
+}
+
+impl Prisons {
+    /// Beds in use by region.
+    pub fn usable_beds(&self, region: usize) -> f64 {
+        self.beds[region] * (1.0 - self.beds_lost[region])
+    }
+
+    /// Inmates held in each region's prisons.
+    pub fn held_by_region(&self) -> Vec<usize> {
+        let mut held = vec![0; self.beds.len()];
+        for i in &self.roster {
+            held[i.prison_region as usize] += 1;
+        }
+        held
+    }
+
+    /// Occupancy (prisoners per bed) by region; infinite where a region holds prisoners without
+    /// usable beds.
+    pub fn occupancy(&self) -> Vec<f64> {
+        self.held_by_region()
+            .iter()
+            .enumerate()
+            .map(|(r, &n)| {
+                let beds = self.usable_beds(r);
+                if beds > 0.0 {
+                    n as f64 / beds
+                } else if n > 0 {
+                    f64::INFINITY
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    /// Pre-trial detainees.
+    pub fn pretrial(&self) -> usize {
+        self.roster.iter().filter(|i| !i.sentenced).count()
+    }
+}
+
+/// A community sentence being served.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Supervised {
+    /// Row.
+    pub row: u32,
+    /// Id.
+    pub id: u32,
+    /// Month the sentence ends.
+    pub until: MonthNo,
+}
+
+/// People serving community sentences (including parole), in order of starting.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Supervision(pub Vec<Supervised>);
+
+/// Release cohorts: by month of release, how many were released and how many were re-arrested
+/// or reconvicted within the follow-up windows of the indicators.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ReleaseCohorts {
+    /// Month number of index 0 (negative: releases before the run).
+    pub first_month: MonthNo,
+    /// Releases by month.
+    pub released: Vec<u32>,
+    /// Of those, re-arrested within 36 months.
+    pub rearrested_36: Vec<u32>,
+    /// Of those, reconvicted within 12 months.
+    pub reconvicted_12: Vec<u32>,
+    /// Of those, reconvicted within 24 months.
+    pub reconvicted_24: Vec<u32>,
+}
+
+impl ReleaseCohorts {
+    /// Cohorts from `first_month` to `last_month`.
+    pub fn new(first_month: MonthNo, last_month: MonthNo) -> Self {
+        let n = (i32::from(last_month) - i32::from(first_month) + 1).max(1) as usize;
+        ReleaseCohorts {
+            first_month,
+            released: vec![0; n],
+            rearrested_36: vec![0; n],
+            reconvicted_12: vec![0; n],
+            reconvicted_24: vec![0; n],
+        }
+    }
+
+    fn index(&self, month: MonthNo) -> Option<usize> {
+        let i = i32::from(month) - i32::from(self.first_month);
+        (i >= 0 && (i as usize) < self.released.len()).then_some(i as usize)
+    }
+
+    /// Records a release in `month`.
+    pub fn release(&mut self, month: MonthNo) {
+        if let Some(i) = self.index(month) {
+            self.released[i] += 1;
+        }
+    }
+
+    /// Records the first arrest, in `now`, of someone released in `released` (if within 36 months).
+    pub fn rearrest(&mut self, released: MonthNo, now: MonthNo) {
+        if released == NEVER {
+            return;
+        }
+        let gap = i32::from(now) - i32::from(released);
+        if let Some(i) = self.index(released)
+            && (0..36).contains(&gap)
+        {
+            self.rearrested_36[i] += 1;
+        }
+    }
+
+    /// Records the first reconviction, in `now`, of someone released in `released`.
+    pub fn reconvict(&mut self, released: MonthNo, now: MonthNo) {
+        if released == NEVER {
+            return;
+        }
+        let gap = i32::from(now) - i32::from(released);
+        if let Some(i) = self.index(released) {
+            if (0..12).contains(&gap) {
+                self.reconvicted_12[i] += 1;
+            }
+            if (0..24).contains(&gap) {
+                self.reconvicted_24[i] += 1;
+            }
+        }
+    }
+
+    /// (released, counted) summed over release months `from..=to` for one of the windows.
+    pub fn rate(&self, from: MonthNo, to: MonthNo, counts: &[u32]) -> (u64, u64) {
+        let (mut n, mut k) = (0u64, 0u64);
+        for m in from..=to {
+            if let Some(i) = self.index(m) {
+                n += u64::from(self.released[i]);
+                k += u64::from(counts[i]);
+            }
+        }
+        (n, k)
+    }
+}
+
+/// Police clearance capacity and the deterrence signal by region. Written only by Policing.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Policing {
+    /// Clearance capacity by region (recorded offences a month).
+    pub capacity: Vec<f64>,
+    /// Year-one expected clearance rate by region (the deterrence reference).
+    pub baseline_clearance: Vec<f64>,
+    /// Recorded and cleared offences of the last 12 months by region (ring buffers; filled with
+    /// year-one expectations at start).
+    pub window_recorded: Vec<[f64; 12]>,
+    /// See `window_recorded`.
+    pub window_cleared: Vec<[f64; 12]>,
+    /// Multiplier on offending from deterrence by region, updated monthly.
+    pub deterrence: Vec<f64>,
+}

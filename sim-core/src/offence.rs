@@ -1,0 +1,135 @@
+//! Offence types (MODEL.md section 4.5) and the per-month buffer of offence records that moves
+//! down the pipeline: offending -> victimisation -> reporting -> policing.
+
+use bevy_ecs::prelude::Resource;
+
+/// The offence types, each with its ICCS section so results line up with national statistics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum OffenceType {
+    /// Intentional homicide (ICCS 01, acts leading to death).
+    Homicide = 0,
+    /// Assault and other non-lethal violence (ICCS 02, acts leading to harm).
+    Assault = 1,
+    /// Gender-based and intimate-partner violence, sexual violence (ICCS 0201 partner violence,
+    /// 03 injurious acts of a sexual nature).
+    Gbv = 2,
+    /// Property crime (ICCS 04 and 05, acts against property).
+    Property = 3,
+    /// Trafficking in persons (ICCS 0204), perpetrated by networks.
+    Trafficking = 4,
+    /// Drug offences (ICCS 06).
+    Drug = 5,
+    /// Crimes that affect the environment: illegal logging, mining, waste (ICCS 10).
+    Environment = 6,
+}
+
+/// Number of offence types.
+pub const OFFENCE_TYPES: usize = 7;
+
+impl OffenceType {
+    /// All types in index order.
+    pub const ALL: [OffenceType; OFFENCE_TYPES] = [
+        OffenceType::Homicide,
+        OffenceType::Assault,
+        OffenceType::Gbv,
+        OffenceType::Property,
+        OffenceType::Trafficking,
+        OffenceType::Drug,
+        OffenceType::Environment,
+    ];
+
+    /// Names used in scenario keys (`crime.homicide.clearance`) and output columns.
+    pub const NAMES: [&'static str; OFFENCE_TYPES] = [
+        "homicide",
+        "assault",
+        "gbv",
+        "property",
+        "trafficking",
+        "drug",
+        "environment",
+    ];
+
+    /// Index for per-type tables.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The type with index `i`.
+    pub fn from_index(i: usize) -> OffenceType {
+        Self::ALL[i]
+    }
+
+    /// Scenario and output name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+
+    /// International Classification of Crime for Statistical Purposes section.
+    pub fn iccs(self) -> &'static str {
+        match self {
+            OffenceType::Homicide => "01",
+            OffenceType::Assault => "02",
+            OffenceType::Gbv => "0201/03",
+            OffenceType::Property => "04/05",
+            OffenceType::Trafficking => "0204",
+            OffenceType::Drug => "06",
+            OffenceType::Environment => "10",
+        }
+    }
+
+    /// Non-lethal violence against a person that counts towards SDG 16.1.3 prevalence.
+    pub fn is_nonlethal_violence(self) -> bool {
+        matches!(self, OffenceType::Assault | OffenceType::Gbv)
+    }
+
+    /// Whether the offence has an individual victim (drug and environmental offences do not).
+    pub fn has_victim(self) -> bool {
+        !matches!(self, OffenceType::Drug | OffenceType::Environment)
+    }
+
+    /// Interpersonal violence, subject to the heat effect (Burke, Hsiang & Miguel 2015).
+    pub fn is_interpersonal_violence(self) -> bool {
+        matches!(
+            self,
+            OffenceType::Homicide | OffenceType::Assault | OffenceType::Gbv
+        )
+    }
+}
+
+/// "No person" for row fields of records.
+pub const NO_ROW: u32 = u32::MAX;
+
+/// One offence committed this month, filled in stage by stage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Offence {
+    /// Type.
+    pub kind: OffenceType,
+    /// Region where it happened (the offender's region).
+    pub region: u8,
+    /// Offender's row and id.
+    pub offender_row: u32,
+    /// Offender's id (a row can be reused after a death).
+    pub offender_id: u32,
+    /// Victim's row, or [`NO_ROW`].
+    pub victim_row: u32,
+    /// Whether the victim reported it (or, for homicide, it was discovered).
+    pub reported: bool,
+    /// Whether police learnt of it without a report (proactive detection).
+    pub detected: bool,
+    /// Whether it was cleared (an offender identified).
+    pub cleared: bool,
+}
+
+impl Offence {
+    /// Known to the police: reported or proactively detected (the *recorded* offences).
+    pub fn recorded(&self) -> bool {
+        self.reported || self.detected
+    }
+}
+
+/// This month's offences, in a deterministic order (offender row order). Cleared by the
+/// Offending stage at the start of each month, keeping its allocation.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct OffenceBuffer(pub Vec<Offence>);

@@ -1,0 +1,450 @@
+//! Start of a run with the justice module: initial employment, baseline alignment, and the
+//! steady-state stocks of year one (prisoners, pre-trial detainees, pending cases, recent
+//! releases, arrests still to come for historic offences).
+//!
+//! Stocks are drawn as a stationary system would hold them: a prisoner's remaining time is a
+//! uniform share of a length-biased stay (longer stays are more likely to be in progress), and
+//! people are chosen with the offending weights of the type at the age they offended.
+
+use bevy_ecs::prelude::*;
+
+use crate::calibration::{
+    ExpectedFlows, PersonView, WeightHist, align_base_hazards, align_funnel,
+    align_release_multiplier, align_reporting, counts_by_sex_age, offence_targets, served_months,
+};
+use crate::census::Census;
+use crate::crime_tables::{CrimeTables, lognormal_quantiles};
+use crate::justice::{
+    CourtCase, Courts, DelayedArrest, DelayedArrests, Inmate, Policing, Prisons, ReleaseCohorts,
+    Suspect,
+};
+use crate::metrics::AGE_BINS;
+use crate::offence::{OFFENCE_TYPES, OffenceType};
+use crate::params::ModelParams;
+use crate::person::{
+    Demographics, Employment, Justice, JusticeState, MonthNo, NEVER, Slot, Socioeconomic,
+};
+use crate::pool::VictimPool;
+use crate::region::RegionConditions;
+use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
+use crate::systems::economy::{LabourRates, LabourRatesRes, initial_employment};
+
+/// The person table as slices, for set-up.
+struct Table<'a> {
+    demo: &'a mut [Demographics],
+    socio: &'a mut [Socioeconomic],
+    justice: &'a mut [Justice],
+}
+
+/// Month of year-one indices: set-up draws use month `u32::MAX - k`, never a simulated month.
+const SETUP: u32 = u32::MAX;
+
+/// Everything the justice module needs at the start, inserted into the world.
+pub fn setup_justice(p: &ModelParams, world: &mut World) {
+    let census = world.resource::<Census>().clone();
+    let mut q = world.query::<(&mut Demographics, &mut Socioeconomic, &mut Justice)>();
+    let Some((mut demo, mut socio, mut justice)) = q
+        .contiguous_iter_mut(world)
+        .expect("person queries are dense")
+        .next()
+    else {
+        return;
+    };
+    let mut tbl = Table {
+        demo: demo.bypass_change_detection(),
+        socio: socio.bypass_change_detection(),
+        justice: justice.bypass_change_detection(),
+    };
+    initial_employment(p, tbl.demo, tbl.socio);
+    let mut t = CrimeTables::new(p);
+    let counts = counts_by_sex_age(&census.age_hist(0), p.regions.len());
+    let k = offence_targets(p, &mut t, &counts);
+    align_reporting(p, &mut t, &k);
+    let (national, regional) = weight_hists(p, &t, &tbl);
+    align_base_hazards(&mut t, &k, &national);
+    let mut flows = ExpectedFlows {
+        offences_per_year: k,
+        ..Default::default()
+    };
+    set_region_shares(&t, &regional, &mut flows, p.regions.len());
+    let officers: Vec<f64> = p
+        .regions
+        .iter()
+        .map(|r| r.police_per_100k * r.population_share)
+        .collect();
+    let population = census.alive() as f64;
+    align_funnel(p, &mut t, &mut flows, population, &officers);
+
+    let mut stocks = Stocks::default();
+    draw_initial_stocks(p, &t, &flows, &mut tbl, &mut stocks);
+    let releasees: Vec<PersonView> = stocks
+        .roster
+        .iter()
+        .filter(|i| i.sentenced)
+        .map(|i| {
+            let d = &tbl.demo[i.row as usize];
+            PersonView {
+                region: d.region,
+                sex: d.sex.index(),
+                age_years: d.age_years(0) + (i.until.max(0) / 12) as u32,
+                unemployed: true,
+                propensity: f64::from(tbl.socio[i.row as usize].propensity),
+                weight: 1.0 / f64::from((i32::from(i.until) - i32::from(i.since)).max(1)),
+            }
+        })
+        .collect();
+    // Two rounds: the base hazards depend on the released people's excess and vice versa.
+    for _ in 0..2 {
+        align_release_multiplier(p, &mut t, &flows, &releasees);
+        let (national, regional) = weight_hists(p, &t, &tbl);
+        align_base_hazards(&mut t, &k, &national);
+        set_region_shares(&t, &regional, &mut flows, p.regions.len());
+    }
+    align_release_multiplier(p, &mut t, &flows, &releasees);
+
+    let regions = p.regions.len();
+    let mut policing = Policing {
+        capacity: flows.police_capacity[..regions].to_vec(),
+        baseline_clearance: flows.clearance_rate[..regions].to_vec(),
+        window_recorded: vec![[0.0; 12]; regions],
+        window_cleared: vec![[0.0; 12]; regions],
+        deterrence: vec![1.0; regions],
+    };
+    for r in 0..regions {
+        policing.window_recorded[r] = [flows.recorded_by_region[r]; 12];
+        policing.window_cleared[r] = [flows.recorded_by_region[r] * flows.clearance_rate[r]; 12];
+    }
+    let mut courts = Courts {
+        queues: vec![Vec::new(); regions],
+        capacity: flows.court_capacity[..regions].to_vec(),
+        capacity_lost: vec![0.0; regions],
+        credit: vec![0.0; regions],
+    };
+    for (region, case) in stocks.cases {
+        courts.queues[region as usize].push(case);
+    }
+    let held = stocks.roster.len() as f64;
+    let total_beds = held / (p.prisons.occupancy_pct / 100.0);
+    let weights: Vec<f64> = p
+        .regions
+        .iter()
+        .map(|r| r.population_share * r.prison_bed_weight)
+        .collect();
+    let wsum: f64 = weights.iter().sum::<f64>().max(1e-12);
+    let prisons = Prisons {
+        roster: stocks.roster,
+        beds: weights.iter().map(|w| total_beds * w / wsum).collect(),
+        beds_lost: vec![0.0; regions],
+    };
+    let occupancy = if total_beds > 0.0 {
+        held / total_beds
+    } else {
+        0.0
+    };
+    let pool = VictimPool::rebuild(tbl.demo, p.scenario.months());
+    let labour = LabourRates::new(p);
+    let months = p.scenario.months() as MonthNo;
+    *world.resource_mut::<VictimPool>() = pool;
+    *world.resource_mut::<Policing>() = policing;
+    *world.resource_mut::<Courts>() = courts;
+    *world.resource_mut::<Prisons>() = prisons;
+    *world.resource_mut::<DelayedArrests>() = DelayedArrests(stocks.delayed);
+    *world.resource_mut::<ReleaseCohorts>() = ReleaseCohorts::new(0, months);
+    *world.resource_mut::<RegionConditions>() = RegionConditions::calm(occupancy);
+    *world.resource_mut::<LabourRatesRes>() = LabourRatesRes(labour);
+    t.baseline_occupancy = occupancy;
+    t.expected = flows;
+    *world.resource_mut::<CrimeTables>() = t;
+}
+
+/// Weight histograms of free people by type: national and by region.
+fn weight_hists(
+    p: &ModelParams,
+    t: &CrimeTables,
+    tbl: &Table<'_>,
+) -> (
+    [WeightHist; OFFENCE_TYPES],
+    Vec<[WeightHist; OFFENCE_TYPES]>,
+) {
+    let mut regional: Vec<[WeightHist; OFFENCE_TYPES]> = (0..p.regions.len())
+        .map(|_| std::array::from_fn(|_| WeightHist::default()))
+        .collect();
+    for i in 0..tbl.demo.len() {
+        let d = &tbl.demo[i];
+        if d.slot != Slot::Alive {
+            continue;
+        }
+        let s = &tbl.socio[i];
+        let years = d.age_years(0);
+        let unemployed = s.employment == Employment::Unemployed;
+        let j = &tbl.justice[i];
+        let mut personal = f64::from(s.propensity);
+        if j.last_release != NEVER {
+            // Mean post-release multiplier over year one.
+            let since = -i32::from(j.last_release);
+            let at_release = years.saturating_sub((since / 12) as u32);
+            personal *= (0..12)
+                .map(|m| t.release_multiplier(since + m, at_release, t.baseline_occupancy, p))
+                .sum::<f64>()
+                / 12.0;
+        }
+        for (c, h) in regional[d.region as usize].iter_mut().enumerate() {
+            h.add(t.person_weight(c, d.region, d.sex.index(), years, unemployed, personal));
+        }
+    }
+    let mut national: [WeightHist; OFFENCE_TYPES] = std::array::from_fn(|_| WeightHist::default());
+    for r in &regional {
+        for (n, h) in national.iter_mut().zip(r) {
+            n.merge(h);
+        }
+    }
+    (national, regional)
+}
+
+fn set_region_shares(
+    t: &CrimeTables,
+    regional: &[[WeightHist; OFFENCE_TYPES]],
+    flows: &mut ExpectedFlows,
+    regions: usize,
+) {
+    for c in 0..OFFENCE_TYPES {
+        let e: Vec<f64> = (0..regions)
+            .map(|r| regional[r][c].expected(t.base[c]))
+            .collect();
+        let total: f64 = e.iter().sum();
+        for r in 0..regions {
+            flows.region_share[c][r] = if total > 0.0 {
+                e[r] / total
+            } else {
+                1.0 / regions as f64
+            };
+        }
+    }
+}
+
+/// The initial stocks being drawn.
+#[derive(Default)]
+struct Stocks {
+    roster: Vec<Inmate>,
+    cases: Vec<(u8, CourtCase)>,
+    delayed: Vec<DelayedArrest>,
+}
+
+/// Picks a free person for an offence of type `c` committed `elapsed_months` ago, by rejection
+/// with the offending weights (age then, sex, capped propensity).
+fn pick_person(
+    p: &ModelParams,
+    t: &CrimeTables,
+    tbl: &Table<'_>,
+    key: MonthKey,
+    pick: u32,
+    c: usize,
+    elapsed_months: i32,
+) -> Option<u32> {
+    let n = tbl.demo.len();
+    let sd = p.crime.propensity_log_sd;
+    let cap = (2.576 * sd - 0.5 * sd * sd).exp();
+    let sex_max = t.offend_sex[c][0].max(t.offend_sex[c][1]);
+    for attempt in 0..20_000u32 {
+        let row = ((to_unit(key.bits(pick, 2 * attempt)) * n as f64) as usize).min(n - 1);
+        let d = &tbl.demo[row];
+        if d.slot != Slot::Alive || tbl.justice[row].state != JusticeState::Free {
+            continue;
+        }
+        let age_then = (i32::from(d.age_years(0) as i16) * 12 - elapsed_months) / 12;
+        if age_then < 0 {
+            continue;
+        }
+        let a = (age_then as usize).min(AGE_BINS - 1);
+        let w = t.offend_age[c][a] * t.offend_sex[c][d.sex.index()] / sex_max
+            * (f64::from(tbl.socio[row].propensity) / cap).min(1.0);
+        if to_unit(key.bits(pick, 2 * attempt + 1)) < w {
+            return Some(row as u32);
+        }
+    }
+    None
+}
+
+/// Picks an offence type in proportion to `weights`.
+fn pick_type(weights: &[f64; OFFENCE_TYPES], u: f64) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut acc = 0.0;
+    for (c, w) in weights.iter().enumerate() {
+        acc += w;
+        if u * total < acc {
+            return c;
+        }
+    }
+    OFFENCE_TYPES - 1
+}
+
+fn draw_initial_stocks(
+    p: &ModelParams,
+    t: &CrimeTables,
+    flows: &ExpectedFlows,
+    tbl: &mut Table<'_>,
+    stocks: &mut Stocks,
+) {
+    let key = MonthKey::new(p.scenario.seed, Stream::Courts, SETUP);
+    let mut pick_no = 0u32;
+    let mut next = || {
+        pick_no += 1;
+        pick_no
+    };
+    let (mu, sigma) = t.procedure;
+    let mean_t = t.mean_procedure_months();
+    // Sentenced prisoners: remaining time a uniform share of a length-biased stay.
+    let served: Vec<Vec<f64>> = (0..OFFENCE_TYPES)
+        .map(|c| {
+            let ty = &p.crime.types[c];
+            lognormal_quantiles(
+                ty.sentence_median_months * p.justice.severity_multiplier,
+                ty.sentence_log_sd,
+                128,
+            )
+            .iter()
+            .map(|l| served_months(*l, 0.0, p).max(1.0))
+            .collect()
+        })
+        .collect();
+    let stock_weights: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+        flows.admissions[c] * served[c].iter().sum::<f64>() / served[c].len() as f64
+    });
+    let n_sentenced = flows.sentenced_stock.round() as u32;
+    for _ in 0..n_sentenced {
+        let n = next();
+        let c = pick_type(&stock_weights, to_unit(key.bits(n, 0)));
+        let stays = &served[c];
+        let total: f64 = stays.iter().sum();
+        let mut acc = 0.0;
+        let target = to_unit(key.bits(n, 1)) * total;
+        let stay = stays
+            .iter()
+            .find(|s| {
+                acc += **s;
+                acc > target
+            })
+            .copied()
+            .unwrap_or(stays[stays.len() - 1]);
+        let remaining = ((to_unit(key.bits(n, 2)) * stay).ceil() as i32).max(1);
+        let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
+        let Some(row) = pick_person(p, t, tbl, key, n, c, elapsed) else {
+            continue;
+        };
+        let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
+        let r = row as usize;
+        tbl.demo[r].slot = Slot::InCustody;
+        tbl.justice[r].state = JusticeState::Imprisoned { until };
+        tbl.justice[r].convictions = 1;
+        let region = tbl.demo[r].region;
+        stocks.roster.push(Inmate {
+            row,
+            id: tbl.demo[r].id.0,
+            kind: OffenceType::from_index(c),
+            home_region: region,
+            prison_region: region,
+            sentenced: true,
+            since: (-elapsed).max(i32::from(MonthNo::MIN) + 1) as MonthNo,
+            until,
+            parole_from: NEVER,
+        });
+    }
+    // Pending cases, detained and on bail: remaining procedural time of a length-biased case.
+    let detained_w: [f64; OFFENCE_TYPES] = flows.detentions;
+    let bail_w: [f64; OFFENCE_TYPES] =
+        std::array::from_fn(|c| flows.charges[c].iter().sum::<f64>() * (1.0 - t.detention[c]));
+    let n_bail = (bail_w.iter().sum::<f64>() * mean_t).round() as u32;
+    let n_pretrial = flows.pretrial_stock.round() as u32;
+    for (count, weights, detained) in [(n_pretrial, detained_w, true), (n_bail, bail_w, false)] {
+        for _ in 0..count {
+            let n = next();
+            let c = pick_type(&weights, to_unit(key.bits(n, 0)));
+            let z = standard_normal(to_unit(key.bits(n, 1)), to_unit(key.bits(n, 2)));
+            let length = (mu + sigma * sigma + sigma * z).exp().clamp(1.0, 600.0);
+            let remaining = ((to_unit(key.bits(n, 3)) * length).ceil() as i32).max(1);
+            let waited = (length as i32 - remaining).max(0);
+            let Some(row) = pick_person(p, t, tbl, key, n, c, waited) else {
+                continue;
+            };
+            let r = row as usize;
+            let d = tbl.demo[r];
+            let case = CourtCase {
+                row,
+                id: d.id.0,
+                kind: OffenceType::from_index(c),
+                charged: (-waited) as MonthNo,
+                ready: remaining as MonthNo,
+                detained,
+            };
+            stocks.cases.push((d.region, case));
+            if detained {
+                tbl.demo[r].slot = Slot::InCustody;
+                tbl.justice[r].state = JusticeState::PretrialDetained;
+                stocks.roster.push(Inmate {
+                    row,
+                    id: d.id.0,
+                    kind: OffenceType::from_index(c),
+                    home_region: d.region,
+                    prison_region: d.region,
+                    sentenced: false,
+                    since: (-waited) as MonthNo,
+                    until: NEVER,
+                    parole_from: NEVER,
+                });
+            } else {
+                tbl.justice[r].state = JusticeState::OnBail;
+            }
+        }
+    }
+    // People released in the last 36 months (release flow = admission flow in steady state).
+    let releases_per_month: f64 = flows.admissions.iter().sum();
+    let n_released = (releases_per_month * 36.0).round() as u32;
+    for _ in 0..n_released {
+        let n = next();
+        let c = pick_type(&flows.admissions, to_unit(key.bits(n, 0)));
+        let since = 1 + (to_unit(key.bits(n, 1)) * 36.0) as i32;
+        let Some(row) = pick_person(p, t, tbl, key, n, c, since) else {
+            continue;
+        };
+        let r = row as usize;
+        tbl.justice[r].last_release = (-since) as MonthNo;
+        tbl.justice[r].last_conviction = (-since - 1) as MonthNo;
+        tbl.justice[r].convictions = 1;
+        let age = tbl.demo[r].age_years(0);
+        if (15..p.economy.retirement_age as u32).contains(&age) {
+            tbl.socio[r].employment = Employment::Unemployed;
+        }
+    }
+    // Arrests still to come for offences prosecuted late (exponential delays are memoryless,
+    // so the pending ones are due after a fresh exponential wait).
+    for c in 0..OFFENCE_TYPES {
+        let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
+        if mean_delay <= 0.0 {
+            continue;
+        }
+        let per_month = flows.offences_per_year[c] / 12.0 * flows.arrest_probability[c];
+        let pending = (per_month * mean_delay).round() as u32;
+        for _ in 0..pending {
+            let n = next();
+            let u = to_unit(key.bits(n, 0)).max(1e-12);
+            let due = (-u.ln() * mean_delay)
+                .ceil()
+                .clamp(1.0, f64::from(MonthNo::MAX)) as MonthNo;
+            let Some(row) = pick_person(p, t, tbl, key, n, c, 0) else {
+                continue;
+            };
+            let d = &tbl.demo[row as usize];
+            stocks.delayed.push(DelayedArrest {
+                due,
+                suspect: Suspect {
+                    row,
+                    id: d.id.0,
+                    kind: OffenceType::from_index(c),
+                    region: d.region,
+                },
+            });
+        }
+    }
+    // Delayed arrests are processed in due order within a month.
+    stocks.delayed.sort_by_key(|a| (a.due, a.suspect.row));
+}

@@ -1,0 +1,179 @@
+//! Pre-trial and courts (MODEL.md section 4.9, stage 10): charging, pre-trial detention or bail,
+//! and regional courts disposing cases within their monthly capacity, detained cases first.
+//!
+//! A charged case needs a procedural time (log-normal) before it can be disposed; ready cases
+//! wait for capacity, detained defendants first, then oldest first. Pre-trial detention raises
+//! the conviction probability (Leslie & Pope 2017). Infrastructure damage removes capacity.
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `Suspects`. Writes: `Courts`, `Prisons` (pre-trial
+//! detainees), `Convicted`, `Justice`, `Demographics.slot`, `MonthTally`. Stream: `Stream::Courts`.
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::crime_tables::CrimeTables;
+use crate::custody::{enter_custody, release_detainee, release_from_roster, same_person};
+use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Verdict};
+use crate::metrics::{DISPOSITION_BINS, MonthTally};
+use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER};
+use crate::pool::VictimPool;
+use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
+
+/// Charges suspects and decides pre-trial detention.
+pub fn charge_suspects(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
+    suspects: Res<Suspects>,
+    mut courts: ResMut<Courts>,
+    mut prisons: ResMut<Prisons>,
+    mut pool: ResMut<VictimPool>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&mut Demographics, &mut Justice)>,
+) {
+    let Some((mut demo, mut justice)) = crate::person_table!(persons) else {
+        return;
+    };
+    let demo = demo.bypass_change_detection();
+    let justice = justice.bypass_change_detection();
+    let p = &params.0;
+    let now = calendar.now();
+    let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.month_index);
+    let (mu, sigma) = tables.procedure;
+    for (n, s) in suspects.0.iter().enumerate() {
+        if !same_person(demo, s.row, s.id) {
+            continue;
+        }
+        let c = s.kind.index();
+        let n = n as u32;
+        if to_unit(key.bits(n, 0)) >= p.crime.types[c].charge {
+            justice[s.row as usize].state = JusticeState::Free;
+            continue;
+        }
+        tally.flows.charged += 1;
+        let detained = to_unit(key.bits(n, 1)) < tables.detention[c];
+        let z = standard_normal(to_unit(key.bits(n, 2)), to_unit(key.bits(n, 3)));
+        let months = (mu + sigma * z).exp().round().clamp(1.0, 600.0) as i32;
+        let region = demo[s.row as usize].region;
+        courts.queues[s.region as usize].push(CourtCase {
+            row: s.row,
+            id: s.id,
+            kind: s.kind,
+            charged: now,
+            ready: (i32::from(now) + months).min(i32::from(MonthNo::MAX)) as MonthNo,
+            detained,
+        });
+        if detained {
+            tally.flows.detained += 1;
+            tally.flows.custody_entries += 1;
+            enter_custody(
+                demo,
+                justice,
+                &mut pool,
+                s.row,
+                JusticeState::PretrialDetained,
+            );
+            prisons.roster.push(Inmate {
+                row: s.row,
+                id: s.id,
+                kind: s.kind,
+                home_region: region,
+                prison_region: region,
+                sentenced: false,
+                since: now,
+                until: NEVER,
+                parole_from: NEVER,
+            });
+        } else {
+            justice[s.row as usize].state = JusticeState::OnBail;
+        }
+    }
+}
+
+/// Disposes ready cases within each region's capacity, detained defendants first.
+pub fn dispose_cases(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    mut courts: ResMut<Courts>,
+    mut prisons: ResMut<Prisons>,
+    mut pool: ResMut<VictimPool>,
+    mut convicted: ResMut<Convicted>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&mut Demographics, &mut Justice)>,
+) {
+    convicted.0.clear();
+    let Some((mut demo, mut justice)) = crate::person_table!(persons) else {
+        return;
+    };
+    let demo = demo.bypass_change_detection();
+    let justice = justice.bypass_change_detection();
+    let p = &params.0;
+    let now = calendar.now();
+    let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.month_index);
+    let boost = p.justice.detained_conviction_boost;
+    let scale = p.scenario.scale();
+    let mut freed_detainees: Vec<(u32, u32)> = Vec::new();
+    let Courts {
+        queues,
+        capacity,
+        capacity_lost,
+        credit,
+    } = &mut *courts;
+    for (r, queue) in queues.iter_mut().enumerate() {
+        let available =
+            capacity[r] * p.justice.court_capacity_multiplier * (1.0 - capacity_lost[r])
+                + credit[r];
+        let mut slots = available.floor().max(0.0) as usize;
+        credit[r] = available - slots as f64;
+        // Detained first, then the oldest ready case; ids break ties deterministically.
+        queue.sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
+        let mut kept = Vec::with_capacity(queue.len());
+        for case in queue.drain(..) {
+            if !same_person(demo, case.row, case.id) {
+                tally.flows.dropped += 1;
+                continue;
+            }
+            if case.ready > now || slots == 0 {
+                kept.push(case);
+                continue;
+            }
+            slots -= 1;
+            tally.flows.dispositions += 1;
+            let waited = (i32::from(now) - i32::from(case.charged)).max(0) as u32;
+            tally
+                .disposition_months
+                .push(waited.min(DISPOSITION_BINS as u32 - 1));
+            let c = case.kind.index();
+            let mut conviction = p.crime.types[c].conviction;
+            if case.detained {
+                conviction = (conviction + boost).min(1.0);
+            }
+            let draw = to_unit(key.bits(case.id, 0x100 + case.charged as u16 as u32));
+            if draw < conviction {
+                tally.flows.convictions += 1;
+                let remand = if case.detained { waited as i32 } else { 0 };
+                convicted.0.push(Verdict {
+                    row: case.row,
+                    id: case.id,
+                    kind: case.kind,
+                    region: r as u8,
+                    remand_months: remand,
+                });
+            } else {
+                tally.flows.acquittals += 1;
+                if case.detained {
+                    release_detainee(demo, justice, &mut pool, case.row, JusticeState::Free);
+                    freed_detainees.push((case.row, case.id));
+                } else {
+                    justice[case.row as usize].state = JusticeState::Free;
+                }
+            }
+        }
+        *queue = kept;
+    }
+    release_from_roster(&mut prisons, &mut freed_detainees, now, &mut tally.flows);
+    tally.flows.court_cost =
+        tally.flows.dispositions as f64 * scale * p.justice.court_cost_per_case;
+    tally.stocks.backlog = courts.backlog() as u64;
+}

@@ -1,0 +1,239 @@
+//! Economy (MODEL.md section 4.4, stage 4): employment status by age and region.
+//!
+//! Children (< 15) are outside the labour market; at 15, 18 and 25 people are re-sorted into
+//! education or the labour market with the scenario's enrolment shares; young people outside
+//! education are NEET with the scenario's NEET share (scaled by the region's unemployment); adults
+//! move between work and unemployment at rates whose steady state is the region's unemployment
+//! rate; at the retirement age people retire.
+//!
+//! Reads: `Params`, `Calendar`, `Demographics`. Writes: `Socioeconomic.employment`, `MonthTally`.
+//! Stream: `Stream::Economy`.
+
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::metrics::MonthTally;
+use crate::par::CHUNK;
+use crate::params::{MAX_REGIONS, ModelParams};
+use crate::person::{Demographics, Employment, Slot, Socioeconomic};
+use crate::rng::{MonthKey, Stream, halves, threshold};
+
+/// Monthly rates of one labour-market group in one region.
+#[derive(Clone, Copy, Debug, Default)]
+struct Rates {
+    /// Probability of being jobless when entering the labour market.
+    jobless: f64,
+    /// Monthly job loss threshold (employed -> unemployed).
+    separation: u32,
+    /// Monthly job finding threshold (unemployed -> employed).
+    finding: u32,
+}
+
+/// Employment rates by region for young (15-24) and adult workers.
+#[derive(Clone, Debug)]
+pub struct LabourRates {
+    youth: [Rates; MAX_REGIONS],
+    adult: [Rates; MAX_REGIONS],
+    student_15: u32,
+    student_18: u32,
+    retirement_age: u32,
+}
+
+impl LabourRates {
+    /// Rates whose steady state reproduces the scenario's unemployment and NEET shares.
+    pub fn new(p: &ModelParams) -> Self {
+        let e = &p.economy;
+        let f = e.job_finding_per_month;
+        let mean_u = p
+            .regions
+            .iter()
+            .map(|r| r.unemployment_rate * r.population_share)
+            .sum::<f64>()
+            .max(1e-9);
+        // Share of 15-24s in education, weighting 15-17 (3 years) and 18-24 (7 years).
+        let enrolled = (3.0 * e.enrolment_15_17 + 7.0 * e.enrolment_18_24) / 10.0;
+        let youth_jobless = (e.youth_neet_share / (1.0 - enrolled).max(1e-9)).min(0.95);
+        let rates = |u: f64| {
+            let u = u.clamp(0.0, 0.95);
+            Rates {
+                jobless: u,
+                separation: threshold(f * u / (1.0 - u)),
+                finding: threshold(f),
+            }
+        };
+        let mut youth = [Rates::default(); MAX_REGIONS];
+        let mut adult = [Rates::default(); MAX_REGIONS];
+        for (i, r) in p.regions.iter().enumerate() {
+            adult[i] = rates(r.unemployment_rate);
+            youth[i] = rates(youth_jobless * r.unemployment_rate / mean_u);
+        }
+        LabourRates {
+            youth,
+            adult,
+            student_15: threshold(e.enrolment_15_17),
+            student_18: threshold(e.enrolment_18_24 / e.enrolment_15_17.max(1e-9)),
+            retirement_age: e.retirement_age as u32,
+        }
+    }
+
+    /// The status of someone entering a new stage of life at `years` (15, 18, 25, retirement),
+    /// or drawn afresh for the initial population; `was_student` matters at 18.
+    fn entry_status(
+        &self,
+        years: u32,
+        region: usize,
+        was_student: bool,
+        u: (u32, u32),
+    ) -> Employment {
+        let (u1, u2) = u;
+        if years < 15 {
+            return Employment::Child;
+        }
+        if years >= self.retirement_age {
+            return Employment::Retired;
+        }
+        let studies = match years {
+            15..=17 => u1 < self.student_15,
+            18..=24 => was_student && u1 < self.student_18,
+            _ => false,
+        };
+        if studies {
+            return Employment::Student;
+        }
+        let r = if years < 25 {
+            self.youth[region]
+        } else {
+            self.adult[region]
+        };
+        if (f64::from(u2) / 4_294_967_296.0) < r.jobless {
+            Employment::Unemployed
+        } else {
+            Employment::Employed
+        }
+    }
+}
+
+/// Draws everyone's status at the start, as if each had passed through the life stages.
+pub fn initial_employment(p: &ModelParams, demo: &[Demographics], socio: &mut [Socioeconomic]) {
+    let rates = LabourRates::new(p);
+    let key = MonthKey::new(p.scenario.seed, Stream::Economy, u32::MAX);
+    for (d, s) in demo.iter().zip(socio.iter_mut()) {
+        if d.slot == Slot::Vacant {
+            continue;
+        }
+        let years = d.age_years(0);
+        let (u1, u2) = halves(key.bits(d.id.0, 0));
+        // At 18-24 the share still studying is enrolment_18_24: draw "was a student at 15-17"
+        // with the 15-17 share so the product gives it.
+        let was_student = halves(key.bits(d.id.0, 1)).0 < rates.student_15;
+        s.employment = rates.entry_status(years, d.region as usize, was_student, (u1, u2));
+    }
+}
+
+/// Labour-market stocks by region counted during the update:
+/// `[adults in labour force, unemployed adults, youth, NEET youth]`.
+type Counts = [[u32; 4]; MAX_REGIONS];
+
+/// Ages (completed years) at which people are re-sorted on their birthday month.
+fn stage_change_ages(retirement: u32) -> [bool; 128] {
+    let mut t = [false; 128];
+    for a in [15, 18, 25, retirement] {
+        if (a as usize) < t.len() {
+            t[a as usize] = true;
+        }
+    }
+    t
+}
+
+/// Monthly employment transitions and life-stage changes.
+pub fn update_employment(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    rates: Res<LabourRatesRes>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&Demographics, &mut Socioeconomic)>,
+) {
+    let Some((demo, mut socio)) = crate::person_table!(persons) else {
+        return;
+    };
+    let socio = socio.bypass_change_detection();
+    let now = calendar.now();
+    let key = MonthKey::new(
+        params.0.scenario.seed,
+        Stream::Economy,
+        calendar.month_index,
+    );
+    let rates = &rates.0;
+    let changes = stage_change_ages(rates.retirement_age);
+    // Flip thresholds by region, youth (0/1) and current status: employed people lose work with
+    // the separation rate, unemployed people find it with the finding rate, others never flip.
+    let mut flip = [[[0u32; 5]; 2]; MAX_REGIONS];
+    for (r, per_region) in flip.iter_mut().enumerate() {
+        for (youth, t) in per_region.iter_mut().enumerate() {
+            let g = if youth == 1 {
+                &rates.youth[r]
+            } else {
+                &rates.adult[r]
+            };
+            t[Employment::Employed as usize] = g.separation;
+            t[Employment::Unemployed as usize] = g.finding;
+        }
+    }
+    let parts: Vec<Counts> = demo
+        .par_chunks(CHUNK)
+        .zip(socio.par_chunks_mut(CHUNK))
+        .map(|(demo, socio)| {
+            let mut c: Counts = [[0; 4]; MAX_REGIONS];
+            for (d, s) in demo.iter().zip(socio.iter_mut()) {
+                // People in custody keep their status until release.
+                if d.slot != Slot::Alive {
+                    continue;
+                }
+                let age = d.age_months(now);
+                let years = age / 12;
+                let r = d.region as usize;
+                let youth = (15..25).contains(&years);
+                let u = halves(key.bits(d.id.0, 1)).0;
+                if u < flip[r][usize::from(youth)][s.employment as usize] {
+                    s.employment = match s.employment {
+                        Employment::Employed => Employment::Unemployed,
+                        _ => Employment::Employed,
+                    };
+                }
+                if age % 12 == 0 && changes[(years as usize).min(127)] {
+                    let was_student = s.employment == Employment::Student;
+                    let u = halves(key.bits(d.id.0, 0));
+                    s.employment = rates.entry_status(years, r, was_student, u);
+                }
+                let unemployed = u32::from(s.employment == Employment::Unemployed);
+                let in_force = u32::from(matches!(
+                    s.employment,
+                    Employment::Employed | Employment::Unemployed
+                ));
+                let adult = u32::from(years >= 25);
+                let young = u32::from(youth);
+                let cr = &mut c[r];
+                cr[0] += adult * in_force;
+                cr[1] += adult * unemployed;
+                cr[2] += young;
+                cr[3] += young * unemployed;
+            }
+            c
+        })
+        .collect();
+    let f = &mut tally.flows;
+    for c in parts {
+        for cr in c.iter() {
+            f.labour_force += u64::from(cr[0]);
+            f.unemployed += u64::from(cr[1]);
+            f.youth += u64::from(cr[2]);
+            f.youth_neet += u64::from(cr[3]);
+        }
+    }
+}
+
+/// The labour-market rates as a resource.
+#[derive(Resource, Clone, Debug)]
+pub struct LabourRatesRes(pub LabourRates);

@@ -1,0 +1,214 @@
+//! Offending (MODEL.md section 4.5, stage 6): each free person may commit offences by type.
+//!
+//! Hazard of person i, type c: `lambda = base_c * age_c(a) * sex_c(s) * inequality_c(r) *
+//! employment * propensity_i * deterrence(r) * heat_c(r) * release_i(t)`, `p = 1 - exp(-lambda)`.
+//! Everything but the person's own factors is folded once a month into a table by region, sex,
+//! age and employment, so the common path per person is one table read, one multiply and one
+//! random draw compared with the summed hazard (`p_any <= lambda_total`: only the rare
+//! candidates compute exponentials and pick types).
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `Policing.deterrence`, `RegionConditions`, the
+//! person components. Writes: `OffenceBuffer`, `MonthTally`. Stream: `Stream::Offending`.
+
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::crime_tables::CrimeTables;
+use crate::justice::Policing;
+use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices};
+use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
+use crate::par::CHUNK;
+use crate::params::MAX_REGIONS;
+use crate::person::{
+    Demographics, DisplacementState, Employment, Experience, Justice, NEVER, Slot, Socioeconomic,
+};
+use crate::region::RegionConditions;
+use crate::rng::{MonthKey, Stream, to_unit};
+
+/// Hazard cells: region x sex x age x (employed or not).
+pub const HAZARD_CELLS: usize = MAX_REGIONS * 2 * AGE_BINS * 2;
+
+/// Index of a hazard cell.
+#[inline(always)]
+pub fn hazard_cell(region: u8, sex: usize, age_years: u32, unemployed: bool) -> usize {
+    (((region as usize) * 2 + sex) * AGE_BINS + (age_years as usize).min(AGE_BINS - 1)) * 2
+        + usize::from(unemployed)
+}
+
+/// This month's hazards by cell: per type, and their sum.
+#[derive(Resource, Clone, Debug)]
+pub struct HazardTable {
+    /// Hazard by cell and type, without the person's own factors.
+    pub by_type: Vec<[f32; OFFENCE_TYPES]>,
+    /// Sum over types, by cell.
+    pub total: Vec<f32>,
+}
+
+impl Default for HazardTable {
+    fn default() -> Self {
+        HazardTable {
+            by_type: vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS],
+            total: vec![0.0; HAZARD_CELLS],
+        }
+    }
+}
+
+/// Folds the month-level multipliers into the hazard table.
+pub fn build_hazard_table(
+    params: Res<Params>,
+    tables: Res<CrimeTables>,
+    policing: Res<Policing>,
+    conditions: Res<RegionConditions>,
+    mut hazards: ResMut<HazardTable>,
+) {
+    let p = &params.0;
+    let t = &*tables;
+    let HazardTable { by_type, total } = &mut *hazards;
+    for r in 0..p.regions.len() {
+        let deterrence = policing.deterrence[r];
+        let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
+        for sex in 0..2 {
+            for age in 0..AGE_BINS {
+                for unemployed in [false, true] {
+                    let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
+                    let mut sum = 0.0f32;
+                    for c in 0..OFFENCE_TYPES {
+                        let kind = OffenceType::from_index(c);
+                        let h = t.base[c]
+                            * t.person_weight(c, r as u8, sex, age as u32, unemployed, 1.0)
+                            * deterrence
+                            * if kind.is_interpersonal_violence() {
+                                heat
+                            } else {
+                                1.0
+                            };
+                        by_type[cell][c] = h as f32;
+                        sum += h as f32;
+                    }
+                    total[cell] = sum;
+                }
+            }
+        }
+    }
+}
+
+const DRAW_ANY: u32 = 0;
+const DRAW_TYPE: u32 = 1;
+
+/// Draws this month's offences into the buffer.
+pub fn commit_offences(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
+    hazards: Res<HazardTable>,
+    conditions: Res<RegionConditions>,
+    mut buffer: ResMut<OffenceBuffer>,
+    mut tally: ResMut<MonthTally>,
+    persons: Query<(&Demographics, &Socioeconomic, &Justice, &Experience)>,
+) {
+    buffer.0.clear();
+    let Some((demo, socio, justice, experience)) = persons
+        .contiguous_iter()
+        .expect("person queries are dense")
+        .next()
+    else {
+        return;
+    };
+    let p = &params.0;
+    let now = calendar.now();
+    let key = MonthKey::new(p.scenario.seed, Stream::Offending, calendar.month_index);
+    let occupancy = conditions.national_occupancy;
+    let displaced_mult = p.crime.displaced_offending_multiplier as f32;
+    let (t, hz) = (&*tables, &*hazards);
+    let parts: Vec<(Vec<Offence>, [u64; AGE_BINS])> = demo
+        .par_chunks(CHUNK)
+        .zip(socio.par_chunks(CHUNK))
+        .zip(justice.par_chunks(CHUNK))
+        .zip(experience.par_chunks(CHUNK))
+        .enumerate()
+        .map(|(chunk, (((demo, socio), justice), experience))| {
+            let mut out = Vec::new();
+            let mut ages = [0u64; AGE_BINS];
+            let base = (chunk * CHUNK) as u32;
+            for i in 0..demo.len() {
+                let d = &demo[i];
+                if d.slot != Slot::Alive {
+                    continue;
+                }
+                let s = &socio[i];
+                let years = d.age_years(now);
+                let unemployed = s.employment == Employment::Unemployed;
+                let cell = hazard_cell(d.region, d.sex.index(), years, unemployed);
+                let mut lambda = hz.total[cell] * s.propensity;
+                if lambda == 0.0 {
+                    continue;
+                }
+                let j = &justice[i];
+                let mut personal = 1.0f32;
+                if j.last_release != NEVER {
+                    let since = i32::from(now) - i32::from(j.last_release);
+                    let at_release = years.saturating_sub((since / 12) as u32);
+                    personal *= t.release_multiplier(since, at_release, occupancy, p) as f32;
+                }
+                if displaced_mult != 1.0
+                    && experience[i].displacement.state == DisplacementState::Displaced
+                {
+                    personal *= displaced_mult;
+                }
+                lambda *= personal;
+                let u = to_unit(key.bits(d.id.0, DRAW_ANY));
+                // 1 - exp(-x) <= x: most people are rejected without an exponential.
+                if u >= f64::from(lambda) || u >= 1.0 - (-f64::from(lambda)).exp() {
+                    continue;
+                }
+                // At least one offence: pick the types given that one occurred.
+                let factor = s.propensity * personal;
+                let probs: [f64; OFFENCE_TYPES] =
+                    std::array::from_fn(|c| 1.0 - (-f64::from(hz.by_type[cell][c] * factor)).exp());
+                let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
+                for c in (0..OFFENCE_TYPES).rev() {
+                    none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
+                }
+                let mut found = false;
+                for c in 0..OFFENCE_TYPES {
+                    let pc = if found {
+                        probs[c]
+                    } else {
+                        probs[c] / (1.0 - none_after[c]).max(1e-300)
+                    };
+                    if to_unit(key.bits(d.id.0, DRAW_TYPE + c as u32)) < pc {
+                        found = true;
+                        out.push(Offence {
+                            kind: OffenceType::from_index(c),
+                            region: d.region,
+                            offender_row: base + i as u32,
+                            offender_id: d.id.0,
+                            victim_row: NO_ROW,
+                            reported: false,
+                            detected: false,
+                            cleared: false,
+                        });
+                        ages[(years as usize).min(AGE_BINS - 1)] += 1;
+                    }
+                }
+            }
+            (out, ages)
+        })
+        .collect();
+    for (offences, ages) in parts {
+        for o in &offences {
+            tally.flows.offences[o.kind.index()] += 1;
+            let r = o.offender_row as usize;
+            let d = &demo[r];
+            let displaced = experience[r].displacement.state == DisplacementState::Displaced;
+            let groups = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
+            tally.groups.add(Counter::Offences, &groups);
+        }
+        for (a, n) in ages.iter().enumerate() {
+            tally.offences_by_age[a] += n;
+        }
+        buffer.0.extend(offences);
+    }
+}

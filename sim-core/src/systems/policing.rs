@@ -1,0 +1,154 @@
+//! Policing (MODEL.md section 4.8, stage 9): recorded offences are cleared within police
+//! capacity; cleared offences produce suspects; the past year's clearance rate sets deterrence.
+//!
+//! Clearance of a recorded offence of type c in region r: `clearance_c * min(1, capacity_r /
+//! workload_r)^gamma`, workload being the month's recorded offences. An offender already in
+//! custody or awaiting trial adds no new suspect. Offences with a prosecution delay (historic
+//! sexual offences) lead to an arrest months or years later.
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `OffenceBuffer`, `Demographics`. Writes:
+//! `Justice` (arrests), `Suspects`, `DelayedArrests`, `ReleaseCohorts`, `Policing`, `MonthTally`.
+//! Stream: `Stream::Policing`.
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::custody::same_person;
+use crate::justice::{DelayedArrest, DelayedArrests, Policing, ReleaseCohorts, Suspect, Suspects};
+use crate::metrics::MonthTally;
+use crate::offence::OffenceBuffer;
+use crate::params::MAX_REGIONS;
+use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
+use crate::rng::{MonthKey, Stream, to_unit};
+
+/// Arrests `s` if they are free in the community and not already in the justice system.
+fn arrest(
+    s: Suspect,
+    now: MonthNo,
+    demo: &[Demographics],
+    justice: &mut [Justice],
+    suspects: &mut Suspects,
+    cohorts: &mut ReleaseCohorts,
+) -> bool {
+    if !same_person(demo, s.row, s.id) || demo[s.row as usize].slot != Slot::Alive {
+        return false;
+    }
+    let j = &mut justice[s.row as usize];
+    if !matches!(j.state, JusticeState::Free | JusticeState::Community { .. }) {
+        return false;
+    }
+    if j.last_release != crate::person::NEVER && j.last_arrest < j.last_release {
+        cohorts.rearrest(j.last_release, now);
+    }
+    j.state = JusticeState::Suspect;
+    j.last_arrest = now;
+    suspects.0.push(s);
+    true
+}
+
+/// Clears recorded offences, makes arrests and updates deterrence.
+pub fn clear_offences(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    mut buffer: ResMut<OffenceBuffer>,
+    mut policing: ResMut<Policing>,
+    mut suspects: ResMut<Suspects>,
+    mut delayed: ResMut<DelayedArrests>,
+    mut cohorts: ResMut<ReleaseCohorts>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&Demographics, &mut Justice)>,
+) {
+    suspects.0.clear();
+    let Some((demo, mut justice)) = crate::person_table!(persons) else {
+        return;
+    };
+    let justice = justice.bypass_change_detection();
+    let p = &params.0;
+    let now = calendar.now();
+    let key = MonthKey::new(p.scenario.seed, Stream::Policing, calendar.month_index);
+    let regions = p.regions.len();
+    // Arrests that were decided earlier come due first.
+    let due: Vec<DelayedArrest> = {
+        let (due, later): (Vec<_>, Vec<_>) = delayed.0.drain(..).partition(|a| a.due <= now);
+        delayed.0 = later;
+        due
+    };
+    for a in due {
+        if arrest(a.suspect, now, demo, justice, &mut suspects, &mut cohorts) {
+            tally.flows.delayed_arrests += 1;
+        }
+    }
+    let mut workload = [0u32; MAX_REGIONS];
+    for o in buffer.0.iter().filter(|o| o.recorded()) {
+        workload[o.region as usize] += 1;
+    }
+    let factor: Vec<f64> = (0..regions)
+        .map(|r| {
+            let cap = policing.capacity[r] * p.justice.police_capacity_multiplier;
+            let w = f64::from(workload[r]);
+            let ratio = if w > 0.0 { cap / w } else { 1.0 };
+            ratio.min(1.0).powf(p.justice.clearance_capacity_gamma)
+        })
+        .collect();
+    let mut cleared = [0u32; MAX_REGIONS];
+    for (n, o) in buffer.0.iter_mut().enumerate() {
+        if !o.recorded() {
+            continue;
+        }
+        let c = o.kind.index();
+        let prob = p.crime.types[c].clearance * factor[o.region as usize];
+        if to_unit(key.bits(n as u32, 0)) >= prob {
+            continue;
+        }
+        o.cleared = true;
+        cleared[o.region as usize] += 1;
+        tally.flows.cleared += 1;
+        let s = Suspect {
+            row: o.offender_row,
+            id: o.offender_id,
+            kind: o.kind,
+            region: o.region,
+        };
+        let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
+        if mean_delay > 0.0 {
+            let u = to_unit(key.bits(n as u32, 1)).max(1e-12);
+            let months = (-u.ln() * mean_delay).round() as i32;
+            if months > 0 {
+                delayed.0.push(DelayedArrest {
+                    due: (i32::from(now) + months).min(i32::from(MonthNo::MAX)) as MonthNo,
+                    suspect: s,
+                });
+                continue;
+            }
+        }
+        if arrest(s, now, demo, justice, &mut suspects, &mut cohorts) {
+            tally.flows.suspects += 1;
+        }
+    }
+    // Deterrence: this month's clearance enters the 12-month window.
+    let slot = (calendar.month_index % 12) as usize;
+    let delta = p.crime.deterrence_elasticity;
+    for r in 0..regions {
+        policing.window_recorded[r][slot] = f64::from(workload[r]);
+        policing.window_cleared[r][slot] = f64::from(cleared[r]);
+        let rec: f64 = policing.window_recorded[r].iter().sum();
+        let clr: f64 = policing.window_cleared[r].iter().sum();
+        let base = policing.baseline_clearance[r];
+        policing.deterrence[r] = if rec > 0.0 && clr > 0.0 && base > 0.0 {
+            ((clr / rec) / base).powf(-delta)
+        } else {
+            1.0
+        };
+    }
+    let officers: f64 = p
+        .regions
+        .iter()
+        .map(|r| r.police_per_100k * r.population_share)
+        .sum::<f64>()
+        * p.scenario.real_population
+        / 1e5;
+    tally.flows.police_cost =
+        officers * p.justice.police_capacity_multiplier * p.justice.police_cost_per_officer_year
+            / 12.0;
+}

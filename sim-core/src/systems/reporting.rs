@@ -1,0 +1,77 @@
+//! Reporting (MODEL.md section 4.7, stage 8): victims report or not; police detect some
+//! unreported offences themselves (mainly drug and trafficking offences).
+//!
+//! The reporting probability is the type's (scaled at start to the observed SDG 16.3.1 rate for
+//! violence), times the displacement penalty for displaced victims.
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `Demographics`. Writes: `OffenceBuffer` (reported,
+//! detected), `Experience.victim.last_reported`, `MonthTally`. Stream: `Stream::Reporting`.
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::crime_tables::CrimeTables;
+use crate::metrics::{Counter, MonthTally, group_indices};
+use crate::offence::{NO_ROW, OffenceBuffer, OffenceType};
+use crate::person::{Demographics, DisplacementState, Experience};
+use crate::rng::{MonthKey, Stream, to_unit};
+
+/// Decides which offences become known to the police.
+pub fn report_offences(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
+    mut buffer: ResMut<OffenceBuffer>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&Demographics, &mut Experience)>,
+) {
+    let Some((demo, mut experience)) = crate::person_table!(persons) else {
+        return;
+    };
+    let experience = experience.bypass_change_detection();
+    let p = &params.0;
+    let now = calendar.now();
+    let year_start = now - (calendar.month_index % 12) as i16;
+    let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.month_index);
+    for (n, o) in buffer.0.iter_mut().enumerate() {
+        let c = o.kind.index();
+        let mut prob = tables.report[c];
+        let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
+        let displaced = victim
+            .is_some_and(|v| experience[v].displacement.state == DisplacementState::Displaced);
+        if displaced && o.kind != OffenceType::Homicide {
+            prob *= p.justice.displaced_reporting_multiplier;
+        }
+        o.reported = to_unit(key.bits(n as u32, 0)) < prob;
+        if !o.reported {
+            o.detected = to_unit(key.bits(n as u32, 1)) < p.crime.types[c].proactive;
+        }
+        if o.reported {
+            tally.flows.reported += 1;
+        } else if o.detected {
+            tally.flows.detected += 1;
+        }
+        if o.recorded() {
+            tally.flows.recorded[c] += 1;
+        }
+        let Some(v) = victim else {
+            continue;
+        };
+        if o.kind == OffenceType::Homicide {
+            continue;
+        }
+        let d = &demo[v];
+        let groups = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
+        if o.kind.is_nonlethal_violence() && o.reported {
+            let h = &mut experience[v].victim;
+            if h.last_reported < year_start {
+                tally.groups.add(Counter::ViolenceReporters, &groups);
+            }
+            h.last_reported = now;
+        }
+        if o.kind == OffenceType::Trafficking && o.recorded() {
+            tally.groups.add(Counter::TraffickingDetected, &groups);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Sentencing (MODEL.md section 4.10, stage 11): custodial or community sentence, log-normal
+//! lengths by type times the severity multiplier, credit for time on remand.
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `Convicted`. Writes: `Prisons`, `Supervision`,
+//! `ReleaseCohorts`, `Justice`, `Demographics.slot`, `Socioeconomic.employment` (time served),
+//! `MonthTally`. Stream: `Stream::Sentencing`.
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::crime_tables::CrimeTables;
+use crate::custody::{
+    enter_custody, release_detainee, release_from_roster, release_prisoner, same_person,
+};
+use crate::justice::{Convicted, Inmate, Prisons, ReleaseCohorts, Supervised, Supervision};
+use crate::metrics::MonthTally;
+use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER, Slot, Socioeconomic};
+use crate::pool::VictimPool;
+use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
+
+fn month_after(now: MonthNo, months: i32) -> MonthNo {
+    (i32::from(now) + months).clamp(i32::from(MonthNo::MIN) + 1, i32::from(MonthNo::MAX)) as MonthNo
+}
+
+/// Sentences this month's convictions.
+pub fn sentence_convicted(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
+    convicted: Res<Convicted>,
+    mut prisons: ResMut<Prisons>,
+    mut supervision: ResMut<Supervision>,
+    mut cohorts: ResMut<ReleaseCohorts>,
+    mut pool: ResMut<VictimPool>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Justice)>,
+) {
+    let Some((mut demo, mut socio, mut justice)) = crate::person_table!(persons) else {
+        return;
+    };
+    let demo = demo.bypass_change_detection();
+    let socio = socio.bypass_change_detection();
+    let justice = justice.bypass_change_detection();
+    let p = &params.0;
+    let j = &p.justice;
+    let now = calendar.now();
+    let key = MonthKey::new(p.scenario.seed, Stream::Sentencing, calendar.month_index);
+    let retirement = p.economy.retirement_age as u32;
+    let mut leaving_roster: Vec<(u32, u32)> = Vec::new();
+    let mut conversions: Vec<((u32, u32), Inmate)> = Vec::new();
+    for v in &convicted.0 {
+        if !same_person(demo, v.row, v.id) {
+            continue;
+        }
+        let r = v.row as usize;
+        let c = v.kind.index();
+        let was_detained = demo[r].slot == Slot::InCustody;
+        // Reconviction of someone released from prison: counted once per release.
+        let person = &mut justice[r];
+        if person.last_release != NEVER && person.last_conviction < person.last_release {
+            cohorts.reconvict(person.last_release, now);
+        }
+        person.last_conviction = now;
+        person.convictions = person.convictions.saturating_add(1);
+        let custodial = to_unit(key.bits(v.id, 0)) < tables.custody[c];
+        if !custodial {
+            tally.flows.community += 1;
+            let until = month_after(now, j.community_sentence_months.round() as i32);
+            if was_detained {
+                release_detainee(
+                    demo,
+                    justice,
+                    &mut pool,
+                    v.row,
+                    JusticeState::Community { until },
+                );
+                leaving_roster.push((v.row, v.id));
+            } else {
+                justice[r].state = JusticeState::Community { until };
+            }
+            supervision.0.push(Supervised {
+                row: v.row,
+                id: v.id,
+                until,
+            });
+            continue;
+        }
+        tally.flows.custodial += 1;
+        let t = &p.crime.types[c];
+        let z = standard_normal(to_unit(key.bits(v.id, 1)), to_unit(key.bits(v.id, 2)));
+        let length =
+            (t.sentence_median_months * j.severity_multiplier * (t.sentence_log_sd * z).exp())
+                .round()
+                .clamp(1.0, 1200.0) as i32;
+        let to_serve = length - v.remand_months;
+        if to_serve <= 0 {
+            // Time already served on remand.
+            if was_detained {
+                release_prisoner(
+                    demo,
+                    socio,
+                    justice,
+                    &mut pool,
+                    v.row,
+                    JusticeState::Free,
+                    now,
+                    retirement,
+                    &mut cohorts,
+                );
+                leaving_roster.push((v.row, v.id));
+            } else {
+                justice[r].state = JusticeState::Free;
+            }
+            continue;
+        }
+        tally.flows.admissions += 1;
+        let until = month_after(now, to_serve);
+        let eligible =
+            (j.parole_eligibility_fraction * f64::from(length)).round() as i32 - v.remand_months;
+        let parole_from = if j.parole_grant_per_month > 0.0 && eligible < to_serve {
+            month_after(now, eligible.max(0))
+        } else {
+            NEVER
+        };
+        let state = JusticeState::Imprisoned { until };
+        let region = demo[r].region;
+        let inmate = Inmate {
+            row: v.row,
+            id: v.id,
+            kind: v.kind,
+            home_region: region,
+            prison_region: region,
+            sentenced: true,
+            since: now,
+            until,
+            parole_from,
+        };
+        if was_detained {
+            justice[r].state = state;
+            conversions.push(((v.row, v.id), inmate));
+        } else {
+            enter_custody(demo, justice, &mut pool, v.row, state);
+            prisons.roster.push(inmate);
+            tally.flows.custody_entries += 1;
+        }
+    }
+    if !conversions.is_empty() {
+        // Detainees stay where they are held; one pass over the roster updates them all.
+        conversions.sort_unstable_by_key(|(k, _)| *k);
+        for i in prisons.roster.iter_mut() {
+            if let Ok(k) = conversions.binary_search_by_key(&(i.row, i.id), |(k, _)| *k) {
+                let new = conversions[k].1;
+                i.sentenced = true;
+                i.kind = new.kind;
+                i.until = new.until;
+                i.parole_from = new.parole_from;
+            }
+        }
+    }
+    release_from_roster(&mut prisons, &mut leaving_roster, now, &mut tally.flows);
+}

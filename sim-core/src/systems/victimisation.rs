@@ -1,0 +1,178 @@
+//! Victimisation (MODEL.md section 4.6, stage 7): each offence with a victim gets one, drawn from
+//! the free people of the offender's region with relative risks by type, sex, age and
+//! displacement (young men for homicide, women 15-49 for gender-based violence, people 60+ for
+//! elder abuse, women, children and displaced people for trafficking).
+//!
+//! Victims are drawn from [`VictimPool`] (free people by region, sex, birth year and
+//! displacement): a cell in proportion to (people x risk), then a person in the cell. Homicide
+//! victims die.
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `Demographics`. Writes: `OffenceBuffer` (victims),
+//! `Experience.victim`, `Demographics.slot` (homicide), `Census`, `VictimPool`, `Vacancies`,
+//! `MonthTally`. Stream: `Stream::Victimisation`.
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::census::Census;
+use crate::crime_tables::CrimeTables;
+use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices, hist_index};
+use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
+use crate::person::{Demographics, Experience, Slot};
+use crate::pool::VictimPool;
+use crate::population::Vacancies;
+use crate::rng::{MonthKey, Stream, to_unit};
+
+/// Most attempts to find a victim before the offence is left without one (counted).
+const MAX_ATTEMPTS: u32 = 32;
+
+/// Picks a victim for every offence that has one.
+pub fn choose_victims(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
+    mut pool: ResMut<VictimPool>,
+    mut buffer: ResMut<OffenceBuffer>,
+    mut census: ResMut<Census>,
+    mut vacancies: ResMut<Vacancies>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&mut Demographics, &mut Experience)>,
+) {
+    let Some((mut demo, mut experience)) = crate::person_table!(persons) else {
+        return;
+    };
+    let demo = demo.bypass_change_detection();
+    let experience = experience.bypass_change_detection();
+    let p = &params.0;
+    let t = &*tables;
+    let now = calendar.now();
+    let year_start = now - (calendar.month_index % 12) as i16;
+    let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.month_index);
+    let disp_mult = |c: usize| match OffenceType::from_index(c) {
+        OffenceType::Trafficking => p.crime.displaced_trafficking_multiplier,
+        OffenceType::Gbv => p.crime.displaced_gbv_multiplier,
+        _ => 1.0,
+    };
+    // Cumulative cell weights (people x risk) per type and region, and for elder abuse.
+    let regions = p.regions.len();
+    let per_region = pool.cells_per_region();
+    let cohort_age = |cohort: usize| {
+        let middle = i32::from(crate::census::EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
+        ((i32::from(now) - middle).max(0) / 12) as usize
+    };
+    let mut cumulative = vec![vec![vec![0.0f64; per_region]; regions]; OFFENCE_TYPES];
+    let mut elder = vec![vec![0.0f64; per_region]; regions];
+    for r in 0..regions {
+        for k in 0..per_region {
+            let cell = r * per_region + k;
+            let (sex, cohort, displaced) = (
+                (k >> 1) / pool.cohorts(),
+                (k >> 1) % pool.cohorts(),
+                k & 1 == 1,
+            );
+            let age = cohort_age(cohort).min(AGE_BINS - 1);
+            let n = pool.count(cell) as f64;
+            for c in 0..OFFENCE_TYPES {
+                let m = if displaced { disp_mult(c) } else { 1.0 };
+                let prev = if k > 0 { cumulative[c][r][k - 1] } else { 0.0 };
+                cumulative[c][r][k] = prev + n * t.victim_age[c][age] * t.victim_sex[c][sex] * m;
+            }
+            let prev = if k > 0 { elder[r][k - 1] } else { 0.0 };
+            elder[r][k] = prev + if age >= 60 { n } else { 0.0 };
+        }
+    }
+    for (n, o) in buffer.0.iter_mut().enumerate() {
+        if !o.kind.has_victim() {
+            continue;
+        }
+        let c = o.kind.index();
+        let r = o.region as usize;
+        let elder_path = o.kind == OffenceType::Assault
+            && to_unit(key.bits(n as u32, 0)) < p.crime.elder_abuse_share;
+        let cum = if elder_path {
+            &elder[r]
+        } else {
+            &cumulative[c][r]
+        };
+        let total = *cum.last().unwrap_or(&0.0);
+        if total <= 0.0 {
+            tally.flows.no_victim += 1;
+            continue;
+        }
+        // Everyone in a cell has the same risk: one weighted cell pick and one uniform pick,
+        // retried only when it falls on the offender.
+        let mut victim = NO_ROW;
+        let mut victim_cell = 0;
+        for attempt in 0..MAX_ATTEMPTS {
+            let target = to_unit(key.bits(n as u32, 1 + 2 * attempt)) * total;
+            let k = cum.partition_point(|&x| x <= target).min(cum.len() - 1);
+            let cell = r * per_region + k;
+            let size = pool.count(cell);
+            if size == 0 {
+                continue;
+            }
+            let pick = (to_unit(key.bits(n as u32, 2 + 2 * attempt)) * size as f64) as usize;
+            let row = pool.nth(cell, pick.min(size - 1));
+            if row != o.offender_row {
+                victim = row;
+                victim_cell = k;
+                break;
+            }
+        }
+        if victim == NO_ROW {
+            tally.flows.no_victim += 1;
+            continue;
+        }
+        o.victim_row = victim;
+        let (sex, cohort, displaced) = (
+            (victim_cell >> 1) / pool.cohorts(),
+            (victim_cell >> 1) % pool.cohorts(),
+            victim_cell & 1 == 1,
+        );
+        let years = cohort_age(cohort) as u32;
+        let groups = group_indices(sex, years, o.region, displaced);
+        let h = &mut experience[victim as usize].victim;
+        tally.flows.victims += 1;
+        match o.kind {
+            OffenceType::Homicide => {
+                tally.flows.homicide_victims += 1;
+                tally.groups.add(Counter::HomicideVictims, &groups);
+                // The victim dies.
+                let d = demo[victim as usize];
+                pool.remove(victim, &d);
+                demo[victim as usize].slot = Slot::Vacant;
+                vacancies.0.push(victim);
+                census.remove(d.region, d.sex, d.birth_month);
+                tally.deaths_by_age[hist_index(d.region, d.sex.index(), d.age_years(now))] += 1;
+                tally.flows.deaths += 1;
+            }
+            OffenceType::Assault | OffenceType::Gbv => {
+                if h.last_violence < year_start {
+                    tally.groups.add(Counter::ViolenceVictims, &groups);
+                    tally.flows.violence_victims_15plus += u64::from(years >= 15);
+                }
+                h.last_violence = now;
+                if o.kind == OffenceType::Gbv {
+                    if h.last_gbv < year_start {
+                        tally.groups.add(Counter::GbvVictims, &groups);
+                        let woman = sex == 1 && (15..50).contains(&years);
+                        tally.flows.gbv_victims_women_15_49 += u64::from(woman);
+                    }
+                    h.last_gbv = now;
+                }
+            }
+            OffenceType::Trafficking => {
+                tally.groups.add(Counter::TraffickingVictims, &groups);
+                h.last_trafficked = now;
+            }
+            OffenceType::Property => {
+                if h.last_property < year_start {
+                    tally.groups.add(Counter::PropertyVictims, &groups);
+                }
+                h.last_property = now;
+            }
+            OffenceType::Drug | OffenceType::Environment => {}
+        }
+    }
+}
