@@ -1,6 +1,6 @@
 //! Steps a warmed simulation many times, for profilers (`perf record`, callgrind).
 //!
-//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|full]`
+//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|full] [THREADS]`
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -13,7 +13,8 @@ fn main() {
         Some("demography") => benches::demography_only(agents),
         _ => benches::default_params(agents),
     };
-    let pool = benches::pool(1);
+    let threads: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(1);
+    let pool = benches::pool(threads);
     pool.install(|| {
         let mut sim = benches::warmed(p, 12);
         let t = std::time::Instant::now();
@@ -22,6 +23,6 @@ fn main() {
             sim.discard_records();
         }
         let ns = t.elapsed().as_nanos() as f64 / f64::from(months) / f64::from(agents);
-        println!("{ns:.2} ns per agent-month ({agents} agents, {months} months, 1 thread)");
+        println!("{ns:.2} ns per agent-month ({agents} agents, {months} months, {threads} threads)");
     });
 }
