@@ -57,6 +57,23 @@ fn full_step(c: &mut Criterion) {
     );
 }
 
+fn without_climate(agents: u32) -> sim_core::ModelParams {
+    let mut p = benches::default_params(agents);
+    p.modules.climate = false;
+    p
+}
+
+/// The full step without the climate and displacement stages, to measure what they add.
+fn full_step_without_climate(c: &mut Criterion) {
+    step(
+        c,
+        "full_step_without_climate",
+        without_climate,
+        &[1_000_000],
+        &[1],
+    );
+}
+
 fn ten_year_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("run_10_years");
     group.sample_size(10);
@@ -74,5 +91,11 @@ fn ten_year_run(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, demography_step, full_step, ten_year_run);
+criterion_group!(
+    benches,
+    demography_step,
+    full_step,
+    full_step_without_climate,
+    ten_year_run
+);
 criterion_main!(benches);

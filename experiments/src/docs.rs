@@ -2,6 +2,7 @@
 //! `docs/outputs.md` from the output column dictionaries. The tidy test fails when the
 //! committed files differ; `UPDATE_DOCS=1 cargo test -p experiments --test tidy` rewrites them.
 
+use sim_core::indicators::YEAR_COLUMNS;
 use sim_core::metrics::{Column, MONTH_COLUMNS};
 use sim_core::params::{Field, PARAMETERS, fmt_num};
 
@@ -82,5 +83,25 @@ pub fn outputs_markdown() -> String {
         "One row per simulated month.",
         MONTH_COLUMNS,
     );
+    columns_table(
+        &mut out,
+        "indicators_yearly.csv",
+        "One row per simulated year (SDG 16 indicators and more; definitions in sim_core::indicators).",
+        YEAR_COLUMNS,
+    );
+    out.push_str(
+        "\n## `by_group.csv`\n\nLong form: `year,indicator,dimension,group,value`. Dimensions: `sex` \
+         (male, female), `age_group` (0-14, 15-17, 18-24, 25-34, 35-49, 50-64, 65+), `region` \
+         (scenario names), `displacement` (not_displaced, displaced). Indicators: population, \
+         homicide_rate_per_100k, violence_prevalence_pct, gbv_prevalence_pct, reporting_rate_pct, \
+         trafficking_victims_per_100k, trafficking_detected_per_100k, property_victimisation_pct, \
+         offences_per_100k (by offender group), prison_population_per_100k, unsentenced_share_pct \
+         (region = region of the prison), prison_occupancy_pct (regions only). Victim indicators \
+         use victims' groups; people in custody count as not displaced.\n",
+    );
+    out.push_str("\n## `events.csv`\n\nOne row per climate hazard event.\n\n| column | unit | meaning |\n|---|---|---|\n");
+    for (name, unit, meaning) in crate::output::EVENT_COLUMNS {
+        out.push_str(&format!("| `{name}` | {unit} | {meaning} |\n"));
+    }
     out
 }

@@ -165,6 +165,62 @@ pub fn write_group_table(
     dir.write(file, text.as_bytes())
 }
 
+/// The columns of `events.csv` and their meaning (for the output dictionary).
+pub const EVENT_COLUMNS: &[(&str, &str, &str)] = &[
+    ("year", "calendar year", "Year of the event."),
+    ("month", "1-12", "Month of the event."),
+    ("region", "name", "Region hit."),
+    ("hazard", "flood, storm, drought, heatwave", "Hazard type."),
+    (
+        "severity",
+        "fraction",
+        "Share of the region's people affected.",
+    ),
+    ("affected", "persons", "People affected."),
+    (
+        "displaced",
+        "persons",
+        "People displaced by the event (for droughts, over its months).",
+    ),
+    (
+        "court_damage_pct",
+        "%",
+        "Share of the region's court capacity the event took out.",
+    ),
+    (
+        "prison_damage_pct",
+        "%",
+        "Share of the region's prison beds the event took out.",
+    ),
+];
+
+/// Writes the climate events log.
+pub fn write_events(
+    dir: &StagedDir,
+    file: &str,
+    events: &[sim_core::systems::climate::HazardEvent],
+    params: &sim_core::ModelParams,
+) -> CliResult<()> {
+    let header: Vec<&str> = EVENT_COLUMNS.iter().map(|c| c.0).collect();
+    let mut text = header.join(",") + "\n";
+    let scale = params.scenario.scale();
+    for e in events {
+        text.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            params.scenario.start_year + (e.month_index / 12) as i32,
+            e.month_index % 12 + 1,
+            csv_field(&params.regions[e.region as usize].name),
+            e.hazard.name(),
+            fmt_cell(e.severity),
+            fmt_cell(e.affected as f64 * scale),
+            fmt_cell(e.displaced as f64 * scale),
+            fmt_cell(100.0 * e.court_damage),
+            fmt_cell(100.0 * e.prison_damage),
+        ));
+    }
+    dir.write(file, text.as_bytes())
+}
+
 /// Quotes a CSV field when it contains a comma, quote or newline.
 pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {

@@ -16,6 +16,7 @@ pub const SECTIONS: &[&str] = &[
     "crime",
     "justice",
     "prisons",
+    "climate",
 ];
 
 /// A structured (non-scalar-table) key: its path and what it holds.
@@ -39,6 +40,18 @@ pub const STRUCTURED_KEYS: &[StructuredKey] = &[
     StructuredKey {
         key: "demography.age_structure.female",
         expects: "an array of 17-21 shares by 5-year age group from 0-4 (last open-ended)",
+    },
+    StructuredKey {
+        key: "climate.pathway",
+        expects: "a warming pathway name (ssp1-2.6, ssp2-4.5, ssp5-8.5), or a table with years and warming_c",
+    },
+    StructuredKey {
+        key: "climate.pathway.years",
+        expects: "an array of calendar years in increasing order",
+    },
+    StructuredKey {
+        key: "climate.pathway.warming_c",
+        expects: "an array of warming above the start year (degrees C), one per year",
     },
 ];
 
@@ -152,6 +165,41 @@ pub fn set_structured(p: &mut ModelParams, key: &str, value: &Value) -> Option<R
         "demography.age_structure.female" => match value {
             Value::Numbers(v) => {
                 p.demography.age_structure.female = v.clone();
+                Ok(())
+            }
+            _ => bad(),
+        },
+        "climate.pathway" => match value {
+            Value::Text(t) => match sim_core::params::Pathway::named(t) {
+                Some(pw) => {
+                    p.climate.pathway = pw;
+                    Ok(())
+                }
+                None => {
+                    let names = sim_core::params::Pathway::NAMES;
+                    Err(match crate::error::suggest(t, names.iter().copied()) {
+                        Some(s) => format!("unknown pathway; did you mean '{s}'?"),
+                        None => format!(
+                            "unknown pathway; allowed: {}, or a table with years and warming_c",
+                            names.join(", ")
+                        ),
+                    })
+                }
+            },
+            _ => bad(),
+        },
+        "climate.pathway.years" => match value {
+            Value::Numbers(v) => {
+                p.climate.pathway.name = "table".into();
+                p.climate.pathway.years = v.clone();
+                Ok(())
+            }
+            _ => bad(),
+        },
+        "climate.pathway.warming_c" => match value {
+            Value::Numbers(v) => {
+                p.climate.pathway.name = "table".into();
+                p.climate.pathway.warming = v.clone();
                 Ok(())
             }
             _ => bad(),

@@ -69,6 +69,18 @@ pub struct YearRow {
     pub justice_cost: f64,
     /// Unemployment rate of adults 25+ (mean of the months).
     pub unemployment_rate_pct: f64,
+    /// People affected by climate hazards per 100,000 (13.1.1-like).
+    pub disaster_affected_per_100k: f64,
+    /// People newly displaced in the year (agents).
+    pub newly_displaced: f64,
+    /// People displaced on 31 December (agents).
+    pub displaced_stock: f64,
+    /// Mean share of court capacity out of use after damage (%).
+    pub court_capacity_lost_pct: f64,
+    /// Mean share of prison beds out of use after damage (%).
+    pub prison_beds_lost_pct: f64,
+    /// Mean monthly temperature anomaly (degrees C).
+    pub mean_temperature_anomaly: f64,
 }
 
 macro_rules! col {
@@ -246,6 +258,48 @@ pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
         "Unemployed share of the labour force aged 25+ (mean of the months).",
         unemployment_rate_pct
     ),
+    col!(
+        "disaster_affected_per_100k",
+        "persons per 100,000",
+        Measure::Value,
+        "People affected by climate hazard events in the year, per 100,000 (13.1.1-like).",
+        disaster_affected_per_100k
+    ),
+    col!(
+        "newly_displaced",
+        "persons",
+        Measure::Count,
+        "People newly displaced by climate hazards in the year.",
+        newly_displaced
+    ),
+    col!(
+        "displaced_stock",
+        "persons",
+        Measure::Count,
+        "People displaced on 31 December.",
+        displaced_stock
+    ),
+    col!(
+        "court_capacity_lost_pct",
+        "%",
+        Measure::Value,
+        "Mean share of court capacity out of use after climate damage.",
+        court_capacity_lost_pct
+    ),
+    col!(
+        "prison_beds_lost_pct",
+        "%",
+        Measure::Value,
+        "Mean share of prison beds out of use after climate damage.",
+        prison_beds_lost_pct
+    ),
+    col!(
+        "mean_temperature_anomaly",
+        "degrees C",
+        Measure::Value,
+        "Mean monthly temperature anomaly (population-weighted).",
+        mean_temperature_anomaly
+    ),
 ];
 
 /// Mean over the year's months of the population hist summed over `regions` for one sex and an
@@ -356,6 +410,24 @@ pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<
             unemployment_rate_pct: ms
                 .iter()
                 .map(|m| pct(m.flows.unemployed as f64, m.flows.labour_force as f64))
+                .sum::<f64>()
+                / ms.len() as f64,
+            disaster_affected_per_100k: 1e5 * sum(&|m| m.flows.affected) / pop,
+            newly_displaced: sum(&|m| m.flows.newly_displaced),
+            displaced_stock: dec.stocks.displaced as f64,
+            court_capacity_lost_pct: ms
+                .iter()
+                .map(|m| m.stocks.court_capacity_lost_pct)
+                .sum::<f64>()
+                / ms.len() as f64,
+            prison_beds_lost_pct: ms
+                .iter()
+                .map(|m| m.stocks.prison_beds_lost_pct)
+                .sum::<f64>()
+                / ms.len() as f64,
+            mean_temperature_anomaly: ms
+                .iter()
+                .map(|m| m.flows.temperature_anomaly_c)
                 .sum::<f64>()
                 / ms.len() as f64,
         });

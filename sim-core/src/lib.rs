@@ -86,6 +86,8 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Yearly indicators.
     pub years: Vec<indicators::YearRow>,
+    /// Climate hazard events, in order (empty without the climate module).
+    pub events: Vec<systems::climate::HazardEvent>,
 }
 
 /// A simulation run: the World of persons and resources, and the monthly schedule.
@@ -123,6 +125,13 @@ impl Simulation {
         world.insert_resource(tables.clone());
         if params.modules.justice {
             insert_justice_resources(&mut world, &params);
+        }
+        if params.modules.climate {
+            world.insert_resource(systems::climate::ClimateState::default());
+            world.insert_resource(systems::displacement::Displaced::default());
+            if !params.modules.justice {
+                world.insert_resource(region::RegionConditions::calm(0.0));
+            }
         }
         world.spawn_batch(initial_population(&params, &tables));
         let census = Self::count_census(&mut world, months);
@@ -193,6 +202,11 @@ impl Simulation {
             .map(|t| t.warnings.clone())
             .unwrap_or_default();
         let params = self.params().clone();
+        let events = self
+            .world
+            .get_resource::<systems::climate::ClimateState>()
+            .map(|c| c.log.clone())
+            .unwrap_or_default();
         let recorder = self
             .world
             .remove_resource::<Recorder>()
@@ -203,6 +217,7 @@ impl Simulation {
             cohorts,
             warnings,
             years,
+            events,
         }
     }
 

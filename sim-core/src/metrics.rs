@@ -122,6 +122,16 @@ pub struct Flows {
     pub custody_exit_months: u64,
     /// Prisoners transferred between regions.
     pub transfers: u64,
+    /// People affected by hazard events.
+    pub affected: u64,
+    /// People newly displaced.
+    pub newly_displaced: u64,
+    /// Displaced people who returned home.
+    pub returned: u64,
+    /// Displaced people who settled where they went.
+    pub resettled: u64,
+    /// Population-weighted mean temperature anomaly (degrees C).
+    pub temperature_anomaly_c: f64,
     /// Prison cost in the month (currency, real terms).
     pub prison_cost: f64,
     /// Police cost in the month (currency, real terms).
@@ -147,6 +157,14 @@ pub struct Stocks {
     pub supervised: u64,
     /// Usable prison beds.
     pub beds: f64,
+    /// People currently displaced.
+    pub displaced: u64,
+    /// Share of national court capacity out of use after damage (%).
+    pub court_capacity_lost_pct: f64,
+    /// Share of national prison beds out of use after damage (%).
+    pub prison_beds_lost_pct: f64,
+    /// Occupancy by region: prisoners held per usable bed (0 where a region has no beds).
+    pub occupancy_by_region: [f64; MAX_REGIONS],
 }
 
 /// Sex, 7 age groups, regions and displacement status: the disaggregation dimensions.

@@ -119,6 +119,25 @@ impl VictimPool {
         self.cells[cell][i]
     }
 
+    /// Free people by (region, sex, age in years at `now`, displaced), from the cells.
+    pub fn classes(&self, now: MonthNo) -> Vec<(u8, usize, u32, bool, u64)> {
+        let mut out = Vec::new();
+        for (cell, rows) in self.cells.iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            let displaced = cell & 1 == 1;
+            let rest = cell >> 1;
+            let cohort = rest % self.cohorts;
+            let sex = (rest / self.cohorts) % 2;
+            let region = (rest / self.cohorts / 2) as u8;
+            let middle = i32::from(EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
+            let age = ((i32::from(now) - middle).max(0) / 12) as u32;
+            out.push((region, sex, age, displaced, rows.len() as u64));
+        }
+        out
+    }
+
     /// A pool built from scratch from the person table.
     pub fn rebuild(demo: &[Demographics], last_month: u32) -> Self {
         let mut pool = VictimPool::new(last_month);

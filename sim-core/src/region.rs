@@ -13,6 +13,8 @@ pub struct RegionConditions {
     pub temperature_anomaly: [f64; MAX_REGIONS],
     /// National prison occupancy at the end of last month (prisoners per bed).
     pub national_occupancy: f64,
+    /// Whether a heatwave hits the region this month.
+    pub heatwave: [bool; MAX_REGIONS],
 }
 
 impl RegionConditions {
@@ -21,6 +23,7 @@ impl RegionConditions {
         RegionConditions {
             temperature_anomaly: [0.0; MAX_REGIONS],
             national_occupancy: occupancy,
+            heatwave: [false; MAX_REGIONS],
         }
     }
 }

@@ -9,8 +9,8 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::params::ModelParams;
 use crate::systems::{
-    courts, demography, economy, immigration, metrics, newcomers, offending, policing, prisons,
-    reintegration, reporting, sentencing, victimisation,
+    climate, courts, demography, displacement, economy, immigration, metrics, newcomers, offending,
+    policing, prisons, reintegration, reporting, sentencing, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -90,6 +90,12 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
                 .chain()
                 .in_set(Stage::Demography),
         );
+    }
+    if params.modules.climate {
+        schedule.add_systems((
+            climate::draw_climate.in_set(Stage::Climate),
+            displacement::displace_people.in_set(Stage::Displacement),
+        ));
     }
     if params.modules.justice {
         schedule.add_systems((

@@ -1,6 +1,6 @@
 //! Steps a warmed simulation many times, for profilers (`perf record`, callgrind).
 //!
-//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|full] [THREADS]`
+//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|noclimate|full] [THREADS]`
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -11,6 +11,11 @@ fn main() {
     let months: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50);
     let p = match args.get(3).map(String::as_str) {
         Some("demography") => benches::demography_only(agents),
+        Some("noclimate") => {
+            let mut p = benches::default_params(agents);
+            p.modules.climate = false;
+            p
+        }
         _ => benches::default_params(agents),
     };
     let threads: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(1);
@@ -23,6 +28,8 @@ fn main() {
             sim.discard_records();
         }
         let ns = t.elapsed().as_nanos() as f64 / f64::from(months) / f64::from(agents);
-        println!("{ns:.2} ns per agent-month ({agents} agents, {months} months, {threads} threads)");
+        println!(
+            "{ns:.2} ns per agent-month ({agents} agents, {months} months, {threads} threads)"
+        );
     });
 }

@@ -9,7 +9,7 @@ use sim_core::indicators::{self, YEAR_COLUMNS};
 use sim_core::metrics::MONTH_COLUMNS;
 
 use crate::error::{CliError, CliResult};
-use crate::output::{StagedDir, write_group_table, write_table};
+use crate::output::{StagedDir, write_events, write_group_table, write_table};
 use crate::progress;
 use crate::provenance::Provenance;
 
@@ -143,6 +143,10 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         )?;
         files.push("indicators_yearly.csv".into());
         files.push("by_group.csv".into());
+    }
+    if params.modules.climate {
+        write_events(&dir, "events.csv", &outcome.events, &params)?;
+        files.push("events.csv".into());
     }
     let mut prov = Provenance::new("run", &scenario, threads, files.clone());
     prov.alignment_warnings = warnings.clone();

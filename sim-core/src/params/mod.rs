@@ -282,6 +282,148 @@ pub struct RegionParams {
     pub police_per_100k: f64,
     /// Relative weight of the region in the national prison-bed stock (times population share).
     pub prison_bed_weight: f64,
+    /// Hazard events a year by type, in [`Hazard::ALL`] order (flood, storm, drought, heatwave).
+    pub hazard_per_year: [f64; HAZARDS],
+    /// Median share of the region's people affected by one event, by hazard type.
+    pub hazard_affected_share: [f64; HAZARDS],
+    /// Position of the region (km east), for the gravity rule of displacement.
+    pub x_km: f64,
+    /// Position of the region (km north).
+    pub y_km: f64,
+    /// Standard deviation of monthly mean temperature around its climatology (degrees C).
+    pub temperature_sd_c: f64,
+    /// Annual mean temperature (degrees C).
+    pub mean_temperature_c: f64,
+    /// Half the difference between the warmest and coldest month (degrees C).
+    pub seasonal_amplitude_c: f64,
+}
+
+/// Climate hazard types (MODEL.md section 4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Hazard {
+    /// Riverine and coastal floods (and landslides).
+    Flood = 0,
+    /// Tropical storms and cyclones.
+    Storm = 1,
+    /// Droughts: slow onset, lasting months.
+    Drought = 2,
+    /// Heatwaves.
+    Heatwave = 3,
+}
+
+/// Number of hazard types.
+pub const HAZARDS: usize = 4;
+
+impl Hazard {
+    /// All hazards, in index order.
+    pub const ALL: [Hazard; HAZARDS] = [
+        Hazard::Flood,
+        Hazard::Storm,
+        Hazard::Drought,
+        Hazard::Heatwave,
+    ];
+    /// Names used in keys and outputs.
+    pub const NAMES: [&'static str; HAZARDS] = ["flood", "storm", "drought", "heatwave"];
+
+    /// Name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// A warming pathway: global warming above the start year (degrees C) by calendar year,
+/// linear between the listed years and flat beyond them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pathway {
+    /// Name (`ssp1-2.6`, `ssp2-4.5`, `ssp5-8.5` or `table` for a user table).
+    pub name: String,
+    /// Calendar years, strictly increasing.
+    pub years: Vec<f64>,
+    /// Warming above the start (degrees C) at each year.
+    pub warming: Vec<f64>,
+}
+
+impl Pathway {
+    /// The named SSP pathways: warming above 2025 of about +0.3, +0.6 and +0.9 C by 2050
+    /// (IPCC AR6 WG1 SPM, Table SPM.1 means for 2041-2060 against 2021-2040), continued to 2100.
+    pub fn named(name: &str) -> Option<Pathway> {
+        let points: &[(f64, f64)] = match name {
+            "ssp1-2.6" => &[(2025.0, 0.0), (2050.0, 0.3), (2100.0, 0.4)],
+            "ssp2-4.5" => &[(2025.0, 0.0), (2050.0, 0.6), (2100.0, 1.4)],
+            "ssp5-8.5" => &[(2025.0, 0.0), (2050.0, 0.9), (2100.0, 3.0)],
+            _ => return None,
+        };
+        Some(Pathway {
+            name: name.to_string(),
+            years: points.iter().map(|p| p.0).collect(),
+            warming: points.iter().map(|p| p.1).collect(),
+        })
+    }
+
+    /// Names of the built-in pathways.
+    pub const NAMES: [&'static str; 3] = ["ssp1-2.6", "ssp2-4.5", "ssp5-8.5"];
+
+    /// Warming above the start at a (fractional) calendar year.
+    pub fn warming(&self, year: f64) -> f64 {
+        let (ys, ws) = (&self.years, &self.warming);
+        match ys.iter().position(|y| *y > year) {
+            None => ws.last().copied().unwrap_or(0.0),
+            Some(0) => ws[0],
+            Some(i) => ws[i - 1] + (ws[i] - ws[i - 1]) * (year - ys[i - 1]) / (ys[i] - ys[i - 1]),
+        }
+    }
+}
+
+/// Climate shocks and displacement (MODEL.md sections 4.1-4.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClimateParams {
+    /// Warming pathway.
+    pub pathway: Pathway,
+    /// Frequency and severity rise per degree of warming, by hazard: `1 + k * dT`.
+    pub warming_sensitivity: [f64; HAZARDS],
+    /// Spread of event severity (standard deviation of log affected share).
+    pub severity_log_sd: f64,
+    /// Share of affected people who are displaced, by hazard.
+    pub displaced_share: [f64; HAZARDS],
+    /// Mean months before displaced people return home, by hazard.
+    pub return_months: [f64; HAZARDS],
+    /// Share of people displaced by floods and storms who never return.
+    pub never_return_share: f64,
+    /// Share of people displaced by drought who move permanently to another region's towns.
+    pub drought_permanent_share: f64,
+    /// Months of a drought (its displacement is spread over them).
+    pub drought_months: f64,
+    /// Share of displaced people who stay in their own region.
+    pub stay_in_region_share: f64,
+    /// Urban pull in the gravity rule: destination weight grows by `1 + pull * urban share`.
+    pub urban_pull: f64,
+    /// Probability that a displaced worker loses their job.
+    pub job_loss_share: f64,
+    /// Month-to-month autocorrelation of the temperature anomaly.
+    pub anomaly_autocorrelation: f64,
+    /// Anomaly added in a heatwave month (standard deviations).
+    pub heatwave_anomaly_sd: f64,
+    /// Affected share above which an event damages courts and prisons.
+    pub severe_threshold: f64,
+    /// Court capacity lost per unit of affected share in a severe event.
+    pub court_damage_per_severity: f64,
+    /// Prison beds lost per unit of affected share in a severe event.
+    pub prison_damage_per_severity: f64,
+    /// Mean months to repair damaged courts and prisons.
+    pub repair_months: f64,
+    /// Share of displacement avoided by early warning and adaptation (policy lever).
+    pub adaptation: f64,
+    /// Share of infrastructure damage avoided by resilient construction (policy lever).
+    pub resilience: f64,
+    /// In-custody mortality rise in heatwave months (prisons without cooling).
+    pub prison_heat_mortality_effect: f64,
+    /// Strength of the link from a degraded ecosystem buffer to flood severity (0: none).
+    pub ecosystem_link: f64,
+    /// Ecosystem buffer lost per environmental offence per 1000 people of the region.
+    pub ecosystem_loss_per_offence_per_1000: f64,
+    /// Share of the lost buffer recovered each year.
+    pub ecosystem_recovery_per_year: f64,
 }
 
 /// Population by sex and 5-year age group at the start: shares of the total population.
@@ -491,6 +633,8 @@ pub struct Modules {
     pub demography: bool,
     /// Employment, offending, victimisation and the whole justice pipeline.
     pub justice: bool,
+    /// Climate shocks, temperature and displacement.
+    pub climate: bool,
 }
 
 impl Modules {
@@ -499,6 +643,7 @@ impl Modules {
         Modules {
             demography: true,
             justice: true,
+            climate: true,
         }
     }
 
@@ -507,6 +652,7 @@ impl Modules {
         Modules {
             demography: true,
             justice: false,
+            climate: false,
         }
     }
 }
@@ -528,6 +674,8 @@ pub struct ModelParams {
     pub justice: JusticeParams,
     /// Prisons and release.
     pub prisons: PrisonParams,
+    /// Climate shocks and displacement.
+    pub climate: ClimateParams,
     /// Which stages run.
     pub modules: Modules,
     /// `source = "..."` strings of the scenario file by section, carried into provenance.
@@ -586,6 +734,31 @@ impl ModelParams {
             crime: CrimeParams::default(),
             justice: JusticeParams::default(),
             prisons: PrisonParams::default(),
+            climate: ClimateParams {
+                pathway: Pathway::named("ssp2-4.5").expect("built in"),
+                warming_sensitivity: [0.0; HAZARDS],
+                severity_log_sd: 0.0,
+                displaced_share: [0.0; HAZARDS],
+                return_months: [0.0; HAZARDS],
+                never_return_share: 0.0,
+                drought_permanent_share: 0.0,
+                drought_months: 0.0,
+                stay_in_region_share: 0.0,
+                urban_pull: 0.0,
+                job_loss_share: 0.0,
+                anomaly_autocorrelation: 0.0,
+                heatwave_anomaly_sd: 0.0,
+                severe_threshold: 0.0,
+                court_damage_per_severity: 0.0,
+                prison_damage_per_severity: 0.0,
+                repair_months: 0.0,
+                adaptation: 0.0,
+                resilience: 0.0,
+                prison_heat_mortality_effect: 0.0,
+                ecosystem_link: 0.0,
+                ecosystem_loss_per_offence_per_1000: 0.0,
+                ecosystem_recovery_per_year: 0.0,
+            },
             modules: Modules::all(),
             sources: Vec::new(),
         };
@@ -796,6 +969,32 @@ impl ModelParams {
         }
         if let Err(issue) = crate::tables::DemographyTables::calibrate_mortality(self) {
             push(&issue.key_path, issue.value, &issue.allowed);
+        }
+        let pw = &self.climate.pathway;
+        let list = |v: &[f64]| {
+            let items: Vec<String> = v.iter().map(|x| fmt_num(*x)).collect();
+            format!("[{}]", items.join(", "))
+        };
+        if pw.years.is_empty() || pw.years.windows(2).any(|w| w[1] <= w[0]) {
+            push(
+                "climate.pathway.years",
+                list(&pw.years),
+                "calendar years in strictly increasing order, at least one",
+            );
+        }
+        if pw.warming.len() != pw.years.len() {
+            push(
+                "climate.pathway.warming_c",
+                format!("{} values for {} years", pw.warming.len(), pw.years.len()),
+                "one warming value per year",
+            );
+        }
+        if pw.warming.iter().any(|w| !w.is_finite() || w.abs() > 10.0) {
+            push(
+                "climate.pathway.warming_c",
+                list(&pw.warming),
+                "warming between -10 and 10 degrees C",
+            );
         }
         let f = &self.demography.fertility_pattern;
         if f.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || f.iter().sum::<f64>() <= 0.0 {

@@ -176,4 +176,16 @@ pub fn dispose_cases(
     tally.flows.court_cost =
         tally.flows.dispositions as f64 * scale * p.justice.court_cost_per_case;
     tally.stocks.backlog = courts.backlog() as u64;
+    let total: f64 = courts.capacity.iter().sum();
+    let lost: f64 = courts
+        .capacity
+        .iter()
+        .zip(&courts.capacity_lost)
+        .map(|(c, l)| c * l)
+        .sum();
+    tally.stocks.court_capacity_lost_pct = if total > 0.0 {
+        100.0 * lost / total
+    } else {
+        0.0
+    };
 }

@@ -12,11 +12,13 @@ use crate::metrics::{
     AGE_BINS, DISPOSITION_BINS, GROUPS, GroupCounts, GroupStocks, MonthRow, MonthTally, Recorder,
     YearRecord, group_indices, hist_index,
 };
+use crate::pool::VictimPool;
 
 /// Adds the month to the current year's record and closes the year in December.
 fn accumulate_year(
     calendar: &Calendar,
     census: &Census,
+    pool: Option<&VictimPool>,
     tally: &MonthTally,
     recorder: &mut Recorder,
     regions: usize,
@@ -38,15 +40,20 @@ fn accumulate_year(
     }
     if calendar.month_of_year() == 12 {
         year.end = tally.group_stocks.clone();
-        year.population = population_by_group(census, calendar, regions);
+        year.population = population_by_group(census, pool, calendar, regions);
         let done = recorder.current_year.take().expect("just filled");
         recorder.years.push(done);
     }
 }
 
-/// Living population by group (displacement: everyone counted as not displaced unless the
-/// displacement stock says otherwise).
-fn population_by_group(census: &Census, calendar: &Calendar, regions: usize) -> [u64; GROUPS] {
+/// Living population by group. The displacement dimension counts free people from the victim
+/// pool (which knows who is displaced); people in custody are counted as not displaced.
+fn population_by_group(
+    census: &Census,
+    pool: Option<&VictimPool>,
+    calendar: &Calendar,
+    regions: usize,
+) -> [u64; GROUPS] {
     let hist = census.age_hist(calendar.now());
     let mut out = [0u64; GROUPS];
     for r in 0..regions {
@@ -62,6 +69,15 @@ fn population_by_group(census: &Census, calendar: &Calendar, regions: usize) -> 
             }
         }
     }
+    if let Some(pool) = pool {
+        let displaced_group = group_indices(0, 0, 0, true)[3];
+        for (_, _, _, displaced, n) in pool.classes(calendar.now()) {
+            if displaced {
+                out[displaced_group] += n;
+                out[displaced_group - 1] -= n;
+            }
+        }
+    }
     out
 }
 
@@ -74,6 +90,7 @@ pub fn record_month(
     calendar: Res<Calendar>,
     regions: Res<RegionCount>,
     census: Res<Census>,
+    pool: Option<Res<VictimPool>>,
     mut tally: ResMut<MonthTally>,
     mut recorder: ResMut<Recorder>,
 ) {
@@ -105,6 +122,13 @@ pub fn record_month(
     recorder.population.push(hist);
     recorder.deaths.push(tally.deaths_by_age.clone());
     recorder.births_by_mother_age.push(f.births_by_mother_age);
-    accumulate_year(&calendar, &census, &tally, &mut recorder, regions.0);
+    accumulate_year(
+        &calendar,
+        &census,
+        pool.as_deref(),
+        &tally,
+        &mut recorder,
+        regions.0,
+    );
     tally.reset();
 }

@@ -1,7 +1,9 @@
 //! One behaviour per file, named after it; each file's doc says what it reads and writes.
 
+pub mod climate;
 pub mod courts;
 pub mod demography;
+pub mod displacement;
 pub mod economy;
 pub mod immigration;
 pub mod metrics;

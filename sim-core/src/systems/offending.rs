@@ -21,9 +21,7 @@ use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::CHUNK;
 use crate::params::MAX_REGIONS;
-use crate::person::{
-    Demographics, DisplacementState, Employment, Experience, Justice, NEVER, Slot, Socioeconomic,
-};
+use crate::person::{Demographics, Employment, Justice, NEVER, Slot, Socioeconomic};
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, to_unit};
 
@@ -106,10 +104,10 @@ pub fn commit_offences(
     conditions: Res<RegionConditions>,
     mut buffer: ResMut<OffenceBuffer>,
     mut tally: ResMut<MonthTally>,
-    persons: Query<(&Demographics, &Socioeconomic, &Justice, &Experience)>,
+    persons: Query<(&Demographics, &Socioeconomic, &Justice)>,
 ) {
     buffer.0.clear();
-    let Some((demo, socio, justice, experience)) = persons
+    let Some((demo, socio, justice)) = persons
         .contiguous_iter()
         .expect("person queries are dense")
         .next()
@@ -126,9 +124,8 @@ pub fn commit_offences(
         .par_chunks(CHUNK)
         .zip(socio.par_chunks(CHUNK))
         .zip(justice.par_chunks(CHUNK))
-        .zip(experience.par_chunks(CHUNK))
         .enumerate()
-        .map(|(chunk, (((demo, socio), justice), experience))| {
+        .map(|(chunk, ((demo, socio), justice))| {
             let mut out = Vec::new();
             let mut ages = [0u64; AGE_BINS];
             let base = (chunk * CHUNK) as u32;
@@ -152,9 +149,7 @@ pub fn commit_offences(
                     let at_release = years.saturating_sub((since / 12) as u32);
                     personal *= t.release_multiplier(since, at_release, occupancy, p) as f32;
                 }
-                if displaced_mult != 1.0
-                    && experience[i].displacement.state == DisplacementState::Displaced
-                {
+                if displaced_mult != 1.0 && d.displaced {
                     personal *= displaced_mult;
                 }
                 lambda *= personal;
@@ -202,8 +197,7 @@ pub fn commit_offences(
             tally.flows.offences[o.kind.index()] += 1;
             let r = o.offender_row as usize;
             let d = &demo[r];
-            let displaced = experience[r].displacement.state == DisplacementState::Displaced;
-            let groups = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
+            let groups = group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced);
             tally.groups.add(Counter::Offences, &groups);
         }
         for (a, n) in ages.iter().enumerate() {

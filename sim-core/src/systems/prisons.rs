@@ -19,9 +19,7 @@ use crate::custody::{count_exit, release_prisoner, same_person};
 use crate::justice::{Prisons, ReleaseCohorts, Supervised, Supervision};
 use crate::metrics::{AGE_BINS, GroupStocks, MonthTally, group_indices, hist_index};
 use crate::params::MAX_REGIONS;
-use crate::person::{
-    Demographics, DisplacementState, Experience, Justice, JusticeState, Slot, Socioeconomic,
-};
+use crate::person::{Demographics, Justice, JusticeState, Slot, Socioeconomic};
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
 use crate::region::RegionConditions;
@@ -41,14 +39,9 @@ pub fn run_prisons(
     mut vacancies: ResMut<Vacancies>,
     mut conditions: ResMut<RegionConditions>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(
-        &mut Demographics,
-        &mut Socioeconomic,
-        &mut Justice,
-        &Experience,
-    )>,
+    mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Justice)>,
 ) {
-    let Some((mut demo, mut socio, mut justice, experience)) = crate::person_table!(persons) else {
+    let Some((mut demo, mut socio, mut justice)) = crate::person_table!(persons) else {
         return;
     };
     let demo = demo.bypass_change_detection();
@@ -120,9 +113,14 @@ pub fn run_prisons(
         let crowding = 1.0
             + pr.overcrowding_mortality_effect
                 * (occupancy[i.prison_region as usize] - 1.0).max(0.0);
+        let heat = if conditions.heatwave[i.prison_region as usize] {
+            1.0 + p.climate.prison_heat_mortality_effect
+        } else {
+            1.0
+        };
         let base =
             f64::from(demography.death_threshold(d.sex.index(), age.saturating_sub(1), offset));
-        if f64::from(u_death) < base * crowding {
+        if f64::from(u_death) < base * crowding * heat {
             demo[r].slot = Slot::Vacant;
             justice[r].state = JusticeState::Free;
             vacancies.0.push(i.row);
@@ -150,9 +148,7 @@ pub fn run_prisons(
     for i in &prisons.roster {
         let d = &demo[i.row as usize];
         let years = d.age_years(now);
-        let displaced =
-            experience[i.row as usize].displacement.state == DisplacementState::Displaced;
-        let groups = group_indices(d.sex.index(), years, i.prison_region, displaced);
+        let groups = group_indices(d.sex.index(), years, i.prison_region, d.displaced);
         for g in groups {
             stocks.prisoners[g] += 1;
             if !i.sentenced {
@@ -170,11 +166,25 @@ pub fn run_prisons(
         }
         old65 += u64::from(years >= 65);
     }
-    let mut beds = 0.0;
+    let (mut beds, mut all_beds) = (0.0, 0.0);
     for r in 0..regions.min(MAX_REGIONS) {
         stocks.beds_by_region[r] = prisons.usable_beds(r);
         beds += stocks.beds_by_region[r];
+        all_beds += prisons.beds[r];
     }
+    for r in 0..regions.min(MAX_REGIONS) {
+        let b = stocks.beds_by_region[r];
+        tally.stocks.occupancy_by_region[r] = if b > 0.0 {
+            stocks.held_by_region[r] as f64 / b
+        } else {
+            0.0
+        };
+    }
+    tally.stocks.prison_beds_lost_pct = if all_beds > 0.0 {
+        100.0 * (1.0 - beds / all_beds)
+    } else {
+        0.0
+    };
     let n = prisons.roster.len() as u64;
     tally.stocks.prisoners = n;
     tally.stocks.pretrial = pretrial;

@@ -14,7 +14,7 @@ use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OffenceBuffer, OffenceType};
-use crate::person::{Demographics, DisplacementState, Experience};
+use crate::person::{Demographics, Experience};
 use crate::rng::{MonthKey, Stream, to_unit};
 
 /// Decides which offences become known to the police.
@@ -38,8 +38,7 @@ pub fn report_offences(
         let c = o.kind.index();
         let mut prob = tables.report[c];
         let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
-        let displaced = victim
-            .is_some_and(|v| experience[v].displacement.state == DisplacementState::Displaced);
+        let displaced = victim.is_some_and(|v| demo[v].displaced);
         if displaced && o.kind != OffenceType::Homicide {
             prob *= p.justice.displaced_reporting_multiplier;
         }

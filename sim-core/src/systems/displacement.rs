@@ -1,0 +1,301 @@
+//! Displacement (MODEL.md section 4.2, stage 2): people displaced by this month's events stay in
+//! their region or move by a gravity rule with urban pull; they return (front-loaded after floods
+//! and storms, slowly after droughts) or settle; droughts drive permanent moves to towns;
+//! displaced workers lose jobs. Damaged prisons send their excess prisoners elsewhere.
+//!
+//! Offending does not change with displacement by default (the evidence does not support it;
+//! `crime.displaced_offending_multiplier` exists for sensitivity only). Victimisation and
+//! reporting read the displaced flag.
+//!
+//! Reads: `Params`, `Calendar`, `ClimateState`. Writes: `Demographics` (region, displaced),
+//! `Experience.displacement`, `Socioeconomic.employment`, `Displaced`, `Census`, `VictimPool`,
+//! `Prisons` (evacuation), `MonthTally`. Stream: `Stream::Displacement`.
+
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::census::Census;
+use crate::custody::same_person;
+use crate::justice::Prisons;
+use crate::metrics::MonthTally;
+use crate::par::CHUNK;
+use crate::params::{Hazard, MAX_REGIONS, ModelParams};
+use crate::person::{
+    Demographics, DisplacementState, Employment, Experience, MonthNo, Slot, Socioeconomic,
+};
+use crate::pool::VictimPool;
+use crate::rng::{MonthKey, Stream, to_unit};
+use crate::systems::climate::ClimateState;
+
+/// A displaced person and how their displacement ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DisplacedPerson {
+    /// Row.
+    pub row: u32,
+    /// Id.
+    pub id: u32,
+    /// Month the displacement ends.
+    pub until: MonthNo,
+    /// Whether it ends by settling where they are (else by returning home).
+    pub settles: bool,
+}
+
+/// Everyone currently displaced, in order of displacement.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Displaced(pub Vec<DisplacedPerson>);
+
+/// Moves a person between regions or in and out of displacement, keeping the census and the
+/// victim pool in step.
+fn set_place(
+    d: &mut Demographics,
+    row: u32,
+    region: u8,
+    displaced: bool,
+    census: &mut Census,
+    pool: &mut Option<ResMut<VictimPool>>,
+) {
+    let free = d.slot == Slot::Alive;
+    if free && let Some(pool) = pool.as_mut() {
+        pool.remove(row, d);
+    }
+    if region != d.region {
+        census.relocate(d.region, region, d.sex, d.birth_month);
+        d.region = region;
+    }
+    d.displaced = displaced;
+    if free && let Some(pool) = pool.as_mut() {
+        pool.add(row, d);
+    }
+}
+
+/// Destination weights of the gravity rule from `origin`: population x (1 + pull x urban
+/// share) / distance, other regions only.
+fn gravity(p: &ModelParams, census: &Census, origin: usize) -> Vec<f64> {
+    let o = &p.regions[origin];
+    p.regions
+        .iter()
+        .enumerate()
+        .map(|(j, r)| {
+            if j == origin {
+                return 0.0;
+            }
+            let dist = ((r.x_km - o.x_km).powi(2) + (r.y_km - o.y_km).powi(2))
+                .sqrt()
+                .max(50.0);
+            census.by_region()[j] as f64 * (1.0 + p.climate.urban_pull * r.urban_share) / dist
+        })
+        .collect()
+}
+
+fn pick(weights: &[f64], u: f64) -> Option<usize> {
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut acc = 0.0;
+    for (i, w) in weights.iter().enumerate() {
+        acc += w;
+        if u * total < acc {
+            return Some(i);
+        }
+    }
+    Some(weights.len() - 1)
+}
+
+/// Displaces, returns and settles people; evacuates damaged prisons.
+pub fn displace_people(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    mut climate: ResMut<ClimateState>,
+    mut displaced: ResMut<Displaced>,
+    mut census: ResMut<Census>,
+    mut pool: Option<ResMut<VictimPool>>,
+    mut prisons: Option<ResMut<Prisons>>,
+    mut tally: ResMut<MonthTally>,
+    mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Experience)>,
+) {
+    let Some((mut demo, mut socio, mut experience)) = crate::person_table!(persons) else {
+        return;
+    };
+    let demo = demo.bypass_change_detection();
+    let socio = socio.bypass_change_detection();
+    let experience = experience.bypass_change_detection();
+    let p = &params.0;
+    let c = &p.climate;
+    let now = calendar.now();
+    let month = calendar.month_index;
+    let key = MonthKey::new(p.scenario.seed, Stream::Displacement, month);
+    let regions = p.regions.len();
+
+    // Returns and settlements that are due.
+    let mut keep = Vec::with_capacity(displaced.0.len());
+    for e in displaced.0.drain(..) {
+        if !same_person(demo, e.row, e.id) || !demo[e.row as usize].displaced {
+            continue;
+        }
+        if e.until > now {
+            keep.push(e);
+            continue;
+        }
+        let r = e.row as usize;
+        let x = &mut experience[r].displacement;
+        if e.settles {
+            x.state = DisplacementState::Resettled;
+            let region = demo[r].region;
+            set_place(&mut demo[r], e.row, region, false, &mut census, &mut pool);
+            tally.flows.resettled += 1;
+        } else {
+            x.state = DisplacementState::Returned;
+            let home = x.origin;
+            set_place(&mut demo[r], e.row, home, false, &mut census, &mut pool);
+            tally.flows.returned += 1;
+        }
+    }
+    displaced.0 = keep;
+
+    // This month's displacement probability and dominant hazard by region.
+    let mut prob = [0.0f64; MAX_REGIONS];
+    let mut cause: [Option<(Hazard, usize)>; MAX_REGIONS] = [None; MAX_REGIONS];
+    let mut best = [0.0f64; MAX_REGIONS];
+    let start = climate.month_start;
+    let mut add = |r: usize, h: Hazard, share: f64, event: usize| {
+        prob[r] += share;
+        if share > best[r] {
+            best[r] = share;
+            cause[r] = Some((h, event));
+        }
+    };
+    for (i, e) in climate.log[start..].iter().enumerate() {
+        if matches!(e.hazard, Hazard::Flood | Hazard::Storm | Hazard::Heatwave) {
+            let share = e.severity * c.displaced_share[e.hazard as usize];
+            add(e.region as usize, e.hazard, share, start + i);
+        }
+    }
+    for d in &climate.droughts {
+        let share = d.severity * c.displaced_share[Hazard::Drought as usize] / c.drought_months;
+        add(d.region as usize, Hazard::Drought, share, d.event);
+    }
+    for pr in prob.iter_mut() {
+        *pr = (*pr * (1.0 - c.adaptation)).min(0.95);
+    }
+    if prob.iter().any(|x| *x > 0.0) {
+        // One pass over the table finds who is displaced (keyed by person id).
+        let chosen: Vec<Vec<u32>> = demo
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(k, chunk)| {
+                let mut out = Vec::new();
+                for (i, d) in chunk.iter().enumerate() {
+                    let pr = prob[d.region as usize];
+                    if pr > 0.0
+                        && d.slot == Slot::Alive
+                        && !d.displaced
+                        && to_unit(key.bits(d.id.0, 0)) < pr
+                    {
+                        out.push((k * CHUNK + i) as u32);
+                    }
+                }
+                out
+            })
+            .collect();
+        let targets: Vec<Vec<f64>> = (0..regions).map(|r| gravity(p, &census, r)).collect();
+        let mut per_event = vec![0u64; climate.log.len()];
+        for row in chosen.into_iter().flatten() {
+            let r = row as usize;
+            let d = demo[r];
+            let origin = d.region as usize;
+            let Some((hazard, event)) = cause[origin] else {
+                continue;
+            };
+            per_event[event] += 1;
+            let id = d.id.0;
+            let u = |i: u32| to_unit(key.bits(id, i));
+            let h = hazard as usize;
+            let permanent = hazard == Hazard::Drought && u(1) < c.drought_permanent_share;
+            let stays = !permanent && u(2) < c.stay_in_region_share;
+            let dest = if stays {
+                origin
+            } else {
+                pick(&targets[origin], u(3)).unwrap_or(origin)
+            };
+            let settles = permanent
+                || (matches!(hazard, Hazard::Flood | Hazard::Storm) && u(4) < c.never_return_share);
+            let months = (-u(5).max(1e-12).ln() * c.return_months[h]).ceil().max(1.0);
+            let until = (i32::from(now) + months as i32).min(i32::from(MonthNo::MAX)) as MonthNo;
+            experience[r].displacement.state = DisplacementState::Displaced;
+            experience[r].displacement.since = now;
+            experience[r].displacement.origin = d.region;
+            set_place(&mut demo[r], row, dest as u8, true, &mut census, &mut pool);
+            if socio[r].employment == Employment::Employed && u(6) < c.job_loss_share {
+                socio[r].employment = Employment::Unemployed;
+            }
+            displaced.0.push(DisplacedPerson {
+                row,
+                id,
+                until,
+                settles,
+            });
+            tally.flows.newly_displaced += 1;
+        }
+        for (i, n) in per_event.into_iter().enumerate() {
+            climate.log[i].displaced += n;
+        }
+    }
+    tally.stocks.displaced = displaced.0.len() as u64;
+
+    // Damaged prisons send prisoners beyond their usable beds (at the old occupancy) away.
+    if let Some(prisons) = prisons.as_mut() {
+        evacuate_damaged(prisons, &climate, regions, &mut tally);
+    }
+}
+
+/// Moves prisoners out of regions whose beds were damaged this month, keeping their occupancy at
+/// its level before the damage; receivers are the least crowded regions, whatever their load.
+fn evacuate_damaged(
+    prisons: &mut Prisons,
+    climate: &ClimateState,
+    regions: usize,
+    tally: &mut MonthTally,
+) {
+    for e in climate.this_month() {
+        if e.prison_damage <= 0.0 {
+            continue;
+        }
+        let from = e.region as usize;
+        let held = prisons.held_by_region();
+        let before = prisons.beds[from] * (1.0 - prisons.beds_lost[from]) / (1.0 - e.prison_damage);
+        let occupancy_before = if before > 0.0 {
+            held[from] as f64 / before
+        } else {
+            0.0
+        };
+        let allowed = (prisons.usable_beds(from) * occupancy_before).floor() as usize;
+        let mut excess = held[from].saturating_sub(allowed);
+        let mut held = held;
+        for idx in (0..prisons.roster.len()).rev() {
+            if excess == 0 {
+                break;
+            }
+            if prisons.roster[idx].prison_region as usize != from {
+                continue;
+            }
+            let to = (0..regions)
+                .filter(|&r| r != from && prisons.usable_beds(r) > 0.0)
+                .min_by(|&a, &b| {
+                    let oa = held[a] as f64 / prisons.usable_beds(a);
+                    let ob = held[b] as f64 / prisons.usable_beds(b);
+                    oa.total_cmp(&ob).then(a.cmp(&b))
+                });
+            let Some(to) = to else {
+                break;
+            };
+            prisons.roster[idx].prison_region = to as u8;
+            held[from] -= 1;
+            held[to] += 1;
+            excess -= 1;
+            tally.flows.transfers += 1;
+        }
+    }
+}
