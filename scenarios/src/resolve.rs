@@ -363,6 +363,8 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
     };
     let mut params = ModelParams::baseline();
     walker.walk_document(doc.get_ref(), &mut params);
+    // Sources are kept sorted by section so a resolved file reads back identically.
+    params.sources.sort();
     if walker.errors.is_empty() {
         for issue in params.check() {
             let span = span_of(&walker.spans, &issue.key_path);
