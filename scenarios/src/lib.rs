@@ -9,10 +9,12 @@
 //! assert_eq!(s.params.regions.len(), 6);
 //! ```
 
+pub mod catalogue;
 pub mod error;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod targets;
 
 use std::path::Path;
 
@@ -34,6 +36,8 @@ pub struct Scenario {
     pub hash: String,
     /// `--set` overrides applied after reading, in order.
     pub overrides: Vec<String>,
+    /// Targets of the scenario (MODEL.md section 6).
+    pub targets: Vec<targets::Target>,
 }
 
 /// A scenario shipped inside the binary.
@@ -47,11 +51,28 @@ pub struct Builtin {
 }
 
 /// The built-in scenarios; the first is the default.
-pub const BUILTINS: &[Builtin] = &[Builtin {
-    name: "coastal-middle-income",
-    summary: "Default: coastal middle-income country, 50 million people, six regions",
-    text: include_str!("../data/coastal-middle-income.toml"),
-}];
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "coastal-middle-income",
+        summary: "Default: coastal middle-income country, 50 million people, six regions",
+        text: include_str!("../data/coastal-middle-income.toml"),
+    },
+    Builtin {
+        name: "ageing-high-income",
+        summary: "England-and-Wales/Japan-like: low homicide, long sentences, older prisoners, heatwaves",
+        text: include_str!("../data/ageing-high-income.toml"),
+    },
+    Builtin {
+        name: "climate-exposed-low-income",
+        summary: "High displacement, low court capacity, over 60% unsentenced, occupancy near 180%",
+        text: include_str!("../data/climate-exposed-low-income.toml"),
+    },
+    Builtin {
+        name: "high-violence-urban",
+        summary: "Homicide near 30 per 100k, organised violence, low clearance, crowded prisons",
+        text: include_str!("../data/high-violence-urban.toml"),
+    },
+];
 
 /// Name of the default scenario.
 pub const DEFAULT_SCENARIO: &str = "coastal-middle-income";
@@ -73,6 +94,7 @@ pub fn from_str(origin: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
         text: text.to_string(),
         hash: content_hash(text),
         overrides: Vec::new(),
+        targets: resolved.targets,
     })
 }
 
@@ -151,6 +173,6 @@ impl Scenario {
 
     /// The fully resolved scenario as TOML; reading it back gives the same parameters.
     pub fn resolved_toml(&self) -> String {
-        render::to_toml(&self.params, false)
+        render::to_toml(&self.params, false) + &render::targets_toml(&self.targets)
     }
 }

@@ -5,6 +5,7 @@ use sim_core::ModelParams;
 use sim_core::params::{Field, PARAMETERS, ParamSpec, fmt_num};
 
 use crate::schema::{STRUCTURED_KEYS, structured_values};
+use crate::targets::{Goal, Target};
 
 /// A TOML table being assembled: its leaf lines, then its child tables, in insertion order.
 #[derive(Default)]
@@ -152,5 +153,49 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
             .push(format!("source = {}", quote(text)));
     }
     root.emit("", &mut out);
+    for iv in &p.interventions {
+        out.push_str("\n[[interventions]]\n");
+        out.push_str(&format!("name = {}\n", quote(&iv.name)));
+        for (k, v) in [
+            ("coverage", iv.coverage),
+            ("start_year", iv.start_year),
+            ("end_year", iv.end_year),
+            ("ramp_months", iv.ramp_months),
+            ("effect", iv.effect),
+            ("unit_cost", iv.unit_cost),
+        ] {
+            out.push_str(&format!("{k} = {}\n", fmt_num(v)));
+        }
+    }
+    out
+}
+
+/// The targets as `[[targets]]` entries.
+pub fn targets_toml(targets: &[Target]) -> String {
+    let mut out = String::new();
+    for t in targets {
+        out.push_str("\n[[targets]]\n");
+        out.push_str(&format!("indicator = {}\n", quote(&t.indicator)));
+        out.push_str(&format!("year = {}\n", t.year));
+        match t.goal {
+            Goal::Level(x) => out.push_str(&format!("level = {}\n", fmt_num(x))),
+            Goal::Change {
+                change_pct,
+                reference_value,
+                reference_year,
+            } => {
+                out.push_str(&format!("change_pct = {}\n", fmt_num(change_pct)));
+                out.push_str(&format!("reference_value = {}\n", fmt_num(reference_value)));
+                out.push_str(&format!("reference_year = {reference_year}\n"));
+            }
+        }
+        out.push_str(&format!("direction = {}\n", quote(t.direction.word())));
+        if !t.description.is_empty() {
+            out.push_str(&format!("description = {}\n", quote(&t.description)));
+        }
+        if !t.source.is_empty() {
+            out.push_str(&format!("source = {}\n", quote(&t.source)));
+        }
+    }
     out
 }

@@ -12,13 +12,17 @@ use sim_core::params::{Field, PARAMETERS, RegionParams, fmt_num};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::catalogue::{self, CATALOGUE, Entry};
 use crate::error::{ScenarioError, ScenarioErrors, suggest};
 use crate::schema::{SCENARIO_KEYS, SECTIONS, STRUCTURED_KEYS, Value, set_structured};
+use crate::targets::{self, Direction, Goal, Target};
 
 /// Resolved parameters plus where each key was written, for placing later errors.
 pub struct Resolved {
     /// The parameters.
     pub params: ModelParams,
+    /// The scenario's targets.
+    pub targets: Vec<Target>,
     /// Byte span of each key path written in the file.
     pub spans: HashMap<String, Range<usize>>,
 }
@@ -37,6 +41,22 @@ struct Walker<'t> {
     text: &'t str,
     errors: Vec<ScenarioError>,
     spans: HashMap<String, Range<usize>>,
+    /// Interventions as written (defaults are filled once the horizon is known).
+    interventions: Vec<PendingIntervention>,
+    targets: Vec<Target>,
+}
+
+/// An intervention entry before the scenario's horizon is known.
+struct PendingIntervention {
+    entry: &'static Entry,
+    coverage: Option<f64>,
+    start_year: Option<f64>,
+    end_year: Option<f64>,
+    ramp_months: Option<f64>,
+    effect: Option<f64>,
+    unit_cost: Option<f64>,
+    span: Range<usize>,
+    index: usize,
 }
 
 impl<'t> Walker<'t> {
@@ -76,6 +96,8 @@ impl<'t> Walker<'t> {
             self.spans.insert(key.to_string(), k.span());
             match key {
                 "regions" => self.walk_regions(v, p),
+                "interventions" => self.walk_interventions(v, p),
+                "targets" => self.walk_targets(v),
                 _ if SECTIONS.contains(&key) => match v.get_ref() {
                     DeValue::Table(t) => self.walk_table(key, t, p),
                     other => self.error(
@@ -104,6 +126,357 @@ impl<'t> Walker<'t> {
                 continue;
             }
             self.set_leaf(&path, v, k.span(), p);
+        }
+    }
+
+    /// The entries of an array of tables, or an error naming what is expected.
+    fn array_of_tables<'a, 'i>(
+        &mut self,
+        key: &str,
+        v: &'a Spanned<DeValue<'i>>,
+    ) -> Vec<(usize, &'a Spanned<DeValue<'i>>, &'a DeTable<'i>)> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(
+                Some(v.span()),
+                key,
+                show(v.get_ref()),
+                format!("must be an array of tables ([[{key}]] entries)"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.get_ref() {
+                DeValue::Table(t) => out.push((i, item, t)),
+                other => self.error(
+                    Some(item.span()),
+                    &format!("{key}[{i}]"),
+                    show(other),
+                    "must be a table".into(),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A number in `[lo, hi]` at `path`, or an error.
+    fn number_in(
+        &mut self,
+        path: &str,
+        v: &Spanned<DeValue<'_>>,
+        lo: f64,
+        hi: f64,
+        unit: &str,
+    ) -> Option<f64> {
+        match number(v.get_ref()) {
+            Some(x) if x.is_finite() && (lo..=hi).contains(&x) => Some(x),
+            _ => {
+                self.error(
+                    Some(v.span()),
+                    path,
+                    show(v.get_ref()),
+                    format!(
+                        "must be a number between {} and {} ({unit})",
+                        num(lo),
+                        num(hi)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn walk_interventions(&mut self, v: &Spanned<DeValue<'_>>, _p: &mut ModelParams) {
+        for (i, item, t) in self.array_of_tables("interventions", v) {
+            let mut name = None;
+            let mut pending = PendingIntervention {
+                entry: &CATALOGUE[0],
+                coverage: None,
+                start_year: None,
+                end_year: None,
+                ramp_months: None,
+                effect: None,
+                unit_cost: None,
+                span: item.span(),
+                index: i,
+            };
+            let mut values = Vec::new();
+            for (k, v) in sorted(t) {
+                let key = k.get_ref().as_ref().to_string();
+                let path = format!("interventions[{i}].{key}");
+                self.spans.insert(path.clone(), k.span());
+                match key.as_str() {
+                    "name" => match v.get_ref() {
+                        DeValue::String(s) => match catalogue::entry(s) {
+                            Some(e) => name = Some(e),
+                            None => {
+                                let problem = match suggest(s, catalogue::names()) {
+                                    Some(n) => {
+                                        format!("unknown intervention '{s}'; did you mean '{n}'?")
+                                    }
+                                    None => format!(
+                                        "unknown intervention '{s}'; the catalogue has: {}",
+                                        catalogue::names().collect::<Vec<_>>().join(", ")
+                                    ),
+                                };
+                                self.error(Some(v.span()), &path, format!("{s:?}"), problem);
+                            }
+                        },
+                        other => self.error(
+                            Some(v.span()),
+                            &path,
+                            show(other),
+                            "must be a string".into(),
+                        ),
+                    },
+                    "source" => {}
+                    "coverage" | "start_year" | "end_year" | "ramp_months" | "effect"
+                    | "unit_cost" => {
+                        values.push((key, path, v));
+                    }
+                    _ => {
+                        let known = [
+                            "name",
+                            "coverage",
+                            "start_year",
+                            "end_year",
+                            "ramp_months",
+                            "effect",
+                            "unit_cost",
+                            "source",
+                        ];
+                        let problem = match suggest(&key, known) {
+                            Some(s) => format!("unknown intervention key; did you mean '{s}'?"),
+                            None => {
+                                format!("unknown intervention key; allowed: {}", known.join(", "))
+                            }
+                        };
+                        self.error(Some(k.span()), &path, String::new(), problem);
+                    }
+                }
+            }
+            let Some(entry) = name else {
+                if !t.iter().any(|(k, _)| k.get_ref().as_ref() == "name") {
+                    self.error(
+                        Some(item.span()),
+                        &format!("interventions[{i}].name"),
+                        String::new(),
+                        "is missing: name an intervention of the catalogue (`cjsim interventions`)"
+                            .into(),
+                    );
+                }
+                continue;
+            };
+            pending.entry = entry;
+            for (key, path, v) in values {
+                match key.as_str() {
+                    "coverage" => pending.coverage = self.number_in(&path, v, 0.0, 1.0, "fraction"),
+                    "start_year" => {
+                        pending.start_year =
+                            self.number_in(&path, v, 1900.0, 2200.0, "calendar year")
+                    }
+                    "end_year" => {
+                        pending.end_year = self.number_in(&path, v, 1900.0, 2200.0, "calendar year")
+                    }
+                    "ramp_months" => {
+                        pending.ramp_months = self.number_in(&path, v, 0.0, 600.0, "months")
+                    }
+                    "effect" => {
+                        let (lo, hi) = entry.effect_range;
+                        pending.effect = self.number_in(
+                            &path,
+                            v,
+                            lo,
+                            hi,
+                            &format!("{} for {}", entry.effect_unit, entry.name),
+                        );
+                    }
+                    "unit_cost" => {
+                        pending.unit_cost = self.number_in(&path, v, 0.0, 1e9, "currency units")
+                    }
+                    _ => unreachable!("filtered above"),
+                }
+            }
+            self.interventions.push(pending);
+        }
+    }
+
+    /// Fills interventions' defaults from the scenario horizon and checks their years.
+    fn finish_interventions(&mut self, p: &mut ModelParams) {
+        let first = f64::from(p.scenario.start_year);
+        let last = first + f64::from(p.scenario.years) - 1.0;
+        for pi in std::mem::take(&mut self.interventions) {
+            let mut iv = pi.entry.instantiate((first + 1.0).min(last), last);
+            if let Some(x) = pi.coverage {
+                iv.coverage = x;
+            }
+            if let Some(x) = pi.start_year {
+                iv.start_year = x;
+            }
+            if let Some(x) = pi.end_year {
+                iv.end_year = x;
+            }
+            if let Some(x) = pi.ramp_months {
+                iv.ramp_months = x;
+            }
+            if let Some(x) = pi.effect {
+                iv.effect = x;
+            }
+            if let Some(x) = pi.unit_cost {
+                iv.unit_cost = x;
+            }
+            if iv.end_year < iv.start_year {
+                let path = format!("interventions[{}].end_year", pi.index);
+                let span = self.spans.get(&path).cloned().or(Some(pi.span.clone()));
+                self.error(
+                    span,
+                    &path,
+                    num(iv.end_year),
+                    format!("must not be before start_year ({})", num(iv.start_year)),
+                );
+            }
+            p.interventions.push(iv);
+        }
+    }
+
+    fn walk_targets(&mut self, v: &Spanned<DeValue<'_>>) {
+        for (i, item, t) in self.array_of_tables("targets", v) {
+            let mut indicator = None;
+            let mut year = None;
+            let mut level = None;
+            let mut change = None;
+            let mut reference_value = None;
+            let mut reference_year = None;
+            let mut direction = None;
+            let mut description = String::new();
+            let mut source = String::new();
+            for (k, v) in sorted(t) {
+                let key = k.get_ref().as_ref().to_string();
+                let path = format!("targets[{i}].{key}");
+                self.spans.insert(path.clone(), k.span());
+                match (key.as_str(), v.get_ref()) {
+                    ("indicator", DeValue::String(s)) => {
+                        if targets::target_indicators().any(|n| n == s.as_ref()) {
+                            indicator = Some(s.to_string());
+                        } else {
+                            let problem = match suggest(s, targets::target_indicators()) {
+                                Some(n) => format!("unknown indicator '{s}'; did you mean '{n}'?"),
+                                None => "unknown indicator; targets name a column of indicators_yearly.csv".into(),
+                            };
+                            self.error(Some(v.span()), &path, format!("{s:?}"), problem);
+                        }
+                    }
+                    ("year", _) => year = self.number_in(&path, v, 1900.0, 2200.0, "calendar year"),
+                    ("level", _) => {
+                        level = self.number_in(&path, v, -1e12, 1e12, "indicator units")
+                    }
+                    ("change_pct", _) => change = self.number_in(&path, v, -100.0, 1e6, "%"),
+                    ("reference_value", _) => {
+                        reference_value = self.number_in(&path, v, -1e12, 1e12, "indicator units")
+                    }
+                    ("reference_year", _) => {
+                        reference_year = self.number_in(&path, v, 1900.0, 2200.0, "calendar year")
+                    }
+                    ("direction", DeValue::String(s)) => match s.as_ref() {
+                        "down" => direction = Some(Direction::AtMost),
+                        "up" => direction = Some(Direction::AtLeast),
+                        _ => self.error(
+                            Some(v.span()),
+                            &path,
+                            format!("{s:?}"),
+                            "must be \"down\" (at most) or \"up\" (at least)".into(),
+                        ),
+                    },
+                    ("description", DeValue::String(s)) => description = s.to_string(),
+                    ("source", DeValue::String(s)) => source = s.to_string(),
+                    ("indicator" | "direction" | "description" | "source", other) => self.error(
+                        Some(v.span()),
+                        &path,
+                        show(other),
+                        "must be a string".into(),
+                    ),
+                    _ => {
+                        let known = [
+                            "indicator",
+                            "year",
+                            "level",
+                            "change_pct",
+                            "reference_value",
+                            "reference_year",
+                            "direction",
+                            "description",
+                            "source",
+                        ];
+                        let problem = match suggest(&key, known) {
+                            Some(s) => format!("unknown target key; did you mean '{s}'?"),
+                            None => format!("unknown target key; allowed: {}", known.join(", ")),
+                        };
+                        self.error(Some(k.span()), &path, String::new(), problem);
+                    }
+                }
+            }
+            let here = Some(item.span());
+            let path = format!("targets[{i}]");
+            let goal = match (level, change, reference_value) {
+                (Some(l), None, _) => Some(Goal::Level(l)),
+                (None, Some(c), Some(r)) => Some(Goal::Change {
+                    change_pct: c,
+                    reference_value: r,
+                    reference_year: reference_year.map_or(0, |y| y as i32),
+                }),
+                (None, Some(_), None) => {
+                    self.error(here.clone(), &format!("{path}.reference_value"), String::new(), "is missing: a change_pct target needs the reference_value (and reference_year) it changes from".into());
+                    None
+                }
+                (Some(_), Some(_), _) => {
+                    self.error(
+                        here.clone(),
+                        &path,
+                        String::new(),
+                        "must give either level or change_pct, not both".into(),
+                    );
+                    None
+                }
+                (None, None, _) => {
+                    self.error(
+                        here.clone(),
+                        &path,
+                        String::new(),
+                        "must give a level or a change_pct".into(),
+                    );
+                    None
+                }
+            };
+            if indicator.is_none() && !t.iter().any(|(k, _)| k.get_ref().as_ref() == "indicator") {
+                self.error(
+                    here.clone(),
+                    &format!("{path}.indicator"),
+                    String::new(),
+                    "is missing: name a column of indicators_yearly.csv".into(),
+                );
+            }
+            if year.is_none() && !t.iter().any(|(k, _)| k.get_ref().as_ref() == "year") {
+                self.error(
+                    here.clone(),
+                    &format!("{path}.year"),
+                    String::new(),
+                    "is missing: the year the target is for".into(),
+                );
+            }
+            if let (Some(indicator), Some(year), Some(goal)) = (indicator, year, goal) {
+                let direction = direction.unwrap_or(match goal {
+                    Goal::Change { change_pct, .. } if change_pct > 0.0 => Direction::AtLeast,
+                    _ => Direction::AtMost,
+                });
+                self.targets.push(Target {
+                    indicator,
+                    year: year as i32,
+                    goal,
+                    direction,
+                    description,
+                    source,
+                });
+            }
         }
     }
 
@@ -360,9 +733,12 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
         text,
         errors: Vec::new(),
         spans: HashMap::new(),
+        interventions: Vec::new(),
+        targets: Vec::new(),
     };
     let mut params = ModelParams::baseline();
     walker.walk_document(doc.get_ref(), &mut params);
+    walker.finish_interventions(&mut params);
     // Sources are kept sorted by section so a resolved file reads back identically.
     params.sources.sort();
     if walker.errors.is_empty() {
@@ -379,6 +755,7 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
     if walker.errors.is_empty() {
         Ok(Resolved {
             params,
+            targets: walker.targets,
             spans: walker.spans,
         })
     } else {

@@ -17,6 +17,8 @@ pub const SECTIONS: &[&str] = &[
     "justice",
     "prisons",
     "climate",
+    "interventions",
+    "targets",
 ];
 
 /// A structured (non-scalar-table) key: its path and what it holds.

@@ -16,6 +16,7 @@ fn resolved_toml_reads_back_to_the_same_parameters() {
         let again = scenarios::from_str("resolved.toml", &s.resolved_toml())
             .unwrap_or_else(|e| panic!("{e}\n{}", s.resolved_toml()));
         assert_eq!(again.params, s.params);
+        assert_eq!(again.targets, s.targets);
     }
 }
 

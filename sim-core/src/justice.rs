@@ -121,8 +121,8 @@ pub struct Inmate {
 }
 
 /// The prison roster and beds. Written only by the Courts, Sentencing and Prisons stages (and
-/// by climate damage to `beds_lost`).
-#[derive(Resource, Clone, Debug, Default)]
+/// by climate damage to `beds_lost`, construction to `beds_multiplier`).
+#[derive(Resource, Clone, Debug)]
 pub struct Prisons {
     /// Everyone in custody.
     pub roster: Vec<Inmate>,
@@ -130,12 +130,14 @@ pub struct Prisons {
     pub beds: Vec<f64>,
     /// Share of beds out of use after damage, by region (0-1).
     pub beds_lost: Vec<f64>,
+    /// Multiplier on beds from construction programmes (written by the Interventions stage).
+    pub beds_multiplier: f64,
 }
 
 impl Prisons {
     /// Beds in use by region.
     pub fn usable_beds(&self, region: usize) -> f64 {
-        self.beds[region] * (1.0 - self.beds_lost[region])
+        self.beds[region] * self.beds_multiplier * (1.0 - self.beds_lost[region])
     }
 
     /// Inmates held in each region's prisons.
@@ -164,6 +166,16 @@ impl Prisons {
                 }
             })
             .collect()
+    }
+
+    /// No prisons yet.
+    pub fn empty() -> Self {
+        Prisons {
+            roster: Vec::new(),
+            beds: Vec::new(),
+            beds_lost: Vec::new(),
+            beds_multiplier: 1.0,
+        }
     }
 
     /// Pre-trial detainees.

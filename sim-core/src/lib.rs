@@ -22,6 +22,7 @@ pub mod crime_tables;
 pub mod curves;
 pub mod custody;
 pub mod indicators;
+pub mod interventions;
 pub mod justice;
 pub mod lifetable;
 pub mod metrics;
@@ -70,9 +71,10 @@ fn insert_justice_resources(world: &mut World, p: &ModelParams) {
     world.insert_resource(justice::DelayedArrests::default());
     world.insert_resource(justice::Courts::default());
     world.insert_resource(justice::Convicted::default());
-    world.insert_resource(justice::Prisons::default());
+    world.insert_resource(justice::Prisons::empty());
     world.insert_resource(justice::Supervision::default());
     world.insert_resource(justice::ReleaseCohorts::default());
+    world.insert_resource(interventions::PolicyEffects::default());
 }
 
 /// Everything a finished run hands back.
@@ -131,6 +133,7 @@ impl Simulation {
             world.insert_resource(systems::displacement::Displaced::default());
             if !params.modules.justice {
                 world.insert_resource(region::RegionConditions::calm(0.0));
+                world.insert_resource(interventions::PolicyEffects::default());
             }
         }
         world.spawn_batch(initial_population(&params, &tables));

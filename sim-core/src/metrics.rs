@@ -132,6 +132,12 @@ pub struct Flows {
     pub resettled: u64,
     /// Population-weighted mean temperature anomaly (degrees C).
     pub temperature_anomaly_c: f64,
+    /// Convictions of people under 25 (the family-therapy caseload).
+    pub youth_convictions: u64,
+    /// Early releases of older prisoners.
+    pub early_releases: u64,
+    /// Cost of interventions in the month (currency, real terms).
+    pub intervention_cost: f64,
     /// Prison cost in the month (currency, real terms).
     pub prison_cost: f64,
     /// Police cost in the month (currency, real terms).
@@ -675,6 +681,17 @@ pub static MONTH_COLUMNS: &[Column<MonthRow>] = &[
         "currency",
         "Cost of court dispositions in the month, real terms.",
         |r| r.flows.court_cost
+    ),
+    value!(
+        "intervention_cost",
+        "currency",
+        "Cost of the interventions in force in the month, real terms.",
+        |r| r.flows.intervention_cost
+    ),
+    count!(
+        "early_releases",
+        "Early releases of older prisoners (intervention).",
+        |r| r.flows.early_releases
     ),
 ];
 

@@ -9,8 +9,8 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::params::ModelParams;
 use crate::systems::{
-    climate, courts, demography, displacement, economy, immigration, metrics, newcomers, offending,
-    policing, prisons, reintegration, reporting, sentencing, victimisation,
+    climate, courts, demography, displacement, economy, immigration, interventions, metrics,
+    newcomers, offending, policing, prisons, reintegration, reporting, sentencing, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -100,6 +100,7 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
     if params.modules.justice {
         schedule.add_systems((
             economy::update_employment.in_set(Stage::Economy),
+            interventions::apply_interventions.in_set(Stage::Interventions),
             (offending::build_hazard_table, offending::commit_offences)
                 .chain()
                 .in_set(Stage::Offending),

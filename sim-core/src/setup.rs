@@ -135,6 +135,7 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
         roster: stocks.roster,
         beds: weights.iter().map(|w| total_beds * w / wsum).collect(),
         beds_lost: vec![0.0; regions],
+        beds_multiplier: 1.0,
     };
     let occupancy = if total_beds > 0.0 {
         held / total_beds

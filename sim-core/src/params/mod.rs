@@ -676,6 +676,8 @@ pub struct ModelParams {
     pub prisons: PrisonParams,
     /// Climate shocks and displacement.
     pub climate: ClimateParams,
+    /// Interventions switched on (MODEL.md 4.12), in the order given.
+    pub interventions: Vec<crate::interventions::Intervention>,
     /// Which stages run.
     pub modules: Modules,
     /// `source = "..."` strings of the scenario file by section, carried into provenance.
@@ -759,6 +761,7 @@ impl ModelParams {
                 ecosystem_loss_per_offence_per_1000: 0.0,
                 ecosystem_recovery_per_year: 0.0,
             },
+            interventions: Vec::new(),
             modules: Modules::all(),
             sources: Vec::new(),
         };

@@ -15,6 +15,7 @@ use bevy_ecs::prelude::*;
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
+use crate::interventions::PolicyEffects;
 use crate::justice::{Courts, Prisons};
 use crate::metrics::MonthTally;
 use crate::offence::{OffenceBuffer, OffenceType};
@@ -120,6 +121,7 @@ pub fn draw_climate(
     mut tally: ResMut<MonthTally>,
     mut justice: (Option<ResMut<Courts>>, Option<ResMut<Prisons>>),
     last_offences: Option<Res<OffenceBuffer>>,
+    effects: Res<PolicyEffects>,
 ) {
     let p = &params.0;
     let c = &p.climate;
@@ -163,7 +165,9 @@ pub fn draw_climate(
                     severity >= c.severe_threshold && matches!(h, Hazard::Flood | Hazard::Storm);
                 let damage = |per: f64| {
                     if severe {
-                        (per * severity).min(0.9) * (1.0 - c.resilience)
+                        (per * severity).min(0.9)
+                            * (1.0 - c.resilience)
+                            * (1.0 - effects.resilience)
                     } else {
                         0.0
                     }

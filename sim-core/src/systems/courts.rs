@@ -14,6 +14,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::custody::{enter_custody, release_detainee, release_from_roster, same_person};
+use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Verdict};
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER};
@@ -23,6 +24,7 @@ use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 /// Charges suspects and decides pre-trial detention.
 pub fn charge_suspects(
     params: Res<Params>,
+    effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
     suspects: Res<Suspects>,
@@ -52,7 +54,7 @@ pub fn charge_suspects(
             continue;
         }
         tally.flows.charged += 1;
-        let detained = to_unit(key.bits(n, 1)) < tables.detention[c];
+        let detained = to_unit(key.bits(n, 1)) < tables.detention[c] * effects.detention;
         let z = standard_normal(to_unit(key.bits(n, 2)), to_unit(key.bits(n, 3)));
         let months = (mu + sigma * z).exp().round().clamp(1.0, 600.0) as i32;
         let region = demo[s.row as usize].region;
@@ -94,6 +96,7 @@ pub fn charge_suspects(
 /// Disposes ready cases within each region's capacity, detained defendants first.
 pub fn dispose_cases(
     params: Res<Params>,
+    effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     mut courts: ResMut<Courts>,
     mut prisons: ResMut<Prisons>,
@@ -121,9 +124,11 @@ pub fn dispose_cases(
         credit,
     } = &mut *courts;
     for (r, queue) in queues.iter_mut().enumerate() {
-        let available =
-            capacity[r] * p.justice.court_capacity_multiplier * (1.0 - capacity_lost[r])
-                + credit[r];
+        let available = capacity[r]
+            * p.justice.court_capacity_multiplier
+            * effects.court_capacity
+            * (1.0 - capacity_lost[r])
+            + credit[r];
         let mut slots = available.floor().max(0.0) as usize;
         credit[r] = available - slots as f64;
         // Detained first, then the oldest ready case; ids break ties deterministically.

@@ -18,6 +18,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::custody::same_person;
+use crate::interventions::PolicyEffects;
 use crate::justice::Prisons;
 use crate::metrics::MonthTally;
 use crate::par::CHUNK;
@@ -113,6 +114,7 @@ pub fn displace_people(
     mut census: ResMut<Census>,
     mut pool: Option<ResMut<VictimPool>>,
     mut prisons: Option<ResMut<Prisons>>,
+    effects: Res<PolicyEffects>,
     mut tally: ResMut<MonthTally>,
     mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Experience)>,
 ) {
@@ -178,7 +180,7 @@ pub fn displace_people(
         add(d.region as usize, Hazard::Drought, share, d.event);
     }
     for pr in prob.iter_mut() {
-        *pr = (*pr * (1.0 - c.adaptation)).min(0.95);
+        *pr = (*pr * (1.0 - c.adaptation) * (1.0 - effects.adaptation)).min(0.95);
     }
     if prob.iter().any(|x| *x > 0.0) {
         // One pass over the table finds who is displaced (keyed by person id).

@@ -6,6 +6,7 @@ pub mod demography;
 pub mod displacement;
 pub mod economy;
 pub mod immigration;
+pub mod interventions;
 pub mod metrics;
 pub mod newcomers;
 pub mod offending;

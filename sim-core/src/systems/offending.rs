@@ -16,14 +16,18 @@ use rayon::prelude::*;
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
+use crate::crime_tables::probit;
+use crate::interventions::{PolicyEffects, Programme};
 use crate::justice::Policing;
 use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::CHUNK;
 use crate::params::MAX_REGIONS;
-use crate::person::{Demographics, Employment, Justice, NEVER, Slot, Socioeconomic};
+use crate::params::ModelParams;
+use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioeconomic};
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, to_unit};
+use crate::systems::interventions::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 
 /// Hazard cells: region x sex x age x (employed or not).
 pub const HAZARD_CELLS: usize = MAX_REGIONS * 2 * AGE_BINS * 2;
@@ -57,6 +61,7 @@ impl Default for HazardTable {
 pub fn build_hazard_table(
     params: Res<Params>,
     tables: Res<CrimeTables>,
+    effects: Res<PolicyEffects>,
     policing: Res<Policing>,
     conditions: Res<RegionConditions>,
     mut hazards: ResMut<HazardTable>,
@@ -77,6 +82,7 @@ pub fn build_hazard_table(
                         let h = t.base[c]
                             * t.person_weight(c, r as u8, sex, age as u32, unemployed, 1.0)
                             * deterrence
+                            * effects.offending[c]
                             * if kind.is_interpersonal_violence() {
                                 heat
                             } else {
@@ -92,6 +98,96 @@ pub fn build_hazard_table(
     }
 }
 
+/// Who the person-level programmes reach, and by how much they cut offending.
+struct Reach<'a> {
+    effects: &'a PolicyEffects,
+    key: MonthKey,
+    at_risk: f32,
+    high_risk: f32,
+    places: f64,
+    active: bool,
+}
+
+impl<'a> Reach<'a> {
+    fn new(p: &ModelParams, effects: &'a PolicyEffects, occupancy: f64) -> Self {
+        let sd = p.crime.propensity_log_sd;
+        let quantile = |share: f64| (sd * probit(1.0 - share) - 0.5 * sd * sd).exp() as f32;
+        Reach {
+            effects,
+            key: MonthKey::new(p.scenario.seed, Stream::Interventions, 0),
+            at_risk: quantile(AT_RISK_SHARE),
+            high_risk: quantile(HIGH_RISK_SHARE),
+            // Overcrowding cuts rehabilitation places (MODEL.md 4.11).
+            places: if occupancy > 1.0 {
+                1.0 / occupancy
+            } else {
+                1.0
+            },
+            active: effects.programmes.iter().any(|(x, _)| *x > 0.0),
+        }
+    }
+
+    /// Whether the person is reached by programme `g` (a fixed draw per person and programme).
+    fn reached(&self, g: Programme, id: u32, share: f64) -> bool {
+        let (x, _) = self.effects.programmes[g as usize];
+        x > 0.0 && self.key.uniform(id, g as u32) < x * share
+    }
+
+    /// Offending multipliers by type for an eligible, reached person.
+    fn multipliers(
+        &self,
+        d: &Demographics,
+        s: &Socioeconomic,
+        j: &Justice,
+        years: u32,
+        now: crate::person::MonthNo,
+    ) -> [f64; OFFENCE_TYPES] {
+        let mut m = [1.0; OFFENCE_TYPES];
+        if !self.active {
+            return m;
+        }
+        let id = d.id.0;
+        let all = |m: &mut [f64; OFFENCE_TYPES], g: Programme| {
+            let f = self.effects.programmes[g as usize].1;
+            m.iter_mut().for_each(|x| *x *= f);
+        };
+        if (10..25).contains(&years)
+            && s.propensity >= self.at_risk
+            && self.reached(Programme::Mentoring, id, 1.0)
+        {
+            all(&mut m, Programme::Mentoring);
+        }
+        if (12..25).contains(&years)
+            && j.convictions > 0
+            && self.reached(Programme::FamilyTherapy, id, 1.0)
+        {
+            all(&mut m, Programme::FamilyTherapy);
+        }
+        if d.sex == Sex::Male
+            && (15..35).contains(&years)
+            && s.propensity >= self.high_risk
+            && self.reached(Programme::FocusedDeterrence, id, 1.0)
+        {
+            let f = self.effects.programmes[Programme::FocusedDeterrence as usize].1;
+            m[OffenceType::Homicide.index()] *= f;
+            m[OffenceType::Assault.index()] *= f;
+        }
+        if j.convictions > 0 && self.reached(Programme::DrugDiversion, id, 1.0) {
+            m[OffenceType::Drug.index()] *=
+                self.effects.programmes[Programme::DrugDiversion as usize].1;
+        }
+        let released = j.last_release != NEVER && i32::from(now) - i32::from(j.last_release) < 60;
+        if released {
+            for g in [Programme::Cbt, Programme::Education] {
+                if self.reached(g, id, self.places) {
+                    all(&mut m, g);
+                }
+            }
+        }
+        m
+    }
+}
+
 const DRAW_ANY: u32 = 0;
 const DRAW_TYPE: u32 = 1;
 
@@ -102,6 +198,7 @@ pub fn commit_offences(
     tables: Res<CrimeTables>,
     hazards: Res<HazardTable>,
     conditions: Res<RegionConditions>,
+    effects: Res<PolicyEffects>,
     mut buffer: ResMut<OffenceBuffer>,
     mut tally: ResMut<MonthTally>,
     persons: Query<(&Demographics, &Socioeconomic, &Justice)>,
@@ -120,6 +217,7 @@ pub fn commit_offences(
     let occupancy = conditions.national_occupancy;
     let displaced_mult = p.crime.displaced_offending_multiplier as f32;
     let (t, hz) = (&*tables, &*hazards);
+    let reach = Reach::new(p, &effects, occupancy);
     let parts: Vec<(Vec<Offence>, [u64; AGE_BINS])> = demo
         .par_chunks(CHUNK)
         .zip(socio.par_chunks(CHUNK))
@@ -158,13 +256,19 @@ pub fn commit_offences(
                 if u >= f64::from(lambda) || u >= 1.0 - (-f64::from(lambda)).exp() {
                     continue;
                 }
-                // At least one offence: pick the types given that one occurred.
+                // A candidate. Programmes only lower hazards, so they are applied here by
+                // thinning with the same uniform: exact, and free for everyone else.
+                let programme = reach.multipliers(d, s, j, years, now);
                 let factor = s.propensity * personal;
-                let probs: [f64; OFFENCE_TYPES] =
-                    std::array::from_fn(|c| 1.0 - (-f64::from(hz.by_type[cell][c] * factor)).exp());
+                let probs: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+                    1.0 - (-f64::from(hz.by_type[cell][c] * factor) * programme[c]).exp()
+                });
                 let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
                 for c in (0..OFFENCE_TYPES).rev() {
                     none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
+                }
+                if u >= 1.0 - none_after[0] {
+                    continue;
                 }
                 let mut found = false;
                 for c in 0..OFFENCE_TYPES {

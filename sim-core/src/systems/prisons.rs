@@ -16,6 +16,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::custody::{count_exit, release_prisoner, same_person};
+use crate::interventions::PolicyEffects;
 use crate::justice::{Prisons, ReleaseCohorts, Supervised, Supervision};
 use crate::metrics::{AGE_BINS, GroupStocks, MonthTally, group_indices, hist_index};
 use crate::params::MAX_REGIONS;
@@ -29,6 +30,7 @@ use crate::tables::DemographyTables;
 /// Releases, deaths, transfers and stocks.
 pub fn run_prisons(
     params: Res<Params>,
+    effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     demography: Res<DemographyTables>,
     mut prisons: ResMut<Prisons>,
@@ -64,7 +66,16 @@ pub fn run_prisons(
         let r = i.row as usize;
         let (u_death, u_parole) = halves(key.bits(i.id, 0));
         // Release at sentence end, or on parole once eligible.
-        if i.sentenced && i.until <= now {
+        // Early release of older prisoners who have served half their time (intervention).
+        let early = effects.early_release_older > 0.0
+            && i.sentenced
+            && demo[r].age_years(now) >= pr.older_age as u32
+            && i32::from(now) - i32::from(i.since) >= (i32::from(i.until) - i32::from(i.since)) / 2
+            && key.uniform(i.id, 1) < effects.early_release_older;
+        if early {
+            tally.flows.early_releases += 1;
+        }
+        if i.sentenced && (i.until <= now || early) {
             release_prisoner(
                 demo,
                 socio,
@@ -114,7 +125,7 @@ pub fn run_prisons(
             + pr.overcrowding_mortality_effect
                 * (occupancy[i.prison_region as usize] - 1.0).max(0.0);
         let heat = if conditions.heatwave[i.prison_region as usize] {
-            1.0 + p.climate.prison_heat_mortality_effect
+            1.0 + p.climate.prison_heat_mortality_effect * effects.prison_heat
         } else {
             1.0
         };

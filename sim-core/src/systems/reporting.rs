@@ -12,6 +12,7 @@ use bevy_ecs::prelude::*;
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
+use crate::interventions::PolicyEffects;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OffenceBuffer, OffenceType};
 use crate::person::{Demographics, Experience};
@@ -20,6 +21,7 @@ use crate::rng::{MonthKey, Stream, to_unit};
 /// Decides which offences become known to the police.
 pub fn report_offences(
     params: Res<Params>,
+    effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
     mut buffer: ResMut<OffenceBuffer>,
@@ -36,7 +38,7 @@ pub fn report_offences(
     let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.month_index);
     for (n, o) in buffer.0.iter_mut().enumerate() {
         let c = o.kind.index();
-        let mut prob = tables.report[c];
+        let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);
         let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
         let displaced = victim.is_some_and(|v| demo[v].displaced);
         if displaced && o.kind != OffenceType::Homicide {
@@ -44,7 +46,8 @@ pub fn report_offences(
         }
         o.reported = to_unit(key.bits(n as u32, 0)) < prob;
         if !o.reported {
-            o.detected = to_unit(key.bits(n as u32, 1)) < p.crime.types[c].proactive;
+            o.detected =
+                to_unit(key.bits(n as u32, 1)) < p.crime.types[c].proactive * effects.detection[c];
         }
         if o.reported {
             tally.flows.reported += 1;

@@ -13,6 +13,7 @@ use crate::crime_tables::CrimeTables;
 use crate::custody::{
     enter_custody, release_detainee, release_from_roster, release_prisoner, same_person,
 };
+use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, Inmate, Prisons, ReleaseCohorts, Supervised, Supervision};
 use crate::metrics::MonthTally;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER, Slot, Socioeconomic};
@@ -26,6 +27,7 @@ fn month_after(now: MonthNo, months: i32) -> MonthNo {
 /// Sentences this month's convictions.
 pub fn sentence_convicted(
     params: Res<Params>,
+    effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
     convicted: Res<Convicted>,
@@ -63,7 +65,10 @@ pub fn sentence_convicted(
         }
         person.last_conviction = now;
         person.convictions = person.convictions.saturating_add(1);
-        let custodial = to_unit(key.bits(v.id, 0)) < tables.custody[c];
+        if demo[r].age_years(now) < 25 {
+            tally.flows.youth_convictions += 1;
+        }
+        let custodial = to_unit(key.bits(v.id, 0)) < tables.custody[c] * effects.custody[c];
         if !custodial {
             tally.flows.community += 1;
             let until = month_after(now, j.community_sentence_months.round() as i32);
@@ -89,10 +94,12 @@ pub fn sentence_convicted(
         tally.flows.custodial += 1;
         let t = &p.crime.types[c];
         let z = standard_normal(to_unit(key.bits(v.id, 1)), to_unit(key.bits(v.id, 2)));
-        let length =
-            (t.sentence_median_months * j.severity_multiplier * (t.sentence_log_sd * z).exp())
-                .round()
-                .clamp(1.0, 1200.0) as i32;
+        let length = (t.sentence_median_months
+            * j.severity_multiplier
+            * effects.length
+            * (t.sentence_log_sd * z).exp())
+        .round()
+        .clamp(1.0, 1200.0) as i32;
         let to_serve = length - v.remand_months;
         if to_serve <= 0 {
             // Time already served on remand.

@@ -17,6 +17,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
+use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices, hist_index};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
 use crate::person::{Demographics, Experience, Slot};
@@ -30,6 +31,7 @@ const MAX_ATTEMPTS: u32 = 32;
 /// Picks a victim for every offence that has one.
 pub fn choose_victims(
     params: Res<Params>,
+    effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
     mut pool: ResMut<VictimPool>,
@@ -50,7 +52,9 @@ pub fn choose_victims(
     let year_start = now - (calendar.month_index % 12) as i16;
     let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.month_index);
     let disp_mult = |c: usize| match OffenceType::from_index(c) {
-        OffenceType::Trafficking => p.crime.displaced_trafficking_multiplier,
+        OffenceType::Trafficking => {
+            1.0 + (p.crime.displaced_trafficking_multiplier - 1.0) * effects.displaced_trafficking
+        }
         OffenceType::Gbv => p.crime.displaced_gbv_multiplier,
         _ => 1.0,
     };

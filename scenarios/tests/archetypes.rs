@@ -1,0 +1,101 @@
+//! Every built-in scenario validates, runs, and meets baseline alignment: year-one indicators
+//! within 10% of the scenario's observed values (for rare events, within 10% or 3 Poisson
+//! standard errors of the expected count, whichever is wider).
+
+use sim_core::Simulation;
+
+#[test]
+fn every_builtin_runs_and_meets_baseline_alignment() {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let mut failures = Vec::new();
+    for b in scenarios::BUILTINS {
+        let mut p = scenarios::builtin(b.name).unwrap().params;
+        p.scenario.agents = 1_000_000;
+        p.scenario.years = 1;
+        let o = pool.install(|| Simulation::new(p.clone()).unwrap().run_to_end());
+        assert!(o.warnings.is_empty(), "{}: {:?}", b.name, o.warnings);
+        let y = &o.years[0];
+        let events = |rate_per_100k: f64| Some(rate_per_100k * y.population / 1e5);
+        let c = &p.crime;
+        let pr = &p.prisons;
+        let checks = [
+            (
+                "homicide",
+                y.homicide_rate_per_100k,
+                c.homicide_rate_per_100k,
+                events(c.homicide_rate_per_100k),
+            ),
+            (
+                "violence",
+                y.violence_prevalence_pct,
+                c.violence_prevalence_pct,
+                None,
+            ),
+            (
+                "gbv",
+                y.gbv_prevalence_women_pct,
+                c.gbv_prevalence_women_pct,
+                None,
+            ),
+            (
+                "property",
+                y.property_victimisation_pct,
+                c.property_victimisation_pct,
+                None,
+            ),
+            (
+                "trafficking detected",
+                y.trafficking_detected_per_100k,
+                c.trafficking_detected_per_100k,
+                events(c.trafficking_detected_per_100k),
+            ),
+            (
+                "reporting",
+                y.reporting_rate_pct,
+                p.justice.violence_reporting_pct,
+                None,
+            ),
+            (
+                "unsentenced",
+                y.unsentenced_share_pct,
+                pr.unsentenced_share_pct,
+                None,
+            ),
+            (
+                "prison population",
+                y.prison_population_per_100k,
+                pr.prison_population_per_100k,
+                None,
+            ),
+            ("occupancy", y.prison_occupancy_pct, pr.occupancy_pct, None),
+        ];
+        for (name, got, want, n) in checks {
+            let rel = got / want - 1.0;
+            let ok = rel.abs() <= 0.10 || n.is_some_and(|n| (rel * n).abs() <= 3.0 * n.sqrt());
+            eprintln!(
+                "{}: {name} {got:.3} vs {want} ({:+.1}%)",
+                b.name,
+                100.0 * rel
+            );
+            if !ok {
+                failures.push(format!("{}: {name} {got:.3} vs {want}", b.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+#[test]
+fn the_ageing_archetype_holds_many_older_prisoners() {
+    let mut p = scenarios::builtin("ageing-high-income").unwrap().params;
+    p.scenario.agents = 500_000;
+    p.scenario.years = 1;
+    let o = Simulation::new(p).unwrap().run_to_end();
+    let share = o.years[0].older_prisoner_share_pct;
+    eprintln!("50+ share of prisoners: {share:.1}%");
+    // England and Wales: 17% in 2021.
+    assert!((12.0..=22.0).contains(&share), "{share}");
+}
