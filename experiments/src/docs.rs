@@ -99,9 +99,55 @@ pub fn outputs_markdown() -> String {
          (region = region of the prison), prison_occupancy_pct (regions only). Victim indicators \
          use victims' groups; people in custody count as not displaced.\n",
     );
+    out.push_str(
+        "\n## `indicators_quantiles.csv`\n\nLong form `arm,year,indicator,q05,q25,q50,q75,q95`: \
+         the yearly indicators across replications (arm `baseline` for `cjsim run`). Counts are \
+         scaled to persons.\n\n## `comparison.csv` (`cjsim compare`)\n\nOne row per arm, \
+         indicator and checkpoint year: `baseline` and `arm_value` (medians), `difference` (median of \
+         the paired differences, same seed in both arms), `difference_q05`/`difference_q95` (90% \
+         interval), `intervention_cost` (cumulative to the year, currency), `justice_cost_change` \
+         (police, courts and prisons, cumulative), `homicides_averted` and \
+         `victimisations_averted` (homicide, assault, GBV, property and trafficking, true counts, \
+         cumulative), `cost_per_homicide_averted`, `cost_per_victimisation_averted` (empty when \
+         nothing is averted).\n\n## `scorecard.json`, `scorecard.md`\n\nPer arm and target: the \
+         target in words, threshold and direction, median and 5-95% range across replications in \
+         the target year, status (`on track` when the median meets the target, `off track`, `not \
+         simulated`) and the probability of meeting it (share of replications).\n",
+    );
     out.push_str("\n## `events.csv`\n\nOne row per climate hazard event.\n\n| column | unit | meaning |\n|---|---|---|\n");
     for (name, unit, meaning) in crate::output::EVENT_COLUMNS {
         out.push_str(&format!("| `{name}` | {unit} | {meaning} |\n"));
+    }
+    out
+}
+
+/// `docs/interventions.md`: the catalogue.
+pub fn interventions_markdown() -> String {
+    let mut out = String::from(
+        "# cjsim intervention catalogue\n\nGenerated from `scenarios::catalogue::CATALOGUE`; do not \
+         edit by hand. Effects act on mechanisms, never on outputs; interventions on the same \
+         mechanism combine multiplicatively. Intensity = coverage x ramp-up (linear over the ramp \
+         months) between the start and end years. Person-level programmes reach an eligible person \
+         when a fixed draw per (person, programme) is below the intensity.\n\n\
+         | name | mechanism | reaches | default effect (range) | coverage, ramp | cost | source |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for e in scenarios::catalogue::CATALOGUE {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} ({} to {}; {}) | {}, {} months | {} {} | {} |\n",
+            e.name,
+            cell(e.mechanism),
+            cell(e.targeting),
+            fmt_num(e.effect),
+            fmt_num(e.effect_range.0),
+            fmt_num(e.effect_range.1),
+            cell(e.effect_unit),
+            fmt_num(e.coverage),
+            fmt_num(e.ramp_months),
+            fmt_num(e.unit_cost),
+            cell(e.cost_basis),
+            cell(e.source)
+        ));
     }
     out
 }

@@ -7,3 +7,6 @@ pub mod error;
 pub mod output;
 pub mod progress;
 pub mod provenance;
+pub mod replicate;
+pub mod scorecard;
+pub mod tables;

@@ -20,16 +20,25 @@ struct Cli {
 enum Command {
     /// Run one scenario and write its result folder.
     Run(cmd::run::RunArgs),
+    /// Compare intervention arms against the baseline (replications, common random numbers).
+    Compare(cmd::compare::CompareArgs),
     /// List, show, validate or create scenarios.
     #[command(subcommand)]
     Scenarios(cmd::scenarios::ScenariosCmd),
+    /// The intervention catalogue: mechanisms, effects, costs and sources.
+    Interventions {
+        /// Show one intervention in full.
+        name: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
         Command::Scenarios(c) => cmd::scenarios::run(c),
+        Command::Interventions { name } => cmd::interventions::run(name),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

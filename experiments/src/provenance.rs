@@ -38,6 +38,19 @@ pub struct Provenance {
     pub files: Vec<String>,
     /// Year-one values the alignment could not reach exactly.
     pub alignment_warnings: Vec<String>,
+    /// Replications per arm (seeds `seed`, `seed + 1`, ...).
+    pub replications: u32,
+    /// Comparison arms: name and interventions (empty for a plain run).
+    pub arms: Vec<ArmInfo>,
+}
+
+/// One arm of a comparison in `run.json`.
+#[derive(Serialize)]
+pub struct ArmInfo {
+    /// Arm name.
+    pub name: String,
+    /// Interventions with their coverage, start and end years.
+    pub interventions: Vec<String>,
 }
 
 /// Scenario identity in `run.json`.
@@ -90,6 +103,8 @@ impl Provenance {
             resolved_scenario: scenario.resolved_toml(),
             files,
             alignment_warnings: Vec::new(),
+            replications: 1,
+            arms: Vec::new(),
         }
     }
 

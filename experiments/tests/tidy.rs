@@ -68,6 +68,10 @@ fn generated_docs_are_current() {
         experiments::docs::parameters_markdown(),
     );
     check_generated("docs/outputs.md", experiments::docs::outputs_markdown());
+    check_generated(
+        "docs/interventions.md",
+        experiments::docs::interventions_markdown(),
+    );
 }
 
 #[test]

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
+pub mod compare;
+pub mod interventions;
 pub mod run;
 pub mod scenarios;

@@ -1,24 +1,28 @@
-//! `cjsim run`: one simulation of a scenario, written to a result folder.
+//! `cjsim run`: one scenario, one or more replications, written to a result folder.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
-use sim_core::Simulation;
 use sim_core::indicators::{self, YEAR_COLUMNS};
 use sim_core::metrics::MONTH_COLUMNS;
+use sim_core::{ModelParams, Outcome, Simulation};
 
 use crate::error::{CliError, CliResult};
-use crate::output::{StagedDir, write_events, write_group_table, write_table};
+use crate::output::{StagedDir, fmt_cell, write_events, write_group_table, write_table};
 use crate::progress;
 use crate::provenance::Provenance;
+use crate::replicate::run_all;
+use crate::scorecard;
+use crate::tables::{BAND_HEADER, band_rows, write_median_yearly};
 
 /// Arguments of `cjsim run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
     /// Scenario file (TOML) or built-in name; the built-in default when omitted.
     pub scenario: Option<String>,
-    /// Seed of every random stream (overrides scenario.seed).
+    /// Seed of every random stream (overrides scenario.seed); replication r uses seed + r.
     #[arg(long)]
     pub seed: Option<u64>,
     /// Number of agents (overrides scenario.agents).
@@ -27,6 +31,9 @@ pub struct RunArgs {
     /// Number of simulated years (overrides scenario.years).
     #[arg(long)]
     pub years: Option<u32>,
+    /// Replications (run in parallel; outputs give medians and quantile bands).
+    #[arg(long, default_value_t = 1)]
+    pub reps: u32,
     /// Worker threads (results are identical for any number).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -68,9 +75,7 @@ pub fn load_scenario(
 /// A rayon pool with `threads` threads (default: all cores).
 pub fn pool(threads: Option<usize>) -> CliResult<(rayon::ThreadPool, usize)> {
     let n = match threads {
-        Some(0) => {
-            return Err(CliError::BadInput("--threads 0: must be at least 1".into()));
-        }
+        Some(0) => return Err(CliError::BadInput("--threads 0: must be at least 1".into())),
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
@@ -81,8 +86,22 @@ pub fn pool(threads: Option<usize>) -> CliResult<(rayon::ThreadPool, usize)> {
     Ok((pool, n))
 }
 
+/// Checks that a simulation can be built from `params` (bad input is reported before any
+/// output folder exists).
+pub fn check_params(params: &ModelParams, origin: &str) -> CliResult<()> {
+    let issues = params.check();
+    if issues.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = issues.iter().map(|i| format!("{origin}: {i}")).collect();
+    Err(CliError::BadInput(lines.join("\n")))
+}
+
 /// Runs `cjsim run`.
 pub fn run(args: RunArgs) -> CliResult<()> {
+    if args.reps == 0 {
+        return Err(CliError::BadInput("--reps 0: must be at least 1".into()));
+    }
     let scenario = load_scenario(
         args.scenario.as_deref(),
         args.seed,
@@ -91,94 +110,134 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         &args.set,
     )?;
     let params = scenario.params.clone();
+    check_params(&params, &scenario.origin)?;
     let (pool, threads) = pool(args.threads)?;
     let name = params.scenario.name.clone();
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&name));
-    let sim = Simulation::new(params.clone()).map_err(|issues| {
-        let lines: Vec<String> = issues
-            .iter()
-            .map(|i| format!("{}: {i}", scenario.origin))
-            .collect();
-        CliError::BadInput(lines.join("\n"))
-    })?;
     let dir = StagedDir::new(&out)?;
     let started = Instant::now();
-    let bar = progress::bar(u64::from(params.scenario.months()), "months", args.quiet);
-    let outcome = pool.install(|| {
-        let mut sim = sim;
-        while !sim.finished() {
-            sim.step();
-            bar.set_position(u64::from(sim.calendar().month_index));
-        }
-        sim.into_outcome()
-    });
-    let recorder = &outcome.recorder;
-    bar.finish_and_clear();
+    let outcomes: Vec<Outcome> = if args.reps == 1 {
+        let bar = progress::bar(u64::from(params.scenario.months()), "months", args.quiet);
+        let sim = Simulation::new(params.clone()).map_err(|issues| {
+            CliError::BadInput(
+                issues
+                    .iter()
+                    .map(|i| format!("{}: {i}", scenario.origin))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })?;
+        let o = pool.install(|| {
+            let mut sim = sim;
+            while !sim.finished() {
+                sim.step();
+                bar.set_position(u64::from(sim.calendar().month_index));
+            }
+            sim.into_outcome()
+        });
+        bar.finish_and_clear();
+        vec![o]
+    } else {
+        let bar = progress::bar(u64::from(args.reps), "runs", args.quiet);
+        let count = AtomicU64::new(0);
+        let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
+        let mut all = pool.install(|| run_all(std::slice::from_ref(&params), args.reps, &tick))?;
+        bar.finish_and_clear();
+        all.remove(0)
+    };
     let elapsed = started.elapsed().as_secs_f64();
     let scale = params.scenario.scale();
+    let first = &outcomes[0];
     write_table(
         &dir,
         "timeseries.csv",
         MONTH_COLUMNS,
-        &recorder.months,
+        &first.recorder.months,
         scale,
     )?;
     let mut files = vec!["run.json".to_string(), "timeseries.csv".to_string()];
-    let warnings = outcome.warnings.clone();
     if params.modules.justice {
-        write_table(
-            &dir,
-            "indicators_yearly.csv",
-            YEAR_COLUMNS,
-            &outcome.years,
-            scale,
-        )?;
+        if args.reps == 1 {
+            write_table(
+                &dir,
+                "indicators_yearly.csv",
+                YEAR_COLUMNS,
+                &first.years,
+                scale,
+            )?;
+        } else {
+            write_median_yearly(&dir, "indicators_yearly.csv", &outcomes, scale)?;
+        }
+        let mut bands = String::from(BAND_HEADER);
+        band_rows("baseline", &outcomes, scale, &mut bands);
+        dir.write("indicators_quantiles.csv", bands.as_bytes())?;
         write_group_table(
             &dir,
             "by_group.csv",
-            &indicators::by_group(recorder, &params),
+            &indicators::by_group(&first.recorder, &params),
         )?;
-        files.push("indicators_yearly.csv".into());
-        files.push("by_group.csv".into());
+        files.extend(
+            [
+                "indicators_yearly.csv",
+                "indicators_quantiles.csv",
+                "by_group.csv",
+            ]
+            .map(String::from),
+        );
+        let lines = scorecard::score("baseline", &scenario.targets, &outcomes, scale);
+        dir.write(
+            "scorecard.json",
+            (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
+        )?;
+        dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
+        files.extend(["scorecard.json", "scorecard.md"].map(String::from));
     }
     if params.modules.climate {
-        write_events(&dir, "events.csv", &outcome.events, &params)?;
+        write_events(&dir, "events.csv", &first.events, &params)?;
         files.push("events.csv".into());
     }
+    let warnings = first.warnings.clone();
     let mut prov = Provenance::new("run", &scenario, threads, files.clone());
     prov.alignment_warnings = warnings.clone();
+    prov.replications = args.reps;
     dir.write("run.json", prov.to_json().as_bytes())?;
     let out = dir.commit()?;
     if !args.quiet {
-        let first = recorder.months.first();
-        let last = recorder.months.last();
-        let births: u64 = recorder.months.iter().map(|m| m.births).sum();
-        let deaths: u64 = recorder.months.iter().map(|m| m.deaths).sum();
+        let (a, b) = (first.recorder.months.first(), first.recorder.months.last());
         let m = |x: f64| format!("{:.2} M", x * scale / 1e6);
         println!(
             "cjsim run: {name} ({}), seed {}",
             scenario.origin, params.scenario.seed
         );
         println!(
-            "  {} agents x {} years (1 agent = {} persons), {threads} threads, {elapsed:.1} s",
+            "  {} agents x {} years x {} replication(s) (1 agent = {} persons), {threads} threads, {elapsed:.1} s",
             params.scenario.agents,
             params.scenario.years,
-            crate::output::fmt_cell(scale)
+            args.reps,
+            fmt_cell(scale)
         );
-        if let (Some(a), Some(b)) = (first, last) {
+        if let (Some(a), Some(b)) = (a, b) {
             println!(
-                "  population {} ({}-{:02}) -> {} ({}-{:02}); births {}, deaths {}",
+                "  population {} ({}-{:02}) -> {} ({}-{:02})",
                 m(a.population as f64),
                 a.year,
                 a.month,
                 m(b.population as f64),
                 b.year,
-                b.month,
-                m(births as f64),
-                m(deaths as f64)
+                b.month
+            );
+        }
+        if let Some(y) = first.years.first() {
+            println!(
+                "  {}: homicide {:.1} per 100k, unsentenced {:.0}%, prisoners {:.0} per 100k, occupancy {:.0}%",
+                y.year,
+                y.homicide_rate_per_100k,
+                y.unsentenced_share_pct,
+                y.prison_population_per_100k,
+                y.prison_occupancy_pct
             );
         }
         for w in &warnings {

@@ -1,0 +1,288 @@
+//! `cjsim compare`: the baseline and intervention arms, replicated with common random numbers,
+//! and what each arm changes at checkpoint years.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use clap::Args;
+use scenarios::catalogue;
+use sim_core::Outcome;
+
+use crate::cmd::run::{check_params, load_scenario, pool};
+use crate::error::{CliError, CliResult};
+use crate::output::StagedDir;
+use crate::progress;
+use crate::provenance::{ArmInfo, Provenance};
+use crate::replicate::run_all;
+use crate::scorecard;
+use crate::tables::{BAND_HEADER, band_rows, write_comparison};
+
+/// Arguments of `cjsim compare`.
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario file (TOML) or built-in name; the built-in default when omitted.
+    pub scenario: Option<String>,
+    /// An arm: NAME=INTERVENTION[:COVERAGE][,INTERVENTION...] (repeatable), e.g.
+    /// --arm justice=legal_aid,court_capacity:0.5
+    #[arg(long = "arm", value_name = "NAME=INTERVENTIONS", required = true)]
+    pub arms: Vec<String>,
+    /// Replications per arm (the same seeds in every arm).
+    #[arg(long, default_value_t = 10)]
+    pub reps: u32,
+    /// Checkpoint years [default: 2030 if simulated, and the last year].
+    #[arg(long, value_delimiter = ',')]
+    pub checkpoints: Vec<i32>,
+    /// Seed of replication 0 (overrides scenario.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of agents (overrides scenario.agents).
+    #[arg(long)]
+    pub agents: Option<u32>,
+    /// Number of simulated years (overrides scenario.years).
+    #[arg(long)]
+    pub years: Option<u32>,
+    /// Worker threads.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Result folder [default: out/<scenario-name>-compare/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override a parameter in every arm, KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// An arm parsed from the command line.
+#[derive(Debug)]
+pub struct ArmSpec {
+    /// Name.
+    pub name: String,
+    /// (intervention, coverage override).
+    pub interventions: Vec<(&'static catalogue::Entry, Option<f64>)>,
+}
+
+/// Parses `NAME=INTERVENTION[:COVERAGE],...`.
+pub fn parse_arm(spec: &str) -> CliResult<ArmSpec> {
+    let bad = |msg: String| CliError::BadInput(format!("--arm {spec}: {msg}"));
+    let (name, list) = spec.split_once('=').ok_or_else(|| {
+        bad(
+            "must be NAME=INTERVENTION[,INTERVENTION...], e.g. justice=legal_aid,court_capacity"
+                .into(),
+        )
+    })?;
+    let name = name.trim();
+    if name.is_empty()
+        || name == "baseline"
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+    {
+        return Err(bad(format!(
+            "arm name {name:?} must be letters, digits, '-' or '_' and not 'baseline'"
+        )));
+    }
+    let mut interventions = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (iv, coverage) = match item.split_once(':') {
+            Some((iv, c)) => {
+                let c: f64 = c
+                    .parse()
+                    .ok()
+                    .filter(|c: &f64| (0.0..=1.0).contains(c))
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "coverage {c:?} of {iv} must be a number between 0 and 1"
+                        ))
+                    })?;
+                (iv, Some(c))
+            }
+            None => (item, None),
+        };
+        let entry = catalogue::entry(iv).ok_or_else(|| {
+            bad(match scenarios::error::suggest(iv, catalogue::names()) {
+                Some(s) => format!("unknown intervention '{iv}'; did you mean '{s}'?"),
+                None => format!("unknown intervention '{iv}'; see `cjsim interventions`"),
+            })
+        })?;
+        interventions.push((entry, coverage));
+    }
+    if interventions.is_empty() {
+        return Err(bad("names no intervention".into()));
+    }
+    Ok(ArmSpec {
+        name: name.to_string(),
+        interventions,
+    })
+}
+
+/// Runs `cjsim compare`.
+pub fn run(args: CompareArgs) -> CliResult<()> {
+    if args.reps == 0 {
+        return Err(CliError::BadInput("--reps 0: must be at least 1".into()));
+    }
+    let arms: Vec<ArmSpec> = args
+        .arms
+        .iter()
+        .map(|a| parse_arm(a))
+        .collect::<CliResult<_>>()?;
+    for (i, a) in arms.iter().enumerate() {
+        if arms[..i].iter().any(|b| b.name == a.name) {
+            return Err(CliError::BadInput(format!(
+                "--arm {}: the name is used twice",
+                a.name
+            )));
+        }
+    }
+    let scenario = load_scenario(
+        args.scenario.as_deref(),
+        args.seed,
+        args.agents,
+        args.years,
+        &args.set,
+    )?;
+    let base = scenario.params.clone();
+    check_params(&base, &scenario.origin)?;
+    let first = f64::from(base.scenario.start_year);
+    let last = first + f64::from(base.scenario.years) - 1.0;
+    let mut sets = vec![base.clone()];
+    let mut infos = Vec::new();
+    for a in &arms {
+        let mut p = base.clone();
+        let mut described = Vec::new();
+        for (entry, coverage) in &a.interventions {
+            let mut iv = entry.instantiate((first + 1.0).min(last), last);
+            if let Some(c) = coverage {
+                iv.coverage = *c;
+            }
+            described.push(format!(
+                "{} (coverage {}, {}-{})",
+                iv.name, iv.coverage, iv.start_year, iv.end_year
+            ));
+            p.interventions.push(iv);
+        }
+        infos.push(ArmInfo {
+            name: a.name.clone(),
+            interventions: described,
+        });
+        sets.push(p);
+    }
+    let last_year = last as i32;
+    let mut checkpoints = args.checkpoints.clone();
+    if checkpoints.is_empty() {
+        if (base.scenario.start_year..=last_year).contains(&2030) {
+            checkpoints.push(2030);
+        }
+        if !checkpoints.contains(&last_year) {
+            checkpoints.push(last_year);
+        }
+    }
+    if let Some(y) = checkpoints
+        .iter()
+        .find(|y| !(base.scenario.start_year..=last_year).contains(*y))
+    {
+        return Err(CliError::BadInput(format!(
+            "--checkpoints {y}: must lie within the simulated years {}-{last_year}",
+            base.scenario.start_year
+        )));
+    }
+    let (pool, threads) = pool(args.threads)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-compare", base.scenario.name)));
+    let dir = StagedDir::new(&out)?;
+    let started = Instant::now();
+    let runs = sets.len() as u64 * u64::from(args.reps);
+    let bar = progress::bar(runs, "runs", args.quiet);
+    let count = AtomicU64::new(0);
+    let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
+    let results = pool.install(|| run_all(&sets, args.reps, &tick))?;
+    bar.finish_and_clear();
+    let scale = base.scenario.scale();
+    let names: Vec<String> = std::iter::once("baseline".to_string())
+        .chain(arms.iter().map(|a| a.name.clone()))
+        .collect();
+    let named: Vec<(String, Vec<Outcome>)> = names.iter().cloned().zip(results).collect();
+    write_comparison(&dir, "comparison.csv", &named, &checkpoints, scale)?;
+    let mut bands = String::from(BAND_HEADER);
+    let mut lines = Vec::new();
+    for (name, outcomes) in &named {
+        band_rows(name, outcomes, scale, &mut bands);
+        lines.extend(scorecard::score(name, &scenario.targets, outcomes, scale));
+    }
+    dir.write("indicators_quantiles.csv", bands.as_bytes())?;
+    dir.write(
+        "scorecard.json",
+        (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
+    )?;
+    dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
+    let files: Vec<String> = [
+        "run.json",
+        "comparison.csv",
+        "indicators_quantiles.csv",
+        "scorecard.json",
+        "scorecard.md",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut prov = Provenance::new("compare", &scenario, threads, files.clone());
+    prov.replications = args.reps;
+    prov.arms = infos;
+    prov.alignment_warnings = named[0]
+        .1
+        .first()
+        .map(|o| o.warnings.clone())
+        .unwrap_or_default();
+    dir.write("run.json", prov.to_json().as_bytes())?;
+    let out = dir.commit()?;
+    if !args.quiet {
+        println!(
+            "cjsim compare: {} ({}), {} arm(s) + baseline x {} replications, {threads} threads, {:.1} s",
+            base.scenario.name,
+            scenario.origin,
+            arms.len(),
+            args.reps,
+            started.elapsed().as_secs_f64()
+        );
+        for l in &lines {
+            if let (Some(m), Some(p)) = (l.median, l.probability) {
+                println!(
+                    "  {:<12} {:<26} {} {:>8.2} ({}, p = {:.0}%)",
+                    l.arm,
+                    l.indicator,
+                    l.year,
+                    m,
+                    l.status,
+                    100.0 * p
+                );
+            }
+        }
+        println!("  wrote {}/ ({})", out.display(), files.join(", "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arms_parse_with_coverage_and_typos_are_caught() {
+        let a = parse_arm("justice=legal_aid, court_capacity:0.5").unwrap();
+        assert_eq!(a.name, "justice");
+        assert_eq!(a.interventions.len(), 2);
+        assert_eq!(a.interventions[1].1, Some(0.5));
+        let e = parse_arm("x=legal_aide").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--arm x=legal_aide: unknown intervention 'legal_aide'; did you mean 'legal_aid'?"
+        );
+        assert!(parse_arm("baseline=legal_aid").is_err());
+        assert!(parse_arm("x=legal_aid:2").is_err());
+        assert!(parse_arm("x").is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! `cjsim compare` and replicated runs: an arm identical to the baseline differs by exactly
+//! zero; the scorecard flips with the target and reports probabilities that match the
+//! replications.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cjsim-cmp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn cjsim(args: &[&str], cwd: &Path) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("cjsim runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+fn csv(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn an_arm_identical_to_the_baseline_differs_by_exactly_zero() {
+    let dir = tempdir("zero");
+    // Legal aid at zero coverage is the baseline with an empty intervention.
+    cjsim(
+        &[
+            "compare",
+            "--arm",
+            "same=legal_aid:0",
+            "--arm",
+            "aid=legal_aid:1",
+            "--reps",
+            "3",
+            "--agents",
+            "20000",
+            "--years",
+            "6",
+            "--out",
+            "c",
+            "-q",
+        ],
+        &dir,
+    );
+    let rows = csv(&dir.join("c/comparison.csv"));
+    let h = &rows[0];
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (arm, ind, diff, lo, hi) = (
+        col("arm"),
+        col("indicator"),
+        col("difference"),
+        col("difference_q05"),
+        col("difference_q95"),
+    );
+    let same: Vec<_> = rows[1..].iter().filter(|r| r[arm] == "same").collect();
+    assert!(same.len() > 20);
+    for r in &same {
+        for c in [diff, lo, hi] {
+            assert!(
+                r[c] == "0" || r[c].is_empty(),
+                "{}: {} = {}",
+                r[ind],
+                h[c],
+                r[c]
+            );
+        }
+    }
+    // The real arm lowers the unsentenced share.
+    let aid = rows[1..]
+        .iter()
+        .find(|r| r[arm] == "aid" && r[ind] == "unsentenced_share_pct")
+        .unwrap();
+    assert!(aid[diff].parse::<f64>().unwrap() < 0.0, "{aid:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("c/run.json")).unwrap()).unwrap();
+    assert_eq!(json["replications"], 3);
+    assert_eq!(json["arms"][1]["name"], "aid");
+}
+
+fn scenario_with_target(level: f64) -> String {
+    let base = scenarios::builtin("coastal-middle-income").unwrap();
+    let mut text = base.text.clone();
+    let cut = text.find("[[targets]]").unwrap();
+    text.truncate(cut);
+    text.push_str(&format!(
+        "[[targets]]\nindicator = \"prison_occupancy_pct\"\nyear = 2027\nlevel = {level}\n"
+    ));
+    text
+}
+
+fn scorecard(dir: &Path, level: f64, name: &str) -> serde_json::Value {
+    std::fs::write(
+        dir.join(format!("{name}.toml")),
+        scenario_with_target(level),
+    )
+    .unwrap();
+    cjsim(
+        &[
+            "run",
+            &format!("{name}.toml"),
+            "--reps",
+            "5",
+            "--agents",
+            "20000",
+            "--years",
+            "3",
+            "--out",
+            name,
+            "-q",
+        ],
+        dir,
+    );
+    serde_json::from_str(&std::fs::read_to_string(dir.join(name).join("scorecard.json")).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn the_scorecard_flips_with_the_target_and_its_probability_matches_the_replications() {
+    let dir = tempdir("score");
+    let strict = scorecard(&dir, 50.0, "strict");
+    assert_eq!(strict[0]["status"], "off track");
+    assert_eq!(strict[0]["probability"], 0.0);
+    let loose = scorecard(&dir, 1000.0, "loose");
+    assert_eq!(loose[0]["status"], "on track");
+    assert_eq!(loose[0]["probability"], 1.0);
+    // A target at the median of the five replications is met by exactly three of them.
+    let median = strict[0]["median"].as_f64().unwrap();
+    let mid = scorecard(&dir, median, "mid");
+    assert_eq!(mid[0]["status"], "on track");
+    assert_eq!(mid[0]["probability"], 0.6);
+    assert_eq!(mid[0]["replications"], 5);
+    // The quantile table agrees with the scorecard's median.
+    let bands = csv(&dir.join("mid/indicators_quantiles.csv"));
+    let row = bands
+        .iter()
+        .find(|r| r[1] == "2027" && r[2] == "prison_occupancy_pct")
+        .unwrap();
+    assert!((row[5].parse::<f64>().unwrap() - median).abs() < 1e-6);
+}
