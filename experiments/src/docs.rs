@@ -114,6 +114,12 @@ pub fn outputs_markdown() -> String {
          the target year, status (`on track` when the median meets the target, `off track`, `not \
          simulated`) and the probability of meeting it (share of replications).\n",
     );
+    out.push_str(
+        "\n## `prison_ages.csv`\n\n`year,sex,age_group,prisoners`: people in custody on 31 December \
+         by sex and 5-year age group (85+ last), persons.\n\n## `report.html` and `charts/`\n\n\
+         The report (self-contained HTML: scorecard, charts inline, scenario summary, provenance) \
+         and every chart as SVG and PNG.\n",
+    );
     out.push_str("\n## `events.csv`\n\nOne row per climate hazard event.\n\n| column | unit | meaning |\n|---|---|---|\n");
     for (name, unit, meaning) in crate::output::EVENT_COLUMNS {
         out.push_str(&format!("| `{name}` | {unit} | {meaning} |\n"));

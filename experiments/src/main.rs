@@ -22,6 +22,11 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Compare intervention arms against the baseline (replications, common random numbers).
     Compare(cmd::compare::CompareArgs),
+    /// Redraw the charts and report.html of a result folder.
+    Report {
+        /// Result folder of `cjsim run` or `cjsim compare`.
+        dir: std::path::PathBuf,
+    },
     /// List, show, validate or create scenarios.
     #[command(subcommand)]
     Scenarios(cmd::scenarios::ScenariosCmd),
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Scenarios(c) => cmd::scenarios::run(c),
+        Command::Report { dir } => cmd::report::run(dir),
         Command::Interventions { name } => cmd::interventions::run(name),
     };
     match result {

@@ -58,7 +58,11 @@ impl StagedDir {
 
     /// Path of a file inside the staging directory.
     pub fn path(&self, file: &str) -> PathBuf {
-        self.staging.join(file)
+        if file.is_empty() {
+            self.staging.clone()
+        } else {
+            self.staging.join(file)
+        }
     }
 
     /// Writes a whole file.
@@ -163,6 +167,50 @@ pub fn write_group_table(
         ));
     }
     dir.write(file, text.as_bytes())
+}
+
+/// Writes `prison_ages.csv`: prisoners on 31 December by sex and 5-year age group (85+ last),
+/// scaled to persons.
+pub fn write_prison_ages(
+    dir: &StagedDir,
+    file: &str,
+    rec: &sim_core::Recorder,
+    scale: f64,
+) -> CliResult<()> {
+    let mut text = String::from("year,sex,age_group,prisoners\n");
+    for y in &rec.years {
+        for (s, sex) in ["male", "female"].iter().enumerate() {
+            for g in 0..18usize {
+                let (lo, hi) = (g * 5, if g == 17 { 200 } else { g * 5 + 4 });
+                let n: u64 = y.end.prisoner_ages[s][lo..=hi.min(sim_core::metrics::AGE_BINS - 1)]
+                    .iter()
+                    .sum();
+                let label = if g == 17 {
+                    "85+".to_string()
+                } else {
+                    format!("{lo}-{hi}")
+                };
+                text.push_str(&format!(
+                    "{},{sex},{label},{}\n",
+                    y.year,
+                    fmt_cell(n as f64 * scale)
+                ));
+            }
+        }
+    }
+    dir.write(file, text.as_bytes())
+}
+
+/// Draws the charts and the report of the tables already in `dir` and writes them there.
+pub fn write_report(dir: &StagedDir) -> CliResult<usize> {
+    let built =
+        viz::build(&dir.path("")).map_err(|e| CliError::Internal(format!("report: {e}")))?;
+    for f in &built.figures {
+        dir.write(&format!("charts/{}.svg", f.name), f.svg.as_bytes())?;
+        dir.write(&format!("charts/{}.png", f.name), &f.png)?;
+    }
+    dir.write("report.html", built.html.as_bytes())?;
+    Ok(built.figures.len())
 }
 
 /// The columns of `events.csv` and their meaning (for the output dictionary).

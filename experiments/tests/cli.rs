@@ -167,3 +167,63 @@ fn scenarios_init_writes_a_template_that_validates_and_runs() {
     let o = cjsim(&["scenarios", "list"], &dir);
     assert!(String::from_utf8_lossy(&o.stdout).contains("coastal-middle-income"));
 }
+
+#[test]
+fn run_draws_a_report_and_report_redraws_it_or_changes_nothing() {
+    let dir = tempdir("report");
+    let o = cjsim(
+        &[
+            "run", "--agents", "5000", "--years", "3", "--out", "r", "-q",
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(dir.join("r/report.html")).unwrap();
+    assert!(html.contains("id=\"scorecard\"") && html.contains("<svg"));
+    assert!(dir.join("r/charts/overview.png").exists());
+    // A malformed table: a clear error, exit 2, and the existing report untouched.
+    let q = std::fs::read_to_string(dir.join("r/indicators_quantiles.csv")).unwrap();
+    std::fs::write(
+        dir.join("r/indicators_quantiles.csv"),
+        q.replacen("q95", "top", 1),
+    )
+    .unwrap();
+    let o = cjsim(&["report", "r"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("indicators_quantiles.csv: no column 'q95' in the header"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("r/report.html")).unwrap(),
+        html
+    );
+    assert!(
+        std::fs::read_dir(dir.join("r")).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("partial"))
+    );
+    // Repaired, it redraws.
+    std::fs::write(dir.join("r/indicators_quantiles.csv"), q).unwrap();
+    let o = cjsim(&["report", "r"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cjsim(
+        &[
+            "run",
+            "--agents",
+            "5000",
+            "--years",
+            "2",
+            "--out",
+            "n",
+            "-q",
+            "--no-report",
+        ],
+        &dir,
+    );
+    assert!(o.status.success());
+    assert!(!dir.join("n/report.html").exists());
+}

@@ -128,6 +128,8 @@ pub struct ExpectedFlows {
     pub police_factor: [f64; MAX_REGIONS],
     /// Charges a month by type and region.
     pub charges: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
+    /// Share of each type's offences committed at or above the age of criminal responsibility.
+    pub chargeable: [f64; OFFENCE_TYPES],
     /// Expected clearance rate by region.
     pub clearance_rate: [f64; MAX_REGIONS],
     /// Probability that an offence of each type leads to an arrest (national mean).
@@ -395,7 +397,7 @@ pub fn align_funnel(
         for r in 0..regions {
             let cleared = recorded[i][r] * c.types[i].clearance * flows.police_factor[r];
             cleared_by_region[r] += cleared;
-            flows.charges[i][r] = cleared * c.types[i].charge;
+            flows.charges[i][r] = cleared * c.types[i].charge * flows.chargeable[i];
             rec += flows.offences_per_year[i] / 12.0 * flows.region_share[i][r];
             arrests += cleared;
         }

@@ -664,6 +664,47 @@ pub static MONTH_COLUMNS: &[Column<MonthRow>] = &[
         "Prisoners per 100 usable beds, national.",
         |r| pct(r.stocks.prisoners as f64, r.stocks.beds)
     ),
+    count!(
+        "disaster_affected",
+        "People affected by climate hazard events.",
+        |r| r.flows.affected
+    ),
+    count!(
+        "newly_displaced",
+        "People newly displaced by climate hazards.",
+        |r| r.flows.newly_displaced
+    ),
+    count!("returned", "Displaced people who returned home.", |r| r
+        .flows
+        .returned),
+    count!(
+        "resettled",
+        "Displaced people who settled where they went.",
+        |r| r.flows.resettled
+    ),
+    count!(
+        "displaced_stock",
+        "People displaced at the end of the month.",
+        |r| r.stocks.displaced
+    ),
+    value!(
+        "court_capacity_lost_pct",
+        "%",
+        "Share of court capacity out of use after climate damage.",
+        |r| r.stocks.court_capacity_lost_pct
+    ),
+    value!(
+        "prison_beds_lost_pct",
+        "%",
+        "Share of prison beds out of use after climate damage.",
+        |r| r.stocks.prison_beds_lost_pct
+    ),
+    value!(
+        "mean_temperature_anomaly",
+        "degrees C",
+        "Population-weighted mean monthly temperature anomaly.",
+        |r| r.flows.temperature_anomaly_c
+    ),
     value!(
         "prison_cost",
         "currency",

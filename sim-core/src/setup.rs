@@ -60,10 +60,11 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
     let counts = counts_by_sex_age(&census.age_hist(0), p.regions.len());
     let k = offence_targets(p, &mut t, &counts);
     align_reporting(p, &mut t, &k);
-    let (national, regional) = weight_hists(p, &t, &tbl);
+    let (national, regional, chargeable) = weight_hists(p, &t, &tbl);
     align_base_hazards(&mut t, &k, &national);
     let mut flows = ExpectedFlows {
         offences_per_year: k,
+        chargeable,
         ..Default::default()
     };
     set_region_shares(&t, &regional, &mut flows, p.regions.len());
@@ -96,7 +97,7 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
     // Two rounds: the base hazards depend on the released people's excess and vice versa.
     for _ in 0..2 {
         align_release_multiplier(p, &mut t, &flows, &releasees);
-        let (national, regional) = weight_hists(p, &t, &tbl);
+        let (national, regional, _) = weight_hists(p, &t, &tbl);
         align_base_hazards(&mut t, &k, &national);
         set_region_shares(&t, &regional, &mut flows, p.regions.len());
     }
@@ -166,7 +167,10 @@ fn weight_hists(
 ) -> (
     [WeightHist; OFFENCE_TYPES],
     Vec<[WeightHist; OFFENCE_TYPES]>,
+    [f64; OFFENCE_TYPES],
 ) {
+    let mut weight_total = [0.0; OFFENCE_TYPES];
+    let mut weight_adult = [0.0; OFFENCE_TYPES];
     let mut regional: Vec<[WeightHist; OFFENCE_TYPES]> = (0..p.regions.len())
         .map(|_| std::array::from_fn(|_| WeightHist::default()))
         .collect();
@@ -190,7 +194,12 @@ fn weight_hists(
                 / 12.0;
         }
         for (c, h) in regional[d.region as usize].iter_mut().enumerate() {
-            h.add(t.person_weight(c, d.region, d.sex.index(), years, unemployed, personal));
+            let w = t.person_weight(c, d.region, d.sex.index(), years, unemployed, personal);
+            h.add(w);
+            weight_total[c] += w;
+            if years >= p.justice.age_of_criminal_responsibility as u32 {
+                weight_adult[c] += w;
+            }
         }
     }
     let mut national: [WeightHist; OFFENCE_TYPES] = std::array::from_fn(|_| WeightHist::default());
@@ -199,7 +208,14 @@ fn weight_hists(
             n.merge(h);
         }
     }
-    (national, regional)
+    let chargeable = std::array::from_fn(|c| {
+        if weight_total[c] > 0.0 {
+            weight_adult[c] / weight_total[c]
+        } else {
+            1.0
+        }
+    });
+    (national, regional, chargeable)
 }
 
 fn set_region_shares(
@@ -253,7 +269,7 @@ fn pick_person(
             continue;
         }
         let age_then = (i32::from(d.age_years(0) as i16) * 12 - elapsed_months) / 12;
-        if age_then < 0 {
+        if age_then < p.justice.age_of_criminal_responsibility as i32 {
             continue;
         }
         let a = (age_then as usize).min(AGE_BINS - 1);

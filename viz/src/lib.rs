@@ -1,5 +1,481 @@
 //! Charts (plotters) and the self-contained HTML report, drawn from cjsim output tables only.
 //!
+//! [`build`] reads a result folder (`cjsim run` or `cjsim compare`), draws every chart its
+//! tables allow, each as SVG and PNG, and assembles `report.html`: one file with the charts
+//! inline, the scorecard, the scenario summary and the provenance, with no external requests.
+//! Writing the files is the caller's job (the command line writes them atomically).
+//!
 //! **Architecture Invariant:** viz never sees the World; it draws from the tables a run writes,
-//! so any saved result folder can be redrawn. (The charts arrive with the charts-and-report
-//! issue; the crate exists now so the dependency arrows are fixed from the start.)
+//! so any saved result folder can be redrawn.
+
+pub mod charts;
+pub mod data;
+pub mod figure;
+pub mod report;
+
+use std::path::Path;
+
+pub use data::VizError;
+pub use figure::Figure;
+
+use charts::displacement::Displacement;
+use charts::forest::{CostPerHomicide, Effect, Forest};
+use charts::funnel::Funnel;
+use charts::occupancy::OccupancyMap;
+use charts::pyramid::Pyramid;
+use charts::tornado::Tornado;
+use charts::trajectory::{Overview, Trajectory};
+use data::{Bands, Provenance, Table};
+use figure::render;
+
+/// Headline indicators: column, title, unit.
+pub const HEADLINES: &[(&str, &str, &str)] = &[
+    (
+        "homicide_rate_per_100k",
+        "Homicide rate (SDG 16.1.1)",
+        "Victims per 100,000",
+    ),
+    (
+        "violence_prevalence_pct",
+        "Violence in the past year (SDG 16.1.3)",
+        "% of people 15+",
+    ),
+    (
+        "unsentenced_share_pct",
+        "Unsentenced prisoners (SDG 16.3.2)",
+        "% of prisoners",
+    ),
+    (
+        "prison_occupancy_pct",
+        "Prison occupancy",
+        "Prisoners per 100 beds",
+    ),
+    (
+        "reporting_rate_pct",
+        "Victims who reported violence (SDG 16.3.1)",
+        "% of victims",
+    ),
+    (
+        "prison_population_per_100k",
+        "Prison population",
+        "Prisoners per 100,000",
+    ),
+    (
+        "older_prisoner_share_pct",
+        "Prisoners aged 50 and over",
+        "% of prisoners",
+    ),
+    (
+        "trafficking_detected_per_100k",
+        "Detected trafficking victims (SDG 16.2.2)",
+        "Victims per 100,000",
+    ),
+    ("court_backlog_cases", "Court backlog", "Pending cases"),
+    (
+        "displaced_stock",
+        "People displaced by climate hazards",
+        "People",
+    ),
+];
+
+/// Everything built from a result folder.
+pub struct Built {
+    /// The charts.
+    pub figures: Vec<Figure>,
+    /// `report.html`.
+    pub html: String,
+}
+
+/// Targets from `scorecard.json` (indicator, year, threshold), if the folder has one.
+fn targets(dir: &Path) -> Vec<(String, i32, f64)> {
+    let Ok(text) = std::fs::read_to_string(dir.join("scorecard.json")) else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    json.as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .filter(|l| l["arm"] == "baseline")
+                .filter_map(|l| {
+                    Some((
+                        l["indicator"].as_str()?.to_string(),
+                        l["year"].as_i64()? as i32,
+                        l["threshold"].as_f64()?,
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The trajectory charts and the overview.
+pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let bands = Bands::read(dir)?;
+    let targets = targets(dir);
+    let source = prov.source_line();
+    let mut panels = Vec::new();
+    let mut figures = Vec::new();
+    for (indicator, title, unit) in HEADLINES {
+        let arms: Vec<_> = bands
+            .arms
+            .iter()
+            .filter_map(|a| bands.get(a, indicator).map(|b| (a.clone(), b.clone())))
+            .collect();
+        if arms.is_empty() {
+            continue;
+        }
+        let target = targets
+            .iter()
+            .find(|t| t.0 == *indicator)
+            .map(|t| (t.1, t.2));
+        let t = Trajectory {
+            indicator: indicator.to_string(),
+            title: title.to_string(),
+            unit: unit.to_string(),
+            arms,
+            target,
+            source: source.clone(),
+        };
+        figures.push(render(&t)?);
+        if panels.len() < 6 {
+            panels.push(t);
+        }
+    }
+    figures.insert(
+        0,
+        render(&Overview {
+            title: format!("SDG 16 at a glance: {}", prov.scenario),
+            panels,
+            source,
+        })?,
+    );
+    Ok(figures)
+}
+
+/// Forest plots and cost charts from `comparison.csv`.
+pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = Table::read(dir, "comparison.csv", "compare")?;
+    let c = |n: &str| t.column(n);
+    let (arm, ind, year, base, diff, lo, hi, cost) = (
+        c("arm")?,
+        c("indicator")?,
+        c("year")?,
+        c("baseline")?,
+        c("difference")?,
+        c("difference_q05")?,
+        c("difference_q95")?,
+        c("cost_per_homicide_averted")?,
+    );
+    let mut years: Vec<i32> = Vec::new();
+    for i in 0..t.rows.len() {
+        let y = t.number(i, year)? as i32;
+        if !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    let mut figures = Vec::new();
+    for y in years {
+        let mut rows = Vec::new();
+        let mut costs: Vec<(String, f64)> = Vec::new();
+        for (indicator, title, _) in HEADLINES.iter().take(6) {
+            for i in 0..t.rows.len() {
+                if t.number(i, year)? as i32 != y || t.text(i, ind) != *indicator {
+                    continue;
+                }
+                let b = t.number(i, base)?;
+                let rel = |v: f64| {
+                    if b.abs() > 1e-12 {
+                        100.0 * v / b
+                    } else {
+                        f64::NAN
+                    }
+                };
+                rows.push(Effect {
+                    arm: t.text(i, arm).to_string(),
+                    indicator: title.split(" (").next().unwrap_or(title).to_string(),
+                    median: rel(t.number(i, diff)?),
+                    interval: (rel(t.number(i, lo)?), rel(t.number(i, hi)?)),
+                });
+                let a = t.text(i, arm).to_string();
+                if !costs.iter().any(|x| x.0 == a) {
+                    costs.push((a, t.number(i, cost)?));
+                }
+            }
+        }
+        let source = prov.source_line();
+        figures.push(render(&Forest {
+            year: y,
+            rows,
+            source: source.clone(),
+        })?);
+        figures.push(render(&CostPerHomicide {
+            year: y,
+            arms: costs,
+            source,
+        })?);
+    }
+    Ok(figures)
+}
+
+/// The prison pyramid from `prison_ages.csv` (first and last year).
+pub fn pyramid(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
+    let t = Table::read(dir, "prison_ages.csv", "run")?;
+    let (year, sex, group, n) = (
+        t.column("year")?,
+        t.column("sex")?,
+        t.column("age_group")?,
+        t.column("prisoners")?,
+    );
+    let mut groups: Vec<String> = Vec::new();
+    let mut years: Vec<i32> = Vec::new();
+    for i in 0..t.rows.len() {
+        let g = t.text(i, group).to_string();
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+        let y = t.number(i, year)? as i32;
+        if !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    let picked: Vec<i32> = match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a != b => vec![*a, *b],
+        (Some(a), _) => vec![*a],
+        _ => Vec::new(),
+    };
+    let mut data = Vec::new();
+    for y in picked {
+        let mut men = vec![0.0; groups.len()];
+        let mut women = vec![0.0; groups.len()];
+        for i in 0..t.rows.len() {
+            if t.number(i, year)? as i32 != y {
+                continue;
+            }
+            let g = groups
+                .iter()
+                .position(|x| x == t.text(i, group))
+                .unwrap_or(0);
+            let v = t.number(i, n)?;
+            if t.text(i, sex) == "male" {
+                men[g] += v;
+            } else {
+                women[g] += v;
+            }
+        }
+        data.push((y, men, women));
+    }
+    render(&Pyramid {
+        groups,
+        years: data,
+        source: prov.source_line(),
+    })
+}
+
+/// The occupancy heat map from `by_group.csv`, with prison damage from `events.csv`.
+pub fn occupancy(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
+    let t = Table::read(dir, "by_group.csv", "run")?;
+    let (year, ind, dim, group, value) = (
+        t.column("year")?,
+        t.column("indicator")?,
+        t.column("dimension")?,
+        t.column("group")?,
+        t.column("value")?,
+    );
+    let mut regions: Vec<String> = Vec::new();
+    let mut years: Vec<i32> = Vec::new();
+    let mut cells = Vec::new();
+    for i in 0..t.rows.len() {
+        if t.text(i, ind) != "prison_occupancy_pct" || t.text(i, dim) != "region" {
+            continue;
+        }
+        let r = t.text(i, group).to_string();
+        if !regions.contains(&r) {
+            regions.push(r.clone());
+        }
+        let y = t.number(i, year)? as i32;
+        if !years.contains(&y) {
+            years.push(y);
+        }
+        cells.push((r, y, t.number(i, value)?));
+    }
+    let mut values = vec![vec![f64::NAN; years.len()]; regions.len()];
+    for (r, y, v) in cells {
+        let ri = regions.iter().position(|x| *x == r).unwrap_or(0);
+        let yi = years.iter().position(|x| *x == y).unwrap_or(0);
+        values[ri][yi] = v;
+    }
+    let mut events = Vec::new();
+    if let Ok(e) = Table::read(dir, "events.csv", "run") {
+        let (ey, er, ed) = (
+            e.column("year")?,
+            e.column("region")?,
+            e.column("prison_damage_pct")?,
+        );
+        for i in 0..e.rows.len() {
+            if e.number(i, ed)? > 0.0
+                && let Some(r) = regions.iter().position(|x| x == e.text(i, er))
+            {
+                events.push((r, e.number(i, ey)? as i32));
+            }
+        }
+    }
+    render(&OccupancyMap {
+        regions,
+        years,
+        values,
+        events,
+        source: prov.source_line(),
+    })
+}
+
+/// Displacement series and the justice funnel of the first year, from `timeseries.csv`.
+pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = Table::read(dir, "timeseries.csv", "run")?;
+    let (year, month) = (t.column("year")?, t.column("month")?);
+    let mut figures = Vec::new();
+    if let (Ok(newly), Ok(stock)) = (t.column("newly_displaced"), t.column("displaced_stock")) {
+        let mut d = Displacement {
+            time: Vec::new(),
+            newly: Vec::new(),
+            stock: Vec::new(),
+            events: Vec::new(),
+            source: prov.source_line(),
+        };
+        for i in 0..t.rows.len() {
+            d.time
+                .push(t.number(i, year)? + (t.number(i, month)? - 0.5) / 12.0);
+            d.newly.push(t.number(i, newly)?);
+            d.stock.push(t.number(i, stock)?);
+        }
+        if let Ok(e) = Table::read(dir, "events.csv", "run") {
+            let (ey, em, eh, ed) = (
+                e.column("year")?,
+                e.column("month")?,
+                e.column("hazard")?,
+                e.column("displaced")?,
+            );
+            for i in 0..e.rows.len() {
+                if e.number(i, ed)? > 0.0 {
+                    d.events.push((
+                        e.number(i, ey)? + (e.number(i, em)? - 0.5) / 12.0,
+                        e.text(i, eh).to_string(),
+                    ));
+                }
+            }
+        }
+        figures.push(render(&d)?);
+    }
+    let offence_cols: Vec<usize> = t
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.starts_with("offences_"))
+        .map(|(i, _)| i)
+        .collect();
+    if !offence_cols.is_empty() {
+        let first = t.number(0, year)? as i32;
+        let steps = [
+            ("Offences", None),
+            ("Recorded by police", Some("recorded")),
+            ("Cleared", Some("clearances")),
+            ("Charged", Some("charges")),
+            ("Convicted", Some("convictions")),
+            ("Sent to prison", Some("custodial_sentences")),
+        ];
+        let mut out = Vec::new();
+        for (label, col) in steps {
+            let mut sum = 0.0;
+            for i in 0..t.rows.len() {
+                if t.number(i, year)? as i32 != first {
+                    continue;
+                }
+                sum += match col {
+                    None => offence_cols
+                        .iter()
+                        .map(|c| t.number(i, *c))
+                        .sum::<Result<f64, _>>()?,
+                    Some(c) => t.number(i, t.column(c)?)?,
+                };
+            }
+            out.push((label.to_string(), sum));
+        }
+        figures.push(render(&Funnel {
+            year: first,
+            steps: out,
+            source: prov.source_line(),
+        })?);
+    }
+    Ok(figures)
+}
+
+/// Tornado charts from `sensitivity.csv` (sweeps): one per indicator and year, of the index
+/// named `index`.
+pub fn tornadoes(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = Table::read(dir, "sensitivity.csv", "sensitivity")?;
+    let (ind, year, factor, method, value, lo, hi) = (
+        t.column("indicator")?,
+        t.column("year")?,
+        t.column("factor")?,
+        t.column("index")?,
+        t.column("value")?,
+        t.column("ci_low")?,
+        t.column("ci_high")?,
+    );
+    let mut groups: Vec<(String, String, Vec<charts::tornado::FactorIndex>)> = Vec::new();
+    for i in 0..t.rows.len() {
+        let m = t.text(i, method);
+        if !matches!(m, "sobol_total" | "morris_mu_star") {
+            continue;
+        }
+        let subject = format!("{} in {}", t.text(i, ind), t.text(i, year));
+        let v = t.number(i, value)?;
+        let ci = (t.number(i, lo)?, t.number(i, hi)?);
+        let ci = (ci.0.is_finite() && ci.1.is_finite()).then_some(ci);
+        match groups.iter_mut().find(|g| g.0 == subject && g.1 == m) {
+            Some(g) => g.2.push((t.text(i, factor).to_string(), v, ci)),
+            None => groups.push((
+                subject,
+                m.to_string(),
+                vec![(t.text(i, factor).to_string(), v, ci)],
+            )),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(subject, index, factors)| {
+            render(&Tornado {
+                subject,
+                index: if index == "sobol_total" {
+                    "Sobol total-order index".into()
+                } else {
+                    "Morris mu*".into()
+                },
+                factors,
+                source: prov.source_line(),
+            })
+        })
+        .collect()
+}
+
+/// Draws every chart the folder's tables allow and assembles the report. A table that exists
+/// but is malformed is an error; a table that is absent just means fewer charts.
+pub fn build(dir: &Path) -> Result<Built, VizError> {
+    let prov = Provenance::read(dir)?;
+    let mut figures = trajectories(dir, &prov)?;
+    let optional = |r: Result<Vec<Figure>, VizError>| -> Result<Vec<Figure>, VizError> {
+        match r {
+            Err(VizError::Missing { .. }) => Ok(Vec::new()),
+            other => other,
+        }
+    };
+    figures.extend(optional(comparisons(dir, &prov))?);
+    figures.extend(optional(pyramid(dir, &prov).map(|f| vec![f]))?);
+    figures.extend(optional(occupancy(dir, &prov).map(|f| vec![f]))?);
+    figures.extend(optional(monthly(dir, &prov))?);
+    figures.extend(optional(tornadoes(dir, &prov))?);
+    let html = report::html(dir, &prov, &figures)?;
+    Ok(Built { figures, html })
+}

@@ -11,12 +11,16 @@ use sim_core::Outcome;
 
 use crate::cmd::run::{check_params, load_scenario, pool};
 use crate::error::{CliError, CliResult};
-use crate::output::StagedDir;
+use crate::output::{
+    StagedDir, write_events, write_group_table, write_prison_ages, write_report, write_table,
+};
 use crate::progress;
 use crate::provenance::{ArmInfo, Provenance};
 use crate::replicate::run_all;
 use crate::scorecard;
 use crate::tables::{BAND_HEADER, band_rows, write_comparison};
+use sim_core::indicators;
+use sim_core::metrics::MONTH_COLUMNS;
 
 /// Arguments of `cjsim compare`.
 #[derive(Args, Debug)]
@@ -54,6 +58,9 @@ pub struct CompareArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the charts and report.html.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// An arm parsed from the command line.
@@ -220,7 +227,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
     )?;
     dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
-    let files: Vec<String> = [
+    let mut files: Vec<String> = [
         "run.json",
         "comparison.csv",
         "indicators_quantiles.csv",
@@ -229,6 +236,29 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
     ]
     .map(String::from)
     .to_vec();
+    // The baseline's first replication in detail, for the report's other charts.
+    let detail = &named[0].1[0];
+    write_table(
+        &dir,
+        "timeseries.csv",
+        MONTH_COLUMNS,
+        &detail.recorder.months,
+        scale,
+    )?;
+    write_group_table(
+        &dir,
+        "by_group.csv",
+        &indicators::by_group(&detail.recorder, &base),
+    )?;
+    write_prison_ages(&dir, "prison_ages.csv", &detail.recorder, scale)?;
+    files.extend(["timeseries.csv", "by_group.csv", "prison_ages.csv"].map(String::from));
+    if base.modules.climate {
+        write_events(&dir, "events.csv", &detail.events, &base)?;
+        files.push("events.csv".into());
+    }
+    if !args.no_report {
+        files.extend(["report.html", "charts/"].map(String::from));
+    }
     let mut prov = Provenance::new("compare", &scenario, threads, files.clone());
     prov.replications = args.reps;
     prov.arms = infos;
@@ -238,6 +268,9 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .map(|o| o.warnings.clone())
         .unwrap_or_default();
     dir.write("run.json", prov.to_json().as_bytes())?;
+    if !args.no_report {
+        write_report(&dir)?;
+    }
     let out = dir.commit()?;
     if !args.quiet {
         println!(

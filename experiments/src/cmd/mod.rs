@@ -2,5 +2,6 @@
 
 pub mod compare;
 pub mod interventions;
+pub mod report;
 pub mod run;
 pub mod scenarios;

@@ -10,7 +10,10 @@ use sim_core::metrics::MONTH_COLUMNS;
 use sim_core::{ModelParams, Outcome, Simulation};
 
 use crate::error::{CliError, CliResult};
-use crate::output::{StagedDir, fmt_cell, write_events, write_group_table, write_table};
+use crate::output::{
+    StagedDir, fmt_cell, write_events, write_group_table, write_prison_ages, write_report,
+    write_table,
+};
 use crate::progress;
 use crate::provenance::Provenance;
 use crate::replicate::run_all;
@@ -46,6 +49,9 @@ pub struct RunArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the charts and report.html.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// The scenario named by `scenario` (or the default) with the command-line overrides applied.
@@ -179,11 +185,13 @@ pub fn run(args: RunArgs) -> CliResult<()> {
             "by_group.csv",
             &indicators::by_group(&first.recorder, &params),
         )?;
+        write_prison_ages(&dir, "prison_ages.csv", &first.recorder, scale)?;
         files.extend(
             [
                 "indicators_yearly.csv",
                 "indicators_quantiles.csv",
                 "by_group.csv",
+                "prison_ages.csv",
             ]
             .map(String::from),
         );
@@ -200,10 +208,17 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         files.push("events.csv".into());
     }
     let warnings = first.warnings.clone();
+    let report = !args.no_report && params.modules.justice;
+    if report {
+        files.extend(["report.html", "charts/"].map(String::from));
+    }
     let mut prov = Provenance::new("run", &scenario, threads, files.clone());
     prov.alignment_warnings = warnings.clone();
     prov.replications = args.reps;
     dir.write("run.json", prov.to_json().as_bytes())?;
+    if report {
+        write_report(&dir)?;
+    }
     let out = dir.commit()?;
     if !args.quiet {
         let (a, b) = (first.recorder.months.first(), first.recorder.months.last());

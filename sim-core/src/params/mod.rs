@@ -582,6 +582,8 @@ pub struct JusticeParams {
     pub procedure_log_sd: f64,
     /// Rise in conviction probability for defendants detained before trial.
     pub detained_conviction_boost: f64,
+    /// Age of criminal responsibility: younger suspects are diverted, not charged (years).
+    pub age_of_criminal_responsibility: f64,
     /// Cost of one court disposition (currency units).
     pub court_cost_per_case: f64,
     /// Length of a community sentence (months).

@@ -359,6 +359,10 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "probability points", 0.13, [0.0, 0.5], false,
         Cited("Leslie & Pope 2017: pre-trial detention raises conviction by about 13 points, mostly through guilty pleas; Dobbie, Goldin & Yang 2018 similar"),
         "Rise in conviction probability for defendants detained before trial."),
+    global!("justice.age_of_criminal_responsibility", justice.age_of_criminal_responsibility;
+        "years", 12.0, [7.0, 18.0], true,
+        Cited("minimum ages of criminal responsibility are 12-14 in most countries; the UN Committee on the Rights of the Child recommends at least 14 (General Comment 24, 2019)"),
+        "Suspects younger than this are diverted, not charged."),
     global!("justice.court_cost_per_case", justice.court_cost_per_case;
         "currency units", 500.0, [0.0, 1e6], false,
         Assumption("cost of one disposition, order of magnitude"),

@@ -49,7 +49,9 @@ pub fn charge_suspects(
         }
         let c = s.kind.index();
         let n = n as u32;
-        if to_unit(key.bits(n, 0)) >= p.crime.types[c].charge {
+        let under_age =
+            demo[s.row as usize].age_years(now) < p.justice.age_of_criminal_responsibility as u32;
+        if under_age || to_unit(key.bits(n, 0)) >= p.crime.types[c].charge {
             justice[s.row as usize].state = JusticeState::Free;
             continue;
         }

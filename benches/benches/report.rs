@@ -1,0 +1,42 @@
+//! Criterion benchmark: drawing every chart and the report of a 26-year comparison (baseline
+//! and two arms, 5 replications), from its result folder.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use experiments::cmd::compare::{CompareArgs, run};
+
+fn comparison_folder() -> std::path::PathBuf {
+    let out = std::env::temp_dir().join(format!("cjsim-bench-report-{}", std::process::id()));
+    run(CompareArgs {
+        scenario: None,
+        arms: vec![
+            "justice=legal_aid,court_capacity".into(),
+            "prevention=youth_mentoring,focused_deterrence".into(),
+        ],
+        reps: 5,
+        checkpoints: Vec::new(),
+        seed: None,
+        agents: Some(50_000),
+        years: Some(26),
+        threads: None,
+        out: Some(out.clone()),
+        set: Vec::new(),
+        quiet: true,
+        no_report: true,
+    })
+    .expect("the comparison runs");
+    out
+}
+
+fn report(c: &mut Criterion) {
+    let dir = comparison_folder();
+    let mut group = c.benchmark_group("report");
+    group.sample_size(10);
+    group.bench_function("all_charts_26_year_comparison", |b| {
+        b.iter(|| viz::build(&dir).expect("charts build"))
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, report);
+criterion_main!(benches);

@@ -1,0 +1,191 @@
+//! Intervention comparison: the effect of each arm on each headline indicator at a checkpoint,
+//! as a relative difference from the baseline with its 90% interval (forest plot); and the cost
+//! per homicide averted by arm.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, range, with_source};
+
+/// One row of the forest plot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    /// Arm.
+    pub arm: String,
+    /// Indicator label.
+    pub indicator: String,
+    /// Median relative difference from the baseline (%).
+    pub median: f64,
+    /// 5th and 95th percentiles (%).
+    pub interval: (f64, f64),
+}
+
+/// The forest plot of one checkpoint year.
+#[derive(Clone, Debug)]
+pub struct Forest {
+    /// Checkpoint year.
+    pub year: i32,
+    /// Rows, top to bottom.
+    pub rows: Vec<Effect>,
+    /// Source line.
+    pub source: String,
+}
+
+impl Chart for Forest {
+    fn name(&self) -> String {
+        format!("comparison_{}", self.year)
+    }
+
+    fn title(&self) -> String {
+        format!(
+            "Effect of each arm in {} (% of baseline, 90% interval)",
+            self.year
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let plot = with_source(area, &self.source)?;
+        let n = self.rows.len().max(1);
+        let (lo, hi) = range(
+            self.rows
+                .iter()
+                .flat_map(|r| [r.interval.0, r.interval.1, r.median]),
+            true,
+        );
+        let labels: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| format!("{}: {}", r.arm, r.indicator))
+            .collect();
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(self.title(), (FONT, TITLE))
+            .margin(16)
+            .x_label_area_size(60)
+            .y_label_area_size(420)
+            .build_cartesian_2d(lo..hi, -0.5..n as f64 - 0.5)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Difference from baseline (%)")
+            .y_labels(n)
+            .y_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                    labels[n - 1 - i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .label_style((FONT, SMALL))
+            .axis_desc_style((FONT, LABEL))
+            .disable_y_mesh()
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(err)?;
+        let arms: Vec<&String> = {
+            let mut a: Vec<&String> = Vec::new();
+            for r in &self.rows {
+                if !a.contains(&&r.arm) {
+                    a.push(&r.arm);
+                }
+            }
+            a
+        };
+        for (i, r) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let c = colour(arms.iter().position(|a| **a == r.arm).unwrap_or(0));
+            if r.interval.0.is_finite() && r.interval.1.is_finite() {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(r.interval.0, y), (r.interval.1, y)],
+                        c.stroke_width(4),
+                    )))
+                    .map_err(err)?;
+            }
+            if r.median.is_finite() {
+                chart
+                    .draw_series(std::iter::once(Circle::new((r.median, y), 8, c.filled())))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Cost per homicide averted by arm at a checkpoint.
+#[derive(Clone, Debug)]
+pub struct CostPerHomicide {
+    /// Checkpoint year.
+    pub year: i32,
+    /// (arm, cost; NaN when nothing was averted).
+    pub arms: Vec<(String, f64)>,
+    /// Source line.
+    pub source: String,
+}
+
+impl Chart for CostPerHomicide {
+    fn name(&self) -> String {
+        format!("cost_per_homicide_averted_{}", self.year)
+    }
+
+    fn title(&self) -> String {
+        format!("Cost per homicide averted, cumulative to {}", self.year)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let plot = with_source(area, &self.source)?;
+        let n = self.arms.len().max(1);
+        let (_, hi) = range(self.arms.iter().map(|a| a.1), true);
+        let labels: Vec<String> = self.arms.iter().map(|a| a.0.clone()).collect();
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(self.title(), (FONT, TITLE))
+            .margin(16)
+            .x_label_area_size(60)
+            .y_label_area_size(220)
+            .build_cartesian_2d(0.0..hi, -0.5..n as f64 - 0.5)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Currency units per homicide averted")
+            .y_labels(n)
+            .y_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                    labels[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|v| format!("{v:.3e}"))
+            .label_style((FONT, SMALL))
+            .axis_desc_style((FONT, LABEL))
+            .disable_y_mesh()
+            .draw()
+            .map_err(err)?;
+        for (i, (arm, cost)) in self.arms.iter().enumerate() {
+            let y = i as f64;
+            if cost.is_finite() {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, y - 0.3), (*cost, y + 0.3)],
+                        colour(i + 1).filled(),
+                    )))
+                    .map_err(err)?;
+            } else {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{arm}: no homicide averted"),
+                        (hi * 0.02, y),
+                        (FONT, SMALL),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,92 @@
+//! Sensitivity of an indicator to the swept parameters (tornado chart of sensitivity indices).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, range, with_source};
+
+/// One factor's index: (factor, value, optional confidence interval).
+pub type FactorIndex = (String, f64, Option<(f64, f64)>);
+
+/// Sensitivity indices of one indicator.
+#[derive(Clone, Debug)]
+pub struct Tornado {
+    /// Indicator and year described.
+    pub subject: String,
+    /// Name of the index (e.g. "Sobol total index", "Morris mu*").
+    pub index: String,
+    /// (factor, value, optional interval), any order; drawn largest first.
+    pub factors: Vec<FactorIndex>,
+    /// Source line.
+    pub source: String,
+}
+
+impl Chart for Tornado {
+    fn name(&self) -> String {
+        let clean: String = self
+            .subject
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        format!("tornado_{clean}")
+    }
+
+    fn title(&self) -> String {
+        format!("Sensitivity of {}: {}", self.subject, self.index)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let plot = with_source(area, &self.source)?;
+        let mut rows = self.factors.clone();
+        rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let n = rows.len().max(1);
+        let (lo, hi) = range(
+            rows.iter()
+                .flat_map(|r| [r.1, r.2.map_or(r.1, |i| i.0), r.2.map_or(r.1, |i| i.1)]),
+            true,
+        );
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(self.title(), (FONT, TITLE))
+            .margin(16)
+            .x_label_area_size(60)
+            .y_label_area_size(380)
+            .build_cartesian_2d(lo..hi, -0.5..n as f64 - 0.5)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.index)
+            .y_labels(n)
+            .y_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                    labels[n - 1 - i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .label_style((FONT, SMALL))
+            .axis_desc_style((FONT, LABEL))
+            .disable_y_mesh()
+            .draw()
+            .map_err(err)?;
+        for (i, (_, v, interval)) in rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - 0.35), (*v, y + 0.35)],
+                    colour(0).mix(0.8).filled(),
+                )))
+                .map_err(err)?;
+            if let Some((a, b)) = interval {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(*a, y), (*b, y)],
+                        colour(7).stroke_width(3),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}

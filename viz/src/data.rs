@@ -1,0 +1,224 @@
+//! Reading the output tables of a result folder. Every problem names the file, and for a bad
+//! cell its line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What went wrong reading tables or writing charts.
+#[derive(Debug, thiserror::Error)]
+pub enum VizError {
+    /// A table the chart needs is not there.
+    #[error("{file}: missing (it is written by `cjsim {by}`)")]
+    Missing {
+        /// The file.
+        file: String,
+        /// The command that writes it.
+        by: &'static str,
+    },
+    /// A column the chart needs is not in the header.
+    #[error("{file}: no column '{column}' in the header")]
+    MissingColumn {
+        /// The file.
+        file: String,
+        /// The column.
+        column: String,
+    },
+    /// A cell is not a number.
+    #[error("{file}:{line}: column '{column}' = {value:?}: not a number")]
+    BadNumber {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// The column.
+        column: String,
+        /// The text found.
+        value: String,
+    },
+    /// The file cannot be read or parsed.
+    #[error("{file}: {reason}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+    /// Drawing failed.
+    #[error("chart {chart}: {reason}")]
+    Drawing {
+        /// The chart.
+        chart: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A CSV table read into memory.
+pub struct Table {
+    /// File label for errors.
+    pub file: String,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Reads `dir/name`.
+    pub fn read(dir: &Path, name: &str, by: &'static str) -> Result<Table, VizError> {
+        let path: PathBuf = dir.join(name);
+        let file = path.display().to_string();
+        if !path.exists() {
+            return Err(VizError::Missing { file, by });
+        }
+        let mut reader = csv::Reader::from_path(&path).map_err(|e| VizError::Unreadable {
+            file: file.clone(),
+            reason: e.to_string(),
+        })?;
+        let header = reader
+            .headers()
+            .map_err(|e| VizError::Unreadable {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut rows = Vec::new();
+        for r in reader.records() {
+            let r = r.map_err(|e| VizError::Unreadable {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?;
+            rows.push(r.iter().map(String::from).collect());
+        }
+        Ok(Table { file, header, rows })
+    }
+
+    /// Index of a column.
+    pub fn column(&self, name: &str) -> Result<usize, VizError> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| VizError::MissingColumn {
+                file: self.file.clone(),
+                column: name.to_string(),
+            })
+    }
+
+    /// The number in row `i`, column `c` (empty cells are NaN).
+    pub fn number(&self, i: usize, c: usize) -> Result<f64, VizError> {
+        let text = self.rows[i].get(c).map(String::as_str).unwrap_or("");
+        if text.is_empty() {
+            return Ok(f64::NAN);
+        }
+        text.parse().map_err(|_| VizError::BadNumber {
+            file: self.file.clone(),
+            line: i + 2,
+            column: self.header[c].clone(),
+            value: text.to_string(),
+        })
+    }
+
+    /// The text in row `i`, column `c`.
+    pub fn text(&self, i: usize, c: usize) -> &str {
+        self.rows[i].get(c).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Quantile bands of one indicator for one arm, by year.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Band {
+    /// Years.
+    pub years: Vec<i32>,
+    /// q05, q25, q50, q75, q95 by year.
+    pub q: Vec<[f64; 5]>,
+}
+
+/// `indicators_quantiles.csv`: bands by (arm, indicator), arms in file order.
+pub struct Bands {
+    /// Arms in the order they appear.
+    pub arms: Vec<String>,
+    /// Bands by (arm, indicator).
+    pub by: BTreeMap<(String, String), Band>,
+}
+
+impl Bands {
+    /// Reads the band table of a result folder.
+    pub fn read(dir: &Path) -> Result<Bands, VizError> {
+        let t = Table::read(dir, "indicators_quantiles.csv", "run or compare")?;
+        let (arm, year, ind) = (t.column("arm")?, t.column("year")?, t.column("indicator")?);
+        let qs = ["q05", "q25", "q50", "q75", "q95"]
+            .map(|q| t.column(q))
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut bands = Bands {
+            arms: Vec::new(),
+            by: BTreeMap::new(),
+        };
+        for i in 0..t.rows.len() {
+            let a = t.text(i, arm).to_string();
+            if !bands.arms.contains(&a) {
+                bands.arms.push(a.clone());
+            }
+            let y = t.number(i, year)? as i32;
+            let mut q = [0.0; 5];
+            for (k, c) in qs.iter().enumerate() {
+                q[k] = t.number(i, *c)?;
+            }
+            let b = bands.by.entry((a, t.text(i, ind).to_string())).or_default();
+            b.years.push(y);
+            b.q.push(q);
+        }
+        Ok(bands)
+    }
+
+    /// The band of `indicator` for `arm`.
+    pub fn get(&self, arm: &str, indicator: &str) -> Option<&Band> {
+        self.by.get(&(arm.to_string(), indicator.to_string()))
+    }
+}
+
+/// Provenance facts shown on charts and in the report.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed of replication 0.
+    pub seed: u64,
+    /// cjsim version.
+    pub version: String,
+    /// The whole `run.json`.
+    pub json: serde_json::Value,
+}
+
+impl Provenance {
+    /// Reads `run.json`.
+    pub fn read(dir: &Path) -> Result<Provenance, VizError> {
+        let path = dir.join("run.json");
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|_| VizError::Missing {
+            file: file.clone(),
+            by: "run or compare",
+        })?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| VizError::Unreadable {
+                file: file.clone(),
+                reason: format!("not JSON: {e}"),
+            })?;
+        Ok(Provenance {
+            scenario: json["scenario"]["name"].as_str().unwrap_or("?").to_string(),
+            seed: json["seed"].as_u64().unwrap_or(0),
+            version: json["cjsim_version"].as_str().unwrap_or("?").to_string(),
+            json,
+        })
+    }
+
+    /// The source line printed under every chart.
+    pub fn source_line(&self) -> String {
+        format!(
+            "Source: cjsim {} simulation, scenario {}, seed {}",
+            self.version, self.scenario, self.seed
+        )
+    }
+}

@@ -1,0 +1,173 @@
+//! `report.html`: one self-contained file (inline SVG charts, inline style, no scripts, no
+//! external requests) with the scenario summary, the scorecard, the charts and the provenance.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::data::{Provenance, VizError};
+use crate::figure::Figure;
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An SVG ready to inline in HTML5: the XML namespace declaration is not needed there (and would
+/// be the page's only URL).
+pub fn inline_svg(svg: &str) -> String {
+    svg.replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")
+        .replace(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "")
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1250px;\
+color:#222;line-height:1.45}h1{font-size:1.9em}h2{margin-top:2em;border-bottom:2px solid #0072b2}\
+table{border-collapse:collapse;margin:1em 0;font-size:.95em}td,th{border:1px solid #bbb;padding:.35em .6em;\
+text-align:left;vertical-align:top}th{background:#eef4fa}.on{color:#006e52;font-weight:bold}\
+.off{color:#b04000;font-weight:bold}figure{margin:2em 0}figcaption{font-size:.9em;color:#555}\
+svg{max-width:100%;height:auto}.warn{background:#fff3d6;padding:.5em 1em}";
+
+/// Builds the report.
+pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String, VizError> {
+    let j = &prov.json;
+    let mut h = String::new();
+    let title = format!("cjsim report: {}", prov.scenario);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
+        escape(&title),
+        escape(&title)
+    );
+    // Summary.
+    let _ = write!(h, "<h2>Scenario</h2>\n<table>");
+    let mut row = |k: &str, v: String| {
+        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    };
+    let s = |v: &serde_json::Value| match v {
+        serde_json::Value::String(x) => x.clone(),
+        serde_json::Value::Null => "-".into(),
+        other => other.to_string(),
+    };
+    row("Scenario", s(&j["scenario"]["name"]));
+    row("Origin", s(&j["scenario"]["origin"]));
+    row("Command", format!("cjsim {}", s(&j["command"])));
+    row(
+        "Years",
+        format!("{} from {}", s(&j["years"]), s(&j["start_year"])),
+    );
+    row(
+        "Agents",
+        format!("{} (1 agent = {} persons)", s(&j["agents"]), s(&j["scale"])),
+    );
+    row(
+        "Replications",
+        format!("{} (seeds from {})", s(&j["replications"]), s(&j["seed"])),
+    );
+    if let Some(arms) = j["arms"].as_array().filter(|a| !a.is_empty()) {
+        let list: Vec<String> = arms
+            .iter()
+            .map(|a| {
+                let ivs: Vec<String> = a["interventions"]
+                    .as_array()
+                    .map(|v| v.iter().map(s).collect())
+                    .unwrap_or_default();
+                format!("{}: {}", s(&a["name"]), ivs.join("; "))
+            })
+            .collect();
+        row("Arms", list.join(" | "));
+    }
+    h.push_str("</table>\n");
+    if let Some(w) = j["alignment_warnings"].as_array().filter(|w| !w.is_empty()) {
+        let _ = writeln!(
+            h,
+            "<p class=\"warn\">Alignment warnings: {}</p>",
+            escape(&w.iter().map(s).collect::<Vec<_>>().join("; "))
+        );
+    }
+    // Scorecard.
+    h.push_str("<h2>Scorecard</h2>\n");
+    match std::fs::read_to_string(dir.join("scorecard.json")) {
+        Ok(text) => {
+            let lines: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| VizError::Unreadable {
+                    file: dir.join("scorecard.json").display().to_string(),
+                    reason: format!("not JSON: {e}"),
+                })?;
+            h.push_str("<table id=\"scorecard\"><tr><th>Arm</th><th>Target</th><th>Median</th><th>5-95%</th><th>Status</th><th>Probability</th></tr>");
+            for l in lines.as_array().into_iter().flatten() {
+                let num =
+                    |v: &serde_json::Value| v.as_f64().map_or("-".into(), |x| format!("{x:.2}"));
+                let status = s(&l["status"]);
+                let class = if status == "on track" { "on" } else { "off" };
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{} to {}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
+                    escape(&s(&l["arm"])),
+                    escape(&s(&l["target"])),
+                    escape(&s(&l["description"])),
+                    num(&l["median"]),
+                    num(&l["q05"]),
+                    num(&l["q95"]),
+                    escape(&status),
+                    l["probability"]
+                        .as_f64()
+                        .map_or("-".into(), |p| format!("{:.0}%", 100.0 * p)),
+                );
+            }
+            h.push_str("</table>\n");
+        }
+        Err(_) => h.push_str("<p>No targets in this scenario.</p>\n"),
+    }
+    // Charts.
+    h.push_str("<h2>Charts</h2>\n");
+    for f in figures {
+        let _ = writeln!(
+            h,
+            "<figure id=\"{}\">{}<figcaption>{} (files: charts/{}.svg, charts/{}.png)</figcaption></figure>",
+            escape(&f.name),
+            inline_svg(&f.svg),
+            escape(&f.title),
+            escape(&f.name),
+            escape(&f.name)
+        );
+    }
+    // Provenance.
+    h.push_str("<h2>Provenance</h2>\n<table>");
+    for (k, v) in [
+        ("cjsim version", s(&j["cjsim_version"])),
+        ("git commit", s(&j["git_commit"])),
+        ("scenario SHA-256", s(&j["scenario"]["sha256"])),
+        ("overrides", s(&j["scenario"]["overrides"])),
+        ("threads", s(&j["threads"])),
+    ] {
+        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    h.push_str("</table>\n<details><summary>Sources of the scenario's values</summary><table>");
+    if let Some(map) = j["sources"].as_object() {
+        for (k, v) in map {
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                escape(k),
+                escape(&s(v))
+            );
+        }
+    }
+    h.push_str("</table></details>\n<details><summary>Every parameter</summary><table>");
+    if let Some(map) = j["parameters"].as_object() {
+        for (k, v) in map {
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                escape(k),
+                escape(&s(v))
+            );
+        }
+    }
+    h.push_str("</table></details>\n<details><summary>Resolved scenario file (rerun it to reproduce)</summary><pre>");
+    h.push_str(&escape(&s(&j["resolved_scenario"])));
+    h.push_str("</pre></details>\n</body></html>\n");
+    Ok(h)
+}

@@ -1,0 +1,439 @@
+//! Every chart builds from a small fixture; its SVG carries the title, axis labels and series
+//! names; its PNG decodes at the expected size and is not blank. The report holds every chart
+//! and the scorecard and makes no external request. Bad tables give errors naming file and column.
+
+use std::path::{Path, PathBuf};
+
+use viz::charts::displacement::Displacement;
+use viz::charts::forest::{CostPerHomicide, Effect, Forest};
+use viz::charts::funnel::Funnel;
+use viz::charts::occupancy::OccupancyMap;
+use viz::charts::pyramid::Pyramid;
+use viz::charts::tornado::Tornado;
+use viz::charts::trajectory::{Overview, Trajectory};
+use viz::data::Band;
+use viz::figure::{Chart, HEIGHT, WIDTH, render};
+
+const SOURCE: &str = "Source: cjsim test fixture, scenario fixture, seed 1";
+
+/// Checks the SVG text and the PNG pixels of a rendered chart.
+fn check(chart: &impl Chart, texts: &[&str]) {
+    let f = render(chart).unwrap();
+    for t in texts.iter().chain(&[SOURCE]) {
+        assert!(f.svg.contains(t), "{}: SVG lacks {t:?}", f.name);
+    }
+    let decoder = png::Decoder::new(std::io::Cursor::new(&f.png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (WIDTH, HEIGHT), "{}", f.name);
+    let px = &buf[..info.buffer_size()];
+    let mean = px.iter().map(|&v| f64::from(v)).sum::<f64>() / px.len() as f64;
+    let var = px
+        .iter()
+        .map(|&v| (f64::from(v) - mean).powi(2))
+        .sum::<f64>()
+        / px.len() as f64;
+    assert!(
+        var > 200.0,
+        "{}: PNG looks blank (variance {var:.1})",
+        f.name
+    );
+    // Text was drawn in the PNG too: dark pixels in the title strip (embedded font).
+    let dark_in_title = (0..60usize)
+        .flat_map(|y| (0..WIDTH as usize).map(move |x| (y, x)))
+        .filter(|(y, x)| px[(y * WIDTH as usize + x) * 3] < 100)
+        .count();
+    assert!(
+        dark_in_title > 200,
+        "{}: no title text in the PNG ({dark_in_title} dark pixels)",
+        f.name
+    );
+}
+
+fn band(base: f64, slope: f64) -> Band {
+    let years: Vec<i32> = (2025..=2050).collect();
+    let q = years
+        .iter()
+        .map(|y| {
+            let m = base + slope * f64::from(y - 2025);
+            [m * 0.8, m * 0.9, m, m * 1.1, m * 1.2]
+        })
+        .collect();
+    Band { years, q }
+}
+
+fn trajectory() -> Trajectory {
+    Trajectory {
+        indicator: "homicide_rate_per_100k".into(),
+        title: "Homicide rate (SDG 16.1.1)".into(),
+        unit: "Victims per 100,000".into(),
+        arms: vec![
+            ("baseline".into(), band(12.0, -0.1)),
+            ("prevention".into(), band(12.0, -0.25)),
+        ],
+        target: Some((2030, 7.0)),
+        source: SOURCE.into(),
+    }
+}
+
+#[test]
+fn trajectory_chart() {
+    check(
+        &trajectory(),
+        &[
+            "Homicide rate (SDG 16.1.1)",
+            "Year",
+            "Victims per 100,000",
+            "baseline",
+            "prevention",
+            "target 2030",
+        ],
+    );
+}
+
+#[test]
+fn overview_chart() {
+    let mut other = trajectory();
+    other.title = "Prison occupancy".into();
+    check(
+        &Overview {
+            title: "SDG 16 at a glance: fixture".into(),
+            panels: vec![trajectory(), other],
+            source: SOURCE.into(),
+        },
+        &[
+            "SDG 16 at a glance: fixture",
+            "Homicide rate (SDG 16.1.1)",
+            "Prison occupancy",
+        ],
+    );
+}
+
+#[test]
+fn forest_and_cost_charts() {
+    let rows = vec![
+        Effect {
+            arm: "justice".into(),
+            indicator: "Unsentenced prisoners".into(),
+            median: -12.0,
+            interval: (-20.0, -4.0),
+        },
+        Effect {
+            arm: "prevention".into(),
+            indicator: "Homicide rate".into(),
+            median: -8.0,
+            interval: (-15.0, 1.0),
+        },
+    ];
+    check(
+        &Forest {
+            year: 2030,
+            rows,
+            source: SOURCE.into(),
+        },
+        &[
+            "Effect of each arm in 2030",
+            "Difference from baseline (%)",
+            "justice: Unsentenced prisoners",
+            "prevention: Homicide rate",
+        ],
+    );
+    check(
+        &CostPerHomicide {
+            year: 2030,
+            arms: vec![("justice".into(), f64::NAN), ("prevention".into(), 2.5e6)],
+            source: SOURCE.into(),
+        },
+        &[
+            "Cost per homicide averted",
+            "prevention",
+            "justice: no homicide averted",
+        ],
+    );
+}
+
+#[test]
+fn pyramid_chart() {
+    let groups: Vec<String> = (0..18)
+        .map(|g| format!("{}-{}", g * 5, g * 5 + 4))
+        .collect();
+    let men: Vec<f64> = (0..18)
+        .map(|g| {
+            if (3..12).contains(&g) {
+                100.0 - 8.0 * g as f64
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let women: Vec<f64> = men.iter().map(|m| m / 10.0).collect();
+    check(
+        &Pyramid {
+            groups,
+            years: vec![(2025, men.clone(), women.clone()), (2050, men, women)],
+            source: SOURCE.into(),
+        },
+        &[
+            "Prisoners by age and sex, 2025 and 2050",
+            "Prisoners (men left, women right)",
+            "Age",
+            "2025",
+            "2050",
+            "20-24",
+        ],
+    );
+}
+
+#[test]
+fn occupancy_heat_map() {
+    let years: Vec<i32> = (2025..=2050).collect();
+    let values = (0..3)
+        .map(|r| {
+            years
+                .iter()
+                .map(|y| 100.0 + 10.0 * r as f64 + f64::from(y - 2025))
+                .collect()
+        })
+        .collect();
+    check(
+        &OccupancyMap {
+            regions: vec!["capital".into(), "delta".into(), "coast".into()],
+            years,
+            values,
+            events: vec![(1, 2030)],
+            source: SOURCE.into(),
+        },
+        &[
+            "Prison occupancy by region",
+            "Year",
+            "capital",
+            "delta",
+            "occupancy",
+        ],
+    );
+}
+
+#[test]
+fn displacement_chart() {
+    let time: Vec<f64> = (0..312)
+        .map(|m| 2025.0 + (f64::from(m) + 0.5) / 12.0)
+        .collect();
+    let newly: Vec<f64> = (0..312)
+        .map(|m| if m % 17 == 0 { 5000.0 } else { 100.0 })
+        .collect();
+    let stock: Vec<f64> = (0..312)
+        .map(|m| 2000.0 + 30.0 * f64::from(m % 24))
+        .collect();
+    check(
+        &Displacement {
+            time,
+            newly,
+            stock,
+            events: vec![(2026.5, "flood".into())],
+            source: SOURCE.into(),
+        },
+        &[
+            "Climate displacement",
+            "Year",
+            "People",
+            "newly displaced (month)",
+            "displaced stock",
+            "hazard event",
+        ],
+    );
+}
+
+#[test]
+fn funnel_chart() {
+    let steps = [
+        ("Offences", 1e6),
+        ("Recorded by police", 4e5),
+        ("Cleared", 1e5),
+        ("Charged", 6e4),
+        ("Convicted", 3e4),
+        ("Sent to prison", 1e4),
+    ]
+    .map(|(s, n)| (s.to_string(), n))
+    .to_vec();
+    check(
+        &Funnel {
+            year: 2025,
+            steps,
+            source: SOURCE.into(),
+        },
+        &[
+            "Justice funnel, 2025",
+            "Offences: 1000000",
+            "Sent to prison: 10000 (1.0% of offences)",
+        ],
+    );
+}
+
+#[test]
+fn tornado_chart() {
+    let factors = vec![
+        (
+            "justice.court_capacity_multiplier".into(),
+            0.6,
+            Some((0.5, 0.7)),
+        ),
+        ("crime.deterrence_elasticity".into(), 0.1, None),
+    ];
+    check(
+        &Tornado {
+            subject: "unsentenced_share_pct in 2030".into(),
+            index: "Sobol total-order index".into(),
+            factors,
+            source: SOURCE.into(),
+        },
+        &[
+            "Sensitivity of unsentenced_share_pct in 2030",
+            "Sobol total-order index",
+            "justice.court_capacity_multiplier",
+        ],
+    );
+}
+
+/// A small result folder as `cjsim compare` writes it.
+fn fixture(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("viz-fixture-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let w = |f: &str, t: String| std::fs::write(dir.join(f), t).unwrap();
+    w("run.json", r#"{"cjsim_version":"0.1.0","command":"compare","scenario":{"name":"fixture","origin":"builtin:fixture","sha256":"ab","overrides":[]},"seed":1,"agents":1000,"scale":10.0,"start_year":2025,"years":3,"threads":2,"replications":2,"arms":[{"name":"aid","interventions":["legal_aid"]}],"parameters":{"x":1},"sources":{"crime":"cited"},"resolved_scenario":"[scenario]\nname = \"fixture\"\n","alignment_warnings":[]}"#.into());
+    let mut q = String::from("arm,year,indicator,q05,q25,q50,q75,q95\n");
+    for arm in ["baseline", "aid"] {
+        for y in 2025..=2027 {
+            for ind in [
+                "homicide_rate_per_100k",
+                "unsentenced_share_pct",
+                "prison_occupancy_pct",
+            ] {
+                q.push_str(&format!("{arm},{y},{ind},8,9,10,11,12\n"));
+            }
+        }
+    }
+    w("indicators_quantiles.csv", q);
+    w("scorecard.json", r#"[{"arm":"baseline","indicator":"prison_occupancy_pct","year":2027,"target":"prison_occupancy_pct <= 100 by 2027","description":"No overcrowding","threshold":100.0,"direction":"down","median":10.0,"q05":8.0,"q95":12.0,"status":"on track","probability":1.0,"replications":2}]"#.into());
+    let mut c = String::from(
+        "arm,indicator,year,baseline,arm_value,difference,difference_q05,difference_q95,intervention_cost,justice_cost_change,homicides_averted,victimisations_averted,cost_per_homicide_averted,cost_per_victimisation_averted\n",
+    );
+    for ind in ["homicide_rate_per_100k", "unsentenced_share_pct"] {
+        c.push_str(&format!(
+            "aid,{ind},2027,10,9,-1,-2,0,1000,-50,2,10,500,100\n"
+        ));
+    }
+    w("comparison.csv", c);
+    let mut a = String::from("year,sex,age_group,prisoners\n");
+    for y in [2025, 2027] {
+        for s in ["male", "female"] {
+            for g in ["15-19", "20-24", "25-29"] {
+                a.push_str(&format!("{y},{s},{g},50\n"));
+            }
+        }
+    }
+    w("prison_ages.csv", a);
+    let mut b = String::from("year,indicator,dimension,group,value\n");
+    for y in 2025..=2027 {
+        for r in ["north", "south"] {
+            b.push_str(&format!("{y},prison_occupancy_pct,region,{r},120\n"));
+        }
+    }
+    w("by_group.csv", b);
+    w("events.csv", "year,month,region,hazard,severity,affected,displaced,court_damage_pct,prison_damage_pct\n2026,3,north,flood,0.2,100,20,10,5\n".into());
+    let mut t = String::from(
+        "year,month,offences_homicide,offences_property,recorded,clearances,charges,convictions,custodial_sentences,newly_displaced,displaced_stock\n",
+    );
+    for m in 1..=36 {
+        t.push_str(&format!(
+            "{},{},1,100,40,10,6,3,1,{},{}\n",
+            2025 + (m - 1) / 12,
+            (m - 1) % 12 + 1,
+            m % 5,
+            10 + m
+        ));
+    }
+    w("timeseries.csv", t);
+    dir
+}
+
+#[test]
+fn the_report_holds_every_chart_and_the_scorecard_and_no_url() {
+    let dir = fixture("report");
+    let built = viz::build(&dir).unwrap();
+    let names: Vec<&str> = built.figures.iter().map(|f| f.name.as_str()).collect();
+    for expected in [
+        "overview",
+        "trajectory_homicide_rate_per_100k",
+        "comparison_2027",
+        "cost_per_homicide_averted_2027",
+        "prison_pyramid",
+        "occupancy_by_region",
+        "displacement",
+        "justice_funnel_2025",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    for f in &built.figures {
+        assert!(
+            built.html.contains(&format!("<figure id=\"{}\">", f.name)),
+            "{}",
+            f.name
+        );
+    }
+    assert!(built.html.contains("id=\"scorecard\""));
+    assert!(built.html.contains("No overcrowding"));
+    assert!(!built.html.contains("http://") && !built.html.contains("https://"));
+    assert!(
+        !built.html.contains("<script"),
+        "the report needs no script"
+    );
+}
+
+fn error_of(dir: &Path) -> String {
+    match viz::build(dir) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn missing_and_malformed_tables_are_named() {
+    let dir = fixture("bad");
+    std::fs::remove_file(dir.join("indicators_quantiles.csv")).unwrap();
+    let e = error_of(&dir);
+    assert!(
+        e.ends_with("indicators_quantiles.csv: missing (it is written by `cjsim run or compare`)"),
+        "{e}"
+    );
+
+    let dir = fixture("bad-column");
+    let q = std::fs::read_to_string(dir.join("indicators_quantiles.csv")).unwrap();
+    std::fs::write(
+        dir.join("indicators_quantiles.csv"),
+        q.replacen("q50", "median", 1),
+    )
+    .unwrap();
+    let e = error_of(&dir);
+    assert!(
+        e.ends_with("indicators_quantiles.csv: no column 'q50' in the header"),
+        "{e}"
+    );
+
+    let dir = fixture("bad-number");
+    let c = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
+    std::fs::write(
+        dir.join("comparison.csv"),
+        c.replacen(",-1,", ",minus one,", 1),
+    )
+    .unwrap();
+    let e = error_of(&dir);
+    assert!(
+        e.ends_with("comparison.csv:2: column 'difference' = \"minus one\": not a number"),
+        "{e}"
+    );
+}
