@@ -124,6 +124,30 @@ pub fn outputs_markdown() -> String {
     for (name, unit, meaning) in crate::output::EVENT_COLUMNS {
         out.push_str(&format!("| `{name}` | {unit} | {meaning} |\n"));
     }
+    out.push_str(
+        "\n## Sweep folders (`cjsim sweep`, `cjsim merge`, `cjsim sensitivity`)\n\n\
+         - `manifest.json`: format `cjsim-sweep/1`, cjsim version, sweep file and its SHA-256, and \
+         the design record: name, design and size, factors (key, column name, levels or range), \
+         replications, seed, common random numbers, base scenario and the SHA-256 of its resolved \
+         text, agents, years, kept indicators and years, and every point's unit-cube coordinates \
+         and factor values.\n\
+         - `base-scenario.toml`: the resolved base scenario with the sweep's fixed settings.\n\
+         - `runs/`: chunks of finished runs and each writer's completion log (resume and merge \
+         read them; they can be deleted once the tables are written).\n\
+         - `results.parquet` (and `results.csv` with `--csv`): the long table `point, replication, \
+         seed, <one column per factor>, indicator, year, value`, one row per run, kept indicator \
+         and kept year, in (point, replication) order; `value` is empty (null) where an indicator \
+         is undefined. Indicators are the `indicators_yearly.csv` columns above, counts scaled to \
+         persons.\n\
+         - `summary.csv`: per point, indicator and year: `replications, mean, sd, q05, q25, q50, \
+         q75, q95` over replications.\n\
+         - `sensitivity.csv` (morris and sobol designs): `indicator, year, factor, index, value, \
+         ci_low, ci_high`, index one of `sobol_first`, `sobol_total` (Saltelli 2010, Jansen 1999) or \
+         `morris_mu_star`, `morris_mu`, `morris_sigma` (per unit of the factor's [0, 1] \
+         coordinate), with 95% percentile-bootstrap intervals; on the means over replications.\n\
+         - `charts/tornado_*.svg|png`: Sobol total index or Morris mu* by factor, last kept year.\n\
+         - `slurm/` (`--slurm`): `array.sbatch`, `merge.sbatch`, `submit.sh` and the jobs' logs.\n",
+    );
     out
 }
 

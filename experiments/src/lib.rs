@@ -9,4 +9,5 @@ pub mod progress;
 pub mod provenance;
 pub mod replicate;
 pub mod scorecard;
+pub mod sweep;
 pub mod tables;

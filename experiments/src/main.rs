@@ -30,6 +30,12 @@ enum Command {
     /// List, show, validate or create scenarios.
     #[command(subcommand)]
     Scenarios(cmd::scenarios::ScenariosCmd),
+    /// Run a sweep file: a design over parameters, replicated, resumable, shardable, Slurm-ready.
+    Sweep(cmd::sweep::SweepArgs),
+    /// Merge the shards of a sweep and write its tables.
+    Merge(cmd::merge::MergeArgs),
+    /// Morris or Sobol sensitivity indices of a finished sweep.
+    Sensitivity(cmd::sensitivity::SensitivityArgs),
     /// The intervention catalogue: mechanisms, effects, costs and sources.
     Interventions {
         /// Show one intervention in full.
@@ -44,6 +50,9 @@ fn main() -> ExitCode {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Scenarios(c) => cmd::scenarios::run(c),
         Command::Report { dir } => cmd::report::run(dir),
+        Command::Sweep(args) => cmd::sweep::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
+        Command::Sensitivity(args) => cmd::sensitivity::run(args),
         Command::Interventions { name } => cmd::interventions::run(name),
     };
     match result {

@@ -334,6 +334,16 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// The intervention with the catalogue defaults over the horizon of scenario `p`: from the
+    /// year after the start (so year one shows the baseline) to the last simulated year.
+    pub fn for_scenario(&self, p: &sim_core::ModelParams) -> Intervention {
+        let first = f64::from(p.scenario.start_year);
+        let last = first + f64::from(p.scenario.years) - 1.0;
+        self.instantiate((first + 1.0).min(last), last)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -230,10 +230,7 @@ impl<'t> Walker<'t> {
                         ),
                     },
                     "source" => {}
-                    "coverage" | "start_year" | "end_year" | "ramp_months" | "effect"
-                    | "unit_cost" => {
-                        values.push((key, path, v));
-                    }
+                    k if INTERVENTION_FIELDS.contains(&k) => values.push((key, path, v)),
                     _ => {
                         let known = [
                             "name",
@@ -269,32 +266,15 @@ impl<'t> Walker<'t> {
             };
             pending.entry = entry;
             for (key, path, v) in values {
+                let (lo, hi, unit) = intervention_field_range(entry, &key).expect("filtered above");
+                let x = self.number_in(&path, v, lo, hi, &unit);
                 match key.as_str() {
-                    "coverage" => pending.coverage = self.number_in(&path, v, 0.0, 1.0, "fraction"),
-                    "start_year" => {
-                        pending.start_year =
-                            self.number_in(&path, v, 1900.0, 2200.0, "calendar year")
-                    }
-                    "end_year" => {
-                        pending.end_year = self.number_in(&path, v, 1900.0, 2200.0, "calendar year")
-                    }
-                    "ramp_months" => {
-                        pending.ramp_months = self.number_in(&path, v, 0.0, 600.0, "months")
-                    }
-                    "effect" => {
-                        let (lo, hi) = entry.effect_range;
-                        pending.effect = self.number_in(
-                            &path,
-                            v,
-                            lo,
-                            hi,
-                            &format!("{} for {}", entry.effect_unit, entry.name),
-                        );
-                    }
-                    "unit_cost" => {
-                        pending.unit_cost = self.number_in(&path, v, 0.0, 1e9, "currency units")
-                    }
-                    _ => unreachable!("filtered above"),
+                    "coverage" => pending.coverage = x,
+                    "start_year" => pending.start_year = x,
+                    "end_year" => pending.end_year = x,
+                    "ramp_months" => pending.ramp_months = x,
+                    "effect" => pending.effect = x,
+                    _ => pending.unit_cost = x,
                 }
             }
             self.interventions.push(pending);
@@ -303,10 +283,8 @@ impl<'t> Walker<'t> {
 
     /// Fills interventions' defaults from the scenario horizon and checks their years.
     fn finish_interventions(&mut self, p: &mut ModelParams) {
-        let first = f64::from(p.scenario.start_year);
-        let last = first + f64::from(p.scenario.years) - 1.0;
         for pi in std::mem::take(&mut self.interventions) {
-            let mut iv = pi.entry.instantiate((first + 1.0).min(last), last);
+            let mut iv = pi.entry.for_scenario(p);
             if let Some(x) = pi.coverage {
                 iv.coverage = x;
             }
@@ -661,8 +639,8 @@ fn sorted<'a, 'i>(
     v
 }
 
-/// A TOML number as f64 (integers included); `None` for anything else.
-fn number(v: &DeValue<'_>) -> Option<f64> {
+/// A TOML number as f64 (integers included); `None` for anything else (NaN for a malformed one).
+pub fn number(v: &DeValue<'_>) -> Option<f64> {
     match v {
         DeValue::Integer(i) => {
             let digits = i.as_str().replace('_', "");
@@ -701,7 +679,7 @@ fn value(v: &DeValue<'_>) -> Value {
 }
 
 /// A value as the user would recognise it in a message.
-fn show(v: &DeValue<'_>) -> String {
+pub fn show(v: &DeValue<'_>) -> String {
     match v {
         DeValue::String(s) => format!("{s:?}"),
         DeValue::Integer(i) => i.as_str().to_string(),
@@ -844,6 +822,10 @@ pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), Scena
             None => {}
         }
     }
+    if let Some(rest) = key.strip_prefix("interventions.") {
+        let x = number(v);
+        return set_intervention_field(p, rest, x).map_err(|problem| err(key, &show(v), problem));
+    }
     let mut known = known_keys();
     known.extend(region_keys().map(|k| format!("regions.{k}")));
     let problem = match suggest(key, known.iter().map(String::as_str)) {
@@ -851,6 +833,90 @@ pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), Scena
         None => "unknown key (see `cjsim scenarios init` for every key)".into(),
     };
     Err(err(key, raw, problem))
+}
+
+/// Fields of an intervention that `interventions.NAME.FIELD` overrides may set.
+pub const INTERVENTION_FIELDS: &[&str] = &[
+    "coverage",
+    "effect",
+    "unit_cost",
+    "start_year",
+    "end_year",
+    "ramp_months",
+];
+
+/// The allowed range and unit of intervention field `field` of `entry`.
+fn intervention_field_range(entry: &Entry, field: &str) -> Option<(f64, f64, String)> {
+    Some(match field {
+        "coverage" => (0.0, 1.0, "fraction".into()),
+        "start_year" | "end_year" => (1900.0, 2200.0, "calendar year".into()),
+        "ramp_months" => (0.0, 600.0, "months".into()),
+        "effect" => (
+            entry.effect_range.0,
+            entry.effect_range.1,
+            format!("{} for {}", entry.effect_unit, entry.name),
+        ),
+        "unit_cost" => (0.0, 1e9, "currency units".into()),
+        _ => return None,
+    })
+}
+
+/// Sets `NAME.FIELD` (the part after `interventions.`) to `x`: the scenario's intervention of
+/// that name, or the catalogue's defaults over the scenario horizon when the scenario has none.
+/// This is how a sweep varies an intervention's coverage or effect.
+fn set_intervention_field(p: &mut ModelParams, rest: &str, x: Option<f64>) -> Result<(), String> {
+    let Some((name, field)) = rest.split_once('.') else {
+        return Err(format!(
+            "must be interventions.NAME.FIELD with FIELD one of {}",
+            INTERVENTION_FIELDS.join(", ")
+        ));
+    };
+    let entry = catalogue::entry(name).ok_or_else(|| match suggest(name, catalogue::names()) {
+        Some(s) => format!("unknown intervention '{name}'; did you mean '{s}'?"),
+        None => format!("unknown intervention '{name}'; see `cjsim interventions`"),
+    })?;
+    let (lo, hi, unit) = intervention_field_range(entry, field).ok_or_else(|| {
+        match suggest(field, INTERVENTION_FIELDS.iter().copied()) {
+            Some(s) => format!("unknown intervention field '{field}'; did you mean '{s}'?"),
+            None => format!(
+                "unknown intervention field '{field}'; allowed: {}",
+                INTERVENTION_FIELDS.join(", ")
+            ),
+        }
+    })?;
+    let x = x
+        .filter(|x| x.is_finite() && (lo..=hi).contains(x))
+        .ok_or_else(|| {
+            format!(
+                "must be a number between {} and {} ({unit})",
+                num(lo),
+                num(hi)
+            )
+        })?;
+    let i = match p.interventions.iter().position(|iv| iv.name == name) {
+        Some(i) => i,
+        None => {
+            p.interventions.push(entry.for_scenario(p));
+            p.interventions.len() - 1
+        }
+    };
+    let iv = &mut p.interventions[i];
+    match field {
+        "coverage" => iv.coverage = x,
+        "effect" => iv.effect = x,
+        "unit_cost" => iv.unit_cost = x,
+        "start_year" => iv.start_year = x,
+        "end_year" => iv.end_year = x,
+        _ => iv.ramp_months = x,
+    }
+    if iv.end_year < iv.start_year {
+        return Err(format!(
+            "leaves {name} ending ({}) before it starts ({})",
+            num(iv.end_year),
+            num(iv.start_year)
+        ));
+    }
+    Ok(())
 }
 
 /// Formats a number for messages and files.

@@ -53,3 +53,38 @@ fn overrides_are_checked_like_the_file() {
         "--set: regions.urban_share = 2: must be between 0 and 1 (fraction)"
     );
 }
+
+#[test]
+fn intervention_fields_can_be_overridden_by_key_path() {
+    let mut s = scenarios::builtin("coastal-middle-income").unwrap();
+    assert!(s.params.interventions.is_empty());
+    // Absent from the scenario: added with the catalogue's defaults, then changed.
+    s.apply_overrides(&["interventions.legal_aid.coverage=0.6".into()])
+        .unwrap();
+    s.apply_overrides(&["interventions.legal_aid.ramp_months=0".into()])
+        .unwrap();
+    assert_eq!(s.params.interventions.len(), 1);
+    let iv = &s.params.interventions[0];
+    let entry = scenarios::catalogue::entry("legal_aid").unwrap();
+    assert_eq!(
+        (iv.coverage, iv.ramp_months, iv.effect),
+        (0.6, 0.0, entry.effect)
+    );
+    assert_eq!(iv.start_year, f64::from(s.params.scenario.start_year) + 1.0);
+    for (bad, says) in [
+        ("interventions.legal_aid.coverage=1.5", "between 0 and 1"),
+        (
+            "interventions.legal_aide.coverage=0.5",
+            "did you mean 'legal_aid'",
+        ),
+        (
+            "interventions.legal_aid.coverag=0.5",
+            "did you mean 'coverage'",
+        ),
+        ("interventions.legal_aid=0.5", "interventions.NAME.FIELD"),
+        ("interventions.legal_aid.end_year=2000", "before it starts"),
+    ] {
+        let e = s.apply_overrides(&[bad.into()]).unwrap_err().to_string();
+        assert!(e.contains(says), "{bad}: {e}");
+    }
+}

@@ -411,11 +411,22 @@ pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
     Ok(figures)
 }
 
-/// Tornado charts from `sensitivity.csv` (sweeps): one per indicator and year, of the index
-/// named `index`.
+/// Tornado charts of `sensitivity.csv` in `dir` (one per indicator and year, of the Sobol
+/// total index or Morris mu*), captioned with `prov`'s source line.
 pub fn tornadoes(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    sensitivity_charts(dir, &prov.source_line(), None)
+}
+
+/// Tornado charts of `sensitivity.csv` in `dir`, of `year` only when given (a sweep keeps
+/// many years; one chart per indicator is what a reader can take in). Factors whose index
+/// could not be computed (an output that never varies) are left out.
+pub fn sensitivity_charts(
+    dir: &Path,
+    source: &str,
+    year: Option<i32>,
+) -> Result<Vec<Figure>, VizError> {
     let t = Table::read(dir, "sensitivity.csv", "sensitivity")?;
-    let (ind, year, factor, method, value, lo, hi) = (
+    let (ind, year_col, factor, method, value, lo, hi) = (
         t.column("indicator")?,
         t.column("year")?,
         t.column("factor")?,
@@ -430,8 +441,16 @@ pub fn tornadoes(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError>
         if !matches!(m, "sobol_total" | "morris_mu_star") {
             continue;
         }
-        let subject = format!("{} in {}", t.text(i, ind), t.text(i, year));
+        if let Some(y) = year
+            && t.number(i, year_col)? != f64::from(y)
+        {
+            continue;
+        }
         let v = t.number(i, value)?;
+        if !v.is_finite() {
+            continue;
+        }
+        let subject = format!("{} in {}", t.text(i, ind), t.text(i, year_col));
         let ci = (t.number(i, lo)?, t.number(i, hi)?);
         let ci = (ci.0.is_finite() && ci.1.is_finite()).then_some(ci);
         match groups.iter_mut().find(|g| g.0 == subject && g.1 == m) {
@@ -454,7 +473,7 @@ pub fn tornadoes(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError>
                     "Morris mu*".into()
                 },
                 factors,
-                source: prov.source_line(),
+                source: source.to_string(),
             })
         })
         .collect()

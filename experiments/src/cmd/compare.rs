@@ -161,7 +161,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         let mut p = base.clone();
         let mut described = Vec::new();
         for (entry, coverage) in &a.interventions {
-            let mut iv = entry.instantiate((first + 1.0).min(last), last);
+            let mut iv = entry.for_scenario(&base);
             if let Some(c) = coverage {
                 iv.coverage = *c;
             }

@@ -2,6 +2,9 @@
 
 pub mod compare;
 pub mod interventions;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod scenarios;
+pub mod sensitivity;
+pub mod sweep;

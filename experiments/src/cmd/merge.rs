@@ -1,0 +1,49 @@
+//! `cjsim merge OUTDIR`: gathers the runs of every shard of a sweep, checks that none is
+//! missing or recorded twice with different results, and writes the sweep's tables.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::error::CliResult;
+use crate::sweep::results::{self, DEFAULT_BOOTSTRAP};
+
+/// Arguments of `cjsim merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Results folder of a (sharded) sweep.
+    pub dir: PathBuf,
+    /// Also write results.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// Bootstrap resamples for sensitivity intervals.
+    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP)]
+    pub bootstrap: u32,
+    /// No summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `cjsim merge`.
+pub fn run(args: MergeArgs) -> CliResult<()> {
+    let m = results::read_manifest(&args.dir)?;
+    let done = results::assemble(&args.dir, &m, args.csv, args.bootstrap)?;
+    if !args.quiet {
+        println!(
+            "cjsim merge: {} runs of sweep {} complete",
+            m.design.runs, m.design.name
+        );
+        if done.duplicates > 0 {
+            println!(
+                "  {} runs were recorded twice with identical results (kept once)",
+                done.duplicates
+            );
+        }
+        println!(
+            "  wrote {}/ ({})",
+            args.dir.display(),
+            done.files.join(", ")
+        );
+    }
+    Ok(())
+}

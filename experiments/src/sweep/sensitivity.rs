@@ -1,0 +1,234 @@
+//! Global sensitivity indices from a sweep's outputs, with bootstrap confidence intervals.
+//!
+//! * Sobol first-order index S1 by the estimator of Saltelli et al. (2010, table 2 (b)) and
+//!   total index ST by Jansen's (1999), on the A, B, AB_i layout of [`super::design::saltelli`].
+//! * Morris (1991) elementary effects: mu* (mean absolute effect, Campolongo et al. 2007), mu and
+//!   sigma, with effects measured per unit of the factor's [0, 1] coordinate so that factors on
+//!   different scales are comparable.
+//!
+//! Confidence intervals are percentile bootstraps over base rows (Sobol) or trajectories
+//! (Morris), resampled with keyed random numbers, so they are reproducible.
+
+use super::design::keyed_unit;
+
+/// Purpose tag of the bootstrap's draws.
+const BOOTSTRAP: u64 = 11;
+
+/// A point estimate with a 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// The estimate from all the data.
+    pub value: f64,
+    /// 2.5th percentile of the bootstrap distribution.
+    pub low: f64,
+    /// 97.5th percentile of the bootstrap distribution.
+    pub high: f64,
+}
+
+/// Sobol indices of one factor.
+#[derive(Clone, Copy, Debug)]
+pub struct SobolIndices {
+    /// First-order index S1.
+    pub first: Estimate,
+    /// Total index ST.
+    pub total: Estimate,
+}
+
+/// Morris measures of one factor.
+#[derive(Clone, Copy, Debug)]
+pub struct MorrisMeasures {
+    /// Mean absolute elementary effect.
+    pub mu_star: Estimate,
+    /// Mean elementary effect (signed).
+    pub mu: Estimate,
+    /// Standard deviation of the elementary effects (interactions, non-linearity).
+    pub sigma: Estimate,
+}
+
+/// Resampling plan: `boot` resamples of `n` units; resample `b` picks unit `pick(b, i)`.
+struct Bootstrap {
+    seed: u64,
+    boot: u32,
+    n: usize,
+}
+
+impl Bootstrap {
+    fn pick(&self, b: u32, i: usize) -> usize {
+        let u = keyed_unit(self.seed, BOOTSTRAP, u64::from(b), i as u64);
+        ((u * self.n as f64) as usize).min(self.n - 1)
+    }
+
+    /// The 95% percentile interval of `stat` over the resamples (`stat` gets the chosen units).
+    fn interval(&self, stat: impl Fn(&[usize]) -> f64) -> (f64, f64) {
+        if self.boot == 0 {
+            return (f64::NAN, f64::NAN);
+        }
+        let mut picks = vec![0usize; self.n];
+        let mut values: Vec<f64> = (0..self.boot)
+            .map(|b| {
+                for (i, p) in picks.iter_mut().enumerate() {
+                    *p = self.pick(b, i);
+                }
+                stat(&picks)
+            })
+            .filter(|v| v.is_finite())
+            .collect();
+        if values.is_empty() {
+            return (f64::NAN, f64::NAN);
+        }
+        values.sort_by(f64::total_cmp);
+        (
+            crate::replicate::quantile(&values, 0.025),
+            crate::replicate::quantile(&values, 0.975),
+        )
+    }
+}
+
+fn estimate(all: &[usize], boot: &Bootstrap, stat: impl Fn(&[usize]) -> f64) -> Estimate {
+    let value = stat(all);
+    let (low, high) = boot.interval(&stat);
+    Estimate { value, low, high }
+}
+
+/// Sobol indices of `k` factors from outputs `y` in Saltelli's layout (N rows of k + 2 points).
+/// `NaN` indices when the output does not vary.
+pub fn sobol(y: &[f64], k: usize, boot: u32, seed: u64) -> Vec<SobolIndices> {
+    let stride = k + 2;
+    let n = y.len() / stride;
+    let a = |j: usize| y[j * stride];
+    let b = |j: usize| y[j * stride + 1];
+    let ab = |j: usize, i: usize| y[j * stride + 2 + i];
+    // Total variance from A and B together.
+    let variance = |rows: &[usize]| {
+        let m = rows.len() as f64 * 2.0;
+        let mean = rows.iter().map(|&j| a(j) + b(j)).sum::<f64>() / m;
+        rows.iter()
+            .map(|&j| (a(j) - mean).powi(2) + (b(j) - mean).powi(2))
+            .sum::<f64>()
+            / (m - 1.0)
+    };
+    let first = |i: usize, rows: &[usize]| {
+        let s = rows.iter().map(|&j| b(j) * (ab(j, i) - a(j))).sum::<f64>();
+        s / rows.len() as f64 / variance(rows)
+    };
+    let total = |i: usize, rows: &[usize]| {
+        let s = rows.iter().map(|&j| (a(j) - ab(j, i)).powi(2)).sum::<f64>();
+        s / (2.0 * rows.len() as f64) / variance(rows)
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let plan = Bootstrap { seed, boot, n };
+    (0..k)
+        .map(|i| SobolIndices {
+            first: estimate(&all, &plan, |rows| first(i, rows)),
+            total: estimate(&all, &plan, |rows| total(i, rows)),
+        })
+        .collect()
+}
+
+/// Morris measures of `k` factors from unit-cube points `u` and outputs `y`, laid out as
+/// trajectories of k + 1 consecutive points.
+pub fn morris(u: &[Vec<f64>], y: &[f64], k: usize, boot: u32, seed: u64) -> Vec<MorrisMeasures> {
+    let r = y.len() / (k + 1);
+    // effects[t][i]: the elementary effect of factor i in trajectory t.
+    let mut effects = vec![vec![f64::NAN; k]; r];
+    for (t, row) in effects.iter_mut().enumerate() {
+        for s in 0..k {
+            let (p, q) = (t * (k + 1) + s, t * (k + 1) + s + 1);
+            if let Some(i) = (0..k).find(|&i| u[p][i] != u[q][i]) {
+                row[i] = (y[q] - y[p]) / (u[q][i] - u[p][i]);
+            }
+        }
+    }
+    let all: Vec<usize> = (0..r).collect();
+    let plan = Bootstrap { seed, boot, n: r };
+    let mean = |i: usize, rows: &[usize], f: fn(f64) -> f64| {
+        rows.iter().map(|&t| f(effects[t][i])).sum::<f64>() / rows.len() as f64
+    };
+    (0..k)
+        .map(|i| MorrisMeasures {
+            mu_star: estimate(&all, &plan, |rows| mean(i, rows, f64::abs)),
+            mu: estimate(&all, &plan, |rows| mean(i, rows, |x| x)),
+            sigma: estimate(&all, &plan, |rows| {
+                let m = mean(i, rows, |x| x);
+                let ss = rows
+                    .iter()
+                    .map(|&t| (effects[t][i] - m).powi(2))
+                    .sum::<f64>();
+                (ss / (rows.len() as f64 - 1.0)).sqrt()
+            }),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::design;
+    use std::f64::consts::PI;
+
+    /// Ishigami & Homma (1990) with a = 7, b = 0.1 on [-pi, pi]^3.
+    fn ishigami(x: &[f64]) -> f64 {
+        let x: Vec<f64> = x.iter().map(|u| -PI + 2.0 * PI * u).collect();
+        x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+    }
+
+    #[test]
+    fn sobol_indices_of_the_ishigami_function_match_the_analytic_values() {
+        let n = 8192;
+        let pts = design::saltelli(n, 3, 2026);
+        let y: Vec<f64> = pts.iter().map(|u| ishigami(u)).collect();
+        let idx = sobol(&y, 3, 100, 1);
+        let s1 = [0.314, 0.442, 0.0];
+        let st = [0.558, 0.442, 0.244];
+        for i in 0..3 {
+            let (f, t) = (idx[i].first, idx[i].total);
+            assert!(
+                (f.value - s1[i]).abs() < 0.03,
+                "S1[{i}] = {} (analytic {})",
+                f.value,
+                s1[i]
+            );
+            assert!(
+                (t.value - st[i]).abs() < 0.03,
+                "ST[{i}] = {} (analytic {})",
+                t.value,
+                st[i]
+            );
+            assert!(f.low <= f.value && f.value <= f.high, "{f:?}");
+            assert!(t.high - t.low < 0.1, "interval {t:?} is too wide");
+        }
+    }
+
+    #[test]
+    fn morris_ranks_the_factors_of_a_linear_function() {
+        // y = 10 x0 - 5 x1 + 1 x2 + 0 x3: |mu*| ranks x0 > x1 > x2 > x3, sigma 0 (linear),
+        // and mu keeps the sign.
+        let (r, k) = (20, 4);
+        let pts = design::morris(r, 4, k, 8);
+        let coef = [10.0, -5.0, 1.0, 0.0];
+        let y: Vec<f64> = pts
+            .iter()
+            .map(|u| u.iter().zip(coef).map(|(x, c)| x * c).sum())
+            .collect();
+        let m = morris(&pts, &y, k, 200, 2);
+        for i in 0..k {
+            assert!((m[i].mu_star.value - coef[i].abs()).abs() < 1e-9);
+            assert!((m[i].mu.value - coef[i]).abs() < 1e-9);
+            assert!(m[i].sigma.value.abs() < 1e-9);
+        }
+        let mut order: Vec<usize> = (0..k).collect();
+        order.sort_by(|a, b| m[*b].mu_star.value.total_cmp(&m[*a].mu_star.value));
+        assert_eq!(order, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn morris_sigma_reveals_an_interaction() {
+        // y = x0 * x1: effects of x0 depend on x1, so sigma > 0; x2 is inert.
+        let (r, k) = (40, 3);
+        let pts = design::morris(r, 4, k, 4);
+        let y: Vec<f64> = pts.iter().map(|u| u[0] * u[1]).collect();
+        let m = morris(&pts, &y, k, 0, 0);
+        assert!(m[0].sigma.value > 0.1 && m[1].sigma.value > 0.1);
+        assert_eq!(m[2].mu_star.value, 0.0);
+    }
+}

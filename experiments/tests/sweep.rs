@@ -1,0 +1,476 @@
+//! End-to-end checks of `cjsim sweep`, `cjsim merge` and `cjsim sensitivity`: resuming after a
+//! kill, shards, single runs, Parquet, the science a sweep should show, and bad sweep files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use experiments::sweep::parquet;
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cjsim-sweep-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn cjsim(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("cjsim runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: &Output) {
+    assert!(o.status.success(), "{}", text(o));
+}
+
+/// A small LHS sweep over court capacity and legal aid: `points` x 2 replications.
+fn lhs_sweep(dir: &Path, points: u32, agents: u32, years: u32) -> PathBuf {
+    let path = dir.join("lhs.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"[sweep]
+name = "lhs-test"
+base = "coastal-middle-income"
+design = "lhs"
+samples = {points}
+replications = 2
+seed = 42
+agents = {agents}
+years = {years}
+
+[output]
+indicators = ["court_backlog_cases", "unsentenced_share_pct", "population"]
+
+[[factors]]
+key = "justice.court_capacity_multiplier"
+min = 0.5
+max = 1.5
+
+[[factors]]
+key = "climate.pathway"
+levels = ["ssp1-2.6", "ssp5-8.5"]
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_sweep_killed_midway_and_restarted_gives_the_uninterrupted_results() {
+    let dir = tempdir("kill");
+    let file = lhs_sweep(&dir, 30, 4000, 4);
+    let f = file.to_str().unwrap();
+    ok(&cjsim(
+        &["sweep", f, "--out", "whole", "--csv", "--jobs", "2", "-q"],
+        &dir,
+    ));
+    // Kill the sweep twice at different moments, then let it finish.
+    for wait_lines in [2, 9] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cjsim"))
+            .args([
+                "sweep",
+                f,
+                "--out",
+                "killed",
+                "--csv",
+                "--jobs",
+                "1",
+                "--flush-secs",
+                "0",
+                "-q",
+            ])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let log = dir.join("killed/runs/completed-local.log");
+        let started = Instant::now();
+        loop {
+            let lines = std::fs::read_to_string(&log).map_or(0, |t| t.lines().count());
+            if lines >= wait_lines || started.elapsed() > Duration::from_secs(60) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert!(
+            !dir.join("killed/results.parquet").exists(),
+            "the sweep finished before it could be killed; make it longer"
+        );
+    }
+    let done_before = read(&dir.join("killed/runs/completed-local.log"))
+        .lines()
+        .count();
+    assert!(done_before >= 9, "runs recorded before the restart");
+    let o = cjsim(
+        &["sweep", f, "--out", "killed", "--csv", "--jobs", "2"],
+        &dir,
+    );
+    ok(&o);
+    assert!(
+        text(&o).contains("already recorded"),
+        "the restart skips what was done: {}",
+        text(&o)
+    );
+    assert_eq!(
+        read(&dir.join("whole/results.csv")),
+        read(&dir.join("killed/results.csv"))
+    );
+    assert_eq!(
+        read(&dir.join("whole/summary.csv")),
+        read(&dir.join("killed/summary.csv"))
+    );
+}
+
+#[test]
+fn three_shards_merged_equal_the_single_sweep_and_a_missing_shard_is_reported() {
+    let dir = tempdir("shards");
+    let file = lhs_sweep(&dir, 7, 2000, 3);
+    let f = file.to_str().unwrap();
+    ok(&cjsim(
+        &["sweep", f, "--out", "single", "--csv", "-q"],
+        &dir,
+    ));
+    for k in [1, 3] {
+        let shard = format!("{k}/3");
+        ok(&cjsim(
+            &["sweep", f, "--out", "sharded", "--shard", &shard, "-q"],
+            &dir,
+        ));
+    }
+    let o = cjsim(&["merge", "sharded"], &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let msg = text(&o);
+    assert!(
+        msg.contains("shard 2/3 has not run") && msg.contains("runs are missing"),
+        "{msg}"
+    );
+    assert!(!dir.join("sharded/results.parquet").exists());
+    ok(&cjsim(
+        &["sweep", f, "--out", "sharded", "--shard", "2/3", "-q"],
+        &dir,
+    ));
+    ok(&cjsim(&["merge", "sharded", "--csv", "-q"], &dir));
+    assert_eq!(
+        read(&dir.join("single/results.csv")),
+        read(&dir.join("sharded/results.csv"))
+    );
+    // The Parquet table holds exactly the CSV's rows.
+    let (header, rows) = parquet::read(&dir.join("sharded/results.parquet")).unwrap();
+    let csv = read(&dir.join("single/results.csv"));
+    let mut lines = csv.lines();
+    assert_eq!(header.join(","), lines.next().unwrap());
+    let csv_rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), csv_rows.len());
+    for (r, c) in rows.iter().zip(csv_rows) {
+        assert_eq!(r.join(","), c);
+    }
+    python_reads_the_same_rows(&dir.join("sharded/results.parquet"), &csv);
+    // `--only` reproduces one run alone.
+    let o = cjsim(&["sweep", f, "--only", "4:1"], &dir);
+    ok(&o);
+    let alone = String::from_utf8_lossy(&o.stdout).to_string();
+    let expected: Vec<&str> = csv.lines().filter(|l| l.starts_with("4,1,")).collect();
+    assert_eq!(alone.lines().skip(1).collect::<Vec<_>>(), expected);
+    // A folder holding another sweep is refused.
+    std::fs::write(&file, read(&file).replace("seed = 42", "seed = 43")).unwrap();
+    let o = cjsim(&["sweep", f, "--out", "single", "-q"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("holds the results of another sweep"));
+}
+
+/// pyarrow (when installed; `.ci/run` installs it) reads `parquet` as the rows of `csv`.
+fn python_reads_the_same_rows(parquet: &Path, csv: &str) {
+    let code = "import json, sys, pyarrow.parquet as pq\n\
+                t = pq.read_table(sys.argv[1])\n\
+                print(json.dumps({'columns': t.column_names, 'rows': t.to_pylist()}))";
+    let o = Command::new("python3")
+        .args(["-c", code, parquet.to_str().unwrap()])
+        .output()
+        .ok()
+        .filter(|o| o.status.success());
+    let Some(o) = o else {
+        eprintln!("SKIPPED the pyarrow read-back: python3 with pyarrow is not available");
+        return;
+    };
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let columns: Vec<&str> = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(columns, header);
+    let rows = v["rows"].as_array().unwrap();
+    let csv_rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), csv_rows.len());
+    for (row, line) in rows.iter().zip(csv_rows) {
+        for (name, cell) in header.iter().zip(line.split(',')) {
+            let got = &row[*name];
+            match got {
+                serde_json::Value::Null => assert_eq!(cell, "", "{name} in {line}"),
+                serde_json::Value::String(s) => assert_eq!(s, cell, "{name} in {line}"),
+                n => assert_eq!(
+                    n.as_f64().unwrap(),
+                    cell.parse::<f64>().unwrap(),
+                    "{name} in {line}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_grid_over_court_capacity_shows_the_backlog_shrinking() {
+    let dir = tempdir("grid");
+    std::fs::write(
+        dir.join("grid.toml"),
+        r#"[sweep]
+name = "grid-test"
+base = "coastal-middle-income"
+design = "grid"
+replications = 2
+agents = 20000
+years = 5
+
+[output]
+indicators = ["court_backlog_cases"]
+years = [2029]
+
+[[factors]]
+key = "justice.court_capacity_multiplier"
+min = 0.5
+max = 1.5
+steps = 3
+"#,
+    )
+    .unwrap();
+    ok(&cjsim(&["sweep", "grid.toml", "--out", "g", "-q"], &dir));
+    let summary = read(&dir.join("g/summary.csv"));
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let mean = header.iter().position(|h| *h == "mean").unwrap();
+    let backlog: Vec<f64> = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(mean).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(backlog.len(), 3);
+    assert!(
+        backlog[0] > backlog[1] && backlog[1] > backlog[2],
+        "backlog by capacity 0.5, 1.0, 1.5: {backlog:?}"
+    );
+    // Sensitivity needs a morris or sobol design.
+    let o = cjsim(&["sensitivity", "g"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("need a morris or sobol design"));
+}
+
+#[test]
+fn a_morris_sweep_ranks_court_capacity_first_for_the_backlog() {
+    let dir = tempdir("morris");
+    std::fs::write(
+        dir.join("m.toml"),
+        r#"[sweep]
+name = "morris-test"
+base = "coastal-middle-income"
+design = "morris"
+trajectories = 6
+replications = 1
+agents = 20000
+years = 5
+
+[output]
+indicators = ["court_backlog_cases"]
+years = [2029]
+
+[[factors]]
+key = "justice.court_capacity_multiplier"
+min = 0.5
+max = 1.5
+
+[[factors]]
+key = "economy.job_finding_per_month"
+name = "unemployment"
+min = 0.1
+max = 0.3
+
+[[factors]]
+key = "interventions.youth_mentoring.coverage"
+name = "youth"
+min = 0
+max = 0.2
+"#,
+    )
+    .unwrap();
+    ok(&cjsim(&["sweep", "m.toml", "--out", "m", "-q"], &dir));
+    let s = read(&dir.join("m/sensitivity.csv"));
+    let mu_star = |factor: &str| -> f64 {
+        s.lines()
+            .find(|l| l.contains(&format!(",{factor},morris_mu_star,")))
+            .unwrap_or_else(|| panic!("{factor} in {s}"))
+            .split(',')
+            .nth(4)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let court = mu_star("justice.court_capacity_multiplier");
+    assert!(
+        court > 3.0 * mu_star("unemployment") && court > 3.0 * mu_star("youth"),
+        "{s}"
+    );
+    assert!(
+        dir.join("m/charts/tornado_court_backlog_cases_in_2029.svg")
+            .exists()
+    );
+    // `cjsim sensitivity` recomputes the same table.
+    ok(&cjsim(&["sensitivity", "m", "-q"], &dir));
+    assert_eq!(s, read(&dir.join("m/sensitivity.csv")));
+}
+
+/// Writes `body` as a sweep file and returns cjsim's exit code and message.
+fn bad(dir: &Path, name: &str, body: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, body).unwrap();
+    let mut args = vec!["sweep", path.to_str().unwrap(), "--out", "never"];
+    args.extend(extra);
+    let o = cjsim(&args, dir);
+    (o.status.code(), text(&o))
+}
+
+#[test]
+fn bad_sweep_files_are_refused_before_any_run() {
+    let dir = tempdir("bad");
+    let head = r#"[sweep]
+name = "bad"
+base = "coastal-middle-income"
+"#;
+    let cases: Vec<(&str, String, Vec<&str>, Vec<&str>)> = vec![
+        (
+            "unknown_key_path",
+            format!(
+                "{head}design = \"lhs\"\nsamples = 4\n[[factors]]\nkey = \"justice.court_capacty_multiplier\"\nmin = 0.5\nmax = 1.5\n"
+            ),
+            vec![],
+            vec![
+                "unknown_key_path.toml:7:1",
+                "factors[0].key",
+                "justice.court_capacty_multiplier",
+                "did you mean 'justice.court_capacity_multiplier'",
+            ],
+        ),
+        (
+            "empty_range",
+            format!(
+                "{head}design = \"lhs\"\nsamples = 4\n[[factors]]\nkey = \"justice.court_capacity_multiplier\"\nmin = 1.5\nmax = 1.5\n"
+            ),
+            vec![],
+            vec!["factors[0].max = 1.5", "empty range"],
+        ),
+        (
+            "sobol_without_n",
+            format!(
+                "{head}design = \"sobol\"\n[[factors]]\nkey = \"justice.court_capacity_multiplier\"\nmin = 0.5\nmax = 1.5\n"
+            ),
+            vec![],
+            vec!["sweep.base_samples", "sobol design needs base_samples"],
+        ),
+        (
+            "too_large",
+            format!(
+                "{head}design = \"sobol\"\nbase_samples = 1000\nreplications = 5\n[[factors]]\nkey = \"justice.court_capacity_multiplier\"\nmin = 0.5\nmax = 1.5\n"
+            ),
+            vec!["--max-runs", "1000"],
+            vec!["sweep.design", "15000 runs", "limit of 1000"],
+        ),
+        (
+            "out_of_range",
+            format!(
+                "{head}design = \"lhs\"\nsamples = 4\n[[factors]]\nkey = \"interventions.legal_aid.coverage\"\nmin = 0\nmax = 2\n"
+            ),
+            vec![],
+            vec!["factors[0].key", "max 2", "between 0 and 1"],
+        ),
+        (
+            "fixed_key",
+            format!(
+                "{head}design = \"grid\"\n[[factors]]\nkey = \"scenario.years\"\nlevels = [5, 10]\n"
+            ),
+            vec![],
+            vec!["scenario.years", "cannot be a factor"],
+        ),
+        (
+            "unknown_indicator",
+            format!(
+                "{head}design = \"grid\"\n[output]\nindicators = [\"homicide_rate\"]\n[[factors]]\nkey = \"justice.court_capacity_multiplier\"\nlevels = [1]\n"
+            ),
+            vec![],
+            vec!["output.indicators", "did you mean 'homicide_rate_per_100k'"],
+        ),
+        (
+            "grid_range_without_steps",
+            format!(
+                "{head}design = \"grid\"\n[[factors]]\nkey = \"justice.court_capacity_multiplier\"\nmin = 0.5\nmax = 1.5\n"
+            ),
+            vec![],
+            vec!["factors[0].steps", "grid needs steps"],
+        ),
+        (
+            "unknown_design",
+            format!("{head}design = \"sobel\"\n[[factors]]\nkey = \"x\"\nlevels = [1]\n"),
+            vec![],
+            vec!["sweep.design", "did you mean 'sobol'"],
+        ),
+    ];
+    for (name, body, extra, expect) in cases {
+        let (code, msg) = bad(&dir, name, &body, &extra);
+        assert_eq!(code, Some(2), "{name}: {msg}");
+        for e in expect {
+            assert!(msg.contains(e), "{name}: expected {e:?} in\n{msg}");
+        }
+        assert!(!dir.join("never").exists(), "{name}: a folder was created");
+    }
+}
+
+#[test]
+fn dry_run_counts_the_runs_and_writes_nothing() {
+    let dir = tempdir("dry");
+    let file = lhs_sweep(&dir, 12, 2000, 3);
+    let o = cjsim(
+        &[
+            "sweep",
+            file.to_str().unwrap(),
+            "--dry-run",
+            "--shard",
+            "2/5",
+        ],
+        &dir,
+    );
+    ok(&o);
+    let t = text(&o);
+    assert!(t.contains("12 points x 2 replications = 24 runs"), "{t}");
+    assert!(t.contains("shard 2/5: 5 runs"), "{t}");
+    assert!(t.contains("estimated time"), "{t}");
+    assert!(!dir.join("out").exists());
+}
