@@ -9,5 +9,6 @@ pub mod progress;
 pub mod provenance;
 pub mod replicate;
 pub mod scorecard;
+pub mod serve;
 pub mod sweep;
 pub mod tables;

@@ -36,6 +36,8 @@ enum Command {
     Merge(cmd::merge::MergeArgs),
     /// Morris or Sobol sensitivity indices of a finished sweep.
     Sensitivity(cmd::sensitivity::SensitivityArgs),
+    /// The live workshop dashboard: a local web page and a JSON API.
+    Serve(cmd::serve::ServeArgs),
     /// The intervention catalogue: mechanisms, effects, costs and sources.
     Interventions {
         /// Show one intervention in full.
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Sensitivity(args) => cmd::sensitivity::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Interventions { name } => cmd::interventions::run(name),
     };
     match result {

@@ -45,7 +45,7 @@ pub struct Provenance {
 }
 
 /// One arm of a comparison in `run.json`.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ArmInfo {
     /// Arm name.
     pub name: String,

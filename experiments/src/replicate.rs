@@ -28,16 +28,7 @@ pub fn run_all(
         .map(|&(s, r)| {
             let mut p = sets[s].clone();
             p.scenario.seed = replication_seed(p.scenario.seed, r);
-            let sim = Simulation::new(p).map_err(|issues| {
-                issues
-                    .iter()
-                    .map(|i| i.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })?;
-            let mut o = sim.run_to_end();
-            o.recorder.population.clear();
-            o.recorder.deaths.clear();
+            let o = lighten(new_simulation(p)?.run_to_end());
             done();
             Ok(o)
         })
@@ -47,6 +38,25 @@ pub fn run_all(
         out[s].push(o.map_err(CliError::BadInput)?);
     }
     Ok(out)
+}
+
+/// A simulation of `p`, or the parameter problems in one line.
+pub fn new_simulation(p: ModelParams) -> Result<Simulation, String> {
+    Simulation::new(p).map_err(|issues| {
+        issues
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Drops an outcome's heavy monthly histograms (population by age, deaths), which nothing
+/// needs once the indicators exist.
+pub fn lighten(mut o: Outcome) -> Outcome {
+    o.recorder.population.clear();
+    o.recorder.deaths.clear();
+    o
 }
 
 /// The `q`-quantile (0-1) of `values` by linear interpolation; NaN values are ignored.

@@ -95,7 +95,7 @@ fn victimisations(m: &MonthRow) -> f64 {
 pub fn write_comparison(
     dir: &StagedDir,
     file: &str,
-    arms: &[(String, Vec<Outcome>)],
+    arms: &[(&str, &[Outcome])],
     checkpoints: &[i32],
     scale: f64,
 ) -> CliResult<()> {
@@ -110,7 +110,7 @@ pub fn write_comparison(
             let paired = |f: &dyn Fn(&Outcome) -> f64| -> Vec<f64> {
                 outcomes
                     .iter()
-                    .zip(base)
+                    .zip(base.iter())
                     .map(|(a, b)| f(a) - f(b))
                     .collect()
             };

@@ -1,23 +1,13 @@
 //! End-to-end checks of the `cjsim` binary: outputs, determinism across thread counts, and bad
 //! input (clear message, exit code 2, no output folder left behind).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// A fresh temporary directory per test.
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cjsim-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::cjsim;
+use std::process::Output;
 
-fn cjsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cjsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("cjsim runs")
+fn tempdir(name: &str) -> std::path::PathBuf {
+    common::tempdir("cli", name)
 }
 
 fn stderr(o: &Output) -> String {

@@ -2,8 +2,12 @@
 //! it): a 4-task job array of shards and the dependent merge job must give the table of a
 //! local sweep, row for row. Skipped, with a message, only when not running as root.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{cjsim, text};
 use std::time::{Duration, Instant};
 
 use experiments::sweep::parquet;
@@ -44,22 +48,6 @@ impl Drop for Cluster {
             let _ = Command::new("bash").arg(script()).arg("down").status();
         }
     }
-}
-
-fn cjsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cjsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("cjsim runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]

@@ -1,33 +1,17 @@
 //! End-to-end checks of `cjsim sweep`, `cjsim merge` and `cjsim sensitivity`: resuming after a
 //! kill, shards, single runs, Parquet, the science a sweep should show, and bad sweep files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{cjsim, text};
 use experiments::sweep::parquet;
 
 fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cjsim-sweep-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn cjsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cjsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("cjsim runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::tempdir("sweep", name)
 }
 
 fn ok(o: &Output) {

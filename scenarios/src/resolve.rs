@@ -695,17 +695,20 @@ pub fn show(v: &DeValue<'_>) -> String {
     }
 }
 
+/// A TOML syntax error in `text` (read from `file`) as a positioned error.
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
+    ScenarioError {
+        file: file.to_string(),
+        position: e.span().map(|s| line_col(text, s.start)),
+        key_path: String::new(),
+        value: String::new(),
+        problem: format!("not valid TOML: {}", e.message().trim()),
+    }
+}
+
 /// Parses and resolves scenario `text` read from `file`.
 pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
-    let doc = DeTable::parse(text).map_err(|e| {
-        ScenarioErrors(vec![ScenarioError {
-            file: file.to_string(),
-            position: e.span().map(|s| line_col(text, s.start)),
-            key_path: String::new(),
-            value: String::new(),
-            problem: format!("not valid TOML: {}", e.message().trim()),
-        }])
-    })?;
+    let doc = DeTable::parse(text).map_err(|e| ScenarioErrors(vec![toml_error(file, text, &e)]))?;
     let mut walker = Walker {
         file,
         text,

@@ -209,68 +209,26 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
     let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
     let results = pool.install(|| run_all(&sets, args.reps, &tick))?;
     bar.finish_and_clear();
-    let scale = base.scenario.scale();
     let names: Vec<String> = std::iter::once("baseline".to_string())
         .chain(arms.iter().map(|a| a.name.clone()))
         .collect();
-    let named: Vec<(String, Vec<Outcome>)> = names.iter().cloned().zip(results).collect();
-    write_comparison(&dir, "comparison.csv", &named, &checkpoints, scale)?;
-    let mut bands = String::from(BAND_HEADER);
-    let mut lines = Vec::new();
-    for (name, outcomes) in &named {
-        band_rows(name, outcomes, scale, &mut bands);
-        lines.extend(scorecard::score(name, &scenario.targets, outcomes, scale));
-    }
-    dir.write("indicators_quantiles.csv", bands.as_bytes())?;
-    dir.write(
-        "scorecard.json",
-        (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
-    )?;
-    dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
-    let mut files: Vec<String> = [
-        "run.json",
-        "comparison.csv",
-        "indicators_quantiles.csv",
-        "scorecard.json",
-        "scorecard.md",
-    ]
-    .map(String::from)
-    .to_vec();
-    // The baseline's first replication in detail, for the report's other charts.
-    let detail = &named[0].1[0];
-    write_table(
+    let named: Vec<(&str, &[Outcome])> = names
+        .iter()
+        .map(String::as_str)
+        .zip(results.iter().map(Vec::as_slice))
+        .collect();
+    let (files, lines) = write_compare_folder(
         &dir,
-        "timeseries.csv",
-        MONTH_COLUMNS,
-        &detail.recorder.months,
-        scale,
+        &ComparisonInputs {
+            scenario: &scenario,
+            arms: &named,
+            infos,
+            checkpoints: &checkpoints,
+            threads,
+            replications: args.reps,
+            report: !args.no_report,
+        },
     )?;
-    write_group_table(
-        &dir,
-        "by_group.csv",
-        &indicators::by_group(&detail.recorder, &base),
-    )?;
-    write_prison_ages(&dir, "prison_ages.csv", &detail.recorder, scale)?;
-    files.extend(["timeseries.csv", "by_group.csv", "prison_ages.csv"].map(String::from));
-    if base.modules.climate {
-        write_events(&dir, "events.csv", &detail.events, &base)?;
-        files.push("events.csv".into());
-    }
-    if !args.no_report {
-        files.extend(["report.html", "charts/"].map(String::from));
-    }
-    let mut prov = Provenance::new("compare", &scenario, threads, files.clone());
-    prov.replications = args.reps;
-    prov.arms = infos;
-    prov.alignment_warnings = named[0]
-        .1
-        .first()
-        .map(|o| o.warnings.clone())
-        .unwrap_or_default();
-    dir.write("run.json", prov.to_json().as_bytes())?;
-    if !args.no_report {
-        write_report(&dir)?;
-    }
     let out = dir.commit()?;
     if !args.quiet {
         println!(
@@ -297,6 +255,89 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         println!("  wrote {}/ ({})", out.display(), files.join(", "));
     }
     Ok(())
+}
+
+/// Everything a comparison folder is written from.
+pub struct ComparisonInputs<'a> {
+    /// The scenario (baseline parameters, targets, provenance).
+    pub scenario: &'a scenarios::Scenario,
+    /// (arm name, outcomes by replication), the baseline first.
+    pub arms: &'a [(&'a str, &'a [Outcome])],
+    /// The arms' interventions for `run.json`.
+    pub infos: Vec<ArmInfo>,
+    /// Checkpoint years of `comparison.csv`.
+    pub checkpoints: &'a [i32],
+    /// Threads used (provenance).
+    pub threads: usize,
+    /// Replications per arm.
+    pub replications: u32,
+    /// Whether to draw the charts and report.html.
+    pub report: bool,
+}
+
+/// Writes the tables (and, if asked, the report) of a comparison into `dir`; returns the files
+/// written and the scorecard lines. Used by `cjsim compare` and by `cjsim serve`.
+pub fn write_compare_folder(
+    dir: &StagedDir,
+    c: &ComparisonInputs,
+) -> CliResult<(Vec<String>, Vec<scorecard::ScoreLine>)> {
+    let base = &c.scenario.params;
+    let scale = base.scenario.scale();
+    let named = c.arms;
+    write_comparison(dir, "comparison.csv", named, c.checkpoints, scale)?;
+    let mut bands = String::from(BAND_HEADER);
+    let mut lines = Vec::new();
+    for (name, outcomes) in named {
+        band_rows(name, outcomes, scale, &mut bands);
+        lines.extend(scorecard::score(name, &c.scenario.targets, outcomes, scale));
+    }
+    dir.write("indicators_quantiles.csv", bands.as_bytes())?;
+    dir.write(
+        "scorecard.json",
+        (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
+    )?;
+    dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
+    let mut files: Vec<String> = [
+        "run.json",
+        "comparison.csv",
+        "indicators_quantiles.csv",
+        "scorecard.json",
+        "scorecard.md",
+    ]
+    .map(String::from)
+    .to_vec();
+    // The baseline's first replication in detail, for the report's other charts.
+    let detail = &named[0].1[0];
+    write_table(
+        dir,
+        "timeseries.csv",
+        MONTH_COLUMNS,
+        &detail.recorder.months,
+        scale,
+    )?;
+    write_group_table(
+        dir,
+        "by_group.csv",
+        &indicators::by_group(&detail.recorder, base),
+    )?;
+    write_prison_ages(dir, "prison_ages.csv", &detail.recorder, scale)?;
+    files.extend(["timeseries.csv", "by_group.csv", "prison_ages.csv"].map(String::from));
+    if base.modules.climate {
+        write_events(dir, "events.csv", &detail.events, base)?;
+        files.push("events.csv".into());
+    }
+    if c.report {
+        files.extend(["report.html", "charts/"].map(String::from));
+    }
+    let mut prov = Provenance::new("compare", c.scenario, c.threads, files.clone());
+    prov.replications = c.replications;
+    prov.arms = c.infos.clone();
+    prov.alignment_warnings = detail.warnings.clone();
+    dir.write("run.json", prov.to_json().as_bytes())?;
+    if c.report {
+        write_report(dir)?;
+    }
+    Ok((files, lines))
 }
 
 #[cfg(test)]

@@ -6,19 +6,16 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::error::CliResult;
-use crate::sweep::results::{self, DEFAULT_BOOTSTRAP};
+use crate::sweep::results::{self, TableArgs};
 
 /// Arguments of `cjsim merge`.
 #[derive(Args, Debug)]
 pub struct MergeArgs {
     /// Results folder of a (sharded) sweep.
     pub dir: PathBuf,
-    /// Also write results.csv.
-    #[arg(long)]
-    pub csv: bool,
-    /// Bootstrap resamples for sensitivity intervals.
-    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP)]
-    pub bootstrap: u32,
+    /// Table options.
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// No summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -27,7 +24,7 @@ pub struct MergeArgs {
 /// Runs `cjsim merge`.
 pub fn run(args: MergeArgs) -> CliResult<()> {
     let m = results::read_manifest(&args.dir)?;
-    let done = results::assemble(&args.dir, &m, args.csv, args.bootstrap)?;
+    let done = results::assemble(&args.dir, &m, &args.tables)?;
     if !args.quiet {
         println!(
             "cjsim merge: {} runs of sweep {} complete",

@@ -7,4 +7,5 @@ pub mod report;
 pub mod run;
 pub mod scenarios;
 pub mod sensitivity;
+pub mod serve;
 pub mod sweep;

@@ -10,7 +10,7 @@ use sim_core::Simulation;
 
 use crate::error::{CliError, CliResult, io_error};
 use crate::progress::{RunProgress, human_seconds};
-use crate::sweep::results::{self, DEFAULT_BOOTSTRAP, write_atomic};
+use crate::sweep::results::{self, TableArgs, write_atomic};
 use crate::sweep::slurm::{SlurmJob, sh_quote};
 use crate::sweep::spec::{self, ReadOptions};
 use crate::sweep::store::{self, ChunkWriter};
@@ -46,12 +46,9 @@ pub struct SweepArgs {
     /// Refuse designs with more runs than this (overrides sweep.max_runs; default 100000).
     #[arg(long)]
     pub max_runs: Option<u64>,
-    /// Also write results.csv.
-    #[arg(long)]
-    pub csv: bool,
-    /// Bootstrap resamples for sensitivity intervals.
-    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP)]
-    pub bootstrap: u32,
+    /// Table options.
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// No progress and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -129,7 +126,7 @@ pub fn run(args: SweepArgs) -> CliResult<()> {
         }
         return Ok(());
     }
-    let done = results::assemble(&out, &plan.manifest, args.csv, args.bootstrap)?;
+    let done = results::assemble(&out, &plan.manifest, &args.tables)?;
     if !args.quiet {
         println!(
             "cjsim sweep {}: {} design, {} points x {} replications = {} runs ({} run now in {elapsed:.1} s, {:.2} runs/s)",

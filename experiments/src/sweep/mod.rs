@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use sim_core::ModelParams;
 use sim_core::indicators::YEAR_COLUMNS;
 use sim_core::rng::fmix64;
-use sim_core::{ModelParams, Simulation};
 
 use crate::error::{CliError, CliResult};
 use crate::progress::RunProgress;
@@ -177,16 +177,8 @@ impl Plan {
         let p = self.params(point, replication)?;
         let seed = p.scenario.seed;
         let scale = p.scenario.scale();
-        let sim = Simulation::new(p).map_err(|issues| {
-            CliError::BadInput(format!(
-                "{}: point {point}: {}",
-                self.spec.file,
-                issues
-                    .iter()
-                    .map(|i| i.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ))
+        let sim = crate::replicate::new_simulation(p).map_err(|issues| {
+            CliError::BadInput(format!("{}: point {point}: {issues}", self.spec.file))
         })?;
         let outcome = sim.run_to_end();
         let d = &self.manifest.design;

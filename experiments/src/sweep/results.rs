@@ -19,6 +19,17 @@ use crate::replicate::quantile;
 /// Bootstrap resamples for the sensitivity intervals unless told otherwise.
 pub const DEFAULT_BOOTSTRAP: u32 = 200;
 
+/// Options of the tables a finished sweep gets (`cjsim sweep` and `cjsim merge`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct TableArgs {
+    /// Also write results.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// Bootstrap resamples for the sensitivity intervals.
+    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP)]
+    pub bootstrap: u32,
+}
+
 /// Reads `manifest.json` of a results folder.
 pub fn read_manifest(dir: &Path) -> CliResult<Manifest> {
     let path = dir.join("manifest.json");
@@ -135,7 +146,8 @@ pub struct Assembled {
 }
 
 /// Checks the folder's runs and writes the tables.
-pub fn assemble(dir: &Path, m: &Manifest, csv: bool, bootstrap: u32) -> CliResult<Assembled> {
+pub fn assemble(dir: &Path, m: &Manifest, tables: &TableArgs) -> CliResult<Assembled> {
+    let (csv, bootstrap) = (tables.csv, tables.bootstrap);
     let rec = store::read_all(&dir.join("runs"), m.design.width())?;
     let runs = complete_runs(m, &rec)?;
     let mut files = Vec::new();

@@ -424,13 +424,8 @@ pub fn parse(
     dir: &Path,
     opts: &ReadOptions,
 ) -> Result<SweepSpec, ScenarioErrors> {
-    let doc = DeTable::parse(text).map_err(|e| ScenarioError {
-        file: file.to_string(),
-        position: e.span().map(|s| line_col(text, s.start)),
-        key_path: String::new(),
-        value: String::new(),
-        problem: format!("not valid TOML: {}", e.message().trim()),
-    })?;
+    let doc = DeTable::parse(text)
+        .map_err(|e| ScenarioErrors(vec![scenarios::resolve::toml_error(file, text, &e)]))?;
     let mut r = Reader {
         file,
         text,

@@ -1,0 +1,432 @@
+//! The run queue behind `cjsim serve`: a fixed number of worker threads take validated
+//! requests first come, first served; at most that many run at once, the rest wait with a
+//! visible position. Identical requests share one job (and its cached result), finished run
+//! sets are cached so that switching an intervention on reruns only the arm, and a job can be
+//! cancelled while it waits or between two simulated months.
+//!
+//! **Architecture Invariant:** HTTP handlers only take the lock briefly to read or enqueue;
+//! simulations run on the workers (and the rayon pool they use), never on the async runtime.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sim_core::{ModelParams, Outcome};
+
+use super::request::ValidRun;
+use super::results;
+
+/// Finished run sets kept for reuse.
+const RUN_SET_CACHE: usize = 32;
+/// Finished jobs kept (their results stay available and serve identical requests).
+const FINISHED_KEPT: usize = 200;
+/// Jobs that may wait at once; more are refused with 503.
+pub const MAX_QUEUE: usize = 200;
+
+/// Where a job is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Waiting for a worker.
+    Queued,
+    /// Running.
+    Running,
+    /// Finished; results available.
+    Done,
+    /// Failed; see the message.
+    Failed,
+    /// Cancelled before it finished.
+    Cancelled,
+}
+
+/// `GET /api/status/{id}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusView {
+    /// Job id.
+    pub id: u64,
+    /// State.
+    pub status: State,
+    /// 1-based place in the queue while queued.
+    pub position: Option<usize>,
+    /// Share of the simulated months done (0-1).
+    pub progress: f64,
+    /// Seconds the job ran (when finished).
+    pub seconds: Option<f64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Whether the result came from the cache of identical requests.
+    pub cached: bool,
+}
+
+/// `GET /api/stats`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Stats {
+    /// Jobs that may run at once.
+    pub workers: usize,
+    /// Running now.
+    pub running: usize,
+    /// Waiting now.
+    pub queued: usize,
+    /// Most jobs that ever ran at once.
+    pub peak_running: usize,
+    /// Jobs finished (done, failed or cancelled).
+    pub finished: u64,
+    /// Requests answered from the cache of identical requests.
+    pub cache_hits: u64,
+}
+
+struct Job {
+    key: String,
+    run: Arc<ValidRun>,
+    state: State,
+    progress: Arc<AtomicU64>,
+    total_months: Arc<AtomicU64>,
+    cancel: Arc<AtomicBool>,
+    result: Option<Arc<String>>,
+    error: Option<String>,
+    started: Option<Instant>,
+    seconds: Option<f64>,
+}
+
+#[derive(Default)]
+struct Inner {
+    jobs: HashMap<u64, Job>,
+    queue: VecDeque<u64>,
+    by_key: HashMap<String, u64>,
+    finished_order: VecDeque<u64>,
+    next: u64,
+    running: usize,
+    peak: usize,
+    finished: u64,
+    cache_hits: u64,
+    shutdown: bool,
+}
+
+/// Outcomes of one parameter set, by replication.
+type RunSet = Arc<Vec<Outcome>>;
+
+/// The queue, its workers and the caches.
+pub struct Jobs {
+    inner: Mutex<Inner>,
+    wake: Condvar,
+    run_sets: Mutex<VecDeque<(String, RunSet)>>,
+    workers: usize,
+    scratch: PathBuf,
+}
+
+/// Why a submission was refused.
+pub enum Refused {
+    /// The queue is full.
+    Full,
+}
+
+impl Jobs {
+    /// Starts `workers` worker threads; results are assembled in `scratch`.
+    pub fn start(workers: usize, scratch: PathBuf) -> Arc<Jobs> {
+        let jobs = Arc::new(Jobs {
+            inner: Mutex::new(Inner {
+                next: 1,
+                ..Inner::default()
+            }),
+            wake: Condvar::new(),
+            run_sets: Mutex::new(VecDeque::new()),
+            workers,
+            scratch,
+        });
+        for i in 0..workers {
+            let j = Arc::clone(&jobs);
+            std::thread::Builder::new()
+                .name(format!("cjsim-worker-{i}"))
+                .spawn(move || j.work())
+                .expect("worker thread starts");
+        }
+        jobs
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `run`, or returns the job of an identical request (finished, queued or running).
+    pub fn submit(&self, run: ValidRun) -> Result<StatusView, Refused> {
+        let mut g = self.lock();
+        if let Some(&id) = g.by_key.get(&run.key) {
+            g.cache_hits += 1;
+            let mut v = view(&g, id).expect("indexed jobs exist");
+            v.cached = true;
+            return Ok(v);
+        }
+        if g.queue.len() >= MAX_QUEUE {
+            return Err(Refused::Full);
+        }
+        let id = g.next;
+        g.next += 1;
+        g.by_key.insert(run.key.clone(), id);
+        g.jobs.insert(
+            id,
+            Job {
+                key: run.key.clone(),
+                run: Arc::new(run),
+                state: State::Queued,
+                progress: Arc::new(AtomicU64::new(0)),
+                total_months: Arc::new(AtomicU64::new(1)),
+                cancel: Arc::new(AtomicBool::new(false)),
+                result: None,
+                error: None,
+                started: None,
+                seconds: None,
+            },
+        );
+        g.queue.push_back(id);
+        drop(g);
+        self.wake.notify_one();
+        Ok(view(&self.lock(), id).expect("just inserted"))
+    }
+
+    /// Status of job `id`.
+    pub fn status(&self, id: u64) -> Option<StatusView> {
+        view(&self.lock(), id)
+    }
+
+    /// The results of job `id` once done; otherwise its status.
+    pub fn result(&self, id: u64) -> Option<Result<Arc<String>, StatusView>> {
+        let g = self.lock();
+        let job = g.jobs.get(&id)?;
+        Some(match &job.result {
+            Some(r) => Ok(Arc::clone(r)),
+            None => Err(view(&g, id).expect("exists")),
+        })
+    }
+
+    /// Cancels job `id`: a queued job leaves the queue, a running one stops within a month of
+    /// simulated time. Finished jobs are unaffected.
+    pub fn cancel(&self, id: u64) -> Option<StatusView> {
+        let mut g = self.lock();
+        let state = g.jobs.get(&id)?.state;
+        match state {
+            State::Queued => {
+                g.queue.retain(|&q| q != id);
+                let key = {
+                    let job = g.jobs.get_mut(&id).expect("exists");
+                    job.state = State::Cancelled;
+                    job.key.clone()
+                };
+                g.by_key.remove(&key);
+                g.finished += 1;
+                g.finished_order.push_back(id);
+            }
+            State::Running => {
+                g.jobs[&id].cancel.store(true, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        view(&g, id)
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> Stats {
+        let g = self.lock();
+        Stats {
+            workers: self.workers,
+            running: g.running,
+            queued: g.queue.len(),
+            peak_running: g.peak,
+            finished: g.finished,
+            cache_hits: g.cache_hits,
+        }
+    }
+
+    /// Stops the workers once their current job ends; queued jobs are dropped.
+    pub fn shutdown(&self) {
+        let mut g = self.lock();
+        g.shutdown = true;
+        let running: Vec<u64> = g
+            .jobs
+            .iter()
+            .filter(|(_, j)| j.state == State::Running)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in running {
+            g.jobs[&id].cancel.store(true, Ordering::Relaxed);
+        }
+        drop(g);
+        self.wake.notify_all();
+    }
+
+    /// A worker: takes the oldest queued job, runs it, records the outcome.
+    fn work(&self) {
+        loop {
+            let (id, run, progress, total, cancel) = {
+                let mut g = self.lock();
+                while g.queue.is_empty() && !g.shutdown {
+                    g = self.wake.wait(g).unwrap_or_else(|e| e.into_inner());
+                }
+                if g.shutdown {
+                    return;
+                }
+                let id = g.queue.pop_front().expect("not empty");
+                g.running += 1;
+                g.peak = g.peak.max(g.running);
+                let job = g.jobs.get_mut(&id).expect("queued jobs exist");
+                job.state = State::Running;
+                job.started = Some(Instant::now());
+                (
+                    id,
+                    Arc::clone(&job.run),
+                    Arc::clone(&job.progress),
+                    Arc::clone(&job.total_months),
+                    Arc::clone(&job.cancel),
+                )
+            };
+            let outcome = self.execute(id, &run, &progress, &total, &cancel);
+            let mut g = self.lock();
+            g.running -= 1;
+            g.finished += 1;
+            g.finished_order.push_back(id);
+            let key = {
+                let job = g.jobs.get_mut(&id).expect("running jobs exist");
+                job.seconds = job.started.map(|s| s.elapsed().as_secs_f64());
+                match outcome {
+                    Ok(json) => {
+                        job.state = State::Done;
+                        job.result = Some(Arc::new(json));
+                        None
+                    }
+                    Err(None) => {
+                        job.state = State::Cancelled;
+                        Some(job.key.clone())
+                    }
+                    Err(Some(e)) => {
+                        job.state = State::Failed;
+                        job.error = Some(e);
+                        Some(job.key.clone())
+                    }
+                }
+            };
+            // Only successes answer later identical requests.
+            if let Some(k) = key {
+                g.by_key.remove(&k);
+            }
+            while g.finished_order.len() > FINISHED_KEPT {
+                let old = g.finished_order.pop_front().expect("not empty");
+                if let Some(job) = g.jobs.remove(&old)
+                    && g.by_key.get(&job.key) == Some(&old)
+                {
+                    g.by_key.remove(&job.key);
+                }
+            }
+        }
+    }
+
+    /// Runs (or takes from the cache) the baseline and the arm, then builds the results.
+    /// `Err(None)` when cancelled.
+    fn execute(
+        &self,
+        id: u64,
+        run: &ValidRun,
+        progress: &AtomicU64,
+        total: &AtomicU64,
+        cancel: &AtomicBool,
+    ) -> Result<String, Option<String>> {
+        let started = Instant::now();
+        let mut sets: Vec<&ModelParams> = vec![&run.scenario.params];
+        if let Some(arm) = &run.arm {
+            sets.push(arm);
+        }
+        let keys: Vec<String> = sets
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}|{}",
+                    scenarios::content_hash(&scenarios::render::to_toml(p, false)),
+                    run.replications
+                )
+            })
+            .collect();
+        let mut found: Vec<Option<RunSet>> = keys.iter().map(|k| self.cached(k)).collect();
+        let missing: Vec<usize> = (0..sets.len()).filter(|&i| found[i].is_none()).collect();
+        let months = u64::from(run.scenario.params.scenario.months());
+        total.store(
+            (months * missing.len() as u64 * u64::from(run.replications)).max(1),
+            Ordering::Relaxed,
+        );
+        let tasks: Vec<(usize, u32)> = missing
+            .iter()
+            .flat_map(|&s| (0..run.replications).map(move |r| (s, r)))
+            .collect();
+        let outcomes: Vec<Result<Outcome, Option<String>>> = tasks
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(s, r)| {
+                let mut p = sets[s].clone();
+                p.scenario.seed = crate::replicate::replication_seed(p.scenario.seed, r);
+                let mut sim = crate::replicate::new_simulation(p).map_err(Some)?;
+                while !sim.finished() {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(None);
+                    }
+                    sim.step();
+                    progress.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(crate::replicate::lighten(sim.into_outcome()))
+            })
+            .collect();
+        let mut outcomes = outcomes.into_iter();
+        for &s in &missing {
+            let set: Vec<Outcome> = (0..run.replications)
+                .map(|_| outcomes.next().expect("one per task"))
+                .collect::<Result<_, _>>()?;
+            let set = Arc::new(set);
+            self.remember(&keys[s], Arc::clone(&set));
+            found[s] = Some(set);
+        }
+        let found: Vec<RunSet> = found.into_iter().map(|f| f.expect("filled")).collect();
+        if cancel.load(Ordering::Relaxed) {
+            return Err(None);
+        }
+        results::build(
+            &self.scratch.join(format!("job-{id}")),
+            run,
+            &found,
+            started,
+        )
+        .map_err(Some)
+    }
+
+    fn cached(&self, key: &str) -> Option<RunSet> {
+        let g = self.run_sets.lock().unwrap_or_else(|e| e.into_inner());
+        g.iter().find(|(k, _)| k == key).map(|(_, v)| Arc::clone(v))
+    }
+
+    fn remember(&self, key: &str, set: RunSet) {
+        let mut g = self.run_sets.lock().unwrap_or_else(|e| e.into_inner());
+        g.retain(|(k, _)| k != key);
+        g.push_back((key.to_string(), set));
+        while g.len() > RUN_SET_CACHE {
+            g.pop_front();
+        }
+    }
+}
+
+fn view(g: &Inner, id: u64) -> Option<StatusView> {
+    let job = g.jobs.get(&id)?;
+    let total = job.total_months.load(Ordering::Relaxed).max(1);
+    let progress = match job.state {
+        State::Done => 1.0,
+        State::Queued => 0.0,
+        _ => (job.progress.load(Ordering::Relaxed) as f64 / total as f64).min(1.0),
+    };
+    Some(StatusView {
+        id,
+        status: job.state,
+        position: g.queue.iter().position(|&q| q == id).map(|p| p + 1),
+        progress,
+        seconds: job.seconds,
+        error: job.error.clone(),
+        cached: false,
+    })
+}

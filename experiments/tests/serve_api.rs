@@ -1,0 +1,213 @@
+//! The JSON API of `cjsim serve`: bad requests get 400 with a message, concurrent requests are
+//! all answered with at most N running at once, identical requests hit the cache, running jobs
+//! can be cancelled, and the server listens on loopback only unless told otherwise.
+
+mod common;
+
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::{http, json};
+use experiments::serve::{self, ServeConfig};
+use serde_json::Value;
+
+fn run_body(coverage: f64, size: &str, reps: u32) -> String {
+    format!(
+        r#"{{"scenario":"coastal-middle-income","size":"{size}","replications":{reps},
+            "interventions":[{{"name":"legal_aid","coverage":{coverage}}}]}}"#
+    )
+}
+
+fn wait_until_finished(addr: SocketAddr, id: u64, limit: Duration) -> Value {
+    let started = Instant::now();
+    loop {
+        let (code, body) = http(addr, "GET", &format!("/api/status/{id}"), None);
+        assert_eq!(code, 200, "{body}");
+        let v = json(&body);
+        if !matches!(v["status"].as_str(), Some("queued" | "running")) {
+            return v;
+        }
+        assert!(started.elapsed() < limit, "job {id} still {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn bad_requests_get_400_with_a_message() {
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    let (code, body) = http(a, "POST", "/api/run", Some("{\"scenario\": "));
+    assert_eq!(code, 400);
+    assert!(json(&body)["error"].as_str().unwrap().contains("malformed"));
+    let (code, body) = http(
+        a,
+        "POST",
+        "/api/run",
+        Some(r#"{"scenario":"coastal-middle-income","replications":-1}"#),
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("replications")
+    );
+    let (code, body) = http(
+        a,
+        "POST",
+        "/api/run",
+        Some(r#"{"scenario":"coastal-middle-income","colour":"red"}"#),
+    );
+    assert_eq!(code, 400);
+    assert!(json(&body)["error"].as_str().unwrap().contains("colour"));
+    let (code, body) = http(
+        a,
+        "POST",
+        "/api/run",
+        Some(
+            r#"{"scenario":"coastal-middle-income","replications":11,"size":"large",
+                "interventions":[{"name":"legal_aid","coverage":1.2}]}"#,
+        ),
+    );
+    assert_eq!(code, 400);
+    let v = json(&body);
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["size", "replications", "interventions.legal_aid.coverage"]
+    );
+    assert!(
+        v["errors"][2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("between 0 and 1")
+    );
+    assert_eq!(http(a, "GET", "/api/status/999", None).0, 404);
+    assert_eq!(http(a, "GET", "/api/results/999", None).0, 404);
+    assert_eq!(http(a, "GET", "/api/nothing", None).0, 404);
+    // Nothing was queued by bad requests.
+    assert_eq!(json(&http(a, "GET", "/api/stats", None).1)["finished"], 0);
+}
+
+#[test]
+fn twenty_concurrent_requests_are_all_answered_with_at_most_two_running() {
+    let mut config = ServeConfig::local(0).unwrap();
+    config.workers = 2;
+    let server = serve::start(config).unwrap();
+    let a = server.addr;
+    let answers: Vec<(u16, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                let body = run_body(0.05 * f64::from(i), "small", 1);
+                s.spawn(move || http(a, "POST", "/api/run", Some(&body)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut ids = Vec::new();
+    let mut max_position = 0;
+    for (code, body) in &answers {
+        assert_eq!(*code, 202, "{body}");
+        let v = json(body);
+        ids.push(v["id"].as_u64().unwrap());
+        max_position = max_position.max(v["position"].as_u64().unwrap_or(0));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "every request has its own job");
+    assert!(max_position >= 2, "later requests see their queue position");
+    for &id in &ids {
+        let v = wait_until_finished(a, id, Duration::from_secs(300));
+        assert_eq!(v["status"], "done", "{v}");
+        let (code, body) = http(a, "GET", &format!("/api/results/{id}"), None);
+        assert_eq!(code, 200);
+        assert!(json(&body)["charts"].as_array().unwrap().len() >= 8);
+    }
+    let stats = json(&http(a, "GET", "/api/stats", None).1);
+    assert_eq!(stats["finished"], 20);
+    let peak = stats["peak_running"].as_u64().unwrap();
+    assert!((1..=2).contains(&peak), "peak running {peak}");
+    // The same request again is answered from the cache at once.
+    let (code, body) = http(a, "POST", "/api/run", Some(&run_body(0.0, "small", 1)));
+    assert_eq!(code, 202);
+    let v = json(&body);
+    assert_eq!(v["status"], "done");
+    assert_eq!(v["cached"], true);
+    assert!(ids.contains(&v["id"].as_u64().unwrap()));
+}
+
+#[test]
+fn a_running_job_can_be_cancelled() {
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    let (_, body) = http(a, "POST", "/api/run", Some(&run_body(1.0, "medium", 10)));
+    let id = json(&body)["id"].as_u64().unwrap();
+    // A second job waits behind it and can be cancelled from the queue.
+    let (_, body) = http(a, "POST", "/api/run", Some(&run_body(0.5, "medium", 10)));
+    let queued = json(&body);
+    assert_eq!(queued["status"], "queued");
+    assert_eq!(queued["position"], 1);
+    let second = queued["id"].as_u64().unwrap();
+    let started = Instant::now();
+    while json(&http(a, "GET", &format!("/api/status/{id}"), None).1)["status"] != "running" {
+        assert!(started.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (code, body) = http(a, "POST", &format!("/api/cancel/{second}"), None);
+    assert_eq!(code, 200);
+    assert_eq!(json(&body)["status"], "cancelled");
+    let cancel_at = Instant::now();
+    http(a, "POST", &format!("/api/cancel/{id}"), None);
+    let v = wait_until_finished(a, id, Duration::from_secs(30));
+    assert_eq!(v["status"], "cancelled");
+    assert!(cancel_at.elapsed() < Duration::from_secs(5));
+    assert_eq!(http(a, "GET", &format!("/api/results/{id}"), None).0, 409);
+}
+
+#[test]
+fn the_server_listens_on_loopback_only_unless_told() {
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    assert!(server.addr.ip().is_loopback());
+    // Another address of this machine does not answer on that port.
+    let out = std::process::Command::new("hostname").arg("-I").output();
+    let others: Vec<std::net::IpAddr> = out
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .filter_map(|s| s.parse().ok())
+                .filter(|ip: &std::net::IpAddr| !ip.is_loopback())
+                .collect()
+        })
+        .unwrap_or_default();
+    for ip in others {
+        let r = TcpStream::connect_timeout(
+            &SocketAddr::new(ip, server.addr.port()),
+            Duration::from_millis(500),
+        );
+        assert!(r.is_err(), "{ip}:{} answered", server.addr.port());
+    }
+    // The page makes no request outside this server.
+    let (code, page) = http(server.addr, "GET", "/", None);
+    assert_eq!(code, 200);
+    assert!(page.contains("<script>"));
+    for external in ["http://", "https://", "//cdn", "src=\"/", "@import"] {
+        assert!(!page.contains(external), "the page refers to {external}");
+    }
+    // The binary says where it listens: loopback by default.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+}

@@ -1,0 +1,266 @@
+//! The dashboard end to end in real headless Chromium, driven through ChromeDriver's WebDriver
+//! API: load the page, see a bad value refused next to its field, switch legal aid on, run,
+//! wait for the results, and check that the unsentenced-share chart and the scorecard appear
+//! and that legal aid lowers the unsentenced share. A screenshot is kept in
+//! `target/e2e-artifacts/serve-dashboard.png`. Skipped, with a message, only when Chromium is
+//! missing and cannot be installed (not root).
+
+mod common;
+
+use std::io::BufRead;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{http, json};
+use serde_json::{Value, json as j};
+
+/// Kills a child process when dropped.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A WebDriver session.
+struct Browser {
+    driver: SocketAddr,
+    session: String,
+}
+
+impl Browser {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let body = body.map(|b| b.to_string());
+        let (code, text) = http(
+            self.driver,
+            method,
+            &format!("/session/{}{path}", self.session),
+            body.as_deref(),
+        );
+        assert!(code < 300, "WebDriver {method} {path}: {code} {text}");
+        json(&text)["value"].clone()
+    }
+
+    fn script(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(j!({ "script": script, "args": [] })),
+        )
+    }
+
+    fn click(&self, css: &str) {
+        let el = self.call(
+            "POST",
+            "/element",
+            Some(j!({ "using": "css selector", "value": css })),
+        );
+        let id = el
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string();
+        self.call("POST", &format!("/element/{id}/click"), Some(j!({})));
+    }
+
+    /// Waits until `condition` (a JS expression) is true.
+    fn wait_for(&self, condition: &str, what: &str, limit: Duration) {
+        let started = Instant::now();
+        while self.script(&format!("return !!({condition});")) != Value::Bool(true) {
+            assert!(
+                started.elapsed() < limit,
+                "waited {limit:?} for {what}; status: {}",
+                self.script("return document.querySelector('#status').textContent;")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// Standard base64 (for the screenshot).
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s.bytes().filter(|c| !b"=\r\n".contains(c)).collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= u32::from(value(c)) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+fn artifacts() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target/")
+        .join("e2e-artifacts")
+}
+
+#[test]
+fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
+    if !have("chromium") || !have("chromedriver") {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/chromium.sh");
+        let ok = Command::new("bash")
+            .arg(script)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!(
+                "SKIPPED: the dashboard end-to-end test needs chromium and chromium-driver \
+                 (.ci/chromium.sh installs them as root)"
+            );
+            return;
+        }
+    }
+    // The dashboard, as a user starts it.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Killed(server);
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+
+    let port = free_port();
+    let driver = Killed(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let driver_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(driver_addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let profile = std::env::temp_dir().join(format!("cjsim-e2e-profile-{}", std::process::id()));
+    let caps = j!({ "capabilities": { "alwaysMatch": {
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                     "--window-size=1400,2200", format!("--user-data-dir={}", profile.display())]
+        }
+    }}});
+    let (code, text) = http(driver_addr, "POST", "/session", Some(&caps.to_string()));
+    assert!(code < 300, "no browser session: {text}");
+    let session = json(&text)["value"]["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = Browser {
+        driver: driver_addr,
+        session,
+    };
+    b.call("POST", "/url", Some(j!({ "url": url })));
+    b.wait_for(
+        "document.querySelector('#iv-legal_aid')",
+        "the intervention list",
+        Duration::from_secs(20),
+    );
+
+    // A bad value is refused next to its field.
+    b.script("document.querySelector('#replications').value = '99';");
+    b.click("#run");
+    b.wait_for(
+        "document.querySelector('[data-error-for=\"replications\"]').textContent.includes('1 to 10')",
+        "the replications error",
+        Duration::from_secs(20),
+    );
+
+    // Legal aid at full coverage, ten replications of the small population.
+    b.script(
+        "document.querySelector('#replications').value = '10';\
+         document.querySelector('#cov-legal_aid').value = '1';",
+    );
+    b.click("#iv-legal_aid");
+    b.click("#run");
+    b.wait_for(
+        "document.querySelector('#results').dataset.ready === '1'",
+        "the results",
+        Duration::from_secs(120),
+    );
+    let error_left =
+        b.script("return document.querySelector('[data-error-for=\"replications\"]').textContent;");
+    assert_eq!(error_left, "", "the old error is cleared");
+    let check = b.script(
+        "const chart = document.querySelector('#chart-trajectory_unsentenced_share_pct svg');\
+         const rows = document.querySelectorAll('#scorecard table tbody tr').length;\
+         const card = document.querySelector('[data-indicator=\"unsentenced_share_pct\"]');\
+         const pyramid = document.querySelector('#chart-prison_pyramid svg');\
+         return { chart: !!chart, rows: rows, pyramid: !!pyramid,\
+                  difference: card ? Number(card.dataset.difference) : null,\
+                  cost: document.querySelector('#cost-per-homicide') !== null };",
+    );
+    let png = b.call("GET", "/screenshot", None);
+    let dir = artifacts();
+    std::fs::create_dir_all(&dir).unwrap();
+    let shot = dir.join("serve-dashboard.png");
+    std::fs::write(&shot, base64_decode(png.as_str().unwrap())).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+    let _ = http(
+        driver_addr,
+        "DELETE",
+        &format!("/session/{}", b.session),
+        None,
+    );
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&profile);
+
+    assert_eq!(check["chart"], true, "unsentenced-share chart: {check}");
+    assert_eq!(check["pyramid"], true, "prison pyramid: {check}");
+    assert_eq!(check["cost"], true, "cost per homicide averted: {check}");
+    assert!(
+        check["rows"].as_u64().unwrap() >= 2,
+        "scorecard rows: {check}"
+    );
+    let d = check["difference"].as_f64().expect("a reported effect");
+    assert!(
+        d < 0.0,
+        "legal aid should lower the unsentenced share, got {d:+}"
+    );
+}
