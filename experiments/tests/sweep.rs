@@ -123,6 +123,32 @@ fn a_sweep_killed_midway_and_restarted_gives_the_uninterrupted_results() {
         read(&dir.join("whole/summary.csv")),
         read(&dir.join("killed/summary.csv"))
     );
+    // A Latin hypercube gets partial rank correlations: court capacity works against the
+    // backlog, beyond doubt over 30 points; the pathway, a named level, gets none.
+    let s = read(&dir.join("whole/sensitivity.csv"));
+    assert_eq!(s, read(&dir.join("killed/sensitivity.csv")));
+    let prcc = index(
+        &s,
+        "court_backlog_cases,2028",
+        "justice.court_capacity_multiplier,prcc",
+    );
+    assert!(prcc[0] < -0.5 && prcc[2] < 0.0, "{s}");
+    assert!(!s.contains("climate.pathway"), "{s}");
+}
+
+/// `value, ci_low, ci_high` of the row of `sensitivity.csv` starting with `head` (indicator
+/// and year) whose factor and index are `factor_index`.
+fn index(sensitivity: &str, head: &str, factor_index: &str) -> [f64; 3] {
+    let line = sensitivity
+        .lines()
+        .find(|l| l.starts_with(head) && l.contains(&format!(",{factor_index},")))
+        .unwrap_or_else(|| panic!("{head} {factor_index} in {sensitivity}"));
+    let cells: Vec<f64> = line
+        .split(',')
+        .skip(4)
+        .map(|c| c.parse().unwrap_or(f64::NAN))
+        .collect();
+    [cells[0], cells[1], cells[2]]
 }
 
 #[test]
@@ -264,10 +290,14 @@ steps = 3
         backlog[0] > backlog[1] && backlog[1] > backlog[2],
         "backlog by capacity 0.5, 1.0, 1.5: {backlog:?}"
     );
-    // Sensitivity needs a morris or sobol design.
-    let o = cjsim(&["sensitivity", "g"], &dir);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("need a morris or sobol design"));
+    // A strictly falling backlog is a rank correlation of exactly -1 with one factor.
+    let s = read(&dir.join("g/sensitivity.csv"));
+    let prcc = index(
+        &s,
+        "court_backlog_cases,2029",
+        "justice.court_capacity_multiplier,prcc",
+    );
+    assert!((prcc[0] + 1.0).abs() < 1e-12, "{s}");
 }
 
 #[test]
@@ -309,15 +339,12 @@ max = 0.2
     .unwrap();
     ok(&cjsim(&["sweep", "m.toml", "--out", "m", "-q"], &dir));
     let s = read(&dir.join("m/sensitivity.csv"));
-    let mu_star = |factor: &str| -> f64 {
-        s.lines()
-            .find(|l| l.contains(&format!(",{factor},morris_mu_star,")))
-            .unwrap_or_else(|| panic!("{factor} in {s}"))
-            .split(',')
-            .nth(4)
-            .unwrap()
-            .parse()
-            .unwrap()
+    let mu_star = |factor: &str| {
+        index(
+            &s,
+            "court_backlog_cases",
+            &format!("{factor},morris_mu_star"),
+        )[0]
     };
     let court = mu_star("justice.court_capacity_multiplier");
     assert!(

@@ -129,8 +129,9 @@ pub struct Socioeconomic {
     pub employment: Employment,
     /// Lives in an urban area.
     pub urban: bool,
-    /// Bit set of intervention programmes the person is enrolled in.
-    pub programmes: u16,
+    // No enrolment state: whether a programme reaches a person is a fixed counter-based draw per
+    // (person, programme) compared with coverage, so enrolment is stable over time and shared
+    // across intervention arms without storing anything (see `systems::offending::Reach`).
 }
 
 /// Where a person stands in the criminal-justice system (MODEL.md section 2). One field, so a

@@ -87,7 +87,6 @@ pub fn new_person(
             propensity,
             employment: employment_by_age(age_years as u32),
             urban,
-            programmes: 0,
         },
     )
 }

@@ -412,7 +412,7 @@ pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
 }
 
 /// Tornado charts of `sensitivity.csv` in `dir` (one per indicator and year, of the Sobol
-/// total index or Morris mu*), captioned with `prov`'s source line.
+/// total index, Morris mu* or PRCC), captioned with `prov`'s source line.
 pub fn tornadoes(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
     sensitivity_charts(dir, &prov.source_line(), None)
 }
@@ -438,7 +438,7 @@ pub fn sensitivity_charts(
     let mut groups: Vec<(String, String, Vec<charts::tornado::FactorIndex>)> = Vec::new();
     for i in 0..t.rows.len() {
         let m = t.text(i, method);
-        if !matches!(m, "sobol_total" | "morris_mu_star") {
+        if !matches!(m, "sobol_total" | "morris_mu_star" | "prcc") {
             continue;
         }
         if let Some(y) = year
@@ -467,10 +467,10 @@ pub fn sensitivity_charts(
         .map(|(subject, index, factors)| {
             render(&Tornado {
                 subject,
-                index: if index == "sobol_total" {
-                    "Sobol total-order index".into()
-                } else {
-                    "Morris mu*".into()
+                index: match index.as_str() {
+                    "sobol_total" => "Sobol total-order index".into(),
+                    "prcc" => "Partial rank correlation coefficient (PRCC)".into(),
+                    _ => "Morris mu*".into(),
                 },
                 factors,
                 source: source.to_string(),

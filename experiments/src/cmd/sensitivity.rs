@@ -1,19 +1,20 @@
-//! `cjsim sensitivity OUTDIR`: Morris or Sobol indices, with bootstrap intervals, of every kept
-//! indicator and year of a finished sweep; `sensitivity.csv` and tornado charts.
+//! `cjsim sensitivity OUTDIR`: sensitivity indices with bootstrap intervals of every kept
+//! indicator and year of a finished sweep (Morris measures, Sobol indices, or partial rank
+//! correlation coefficients for Latin-hypercube and grid designs); `sensitivity.csv` and
+//! tornado charts.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::sweep::results::{self, DEFAULT_BOOTSTRAP};
-use crate::sweep::spec::Design;
 use crate::sweep::store;
 
 /// Arguments of `cjsim sensitivity`.
 #[derive(Args, Debug)]
 pub struct SensitivityArgs {
-    /// Results folder of a finished morris or sobol sweep.
+    /// Results folder of a finished sweep.
     pub dir: PathBuf,
     /// Bootstrap resamples for the 95% intervals (0: none).
     #[arg(long, default_value_t = DEFAULT_BOOTSTRAP)]
@@ -26,16 +27,6 @@ pub struct SensitivityArgs {
 /// Runs `cjsim sensitivity`.
 pub fn run(args: SensitivityArgs) -> CliResult<()> {
     let m = results::read_manifest(&args.dir)?;
-    if !matches!(
-        m.design.design,
-        Design::Morris { .. } | Design::Sobol { .. }
-    ) {
-        return Err(CliError::BadInput(format!(
-            "{}: sensitivity indices need a morris or sobol design; this sweep is {}",
-            args.dir.display(),
-            m.design.design.word()
-        )));
-    }
     let rec = store::read_all(&args.dir.join("runs"), m.design.width())?;
     let runs = results::complete_runs(&m, &rec)?;
     let charts = results::write_sensitivity(&args.dir, &m, &runs, args.bootstrap)?;

@@ -1,6 +1,7 @@
 //! Turning recorded runs into the sweep's tables: checks that every run of the design is
 //! there exactly once, then writes `results.parquet` (and `results.csv` on request),
-//! `summary.csv` and, for Morris and Sobol designs, `sensitivity.csv` with tornado charts.
+//! `summary.csv`, and `sensitivity.csv` with tornado charts: Morris measures, Sobol indices, or
+//! for Latin-hypercube and grid designs partial rank correlation coefficients.
 //! Every file is written under a temporary name and renamed, so none is ever half-written.
 
 use std::fmt::Write as _;
@@ -9,7 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::sensitivity;
-use super::spec::Design;
+use super::spec::{Design, Level};
 use super::store::{self, Recorded, RunRecord};
 use super::{Manifest, Shard};
 use crate::error::{CliError, CliResult, io_error};
@@ -162,16 +163,10 @@ pub fn assemble(dir: &Path, m: &Manifest, tables: &TableArgs) -> CliResult<Assem
     }
     write_atomic(&dir.join("summary.csv"), summary_csv(m, &runs).as_bytes())?;
     files.push("summary.csv".into());
-    let mut charts = 0;
-    if matches!(
-        m.design.design,
-        Design::Morris { .. } | Design::Sobol { .. }
-    ) {
-        charts = write_sensitivity(dir, m, &runs, bootstrap)?;
-        files.push("sensitivity.csv".into());
-        if charts > 0 {
-            files.push("charts/".into());
-        }
+    let charts = write_sensitivity(dir, m, &runs, bootstrap)?;
+    files.push("sensitivity.csv".into());
+    if charts > 0 {
+        files.push("charts/".into());
     }
     Ok(Assembled {
         files,
@@ -330,7 +325,32 @@ pub fn write_sensitivity(
                         row(&f.name, "sobol_total", s.total);
                     }
                 }
-                _ => {
+                Design::Lhs { .. } | Design::Grid => {
+                    // Named levels (a warming pathway) have no order, so no rank correlation.
+                    let numeric: Vec<usize> = (0..k)
+                        .filter(|&i| d.values.iter().all(|v| matches!(v[i], Level::Number(_))))
+                        .collect();
+                    let x: Vec<Vec<f64>> = d
+                        .values
+                        .iter()
+                        .map(|v| {
+                            numeric
+                                .iter()
+                                .map(|&i| match v[i] {
+                                    Level::Number(x) => x,
+                                    Level::Text(_) => f64::NAN,
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    for (&i, e) in numeric
+                        .iter()
+                        .zip(sensitivity::prcc(&x, &y, bootstrap, seed))
+                    {
+                        row(&d.factors[i].name, "prcc", e);
+                    }
+                }
+                Design::Morris { .. } => {
                     for (f, s) in d.factors.iter().zip(sensitivity::morris(
                         &d.unit_points,
                         &y,
