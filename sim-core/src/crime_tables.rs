@@ -38,6 +38,10 @@ pub struct CrimeTables {
     pub custody: [f64; OFFENCE_TYPES],
     /// Post-release multiplier at release, m0 (solved from the re-arrest target).
     pub release_m0: f64,
+    /// Per scenario intervention: the offending multiplier for reached people at full
+    /// intensity (see [`crate::reoffending::align_programme_multipliers`]); empty before setup,
+    /// when `1 - effect` applies.
+    pub programme_multiplier: Vec<f64>,
     /// Log-normal parameters (mu, sigma) of procedural time in months.
     pub procedure: (f64, f64),
     /// Year-one national occupancy (the reference for overcrowding effects).
@@ -93,6 +97,7 @@ impl CrimeTables {
             detention: std::array::from_fn(|i| c.types[i].detention),
             custody: std::array::from_fn(|i| c.types[i].custody),
             release_m0: 1.0,
+            programme_multiplier: Vec::new(),
             procedure,
             baseline_occupancy: p.prisons.occupancy_pct / 100.0,
             warnings: Vec::new(),

@@ -183,28 +183,37 @@ const MINOR: [OffenceType; 3] = [
 ];
 
 impl PolicyEffects {
-    /// Combines the interventions active in month `month_index`.
-    pub fn combine(list: &[Intervention], start_year: i32, month_index: u32) -> Self {
+    /// Combines the interventions active in month `month_index`. `programme_multipliers[i]` is
+    /// the offending multiplier of reached people for `list[i]` when it is a person-level
+    /// programme (solved at setup for the in-prison programmes); `1 - effect` where it is
+    /// missing.
+    pub fn combine(
+        list: &[Intervention],
+        programme_multipliers: &[f64],
+        start_year: i32,
+        month_index: u32,
+    ) -> Self {
         let mut e = PolicyEffects::default();
-        for iv in list {
+        for (i, iv) in list.iter().enumerate() {
             let x = iv.intensity(start_year, month_index);
             if x <= 0.0 {
                 continue;
             }
             let cut = |eff: f64| 1.0 - eff * x;
+            let multiplier = programme_multipliers
+                .get(i)
+                .copied()
+                .unwrap_or(1.0 - iv.effect);
+            let mut programme = |g: Programme| combine_programme(&mut e, g, x, multiplier);
             use InterventionKind as K;
             match iv.kind {
-                K::YouthMentoring => combine_programme(&mut e, Programme::Mentoring, x, iv.effect),
-                K::FamilyTherapy => {
-                    combine_programme(&mut e, Programme::FamilyTherapy, x, iv.effect)
-                }
-                K::FocusedDeterrence => {
-                    combine_programme(&mut e, Programme::FocusedDeterrence, x, iv.effect)
-                }
-                K::CbtInPrison => combine_programme(&mut e, Programme::Cbt, x, iv.effect),
-                K::PrisonEducation => combine_programme(&mut e, Programme::Education, x, iv.effect),
+                K::YouthMentoring => programme(Programme::Mentoring),
+                K::FamilyTherapy => programme(Programme::FamilyTherapy),
+                K::FocusedDeterrence => programme(Programme::FocusedDeterrence),
+                K::CbtInPrison => programme(Programme::Cbt),
+                K::PrisonEducation => programme(Programme::Education),
                 K::DrugTreatmentDiversion => {
-                    combine_programme(&mut e, Programme::DrugDiversion, x, iv.effect);
+                    programme(Programme::DrugDiversion);
                     e.custody[OffenceType::Drug.index()] *= 1.0 - 0.5 * x;
                 }
                 K::ProblemOrientedPolicing | K::HotSpotPolicing => {
@@ -267,10 +276,11 @@ impl PolicyEffects {
     }
 }
 
-fn combine_programme(e: &mut PolicyEffects, p: Programme, intensity: f64, effect: f64) {
+/// Adds a programme: reach combines as independent draws, effects multiplicatively.
+fn combine_programme(e: &mut PolicyEffects, p: Programme, intensity: f64, multiplier: f64) {
     let slot = &mut e.programmes[p as usize];
     slot.0 = 1.0 - (1.0 - slot.0) * (1.0 - intensity);
-    slot.1 *= 1.0 - effect;
+    slot.1 *= multiplier;
 }
 
 #[cfg(test)]
@@ -306,7 +316,7 @@ mod tests {
             iv(InterventionKind::ProblemOrientedPolicing, 0.2),
             iv(InterventionKind::HotSpotPolicing, 0.1),
         ];
-        let e = PolicyEffects::combine(&list, 2025, 40);
+        let e = PolicyEffects::combine(&list, &[], 2025, 40);
         let p = OffenceType::Property.index();
         assert!((e.offending[p] - 0.9 * 0.95).abs() < 1e-12);
         assert_eq!(e.offending[OffenceType::Drug.index()], 1.0);

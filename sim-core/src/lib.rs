@@ -33,6 +33,7 @@ pub mod person;
 pub mod pool;
 pub mod population;
 pub mod region;
+pub mod reoffending;
 pub mod rng;
 pub mod schedule;
 pub mod setup;

@@ -9,8 +9,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::calibration::{
-    ExpectedFlows, PersonView, WeightHist, align_base_hazards, align_funnel,
-    align_release_multiplier, align_reporting, counts_by_sex_age, offence_targets, served_months,
+    ExpectedFlows, PersonView, WeightHist, align_base_hazards, align_funnel, align_reporting,
+    counts_by_sex_age, offence_targets, served_months,
 };
 use crate::census::Census;
 use crate::crime_tables::{CrimeTables, lognormal_quantiles};
@@ -26,6 +26,7 @@ use crate::person::{
 };
 use crate::pool::VictimPool;
 use crate::region::RegionConditions;
+use crate::reoffending::{align_programme_multipliers, align_release_multiplier};
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 use crate::systems::economy::{LabourRates, LabourRatesRes, initial_employment};
 
@@ -101,7 +102,8 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
         align_base_hazards(&mut t, &k, &national);
         set_region_shares(&t, &regional, &mut flows, p.regions.len());
     }
-    align_release_multiplier(p, &mut t, &flows, &releasees);
+    let window = align_release_multiplier(p, &mut t, &flows, &releasees);
+    align_programme_multipliers(p, &mut t, window.as_ref());
 
     let regions = p.regions.len();
     let mut policing = Policing {

@@ -2,7 +2,8 @@
 //! [`PolicyEffects`], applies bed construction, and books intervention costs on each
 //! intervention's cost basis.
 //!
-//! Reads: `Params`, `Calendar`, `Census`, `Recorder` (last month's flows for event-based costs).
+//! Reads: `Params`, `Calendar`, `Census`, `Recorder` (last month's flows for event-based costs),
+//! `CrimeTables` (programme multipliers solved at setup).
 //! Writes: `PolicyEffects`, `Prisons.beds_multiplier`, `MonthTally`.
 
 use bevy_ecs::prelude::*;
@@ -10,6 +11,7 @@ use bevy_ecs::prelude::*;
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
+use crate::crime_tables::CrimeTables;
 use crate::interventions::{InterventionKind as K, PolicyEffects};
 use crate::justice::{Courts, Prisons};
 use crate::metrics::{AGE_BINS, MonthTally, Recorder, hist_index};
@@ -26,6 +28,7 @@ pub fn apply_interventions(
     calendar: Res<Calendar>,
     census: Res<Census>,
     recorder: Res<Recorder>,
+    tables: Option<Res<CrimeTables>>,
     mut effects: ResMut<PolicyEffects>,
     mut justice: (Option<ResMut<Prisons>>, Option<Res<Courts>>),
     mut tally: ResMut<MonthTally>,
@@ -33,7 +36,10 @@ pub fn apply_interventions(
     let p = &params.0;
     let month = calendar.month_index;
     let previous_beds = effects.beds;
-    *effects = PolicyEffects::combine(&p.interventions, p.scenario.start_year, month);
+    let multipliers = tables
+        .as_deref()
+        .map_or(&[][..], |t| &t.programme_multiplier);
+    *effects = PolicyEffects::combine(&p.interventions, multipliers, p.scenario.start_year, month);
     if p.interventions.is_empty() {
         return;
     }
