@@ -215,7 +215,9 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     // Legal aid at full coverage, ten replications of the small population.
     b.script(
         "document.querySelector('#replications').value = '10';\
-         document.querySelector('#cov-legal_aid').value = '1';",
+         const slider = document.querySelector('#cov-legal_aid');\
+         slider.value = '1';\
+         slider.dispatchEvent(new Event('input'));",
     );
     b.click("#iv-legal_aid");
     b.click("#run");
