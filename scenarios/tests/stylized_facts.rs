@@ -1,6 +1,6 @@
 //! MODEL.md section 7: the stylized facts the default scenarios must reproduce, measured from
-//! simulated output (facts 1, 2, 3, 5 and 9; facts 4 and 8 are in sim-core's tests, 6 and 7 with
-//! the climate stage).
+//! simulated output (facts 1, 2, 3, 5 and 9, and the proven reoffending alignment of MODEL.md
+//! 4.11; facts 4 and 8 are in sim-core's tests, 6 and 7 with the climate stage).
 
 use sim_core::metrics::{AGE_BINS, Counter, hist_index};
 use sim_core::{ModelParams, Outcome, Simulation};
@@ -187,6 +187,31 @@ fn fact_9_us_like_re_arrest_within_three_years_is_55_to_75_percent() {
     eprintln!("{released} releases, {pct:.1}% re-arrested within 3 years");
     assert!(released > 1000);
     assert!((55.0..=75.0).contains(&pct), "{pct}");
+}
+
+#[test]
+fn england_and_wales_like_proven_reoffending_within_a_year_is_25_to_35_percent() {
+    // MODEL.md 4.11: the ageing archetype aligns to one-year proven reoffending (a new offence
+    // charged within 12 months of release, convicted within 18), through the whole chain of
+    // arrest, charge, court time and conviction that the simulation then plays out.
+    let mut p = scenarios::builtin("ageing-high-income").unwrap().params;
+    p.scenario.agents = 1_000_000;
+    p.scenario.years = 3;
+    p.scenario.seed = 4;
+    let o = run(p);
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    // Releases in the first 18 months, each followed for 18 months.
+    let c = &o.cohorts;
+    let (released, proven) = c.rate(0, 17, &c.proven_12);
+    let (_, rearrested) = c.rate(0, 17, &c.rearrested_36);
+    let pct = 100.0 * proven as f64 / released as f64;
+    eprintln!(
+        "{released} releases, {pct:.1}% proven to reoffend within a year ({:.1}% re-arrested so far)",
+        100.0 * rearrested as f64 / released as f64
+    );
+    // About 700 releases: a standard error near 1.7 points, so the range is 3 of them.
+    assert!(released > 500);
+    assert!((25.0..=35.0).contains(&pct), "{pct}");
 }
 
 #[test]

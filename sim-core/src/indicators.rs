@@ -61,8 +61,9 @@ pub struct YearRow {
     pub median_months_to_disposition: f64,
     /// Reconviction within 2 years of people released two years earlier.
     pub reconviction_2y_pct: f64,
-    /// Reconviction within 1 year of people released the year before (proven reoffending).
-    pub reconviction_1y_pct: f64,
+    /// Proven reoffending of people released two years before: charged within 12 months of
+    /// release, convicted within 18.
+    pub proven_reoffending_1y_pct: f64,
     /// Re-arrest within 3 years of people released three years earlier.
     pub rearrest_3y_pct: f64,
     /// Police, court and prison costs over the year (currency).
@@ -231,11 +232,11 @@ pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
         reconviction_2y_pct
     ),
     col!(
-        "reconviction_1y_pct",
+        "proven_reoffending_1y_pct",
         "% of releases",
         Measure::Value,
-        "People released the year before who were reconvicted within a year (proven reoffending; empty in year one).",
-        reconviction_1y_pct
+        "People released two years earlier who were charged with a new offence within 12 months and convicted within 18 (the Ministry of Justice proven reoffending measure; empty for the first two years).",
+        proven_reoffending_1y_pct
     ),
     col!(
         "rearrest_3y_pct",
@@ -401,7 +402,7 @@ pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<
             court_backlog_cases: dec.stocks.backlog as f64,
             median_months_to_disposition: median(&record.disposition_months),
             reconviction_2y_pct: cohort_pct(cohorts, yi - 2, &cohorts.reconvicted_24),
-            reconviction_1y_pct: cohort_pct(cohorts, yi - 1, &cohorts.reconvicted_12),
+            proven_reoffending_1y_pct: cohort_pct(cohorts, yi - 2, &cohorts.proven_12),
             rearrest_3y_pct: cohort_pct(cohorts, yi - 3, &cohorts.rearrested_36),
             justice_cost: ms
                 .iter()

@@ -91,6 +91,8 @@ pub struct Verdict {
     pub region: u8,
     /// Months already spent in pre-trial detention (credited against a custodial sentence).
     pub remand_months: i32,
+    /// Month the case was charged (for proven reoffending: when the new offence came to light).
+    pub charged: MonthNo,
 }
 
 /// This month's convictions, filled by Courts and emptied by Sentencing.
@@ -209,8 +211,9 @@ pub struct ReleaseCohorts {
     pub released: Vec<u32>,
     /// Of those, re-arrested within 36 months.
     pub rearrested_36: Vec<u32>,
-    /// Of those, reconvicted within 12 months.
-    pub reconvicted_12: Vec<u32>,
+    /// Of those, proven to reoffend within a year: charged within 12 months of release and
+    /// convicted within 18 (the Ministry of Justice's proven reoffending measure).
+    pub proven_12: Vec<u32>,
     /// Of those, reconvicted within 24 months.
     pub reconvicted_24: Vec<u32>,
 }
@@ -223,7 +226,7 @@ impl ReleaseCohorts {
             first_month,
             released: vec![0; n],
             rearrested_36: vec![0; n],
-            reconvicted_12: vec![0; n],
+            proven_12: vec![0; n],
             reconvicted_24: vec![0; n],
         }
     }
@@ -253,15 +256,17 @@ impl ReleaseCohorts {
         }
     }
 
-    /// Records the first reconviction, in `now`, of someone released in `released`.
-    pub fn reconvict(&mut self, released: MonthNo, now: MonthNo) {
+    /// Records the first reconviction, in `now`, of someone released in `released`, for a case
+    /// charged in `charged`.
+    pub fn reconvict(&mut self, released: MonthNo, now: MonthNo, charged: MonthNo) {
         if released == NEVER {
             return;
         }
         let gap = i32::from(now) - i32::from(released);
+        let charged_gap = i32::from(charged) - i32::from(released);
         if let Some(i) = self.index(released) {
-            if (0..12).contains(&gap) {
-                self.reconvicted_12[i] += 1;
+            if (0..12).contains(&charged_gap) && (0..18).contains(&gap) {
+                self.proven_12[i] += 1;
             }
             if (0..24).contains(&gap) {
                 self.reconvicted_24[i] += 1;

@@ -619,8 +619,13 @@ pub struct PrisonParams {
     pub older_cost_multiplier: f64,
     /// Age from which a prisoner counts as older (years).
     pub older_age: f64,
-    /// Share of released prisoners re-arrested within 3 years (the reoffending alignment target).
+    /// Share of released prisoners re-arrested within 3 years (the reoffending alignment target
+    /// unless `proven_reoffending_1y_target` is set).
     pub rearrest_3y_target: f64,
+    /// Share of released prisoners proven to reoffend within a year (a new offence charged
+    /// within 12 months of release and convicted within 18 months); when above zero it is the
+    /// reoffending alignment target instead of re-arrest.
+    pub proven_reoffending_1y_target: f64,
     /// Decay time of the post-release reoffending multiplier (months).
     pub post_release_decay_months: f64,
     /// Multiplier of the post-release excess for people released at 65 and over.

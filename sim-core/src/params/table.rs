@@ -519,7 +519,11 @@ pub static PARAMETERS: &[ParamSpec] = &[
     global!("prisons.rearrest_3y_target", prisons.rearrest_3y_target;
         "fraction", 0.45, [0.0, 0.99], false,
         Assumption("middle-income default; BJS: 62% of US 2012 releases re-arrested within 3 years (68% of 2005 releases)"),
-        "Share of released prisoners re-arrested within 3 years; the post-release multiplier is solved to match it."),
+        "Share of released prisoners re-arrested within 3 years; the post-release multiplier is solved to match it (unless prisons.proven_reoffending_1y_target is set)."),
+    global!("prisons.proven_reoffending_1y_target", prisons.proven_reoffending_1y_target;
+        "fraction", 0.0, [0.0, 0.95], false,
+        Cited("MODEL.md 4.11: about 25-35% one-year proven reoffending in an England-and-Wales-like archetype (Ministry of Justice proven reoffending statistics: an offence within 12 months of release, convicted within a further 6 months)"),
+        "Share of released prisoners proven to reoffend within a year (new offence charged within 12 months of release, convicted within 18); when above 0 the post-release multiplier is solved to match it instead of the 3-year re-arrest target."),
     global!("prisons.post_release_decay_months", prisons.post_release_decay_months;
         "months", 12.0, [1.0, 120.0], false,
         Assumption("reoffending after release is front-loaded (BJS: the largest share of re-arrests in the first year)"),

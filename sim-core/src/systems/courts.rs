@@ -166,6 +166,7 @@ pub fn dispose_cases(
                     kind: case.kind,
                     region: r as u8,
                     remand_months: remand,
+                    charged: case.charged,
                 });
             } else {
                 tally.flows.acquittals += 1;

@@ -61,7 +61,7 @@ pub fn sentence_convicted(
         // Reconviction of someone released from prison: counted once per release.
         let person = &mut justice[r];
         if person.last_release != NEVER && person.last_conviction < person.last_release {
-            cohorts.reconvict(person.last_release, now);
+            cohorts.reconvict(person.last_release, now, v.charged);
         }
         person.last_conviction = now;
         person.convictions = person.convictions.saturating_add(1);
