@@ -18,6 +18,44 @@ pub struct ScenarioError {
     pub problem: String,
 }
 
+impl ScenarioError {
+    /// A problem with `key` = `value` at byte `span` of the file's `text` (line and column are
+    /// worked out from it; none when the span is unknown).
+    pub fn at(
+        file: &str,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        key: &str,
+        value: String,
+        problem: String,
+    ) -> Self {
+        ScenarioError {
+            file: file.to_string(),
+            position: span.map(|s| crate::resolve::line_col(text, s.start)),
+            key_path: key.to_string(),
+            value,
+            problem,
+        }
+    }
+
+    /// A file that cannot be read; `what` names its kind ("scenario file", "sweep file").
+    pub fn unreadable(file: &str, what: &str, e: &std::io::Error) -> Self {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            std::io::ErrorKind::InvalidData => "not UTF-8 text".into(),
+            _ => e.to_string(),
+        };
+        ScenarioError {
+            file: file.to_string(),
+            position: None,
+            key_path: String::new(),
+            value: String::new(),
+            problem: format!("cannot read the {what}: {reason}"),
+        }
+    }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

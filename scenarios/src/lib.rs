@@ -123,13 +123,8 @@ pub fn builtin(name: &str) -> Result<Scenario, ScenarioErrors> {
 /// Reads and resolves a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: label.clone(),
-        position: None,
-        key_path: String::new(),
-        value: String::new(),
-        problem: format!("cannot read the scenario file: {}", io_reason(&e)),
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::unreadable(&label, "scenario file", &e))?;
     from_str(&label, &text)
 }
 
@@ -141,16 +136,6 @@ pub fn load(name_or_path: &str) -> Result<Scenario, ScenarioErrors> {
         load_file(path)
     } else {
         builtin(name_or_path)
-    }
-}
-
-/// An I/O error's reason without the OS error number.
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::InvalidData => "not UTF-8 text".into(),
-        _ => e.to_string(),
     }
 }
 

@@ -61,13 +61,9 @@ struct PendingIntervention {
 
 impl<'t> Walker<'t> {
     fn error(&mut self, span: Option<Range<usize>>, key: &str, value: String, problem: String) {
-        self.errors.push(ScenarioError {
-            file: self.file.to_string(),
-            position: span.map(|s| line_col(self.text, s.start)),
-            key_path: key.to_string(),
-            value,
-            problem,
-        });
+        self.errors.push(ScenarioError::at(
+            self.file, self.text, span, key, value, problem,
+        ));
     }
 
     fn unknown(&mut self, span: Range<usize>, key: &str, candidates: Vec<String>) {

@@ -1,25 +1,12 @@
 //! Climate shocks, displacement and infrastructure damage (MODEL.md sections 4.1-4.2; section 7
 //! facts 6 and 7).
 
+mod common;
+
+use common::{default_scenario, run};
+use sim_core::Outcome;
 use sim_core::metrics::Counter;
 use sim_core::params::Pathway;
-use sim_core::{ModelParams, Outcome, Simulation};
-
-fn default_scenario(agents: u32, years: u32, seed: u64) -> ModelParams {
-    let mut p = scenarios::builtin("coastal-middle-income").unwrap().params;
-    p.scenario.agents = agents;
-    p.scenario.years = years;
-    p.scenario.seed = seed;
-    p
-}
-
-fn run(p: ModelParams) -> Outcome {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    pool.install(|| Simulation::new(p).unwrap().run_to_end())
-}
 
 /// Least-squares coefficients of `y` on the columns of `x` (with an intercept first).
 fn ols(y: &[f64], x: &[Vec<f64>]) -> Vec<f64> {

@@ -2,8 +2,11 @@
 //! roughly its documented size, against the baseline with common random numbers (same seed,
 //! same shocks). Interventions start in 2026 at full coverage unless stated.
 
+mod common;
+
 use std::sync::OnceLock;
 
+use common::run;
 use scenarios::catalogue;
 use sim_core::{ModelParams, Outcome, Simulation};
 
@@ -16,14 +19,6 @@ fn base_params() -> ModelParams {
     p.scenario.years = YEARS;
     p.scenario.seed = 77;
     p
-}
-
-fn run(p: ModelParams) -> Outcome {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    pool.install(|| Simulation::new(p).unwrap().run_to_end())
 }
 
 fn baseline() -> &'static Outcome {
@@ -68,6 +63,15 @@ fn offences_aged(o: &Outcome, lo: usize, hi: usize) -> f64 {
         .iter()
         .map(|y| y.offences_by_age[lo..=hi].iter().sum::<u64>() as f64)
         .sum()
+}
+
+/// Mean reporting rate of violence over years 3-6 (once the interventions have ramped up).
+fn mean_reporting(o: &Outcome) -> f64 {
+    o.years[2..]
+        .iter()
+        .map(|y| y.reporting_rate_pct)
+        .sum::<f64>()
+        / 4.0
 }
 
 fn check(name: &str, value: f64, lo: f64, hi: f64) {
@@ -118,16 +122,9 @@ fn focused_deterrence_cuts_serious_violence() {
 #[test]
 fn community_policing_raises_reporting_by_about_ten_points() {
     let a = arm("community_policing", 1.0, |_| {});
-    let rate = |o: &Outcome| {
-        o.years[2..]
-            .iter()
-            .map(|y| y.reporting_rate_pct)
-            .sum::<f64>()
-            / 4.0
-    };
     check(
         "community_policing (points)",
-        rate(&a) - rate(baseline()),
+        mean_reporting(&a) - mean_reporting(baseline()),
         5.0,
         12.0,
     );
@@ -136,16 +133,9 @@ fn community_policing_raises_reporting_by_about_ten_points() {
 #[test]
 fn victim_support_raises_reporting_of_gender_based_violence() {
     let a = arm("victim_support", 1.0, |_| {});
-    let rate = |o: &Outcome| {
-        o.years[2..]
-            .iter()
-            .map(|y| y.reporting_rate_pct)
-            .sum::<f64>()
-            / 4.0
-    };
     check(
         "victim_support (points)",
-        rate(&a) - rate(baseline()),
+        mean_reporting(&a) - mean_reporting(baseline()),
         4.0,
         15.0,
     );

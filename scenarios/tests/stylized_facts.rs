@@ -2,24 +2,10 @@
 //! simulated output (facts 1, 2, 3, 5 and 9, and the proven reoffending alignment of MODEL.md
 //! 4.11; facts 4 and 8 are in sim-core's tests, 6 and 7 with the climate stage).
 
+mod common;
+
+use common::{default_scenario, run};
 use sim_core::metrics::{AGE_BINS, Counter, hist_index};
-use sim_core::{ModelParams, Outcome, Simulation};
-
-fn default_scenario(agents: u32, years: u32, seed: u64) -> ModelParams {
-    let mut p = scenarios::builtin("coastal-middle-income").unwrap().params;
-    p.scenario.agents = agents;
-    p.scenario.years = years;
-    p.scenario.seed = seed;
-    p
-}
-
-fn run(p: ModelParams) -> Outcome {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    pool.install(|| Simulation::new(p).unwrap().run_to_end())
-}
 
 #[test]
 fn fact_1_offending_peaks_at_15_to_24_and_halves_by_35() {

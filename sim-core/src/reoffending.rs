@@ -353,20 +353,10 @@ pub fn align_programme_multipliers(
             }
             let m0 = t.release_m0;
             let target = (1.0 - iv.effect) * w.reoffending(m0, 1.0);
-            // Plain bisection: 40 halvings of [0, 1] are finer than any effect is known.
-            let (mut lo, mut hi) = (0.0f64, 1.0f64);
             if target.is_nan() || target <= 0.0 {
                 return plain;
             }
-            for _ in 0..40 {
-                let mid = 0.5 * (lo + hi);
-                if w.reoffending(m0, mid) < target {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            0.5 * (lo + hi)
+            solve_increasing(|f| w.reoffending(m0, f), target, 0.0, 1.0).unwrap_or(plain)
         })
         .collect();
 }

@@ -170,3 +170,48 @@ pub fn range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64
     };
     (lo - pad, hi + pad)
 }
+
+/// Cartesian coordinates of the charts drawn here.
+pub type Plane<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A chart with one horizontal row per label (top to bottom, row `i` at y = n - 1 - i) over the
+/// x range `lo..hi`: the layout shared by the forest and tornado charts.
+pub fn labelled_rows<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
+    labels: &[String],
+    (lo, hi): (f64, f64),
+    label_width: u32,
+) -> Result<Plane<'a, DB>, String> {
+    let n = labels.len().max(1);
+    let mut chart = ChartBuilder::on(plot)
+        .caption(title, (FONT, TITLE))
+        .margin(16)
+        .x_label_area_size(60)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(lo..hi, -0.5..n as f64 - 0.5)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_labels(n)
+        .y_label_formatter(&|v| {
+            let i = v.round();
+            if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                labels[n - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .label_style((FONT, SMALL))
+        .axis_desc_style((FONT, LABEL))
+        .disable_y_mesh()
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}

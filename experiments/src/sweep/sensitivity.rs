@@ -76,17 +76,23 @@ impl Bootstrap {
                 }
                 stat(&picks)
             })
-            .filter(|v| v.is_finite())
             .collect();
-        if values.is_empty() {
-            return (f64::NAN, f64::NAN);
-        }
-        values.sort_by(f64::total_cmp);
-        (
-            crate::replicate::quantile(&values, 0.025),
-            crate::replicate::quantile(&values, 0.975),
-        )
+        percentile_interval(&mut values)
     }
+}
+
+/// The 95% percentile interval of bootstrap `values`, ignoring the resamples where the
+/// statistic is undefined; `NaN` when none is defined.
+fn percentile_interval(values: &mut Vec<f64>) -> (f64, f64) {
+    values.retain(|v| v.is_finite());
+    if values.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    values.sort_by(f64::total_cmp);
+    (
+        crate::replicate::quantile(values, 0.025),
+        crate::replicate::quantile(values, 0.975),
+    )
 }
 
 fn estimate(all: &[usize], boot: &Bootstrap, stat: impl Fn(&[usize]) -> f64) -> Estimate {
@@ -181,24 +187,14 @@ pub fn prcc(x: &[Vec<f64>], y: &[f64], boot: u32, seed: u64) -> Vec<Estimate> {
             *p = plan.pick(b, i);
         }
         for (column, r) in resamples.iter_mut().zip(prcc_of(x, y, &picks)) {
-            if r.is_finite() {
-                column.push(r);
-            }
+            column.push(r);
         }
     }
     value
         .into_iter()
         .zip(resamples)
         .map(|(value, mut r)| {
-            r.sort_by(f64::total_cmp);
-            let (low, high) = if r.is_empty() {
-                (f64::NAN, f64::NAN)
-            } else {
-                (
-                    crate::replicate::quantile(&r, 0.025),
-                    crate::replicate::quantile(&r, 0.975),
-                )
-            };
+            let (low, high) = percentile_interval(&mut r);
             Estimate { value, low, high }
         })
         .collect()

@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use scenarios::resolve::{line_col, number, show};
+use scenarios::resolve::{number, show};
 use scenarios::{Scenario, ScenarioError, ScenarioErrors};
 use serde::{Deserialize, Serialize};
 use sim_core::indicators::YEAR_COLUMNS;
@@ -260,13 +260,9 @@ struct Reader<'t> {
 
 impl Reader<'_> {
     fn error(&mut self, span: Option<Range<usize>>, key: &str, value: String, problem: String) {
-        self.errors.push(ScenarioError {
-            file: self.file.to_string(),
-            position: span.map(|s| line_col(self.text, s.start)),
-            key_path: key.to_string(),
-            value,
-            problem,
-        });
+        self.errors.push(ScenarioError::at(
+            self.file, self.text, span, key, value, problem,
+        ));
     }
 
     /// Reports keys of `t` (at `path`) that are not in `known`, with a suggestion.
@@ -405,13 +401,8 @@ pub struct ReadOptions {
 /// Reads and validates a sweep file.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<SweepSpec, ScenarioErrors> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: label.clone(),
-        position: None,
-        key_path: String::new(),
-        value: String::new(),
-        problem: format!("cannot read the sweep file: {e}"),
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::unreadable(&label, "sweep file", &e))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     parse(&label, &text, dir, opts)
 }

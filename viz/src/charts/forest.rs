@@ -5,7 +5,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, range, with_source};
+use crate::figure::{
+    Chart, FONT, LABEL, SMALL, TITLE, colour, err, labelled_rows, range, with_source,
+};
 
 /// One row of the forest plot.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,30 +59,14 @@ impl Chart for Forest {
             .iter()
             .map(|r| format!("{}: {}", r.arm, r.indicator))
             .collect();
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(self.title(), (FONT, TITLE))
-            .margin(16)
-            .x_label_area_size(60)
-            .y_label_area_size(420)
-            .build_cartesian_2d(lo..hi, -0.5..n as f64 - 0.5)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Difference from baseline (%)")
-            .y_labels(n)
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[n - 1 - i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .label_style((FONT, SMALL))
-            .axis_desc_style((FONT, LABEL))
-            .disable_y_mesh()
-            .draw()
-            .map_err(err)?;
+        let mut chart = labelled_rows(
+            &plot,
+            &self.title(),
+            "Difference from baseline (%)",
+            &labels,
+            (lo, hi),
+            420,
+        )?;
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, range, with_source};
+use crate::figure::{Chart, colour, err, labelled_rows, range, with_source};
 
 /// One factor's index: (factor, value, optional confidence interval).
 pub type FactorIndex = (String, f64, Option<(f64, f64)>);
@@ -46,30 +46,7 @@ impl Chart for Tornado {
             true,
         );
         let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(self.title(), (FONT, TITLE))
-            .margin(16)
-            .x_label_area_size(60)
-            .y_label_area_size(380)
-            .build_cartesian_2d(lo..hi, -0.5..n as f64 - 0.5)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.index)
-            .y_labels(n)
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[n - 1 - i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .label_style((FONT, SMALL))
-            .axis_desc_style((FONT, LABEL))
-            .disable_y_mesh()
-            .draw()
-            .map_err(err)?;
+        let mut chart = labelled_rows(&plot, &self.title(), &self.index, &labels, (lo, hi), 380)?;
         for (i, (_, v, interval)) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             chart
