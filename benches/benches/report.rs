@@ -3,25 +3,28 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use experiments::cmd::compare::{CompareArgs, run};
+use experiments::cmd::run::{RunControls, ScenarioChoice};
 
 fn comparison_folder() -> std::path::PathBuf {
     let out = std::env::temp_dir().join(format!("cjsim-bench-report-{}", std::process::id()));
     run(CompareArgs {
-        scenario: None,
+        choice: ScenarioChoice {
+            agents: Some(50_000),
+            years: Some(26),
+            ..Default::default()
+        },
         arms: vec![
             "justice=legal_aid,court_capacity".into(),
             "prevention=youth_mentoring,focused_deterrence".into(),
         ],
         reps: 5,
         checkpoints: Vec::new(),
-        seed: None,
-        agents: Some(50_000),
-        years: Some(26),
-        threads: None,
         out: Some(out.clone()),
-        set: Vec::new(),
-        quiet: true,
-        no_report: true,
+        controls: RunControls {
+            quiet: true,
+            no_report: true,
+            ..Default::default()
+        },
     })
     .expect("the comparison runs");
     out

@@ -251,16 +251,18 @@ fn python_reads_the_same_rows(parquet: &Path, csv: &str) {
     }
 }
 
-#[test]
-fn a_grid_over_court_capacity_shows_the_backlog_shrinking() {
-    let dir = tempdir("grid");
+/// Writes a sweep over court capacity (0.5 to 1.5) of the default scenario at 20,000 agents for
+/// five years, keeping the 2029 court backlog: `design` lines go in `[sweep]`, `more` after
+/// the court-capacity factor (its `steps`, further factors).
+fn backlog_sweep(path: &Path, design: &str, more: &str) {
+    let name = path.file_stem().unwrap().to_string_lossy();
     std::fs::write(
-        dir.join("grid.toml"),
-        r#"[sweep]
-name = "grid-test"
+        path,
+        format!(
+            r#"[sweep]
+name = "{name}-test"
 base = "coastal-middle-income"
-design = "grid"
-replications = 2
+{design}
 agents = 20000
 years = 5
 
@@ -272,10 +274,20 @@ years = [2029]
 key = "justice.court_capacity_multiplier"
 min = 0.5
 max = 1.5
-steps = 3
-"#,
+{more}"#
+        ),
     )
     .unwrap();
+}
+
+#[test]
+fn a_grid_over_court_capacity_shows_the_backlog_shrinking() {
+    let dir = tempdir("grid");
+    backlog_sweep(
+        &dir.join("grid.toml"),
+        "design = \"grid\"\nreplications = 2",
+        "steps = 3\n",
+    );
     ok(&cjsim(&["sweep", "grid.toml", "--out", "g", "-q"], &dir));
     let summary = read(&dir.join("g/summary.csv"));
     let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
@@ -303,26 +315,10 @@ steps = 3
 #[test]
 fn a_morris_sweep_ranks_court_capacity_first_for_the_backlog() {
     let dir = tempdir("morris");
-    std::fs::write(
-        dir.join("m.toml"),
-        r#"[sweep]
-name = "morris-test"
-base = "coastal-middle-income"
-design = "morris"
-trajectories = 6
-replications = 1
-agents = 20000
-years = 5
-
-[output]
-indicators = ["court_backlog_cases"]
-years = [2029]
-
-[[factors]]
-key = "justice.court_capacity_multiplier"
-min = 0.5
-max = 1.5
-
+    backlog_sweep(
+        &dir.join("m.toml"),
+        "design = \"morris\"\ntrajectories = 6\nreplications = 1",
+        r#"
 [[factors]]
 key = "economy.job_finding_per_month"
 name = "unemployment"
@@ -335,8 +331,7 @@ name = "youth"
 min = 0
 max = 0.2
 "#,
-    )
-    .unwrap();
+    );
     ok(&cjsim(&["sweep", "m.toml", "--out", "m", "-q"], &dir));
     let s = read(&dir.join("m/sensitivity.csv"));
     let mu_star = |factor: &str| {

@@ -3,6 +3,9 @@
 //! number of people behind an indicator is so small that 10% is within its sampling noise
 //! (relative standard error 1/sqrt(n): homicides, detected trafficking, pre-trial detainees).
 
+mod common;
+
+use common::check_alignment;
 use sim_core::Simulation;
 
 #[test]
@@ -79,15 +82,8 @@ fn every_builtin_runs_and_meets_baseline_alignment() {
             ),
         ];
         for (name, got, want, n) in checks {
-            let rel = got / want - 1.0;
-            let ok = rel.abs() <= 0.10 || n.is_some_and(|n| (rel * n).abs() <= 3.0 * n.sqrt());
-            eprintln!(
-                "{}: {name} {got:.3} vs {want} ({:+.1}%)",
-                b.name,
-                100.0 * rel
-            );
-            if !ok {
-                failures.push(format!("{}: {name} {got:.3} vs {want}", b.name));
+            if let Err(miss) = check_alignment(&format!("{}: {name}", b.name), got, want, n) {
+                failures.push(miss);
             }
         }
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{default_scenario, run};
+use common::{check_alignment, default_scenario, run};
 use sim_core::metrics::{AGE_BINS, Counter, hist_index};
 
 #[test]
@@ -98,18 +98,10 @@ fn fact_2_year_one_indicators_match_the_observed_values() {
         ),
         ("occupancy", y.prison_occupancy_pct, 140.0, None),
     ];
-    let mut failures = Vec::new();
-    for (name, got, want, expected_events) in checks {
-        let rel = got / want - 1.0;
-        let mut ok = rel.abs() <= 0.10;
-        if let Some(n) = expected_events {
-            ok |= (rel * n).abs() <= 3.0 * n.sqrt();
-        }
-        eprintln!("{name}: {got:.3} vs {want} ({:+.1}%)", 100.0 * rel);
-        if !ok {
-            failures.push(format!("{name}: {got:.3} vs {want}"));
-        }
-    }
+    let failures: Vec<String> = checks
+        .into_iter()
+        .filter_map(|(name, got, want, events)| check_alignment(name, got, want, events).err())
+        .collect();
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
     assert!(failures.is_empty(), "{failures:?}");
 }

@@ -215,3 +215,20 @@ pub fn labelled_rows<'a, DB: DrawingBackend>(
         .map_err(err)?;
     Ok(chart)
 }
+
+/// Draws the chart's legend in the house style: small type on a translucent white box with a
+/// light border, at `position`.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    font_size: u32,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .label_font((FONT, font_size))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .position(position)
+        .draw()
+        .map_err(err)
+}

@@ -9,7 +9,7 @@ use clap::Args;
 use scenarios::catalogue;
 use sim_core::Outcome;
 
-use crate::cmd::run::{check_params, load_scenario, pool};
+use crate::cmd::run::{RunControls, ScenarioChoice, check_params, pool};
 use crate::error::{CliError, CliResult};
 use crate::output::{
     StagedDir, write_events, write_group_table, write_prison_ages, write_report, write_table,
@@ -25,8 +25,9 @@ use sim_core::metrics::MONTH_COLUMNS;
 /// Arguments of `cjsim compare`.
 #[derive(Args, Debug)]
 pub struct CompareArgs {
-    /// Scenario file (TOML) or built-in name; the built-in default when omitted.
-    pub scenario: Option<String>,
+    /// The scenario and its overrides (applied in every arm).
+    #[command(flatten)]
+    pub choice: ScenarioChoice,
     /// An arm: NAME=INTERVENTION[:COVERAGE][,INTERVENTION...] (repeatable), e.g.
     /// --arm justice=legal_aid,court_capacity:0.5
     #[arg(long = "arm", value_name = "NAME=INTERVENTIONS", required = true)]
@@ -37,30 +38,12 @@ pub struct CompareArgs {
     /// Checkpoint years [default: 2030 if simulated, and the last year].
     #[arg(long, value_delimiter = ',')]
     pub checkpoints: Vec<i32>,
-    /// Seed of replication 0 (overrides scenario.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Number of agents (overrides scenario.agents).
-    #[arg(long)]
-    pub agents: Option<u32>,
-    /// Number of simulated years (overrides scenario.years).
-    #[arg(long)]
-    pub years: Option<u32>,
-    /// Worker threads.
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Result folder [default: out/<scenario-name>-compare/].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override a parameter in every arm, KEY=VALUE (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-    /// No progress bar and no summary.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Skip the charts and report.html.
-    #[arg(long)]
-    pub no_report: bool,
+    /// Threads, progress and report.
+    #[command(flatten)]
+    pub controls: RunControls,
 }
 
 /// An arm parsed from the command line.
@@ -144,13 +127,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             )));
         }
     }
-    let scenario = load_scenario(
-        args.scenario.as_deref(),
-        args.seed,
-        args.agents,
-        args.years,
-        &args.set,
-    )?;
+    let scenario = args.choice.load()?;
     let base = scenario.params.clone();
     check_params(&base, &scenario.origin)?;
     let first = f64::from(base.scenario.start_year);
@@ -196,7 +173,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             base.scenario.start_year
         )));
     }
-    let (pool, threads) = pool(args.threads)?;
+    let (pool, threads) = pool(args.controls.threads)?;
     let out = args
         .out
         .clone()
@@ -204,7 +181,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
     let dir = StagedDir::new(&out)?;
     let started = Instant::now();
     let runs = sets.len() as u64 * u64::from(args.reps);
-    let bar = progress::bar(runs, "runs", args.quiet);
+    let bar = progress::bar(runs, "runs", args.controls.quiet);
     let count = AtomicU64::new(0);
     let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
     let results = pool.install(|| run_all(&sets, args.reps, &tick))?;
@@ -226,11 +203,11 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             checkpoints: &checkpoints,
             threads,
             replications: args.reps,
-            report: !args.no_report,
+            report: !args.controls.no_report,
         },
     )?;
     let out = dir.commit()?;
-    if !args.quiet {
+    if !args.controls.quiet {
         println!(
             "cjsim compare: {} ({}), {} arm(s) + baseline x {} replications, {threads} threads, {:.1} s",
             base.scenario.name,

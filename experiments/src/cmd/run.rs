@@ -20,9 +20,9 @@ use crate::replicate::run_all;
 use crate::scorecard;
 use crate::tables::{BAND_HEADER, band_rows, write_median_yearly};
 
-/// Arguments of `cjsim run`.
-#[derive(Args, Debug)]
-pub struct RunArgs {
+/// Which scenario to run and the command-line overrides of it; shared by `run` and `compare`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ScenarioChoice {
     /// Scenario file (TOML) or built-in name; the built-in default when omitted.
     pub scenario: Option<String>,
     /// Seed of every random stream (overrides scenario.seed); replication r uses seed + r.
@@ -34,18 +34,41 @@ pub struct RunArgs {
     /// Number of simulated years (overrides scenario.years).
     #[arg(long)]
     pub years: Option<u32>,
-    /// Replications (run in parallel; outputs give medians and quantile bands).
-    #[arg(long, default_value_t = 1)]
-    pub reps: u32,
-    /// Worker threads (results are identical for any number).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Result folder [default: out/<scenario-name>/].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
     /// Override a parameter, KEY=VALUE (repeatable), e.g. --set demography.total_fertility_rate=1.8
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+}
+
+impl ScenarioChoice {
+    /// The chosen scenario (or the default) with the overrides applied, checked like the file.
+    pub fn load(&self) -> CliResult<scenarios::Scenario> {
+        let mut s = scenarios::load(
+            self.scenario
+                .as_deref()
+                .unwrap_or(scenarios::DEFAULT_SCENARIO),
+        )?;
+        let mut overrides = Vec::new();
+        if let Some(x) = self.seed {
+            overrides.push(format!("scenario.seed={x}"));
+        }
+        if let Some(x) = self.agents {
+            overrides.push(format!("scenario.agents={x}"));
+        }
+        if let Some(x) = self.years {
+            overrides.push(format!("scenario.years={x}"));
+        }
+        overrides.extend(self.set.iter().cloned());
+        s.apply_overrides(&overrides)?;
+        Ok(s)
+    }
+}
+
+/// How a run reports: worker threads, progress and the report; shared by `run` and `compare`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunControls {
+    /// Worker threads (results are identical for any number).
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -54,28 +77,21 @@ pub struct RunArgs {
     pub no_report: bool,
 }
 
-/// The scenario named by `scenario` (or the default) with the command-line overrides applied.
-pub fn load_scenario(
-    scenario: Option<&str>,
-    seed: Option<u64>,
-    agents: Option<u32>,
-    years: Option<u32>,
-    set: &[String],
-) -> CliResult<scenarios::Scenario> {
-    let mut s = scenarios::load(scenario.unwrap_or(scenarios::DEFAULT_SCENARIO))?;
-    let mut overrides = Vec::new();
-    if let Some(x) = seed {
-        overrides.push(format!("scenario.seed={x}"));
-    }
-    if let Some(x) = agents {
-        overrides.push(format!("scenario.agents={x}"));
-    }
-    if let Some(x) = years {
-        overrides.push(format!("scenario.years={x}"));
-    }
-    overrides.extend(set.iter().cloned());
-    s.apply_overrides(&overrides)?;
-    Ok(s)
+/// Arguments of `cjsim run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The scenario and its overrides.
+    #[command(flatten)]
+    pub choice: ScenarioChoice,
+    /// Replications (run in parallel; outputs give medians and quantile bands).
+    #[arg(long, default_value_t = 1)]
+    pub reps: u32,
+    /// Result folder [default: out/<scenario-name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Threads, progress and report.
+    #[command(flatten)]
+    pub controls: RunControls,
 }
 
 /// A rayon pool with `threads` threads (default: all cores).
@@ -108,16 +124,10 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     if args.reps == 0 {
         return Err(CliError::BadInput("--reps 0: must be at least 1".into()));
     }
-    let scenario = load_scenario(
-        args.scenario.as_deref(),
-        args.seed,
-        args.agents,
-        args.years,
-        &args.set,
-    )?;
+    let scenario = args.choice.load()?;
     let params = scenario.params.clone();
     check_params(&params, &scenario.origin)?;
-    let (pool, threads) = pool(args.threads)?;
+    let (pool, threads) = pool(args.controls.threads)?;
     let name = params.scenario.name.clone();
     let out = args
         .out
@@ -126,7 +136,11 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     let dir = StagedDir::new(&out)?;
     let started = Instant::now();
     let outcomes: Vec<Outcome> = if args.reps == 1 {
-        let bar = progress::bar(u64::from(params.scenario.months()), "months", args.quiet);
+        let bar = progress::bar(
+            u64::from(params.scenario.months()),
+            "months",
+            args.controls.quiet,
+        );
         let sim = Simulation::new(params.clone()).map_err(|issues| {
             CliError::BadInput(
                 issues
@@ -147,7 +161,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         bar.finish_and_clear();
         vec![o]
     } else {
-        let bar = progress::bar(u64::from(args.reps), "runs", args.quiet);
+        let bar = progress::bar(u64::from(args.reps), "runs", args.controls.quiet);
         let count = AtomicU64::new(0);
         let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
         let mut all = pool.install(|| run_all(std::slice::from_ref(&params), args.reps, &tick))?;
@@ -208,7 +222,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         files.push("events.csv".into());
     }
     let warnings = first.warnings.clone();
-    let report = !args.no_report && params.modules.justice;
+    let report = !args.controls.no_report && params.modules.justice;
     if report {
         files.extend(["report.html", "charts/"].map(String::from));
     }
@@ -220,7 +234,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         write_report(&dir)?;
     }
     let out = dir.commit()?;
-    if !args.quiet {
+    if !args.controls.quiet {
         let (a, b) = (first.recorder.months.first(), first.recorder.months.last());
         let m = |x: f64| format!("{:.2} M", x * scale / 1e6);
         println!(

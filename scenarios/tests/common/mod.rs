@@ -22,3 +22,23 @@ pub fn run(p: ModelParams) -> Outcome {
         .unwrap();
     pool.install(|| Simulation::new(p).unwrap().run_to_end())
 }
+
+/// Baseline alignment of one year-one indicator: within 10% of the observed value or, for rare
+/// events where 10% is within sampling noise, within 3 Poisson standard errors of the
+/// `expected_events` behind it. Prints the comparison; `Err` names the miss.
+pub fn check_alignment(
+    name: &str,
+    got: f64,
+    want: f64,
+    expected_events: Option<f64>,
+) -> Result<(), String> {
+    let rel = got / want - 1.0;
+    let ok =
+        rel.abs() <= 0.10 || expected_events.is_some_and(|n| (rel * n).abs() <= 3.0 * n.sqrt());
+    eprintln!("{name}: {got:.3} vs {want} ({:+.1}%)", 100.0 * rel);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{name}: {got:.3} vs {want}"))
+    }
+}

@@ -4,7 +4,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, range, with_source};
+use crate::figure::{
+    Chart, FONT, LABEL, SMALL, TITLE, colour, draw_legend, err, range, with_source,
+};
 
 /// Monthly displacement series.
 #[derive(Clone, Debug)]
@@ -80,13 +82,7 @@ impl Chart for Displacement {
             .map_err(err)?
             .label("hazard event")
             .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, BLACK.filled()));
-        chart
-            .configure_series_labels()
-            .label_font((FONT, SMALL))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, SMALL, SeriesLabelPosition::MiddleRight)?;
         Ok(())
     }
 }

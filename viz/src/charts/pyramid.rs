@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, with_source};
+use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, draw_legend, err, with_source};
 
 /// Prisoners by 5-year age group (rows from the youngest) and sex, for two years.
 #[derive(Clone, Debug)]
@@ -85,13 +85,7 @@ impl Chart for Pyramid {
                 .label(year.to_string())
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .label_font((FONT, SMALL))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, SMALL, SeriesLabelPosition::MiddleRight)?;
         Ok(())
     }
 }

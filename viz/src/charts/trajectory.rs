@@ -5,7 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::data::Band;
-use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, colour, err, range, with_source};
+use crate::figure::{
+    Chart, FONT, LABEL, SMALL, TITLE, colour, draw_legend, err, range, with_source,
+};
 
 /// One indicator over time, per arm.
 #[derive(Clone, Debug)]
@@ -117,14 +119,7 @@ fn draw_bands<DB: DrawingBackend>(
             .label(format!("target {year}"))
             .legend(|(x, y)| TriangleMarker::new((x + 12, y), 8, BLACK.filled()));
     }
-    chart
-        .configure_series_labels()
-        .label_font((FONT, size(SMALL)))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, size(SMALL), SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
