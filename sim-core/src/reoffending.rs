@@ -281,29 +281,31 @@ fn normal_cdf(x: f64) -> f64 {
 
 /// Solves the post-release multiplier m0 so that the mean reoffending probability of the
 /// released sample matches the scenario's target: 1-year proven reoffending when it is given,
-/// else 3-year re-arrest. Returns the 3-year re-arrest window, which the programme multipliers
-/// use.
+/// else 3-year re-arrest.
 pub fn align_release_multiplier(
     p: &ModelParams,
     t: &mut CrimeTables,
     flows: &ExpectedFlows,
     releasees: &[PersonView],
-) -> Option<ReleaseWindow> {
-    let rearrest = ReleaseWindow::new(p, t, flows, releasees, Measure::Rearrest3y);
+) {
     let proven_target = p.prisons.proven_reoffending_1y_target;
-    let (target, label, proven) = if proven_target > 0.0 {
-        let w = ReleaseWindow::new(p, t, flows, releasees, Measure::Proven1y);
-        (proven_target, "1-year proven reoffending", w)
+    let (target, label, measure) = if proven_target > 0.0 {
+        (
+            proven_target,
+            "1-year proven reoffending",
+            Measure::Proven1y,
+        )
     } else {
-        (p.prisons.rearrest_3y_target, "3-year re-arrest", None)
+        (
+            p.prisons.rearrest_3y_target,
+            "3-year re-arrest",
+            Measure::Rearrest3y,
+        )
     };
-    let Some(w) = proven
-        .as_ref()
-        .or(rearrest.as_ref())
-        .filter(|_| target > 0.0)
-    else {
+    let window = ReleaseWindow::new(p, t, flows, releasees, measure);
+    let Some(w) = window.as_ref().filter(|_| target > 0.0) else {
         t.release_m0 = 1.0;
-        return rearrest;
+        return;
     };
     let share = |m0: f64| w.reoffending(m0, 1.0);
     t.release_m0 = match solve_increasing(share, target, 1.0, 1e4) {
@@ -324,34 +326,46 @@ pub fn align_release_multiplier(
             1e4
         }
     };
-    rearrest
 }
 
 /// Sets each intervention's offending multiplier for reached people: for the in-prison
 /// programmes (CBT, education), the hazard cut that lowers 3-year re-arrest of the sampled
-/// releases by the intervention's relative effect; `1 - effect` for every other one, whose
-/// evidence is about rare events where hazard and probability fall alike.
+/// `releasees` by the intervention's relative effect; `1 - effect` for every other one, whose
+/// evidence is about rare events where hazard and probability fall alike. The re-arrest window
+/// is built only when an in-prison programme is in the scenario.
 pub fn align_programme_multipliers(
     p: &ModelParams,
     t: &mut CrimeTables,
-    w: Option<&ReleaseWindow>,
+    flows: &ExpectedFlows,
+    releasees: &[PersonView],
 ) {
+    let in_prison = |kind: InterventionKind| {
+        matches!(
+            kind,
+            InterventionKind::CbtInPrison | InterventionKind::PrisonEducation
+        )
+    };
+    let window = p
+        .interventions
+        .iter()
+        .any(|iv| in_prison(iv.kind))
+        .then(|| ReleaseWindow::new(p, t, flows, releasees, Measure::Rearrest3y))
+        .flatten();
+    let m0 = t.release_m0;
     t.programme_multiplier = p
         .interventions
         .iter()
         .map(|iv| {
             let plain = (1.0 - iv.effect).max(0.0);
-            let reoffending = matches!(
-                iv.kind,
-                InterventionKind::CbtInPrison | InterventionKind::PrisonEducation
-            );
-            let Some(w) = w.filter(|_| reoffending && iv.effect > 0.0) else {
+            let Some(w) = window
+                .as_ref()
+                .filter(|_| in_prison(iv.kind) && iv.effect > 0.0)
+            else {
                 return plain;
             };
             if iv.effect >= 1.0 {
                 return 0.0;
             }
-            let m0 = t.release_m0;
             let target = (1.0 - iv.effect) * w.reoffending(m0, 1.0);
             if target.is_nan() || target <= 0.0 {
                 return plain;

@@ -102,8 +102,8 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
         align_base_hazards(&mut t, &k, &national);
         set_region_shares(&t, &regional, &mut flows, p.regions.len());
     }
-    let window = align_release_multiplier(p, &mut t, &flows, &releasees);
-    align_programme_multipliers(p, &mut t, window.as_ref());
+    align_release_multiplier(p, &mut t, &flows, &releasees);
+    align_programme_multipliers(p, &mut t, &flows, &releasees);
 
     let regions = p.regions.len();
     let mut policing = Policing {

@@ -295,6 +295,24 @@ pub fn write_sensitivity(
         .enumerate()
         .map(|(i, (n, y))| (i, n, y))
         .collect();
+    // PRCC works on the numeric factors' values; named levels (a warming pathway) have no
+    // order, so no rank correlation. The same for every indicator and year.
+    let numeric: Vec<usize> = (0..k)
+        .filter(|&i| d.values.iter().all(|v| matches!(v[i], Level::Number(_))))
+        .collect();
+    let x: Vec<Vec<f64>> = d
+        .values
+        .iter()
+        .map(|v| {
+            numeric
+                .iter()
+                .map(|&i| match v[i] {
+                    Level::Number(x) => x,
+                    Level::Text(_) => f64::NAN,
+                })
+                .collect()
+        })
+        .collect();
     let blocks: Vec<String> = columns
         .par_iter()
         .map(|&(i, name, year)| {
@@ -326,23 +344,6 @@ pub fn write_sensitivity(
                     }
                 }
                 Design::Lhs { .. } | Design::Grid => {
-                    // Named levels (a warming pathway) have no order, so no rank correlation.
-                    let numeric: Vec<usize> = (0..k)
-                        .filter(|&i| d.values.iter().all(|v| matches!(v[i], Level::Number(_))))
-                        .collect();
-                    let x: Vec<Vec<f64>> = d
-                        .values
-                        .iter()
-                        .map(|v| {
-                            numeric
-                                .iter()
-                                .map(|&i| match v[i] {
-                                    Level::Number(x) => x,
-                                    Level::Text(_) => f64::NAN,
-                                })
-                                .collect()
-                        })
-                        .collect();
                     for (&i, e) in numeric
                         .iter()
                         .zip(sensitivity::prcc(&x, &y, bootstrap, seed))
