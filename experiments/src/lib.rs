@@ -4,6 +4,8 @@
 pub mod cmd;
 pub mod docs;
 pub mod error;
+pub mod limits;
+pub mod outdir;
 pub mod output;
 pub mod progress;
 pub mod provenance;

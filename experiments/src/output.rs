@@ -1,109 +1,13 @@
-//! Output files: a staged directory renamed into place only when complete, CSV tables written
-//! from the column dictionaries, and number formatting that is identical on every machine.
-//!
-//! **Architecture Invariant:** no output directory is ever left half-written: files go to a
-//! hidden sibling `.NAME.partial-PID`, which replaces `NAME` by rename once everything is written,
-//! and is removed if anything fails.
+//! Output files: CSV tables written from the column dictionaries into a staged folder
+//! ([`crate::outdir::StagedDir`]), and number formatting that is identical on every machine.
 
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
 
 use sim_core::metrics::Column;
 
 use crate::error::{CliError, CliResult, io_error};
-
-/// A directory being written; becomes `target` on [`StagedDir::commit`], vanishes on drop.
-pub struct StagedDir {
-    staging: PathBuf,
-    target: PathBuf,
-    committed: bool,
-}
-
-impl StagedDir {
-    /// Creates the hidden staging directory next to `target`.
-    pub fn new(target: &Path) -> CliResult<Self> {
-        let name = target
-            .file_name()
-            .ok_or_else(|| {
-                CliError::BadInput(format!(
-                    "--out {}: must name a directory, e.g. out/run1",
-                    target.display()
-                ))
-            })?
-            .to_string_lossy()
-            .to_string();
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if target.is_file() {
-            return Err(CliError::BadInput(format!(
-                "--out {}: is a file, not a directory",
-                target.display()
-            )));
-        }
-        fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| io_error("clear", &staging, e))?;
-        }
-        fs::create_dir(&staging).map_err(|e| io_error("create", &staging, e))?;
-        Ok(StagedDir {
-            staging,
-            target: target.to_path_buf(),
-            committed: false,
-        })
-    }
-
-    /// Path of a file inside the staging directory.
-    pub fn path(&self, file: &str) -> PathBuf {
-        if file.is_empty() {
-            self.staging.clone()
-        } else {
-            self.staging.join(file)
-        }
-    }
-
-    /// Writes a whole file.
-    pub fn write(&self, file: &str, bytes: &[u8]) -> CliResult<()> {
-        let p = self.path(file);
-        if let Some(dir) = p.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
-        }
-        fs::write(&p, bytes).map_err(|e| io_error("write", &p, e))
-    }
-
-    /// Replaces the target directory with the staged one.
-    pub fn commit(mut self) -> CliResult<PathBuf> {
-        let old = self.target.with_file_name(format!(
-            ".{}.old-{}",
-            self.target
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy(),
-            std::process::id()
-        ));
-        if self.target.exists() {
-            fs::rename(&self.target, &old).map_err(|e| io_error("move aside", &self.target, e))?;
-        }
-        fs::rename(&self.staging, &self.target)
-            .map_err(|e| io_error("move into place", &self.target, e))?;
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(|e| io_error("remove", &old, e))?;
-        }
-        self.committed = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for StagedDir {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
-        }
-    }
-}
+pub use crate::outdir::StagedDir;
 
 /// Formats a number for tables: whole numbers without a decimal point, others rounded to six
 /// decimals, NaN as an empty cell. The same bits give the same text everywhere.
@@ -288,26 +192,5 @@ mod tests {
         assert_eq!(fmt_cell(0.1 + 0.2), "0.3");
         assert_eq!(fmt_cell(f64::NAN), "");
         assert_eq!(fmt_cell(-2.5), "-2.5");
-    }
-
-    #[test]
-    fn a_staged_directory_vanishes_unless_committed() {
-        let base = std::env::temp_dir().join(format!("cjsim-staged-{}", std::process::id()));
-        let target = base.join("run");
-        {
-            let d = StagedDir::new(&target).unwrap();
-            d.write("a.txt", b"x").unwrap();
-        }
-        assert!(!target.exists());
-        assert_eq!(
-            fs::read_dir(&base).unwrap().count(),
-            0,
-            "staging left behind"
-        );
-        let d = StagedDir::new(&target).unwrap();
-        d.write("a.txt", b"x").unwrap();
-        d.commit().unwrap();
-        assert_eq!(fs::read_to_string(target.join("a.txt")).unwrap(), "x");
-        fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -1,6 +1,9 @@
 //! `run.json`: what produced a result folder, complete enough to rerun it.
 
-use serde::Serialize;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use sim_core::ModelParams;
 
 use scenarios::Scenario;
@@ -12,6 +15,8 @@ pub struct Provenance {
     pub cjsim_version: &'static str,
     /// Git commit the binary was built from, when known.
     pub git_commit: Option<&'static str>,
+    /// SHA-256 of the cjsim binary that ran (the model code, exactly).
+    pub binary_sha256: String,
     /// The command that was run (`run`, `compare`, ...).
     pub command: String,
     /// Scenario identity.
@@ -81,6 +86,7 @@ impl Provenance {
         Provenance {
             cjsim_version: env!("CARGO_PKG_VERSION"),
             git_commit: option_env!("CJSIM_GIT_COMMIT"),
+            binary_sha256: ModelIdentity::current().binary_sha256,
             command: command.to_string(),
             scenario: ScenarioInfo {
                 name: p.scenario.name.clone(),
@@ -111,5 +117,51 @@ impl Provenance {
     /// Pretty JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("provenance is plain data") + "\n"
+    }
+}
+
+/// Which model code produced a result: the git commit the binary was built from and a hash of
+/// the binary itself (a rebuild after any change to the model gives another hash, even without
+/// a commit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelIdentity {
+    /// Git commit (`git rev-parse --short=12 HEAD` at build time), when known.
+    #[serde(default)]
+    pub git_commit: Option<String>,
+    /// SHA-256 of the running executable, hex; empty when it cannot be read.
+    #[serde(default)]
+    pub binary_sha256: String,
+}
+
+impl ModelIdentity {
+    /// The identity of this process's binary (hashed once).
+    pub fn current() -> ModelIdentity {
+        static ID: OnceLock<ModelIdentity> = OnceLock::new();
+        ID.get_or_init(|| ModelIdentity {
+            git_commit: option_env!("CJSIM_GIT_COMMIT").map(String::from),
+            binary_sha256: std::env::current_exe()
+                .and_then(std::fs::read)
+                .map(|bytes| {
+                    Sha256::digest(&bytes)
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .clone()
+    }
+
+    /// Short description for messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "commit {}, binary {}",
+            self.git_commit.as_deref().unwrap_or("unknown"),
+            if self.binary_sha256.is_empty() {
+                "unknown"
+            } else {
+                &self.binary_sha256[..12]
+            }
+        )
     }
 }

@@ -18,7 +18,7 @@ fn run_body(coverage: f64, size: &str, reps: u32) -> String {
     )
 }
 
-fn wait_until_finished(addr: SocketAddr, id: u64, limit: Duration) -> Value {
+fn wait_until_finished(addr: SocketAddr, id: &str, limit: Duration) -> Value {
     let started = Instant::now();
     loop {
         let (code, body) = http(addr, "GET", &format!("/api/status/{id}"), None);
@@ -114,14 +114,14 @@ fn twenty_concurrent_requests_are_all_answered_with_at_most_two_running() {
     for (code, body) in &answers {
         assert_eq!(*code, 202, "{body}");
         let v = json(body);
-        ids.push(v["id"].as_u64().unwrap());
+        ids.push(v["id"].as_str().unwrap().to_string());
         max_position = max_position.max(v["position"].as_u64().unwrap_or(0));
     }
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 20, "every request has its own job");
     assert!(max_position >= 2, "later requests see their queue position");
-    for &id in &ids {
+    for id in &ids {
         let v = wait_until_finished(a, id, Duration::from_secs(300));
         assert_eq!(v["status"], "done", "{v}");
         let (code, body) = http(a, "GET", &format!("/api/results/{id}"), None);
@@ -138,7 +138,7 @@ fn twenty_concurrent_requests_are_all_answered_with_at_most_two_running() {
     let v = json(&body);
     assert_eq!(v["status"], "done");
     assert_eq!(v["cached"], true);
-    assert!(ids.contains(&v["id"].as_u64().unwrap()));
+    assert!(ids.contains(&v["id"].as_str().unwrap().to_string()));
 }
 
 #[test]
@@ -146,13 +146,13 @@ fn a_running_job_can_be_cancelled() {
     let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
     let a = server.addr;
     let (_, body) = http(a, "POST", "/api/run", Some(&run_body(1.0, "medium", 10)));
-    let id = json(&body)["id"].as_u64().unwrap();
+    let id = json(&body)["id"].as_str().unwrap().to_string();
     // A second job waits behind it and can be cancelled from the queue.
     let (_, body) = http(a, "POST", "/api/run", Some(&run_body(0.5, "medium", 10)));
     let queued = json(&body);
     assert_eq!(queued["status"], "queued");
     assert_eq!(queued["position"], 1);
-    let second = queued["id"].as_u64().unwrap();
+    let second = queued["id"].as_str().unwrap().to_string();
     let started = Instant::now();
     while json(&http(a, "GET", &format!("/api/status/{id}"), None).1)["status"] != "running" {
         assert!(started.elapsed() < Duration::from_secs(30));
@@ -163,7 +163,7 @@ fn a_running_job_can_be_cancelled() {
     assert_eq!(json(&body)["status"], "cancelled");
     let cancel_at = Instant::now();
     http(a, "POST", &format!("/api/cancel/{id}"), None);
-    let v = wait_until_finished(a, id, Duration::from_secs(30));
+    let v = wait_until_finished(a, &id, Duration::from_secs(30));
     assert_eq!(v["status"], "cancelled");
     assert!(cancel_at.elapsed() < Duration::from_secs(5));
     assert_eq!(http(a, "GET", &format!("/api/results/{id}"), None).0, 409);

@@ -134,6 +134,10 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
+            assert!(
+                !common::in_ci(),
+                "CI=true: chromium and chromium-driver are required (.ci/chromium.sh installs them)"
+            );
             eprintln!(
                 "SKIPPED: the dashboard end-to-end test needs chromium and chromium-driver \
                  (.ci/chromium.sh installs them as root)"

@@ -53,6 +53,10 @@ impl Drop for Cluster {
 #[test]
 fn a_slurm_job_array_and_merge_equal_the_local_sweep() {
     if !root() {
+        assert!(
+            !common::in_ci(),
+            "CI=true: the Slurm test needs root to start a local cluster (.ci/run runs as root)"
+        );
         eprintln!(
             "SKIPPED: the Slurm test needs root to install and start a local cluster (.ci/slurm.sh up)"
         );

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub use sim_core::params::clip;
+
 /// One problem in a scenario file or override.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
@@ -38,12 +40,24 @@ impl ScenarioError {
         }
     }
 
+    /// A file-level problem (no key, no position).
+    pub fn file(file: &str, problem: String) -> Self {
+        ScenarioError {
+            file: file.to_string(),
+            position: None,
+            key_path: String::new(),
+            value: String::new(),
+            problem,
+        }
+    }
+
     /// A file that cannot be read; `what` names its kind ("scenario file", "sweep file").
     pub fn unreadable(file: &str, what: &str, e: &std::io::Error) -> Self {
         let reason = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".into(),
             std::io::ErrorKind::PermissionDenied => "permission denied".into(),
             std::io::ErrorKind::InvalidData => "not UTF-8 text".into(),
+            std::io::ErrorKind::IsADirectory => "it is a folder".into(),
             _ => e.to_string(),
         };
         ScenarioError {
@@ -58,15 +72,15 @@ impl ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", clip(&self.file))?;
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;
         }
         write!(f, ": ")?;
         if !self.key_path.is_empty() {
-            write!(f, "{}", self.key_path)?;
+            write!(f, "{}", clip(&self.key_path))?;
             if !self.value.is_empty() {
-                write!(f, " = {}", self.value)?;
+                write!(f, " = {}", clip(&self.value))?;
             }
             write!(f, ": ")?;
         }
@@ -98,8 +112,16 @@ impl From<ScenarioError> for ScenarioErrors {
     }
 }
 
+/// Longest input (characters) for which a "did you mean" suggestion is computed: longer ones
+/// are no typo of any key or name, and comparing them would cost time in proportion to their
+/// length.
+pub const MAX_SUGGEST_CHARS: usize = 64;
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if word.len() > 4 * MAX_SUGGEST_CHARS || word.chars().count() >= MAX_SUGGEST_CHARS {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(word, c);
@@ -151,6 +173,16 @@ mod tests {
         );
         assert_eq!(suggest("youht_mentoring", keys), Some("youth_mentoring"));
         assert_eq!(suggest("zebra", keys), None);
+    }
+
+    #[test]
+    fn long_inputs_get_no_suggestion_and_cost_no_time() {
+        let long = "legal_aid".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(suggest(&long, ["legal_aid"]), None);
+        assert!(started.elapsed().as_millis() < 50);
+        assert_eq!(suggest(&"x".repeat(64), ["x"]), None);
+        assert_eq!(suggest(&"x".repeat(63), ["x"]), Some("x"));
     }
 
     #[test]

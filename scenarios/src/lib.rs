@@ -120,11 +120,50 @@ pub fn builtin(name: &str) -> Result<Scenario, ScenarioErrors> {
     }
 }
 
+/// Largest scenario or sweep file read (bytes); the built-in scenarios are about 10 KB.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a text file of at most [`MAX_FILE_BYTES`] (read with that cap, so `/dev/zero` or a
+/// huge file costs nothing); `what` names its kind in errors. Text that is not UTF-8 is an
+/// error at the line and column of the first bad byte.
+pub fn read_text_file(path: &Path, what: &str) -> Result<String, ScenarioError> {
+    use std::io::Read as _;
+    let label = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|e| ScenarioError::unreadable(&label, what, &e))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(ScenarioError::file(
+            &label,
+            format!("cannot read the {what}: it is a folder"),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ScenarioError::unreadable(&label, what, &e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ScenarioError::file(
+            &label,
+            format!("the {what} is larger than 1 MB; scenario and sweep files are at most 1 MB"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).to_string();
+        ScenarioError {
+            file: label.clone(),
+            position: Some(resolve::line_col(&text, valid)),
+            key_path: String::new(),
+            value: String::new(),
+            problem: format!("cannot read the {what}: not UTF-8 text (a bad byte here)"),
+        }
+    })
+}
+
 /// Reads and resolves a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::unreadable(&label, "scenario file", &e))?;
+    let text = read_text_file(path, "scenario file")?;
     from_str(&label, &text)
 }
 

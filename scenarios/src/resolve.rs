@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use sim_core::ModelParams;
-use sim_core::params::{Field, PARAMETERS, RegionParams, fmt_num};
+use sim_core::params::{Field, MAX_NAME_CHARS, MAX_TEXT_CHARS, PARAMETERS, RegionParams, fmt_num};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::catalogue::{self, CATALOGUE, Entry};
-use crate::error::{ScenarioError, ScenarioErrors, suggest};
+use crate::error::{ScenarioError, ScenarioErrors, clip, suggest};
 use crate::schema::{SCENARIO_KEYS, SECTIONS, STRUCTURED_KEYS, Value, set_structured};
 use crate::targets::{self, Direction, Goal, Target};
 
@@ -702,9 +702,90 @@ pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError 
     }
 }
 
+/// Keys longer than [`MAX_NAME_CHARS`] characters and strings longer than [`MAX_TEXT_CHARS`]
+/// anywhere in a parsed file: checked before anything else looks at them, so that no later step
+/// (suggestions, messages, reports) spends time or memory in proportion to their length.
+pub fn oversized(file: &str, text: &str, table: &DeTable<'_>) -> Vec<ScenarioError> {
+    fn walk(
+        file: &str,
+        text: &str,
+        path: &str,
+        v: &Spanned<DeValue<'_>>,
+        out: &mut Vec<ScenarioError>,
+    ) {
+        match v.get_ref() {
+            DeValue::Table(t) => {
+                for (k, v) in t.iter() {
+                    let key = k.get_ref().as_ref();
+                    let n = key.chars().count();
+                    let child = if path.is_empty() {
+                        key.to_string()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    if n > MAX_NAME_CHARS {
+                        out.push(ScenarioError::at(
+                            file,
+                            text,
+                            Some(k.span()),
+                            &child,
+                            String::new(),
+                            format!(
+                                "the key is {n} characters long; keys are at most {MAX_NAME_CHARS}"
+                            ),
+                        ));
+                        continue;
+                    }
+                    walk(file, text, &child, v, out);
+                }
+            }
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(file, text, &format!("{path}[{i}]"), item, out);
+                }
+            }
+            DeValue::String(s) => {
+                let n = s.chars().count();
+                let is_text = path.ends_with("source") || path.ends_with("description");
+                let limit = if is_text {
+                    MAX_TEXT_CHARS
+                } else {
+                    MAX_NAME_CHARS
+                };
+                if n > limit {
+                    out.push(ScenarioError::at(
+                        file,
+                        text,
+                        Some(v.span()),
+                        path,
+                        format!("a string of {n} characters"),
+                        format!(
+                            "must be at most {limit} characters{}",
+                            if is_text {
+                                ""
+                            } else {
+                                " (names and keys are short)"
+                            }
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let root = Spanned::new(0..text.len(), DeValue::Table(table.clone()));
+    walk(file, text, "", &root, &mut out);
+    out
+}
+
 /// Parses and resolves scenario `text` read from `file`.
 pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
     let doc = DeTable::parse(text).map_err(|e| ScenarioErrors(vec![toml_error(file, text, &e)]))?;
+    let too_long = oversized(file, text, doc.get_ref());
+    if !too_long.is_empty() {
+        return Err(ScenarioErrors(too_long));
+    }
     let mut walker = Walker {
         file,
         text,
@@ -716,6 +797,16 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
     let mut params = ModelParams::baseline();
     walker.walk_document(doc.get_ref(), &mut params);
     walker.finish_interventions(&mut params);
+    if !walker.spans.contains_key("scenario.name") {
+        walker.error(
+            walker.spans.get("scenario").cloned(),
+            "scenario.name",
+            String::new(),
+            "is missing: every scenario file names itself ([scenario] name = \"...\"; the name \
+             also names the output folder)"
+                .into(),
+        );
+    }
     // Sources are kept sorted by section so a resolved file reads back identically.
     params.sources.sort();
     if walker.errors.is_empty() {
@@ -782,6 +873,22 @@ pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), Scena
         ));
     };
     let (key, raw) = (key.trim(), raw.trim());
+    let n = key.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Err(err(
+            &clip(key),
+            "",
+            format!("the key is {n} characters long; keys are at most {MAX_NAME_CHARS}"),
+        ));
+    }
+    let n = raw.chars().count();
+    if n > MAX_TEXT_CHARS {
+        return Err(err(
+            key,
+            &format!("a value of {n} characters"),
+            format!("must be at most {MAX_TEXT_CHARS} characters"),
+        ));
+    }
     // A bare word (`scenario.name=test`) is taken as a string.
     let quoted = crate::render::quote(raw);
     let parsed = DeValue::parse(raw)

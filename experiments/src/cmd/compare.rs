@@ -57,7 +57,11 @@ pub struct ArmSpec {
 
 /// Parses `NAME=INTERVENTION[:COVERAGE],...`.
 pub fn parse_arm(spec: &str) -> CliResult<ArmSpec> {
-    let bad = |msg: String| CliError::BadInput(format!("--arm {spec}: {msg}"));
+    let shown = sim_core::params::clip(spec);
+    let bad = |msg: String| CliError::BadInput(format!("--arm {shown}: {msg}"));
+    if spec.chars().count() > 2000 {
+        return Err(bad("is too long (at most 2000 characters)".into()));
+    }
     let (name, list) = spec.split_once('=').ok_or_else(|| {
         bad(
             "must be NAME=INTERVENTION[,INTERVENTION...], e.g. justice=legal_aid,court_capacity"
@@ -66,13 +70,15 @@ pub fn parse_arm(spec: &str) -> CliResult<ArmSpec> {
     })?;
     let name = name.trim();
     if name.is_empty()
+        || name.chars().count() > sim_core::params::MAX_NAME_CHARS
         || name == "baseline"
         || !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
     {
         return Err(bad(format!(
-            "arm name {name:?} must be letters, digits, '-' or '_' and not 'baseline'"
+            "arm name {:?} must be 1-200 letters, digits, '-' or '_' and not 'baseline'",
+            sim_core::params::clip(name)
         )));
     }
     let mut interventions = Vec::new();
@@ -93,11 +99,22 @@ pub fn parse_arm(spec: &str) -> CliResult<ArmSpec> {
             None => (item, None),
         };
         let entry = catalogue::entry(iv).ok_or_else(|| {
+            let shown = sim_core::params::clip(iv);
             bad(match scenarios::error::suggest(iv, catalogue::names()) {
-                Some(s) => format!("unknown intervention '{iv}'; did you mean '{s}'?"),
-                None => format!("unknown intervention '{iv}'; see `cjsim interventions`"),
+                Some(s) => format!("unknown intervention '{shown}'; did you mean '{s}'?"),
+                None => format!("unknown intervention '{shown}'; see `cjsim interventions`"),
             })
         })?;
+        if interventions
+            .iter()
+            .any(|(e, _): &(&catalogue::Entry, _)| e.name == entry.name)
+        {
+            return Err(bad(format!(
+                "{} is listed twice; list each intervention once, with the coverage wanted \
+                 ({}:0.8)",
+                entry.name, entry.name
+            )));
+        }
         interventions.push((entry, coverage));
     }
     if interventions.is_empty() {
@@ -111,9 +128,7 @@ pub fn parse_arm(spec: &str) -> CliResult<ArmSpec> {
 
 /// Runs `cjsim compare`.
 pub fn run(args: CompareArgs) -> CliResult<()> {
-    if args.reps == 0 {
-        return Err(CliError::BadInput("--reps 0: must be at least 1".into()));
-    }
+    crate::limits::replications("--reps", args.reps)?;
     let arms: Vec<ArmSpec> = args
         .arms
         .iter()
@@ -178,7 +193,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-compare", base.scenario.name)));
-    let dir = StagedDir::new(&out)?;
+    let dir = StagedDir::new(&out, "compare", args.controls.force)?;
     let started = Instant::now();
     let runs = sets.len() as u64 * u64::from(args.reps);
     let bar = progress::bar(runs, "runs", args.controls.quiet);

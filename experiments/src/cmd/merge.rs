@@ -16,6 +16,9 @@ pub struct MergeArgs {
     /// Table options.
     #[command(flatten)]
     pub tables: TableArgs,
+    /// Merge runs made by other model code than this binary's (another commit or build).
+    #[arg(long)]
+    pub allow_model_change: bool,
     /// No summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -24,6 +27,7 @@ pub struct MergeArgs {
 /// Runs `cjsim merge`.
 pub fn run(args: MergeArgs) -> CliResult<()> {
     let m = results::read_manifest(&args.dir)?;
+    crate::cmd::sweep::check_same_model(&args.dir, &m, args.allow_model_change)?;
     let done = results::assemble(&args.dir, &m, &args.tables)?;
     if !args.quiet {
         println!(

@@ -1,43 +1,50 @@
 //! `cjsim report DIR`: redraws the charts and `report.html` of a result folder from its tables.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::error::{CliError, CliResult, io_error};
+use crate::outdir::{self, Marker};
 
-/// Builds the report of `dir`, replacing `dir/charts/` and `dir/report.html` only once every
-/// chart is drawn.
+/// Builds the report of `dir`. `charts/` is replaced by one atomic exchange and `report.html`
+/// by a rename, each only once complete; only folders cjsim wrote are touched.
 pub fn run(dir: PathBuf) -> CliResult<()> {
-    if !dir.is_dir() {
+    let Some(mut marker) = Marker::read(&dir).filter(|m| m.kind != "sweep") else {
         return Err(CliError::BadInput(format!(
-            "{}: not a result folder (run `cjsim run` or `cjsim compare` first)",
-            dir.display()
+            "{}: not a cjsim result folder (no {} marker); run `cjsim run` or `cjsim compare` first",
+            dir.display(),
+            outdir::MARKER
         )));
-    }
+    };
     let built = viz::build(&dir).map_err(|e| CliError::BadInput(e.to_string()))?;
-    let staging = dir.join(format!(".charts.partial-{}", std::process::id()));
-    let write =
-        |path: &Path, bytes: &[u8]| fs::write(path, bytes).map_err(|e| io_error("write", path, e));
+    outdir::recover(&dir);
+    let staging = dir.join(format!(".charts.cjsim-staging-{}", std::process::id()));
     let result = (|| {
-        fs::create_dir_all(&staging).map_err(|e| io_error("create", &staging, e))?;
+        fs::create_dir(&staging).map_err(|e| io_error("create", &staging, e))?;
+        // Marked, so that a staging folder left by a kill is recognised and removed.
+        Marker::new(&marker.kind).write(&staging)?;
         for f in &built.figures {
-            write(&staging.join(format!("{}.svg", f.name)), f.svg.as_bytes())?;
-            write(&staging.join(format!("{}.png", f.name)), &f.png)?;
+            let svg = staging.join(format!("{}.svg", f.name));
+            fs::write(&svg, f.svg.as_bytes()).map_err(|e| io_error("write", &svg, e))?;
+            let png = staging.join(format!("{}.png", f.name));
+            fs::write(&png, &f.png).map_err(|e| io_error("write", &png, e))?;
         }
-        let html_tmp = dir.join(format!(".report.html.partial-{}", std::process::id()));
-        write(&html_tmp, built.html.as_bytes())?;
-        let charts = dir.join("charts");
-        if charts.exists() {
-            fs::remove_dir_all(&charts).map_err(|e| io_error("replace", &charts, e))?;
-        }
-        fs::rename(&staging, &charts).map_err(|e| io_error("move into place", &charts, e))?;
-        fs::rename(&html_tmp, dir.join("report.html"))
-            .map_err(|e| io_error("move into place", &dir.join("report.html"), e))
+        let marker = staging.join(outdir::MARKER);
+        fs::remove_file(&marker).map_err(|e| io_error("finish", &marker, e))?;
+        outdir::replace_subfolder(&staging, &dir, "charts")?;
+        outdir::write_file_atomic(&dir.join("report.html"), built.html.as_bytes())
     })();
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result?;
+    for f in ["charts", "report.html"] {
+        if !marker.files.iter().any(|x| x == f) {
+            marker.files.push(f.to_string());
+        }
+    }
+    marker.files.sort();
+    marker.write(&dir)?;
     println!(
         "wrote {}/report.html and {} charts",
         dir.display(),

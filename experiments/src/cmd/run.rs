@@ -75,6 +75,10 @@ pub struct RunControls {
     /// Skip the charts and report.html.
     #[arg(long)]
     pub no_report: bool,
+    /// Replace the --out folder even if it is a cjsim result folder that holds files cjsim
+    /// did not write, or another command's results (never a folder cjsim did not write).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `cjsim run`.
@@ -96,11 +100,7 @@ pub struct RunArgs {
 
 /// A rayon pool with `threads` threads (default: all cores).
 pub fn pool(threads: Option<usize>) -> CliResult<(rayon::ThreadPool, usize)> {
-    let n = match threads {
-        Some(0) => return Err(CliError::BadInput("--threads 0: must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let n = crate::limits::threads("--threads", threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
         .build()
@@ -121,9 +121,7 @@ pub fn check_params(params: &ModelParams, origin: &str) -> CliResult<()> {
 
 /// Runs `cjsim run`.
 pub fn run(args: RunArgs) -> CliResult<()> {
-    if args.reps == 0 {
-        return Err(CliError::BadInput("--reps 0: must be at least 1".into()));
-    }
+    crate::limits::replications("--reps", args.reps)?;
     let scenario = args.choice.load()?;
     let params = scenario.params.clone();
     check_params(&params, &scenario.origin)?;
@@ -133,7 +131,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&name));
-    let dir = StagedDir::new(&out)?;
+    let dir = StagedDir::new(&out, "run", args.controls.force)?;
     let started = Instant::now();
     let outcomes: Vec<Outcome> = if args.reps == 1 {
         let bar = progress::bar(

@@ -30,9 +30,7 @@ pub struct ServeArgs {
 
 /// Runs `cjsim serve` until Ctrl-C.
 pub fn run(args: ServeArgs) -> CliResult<()> {
-    if args.workers == 0 {
-        return Err(CliError::BadInput("--workers 0: must be at least 1".into()));
-    }
+    crate::limits::threads("--workers", Some(args.workers))?;
     let mut config = ServeConfig::local(args.port)?;
     config.workers = args.workers;
     if let Some(ip) = args.bind {
@@ -57,7 +55,8 @@ pub fn run(args: ServeArgs) -> CliResult<()> {
     println!("cjsim serve: dashboard at {url} (Ctrl-C stops it)");
     if !server.addr.ip().is_loopback() {
         println!(
-            "  listening on {}: anyone who can reach this machine can use the dashboard",
+            "  listening on {}: anyone who can reach this machine and has the address above \
+             (with its access token) can use the dashboard",
             server.addr
         );
     }

@@ -52,6 +52,10 @@ pub struct SweepArgs {
     /// No progress and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Resume a folder whose runs were made by other model code (another commit or build);
+    /// its results and the new ones may not be comparable.
+    #[arg(long)]
+    pub allow_model_change: bool,
     /// Longest time a finished run waits before it is written to disk (seconds).
     #[arg(long, default_value_t = 5.0, hide = true)]
     pub flush_secs: f64,
@@ -64,11 +68,7 @@ pub fn run(args: SweepArgs) -> CliResult<()> {
         out: args.out.clone(),
     };
     let spec = spec::read(&args.file, &opts)?;
-    let jobs = match args.jobs {
-        Some(0) => return Err(CliError::BadInput("--jobs 0: must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let jobs = crate::limits::threads("--jobs", args.jobs)?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let plan = Plan::new(spec);
     if let Some(only) = &args.only {
@@ -78,7 +78,7 @@ pub fn run(args: SweepArgs) -> CliResult<()> {
         return dry_run(&plan, jobs, shard);
     }
     let out = plan.spec.output.clone();
-    claim_folder(&out, &plan)?;
+    claim_folder(&out, &plan, args.allow_model_change)?;
     if args.slurm {
         return write_slurm(&plan, &args, &out);
     }
@@ -148,15 +148,10 @@ pub fn run(args: SweepArgs) -> CliResult<()> {
 }
 
 /// Creates the folder and its manifest, or checks that the manifest there describes this
-/// same sweep (so that resuming never mixes two designs).
-fn claim_folder(out: &Path, plan: &Plan) -> CliResult<()> {
-    if out.is_file() {
-        return Err(CliError::BadInput(format!(
-            "{}: is a file; the sweep needs a folder",
-            out.display()
-        )));
-    }
-    std::fs::create_dir_all(out).map_err(|e| io_error("create", out, e))?;
+/// same sweep run by the same model code (so that resuming never mixes two designs or two
+/// models). A folder that is neither empty nor a sweep folder of cjsim's is refused.
+fn claim_folder(out: &Path, plan: &Plan, allow_model_change: bool) -> CliResult<()> {
+    crate::outdir::claim_sweep_folder(out, |dir| results::read_manifest(dir).is_ok())?;
     let path = out.join("manifest.json");
     if path.exists() {
         let old: Manifest = results::read_manifest(out)?;
@@ -175,7 +170,7 @@ fn claim_folder(out: &Path, plan: &Plan) -> CliResult<()> {
                 out.display()
             )));
         }
-        return Ok(());
+        return check_same_model(out, &old, allow_model_change);
     }
     let json = serde_json::to_string_pretty(&plan.manifest).expect("plain data") + "\n";
     write_atomic(
@@ -183,6 +178,23 @@ fn claim_folder(out: &Path, plan: &Plan) -> CliResult<()> {
         plan.spec.base.resolved_toml().as_bytes(),
     )?;
     write_atomic(&path, json.as_bytes())
+}
+
+/// Refuses to add to (or merge) runs of `m` with model code other than this binary's,
+/// unless `allow` says so.
+pub fn check_same_model(dir: &Path, m: &Manifest, allow: bool) -> CliResult<()> {
+    let now = crate::provenance::ModelIdentity::current();
+    if allow || m.model == now {
+        return Ok(());
+    }
+    Err(CliError::BadInput(format!(
+        "{}: its runs were made by other model code ({}) than this cjsim ({}); results of \
+         different model code are not mixed. Rerun into another folder, or pass \
+         --allow-model-change if you know the change does not alter results",
+        dir.display(),
+        m.model.describe(),
+        now.describe()
+    )))
 }
 
 /// `--only POINT:REP`: one run, its rows on stdout.

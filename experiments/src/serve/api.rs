@@ -1,5 +1,13 @@
-//! Routes of `cjsim serve`. Every error is JSON `{"error": ..., "errors": [{field, message}]}`
-//! with status 400 (bad request), 404 (no such job), 409 (results not ready) or 503 (queue full).
+//! Routes of `cjsim serve`. Every error is JSON `{"error": ..., "errors": [{field, message}]}`:
+//! 400 (bad request), 401 (access token missing), 403 (foreign origin or host), 404 (no such
+//! page or job), 405 (wrong method), 409 (results not ready), 413 (body too large), 415 (not
+//! JSON), 429 (this client's queue is full) or 503 (the queue is full).
+//!
+//! Every request passes [`guard`] first: the Host header must name this server (a web page
+//! elsewhere cannot reach it through DNS rebinding), state-changing requests must be
+//! `application/json` from this origin (a cross-site form or `text/plain` fetch cannot send
+//! them), and when the server listens beyond loopback an access token is required. Every answer
+//! carries `nosniff`, no framing and a Content-Security-Policy.
 //!
 //! | method | path | answer |
 //! |---|---|---|
@@ -12,19 +20,30 @@
 //! | POST | `/api/cancel/{id}` | cancel a queued or running job |
 //! | GET | `/api/stats` | workers, running, queued, peak running, cache hits |
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use super::jobs::{Jobs, Refused};
 use super::request::{self, FieldError, RunRequest};
+
+/// Largest request body (bytes). A run request is well under 2 KB; larger bodies get 413
+/// before anything reads them. Bodies up to this size are read, and then every field is bounded
+/// before it is looked at (an overlong name is answered with 400 and no suggestion).
+pub const MAX_BODY_BYTES: usize = 4 << 20;
+
+/// Header that carries the access token (or `?token=` in the page's URL).
+pub const TOKEN_HEADER: &str = "x-cjsim-token";
 
 /// Shared state of the handlers.
 #[derive(Clone)]
@@ -33,6 +52,10 @@ pub struct App {
     pub jobs: Arc<Jobs>,
     /// Scenarios on offer.
     pub scenarios: Arc<Vec<scenarios::Scenario>>,
+    /// The address the server is bound to.
+    pub addr: SocketAddr,
+    /// Access token required of every request (set when bound beyond loopback).
+    pub token: Option<Arc<String>>,
 }
 
 /// The page: HTML, style and script in one file, no external requests.
@@ -50,7 +73,152 @@ pub fn router(app: App) -> Router {
         .route("/api/cancel/{id}", post(cancel))
         .route("/api/stats", get(stats))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
+}
+
+/// The host names this server answers to: its bound address, and for loopback the usual
+/// names of the local machine.
+fn allowed_host(app: &App, host: &str) -> bool {
+    let port = app.addr.port();
+    let ip = app.addr.ip();
+    if app.token.is_some() {
+        // Bound beyond loopback: reachable under names this process cannot know; the token
+        // is what keeps other pages out.
+        return true;
+    }
+    let mut names = vec![format!("{ip}:{port}")];
+    if let IpAddr::V6(v6) = ip {
+        names.push(format!("[{v6}]:{port}"));
+    }
+    if ip.is_loopback() {
+        names.extend([
+            format!("localhost:{port}"),
+            format!("127.0.0.1:{port}"),
+            format!("[::1]:{port}"),
+        ]);
+    }
+    names.iter().any(|n| n.eq_ignore_ascii_case(host))
+}
+
+/// Checks host, origin, content type and token before any handler runs; adds the security
+/// headers to every answer.
+async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+    let mut response = match refusal(&app, &request) {
+        None => next.run(request).await,
+        Some(refused) => refused,
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    response
+}
+
+/// Why `request` may not reach a handler, as the answer to give; `None` when it may.
+fn refusal(app: &App, request: &Request) -> Option<Response> {
+    let headers = request.headers();
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text(header::HOST).unwrap_or("");
+    if !allowed_host(app, host) {
+        return Some(error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "this server answers only to http://{}/ (the Host header named another host)",
+                app.addr
+            ),
+            Vec::new(),
+        ));
+    }
+    if let Some(token) = &app.token {
+        let query_token = request.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("token="))
+                .map(str::to_string)
+        });
+        let given = headers
+            .get(TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or(query_token);
+        if !given.is_some_and(|g| same_secret(&g, token)) {
+            return Some(error(
+                StatusCode::UNAUTHORIZED,
+                "an access token is required: open the address cjsim serve printed (with \
+                 ?token=...), or send the x-cjsim-token header"
+                    .into(),
+                Vec::new(),
+            ));
+        }
+    }
+    let changes_state = request.method() == Method::POST;
+    if changes_state {
+        if let Some(origin) = text(header::ORIGIN) {
+            let origin_host = origin
+                .strip_prefix("http://")
+                .unwrap_or("")
+                .trim_end_matches('/');
+            if origin_host != host || !allowed_host(app, origin_host) {
+                return Some(error(
+                    StatusCode::FORBIDDEN,
+                    format!("requests from {origin} may not change anything here"),
+                    Vec::new(),
+                ));
+            }
+        }
+        if text(header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
+            return Some(error(
+                StatusCode::FORBIDDEN,
+                "cross-site requests may not change anything here".into(),
+                Vec::new(),
+            ));
+        }
+        let json = text(header::CONTENT_TYPE).is_some_and(|c| {
+            c.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+        if !json {
+            return Some(error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "requests that change anything must be Content-Type: application/json".into(),
+                Vec::new(),
+            ));
+        }
+    }
+    None
+}
+
+/// Compares two secrets in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this method is not allowed here (see the API table in the README)".into(),
+        Vec::new(),
+    )
 }
 
 fn error(status: StatusCode, message: String, errors: Vec<FieldError>) -> Response {
@@ -65,15 +233,53 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "no such page".into(), Vec::new())
 }
 
+/// The page's Content-Security-Policy: only its own inline script and style (by hash), no
+/// external anything, no framing.
+fn page_policy() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        let hash = |open: &str, close: &str| -> String {
+            let start = PAGE.find(open).map(|i| i + open.len()).unwrap_or(0);
+            let end = PAGE[start..].find(close).map_or(start, |i| start + i);
+            let digest = Sha256::digest(&PAGE.as_bytes()[start..end]);
+            format!("'sha256-{}'", base64(&digest))
+        };
+        format!(
+            "default-src 'none'; script-src {}; style-src {}; img-src data:; \
+             connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            hash("<script>", "</script>"),
+            hash("<style>", "</style>")
+        )
+    })
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 async fn page() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-                 img-src data:; connect-src 'self'",
-            ),
+            (header::CONTENT_SECURITY_POLICY, page_policy()),
         ],
         PAGE,
     )
@@ -143,16 +349,24 @@ async fn catalogue() -> Response {
 
 async fn run(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<axum::Json<RunRequest>, JsonRejection>,
 ) -> Response {
     let req = match body {
         Ok(axum::Json(r)) => r,
         Err(rejection) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("malformed request: {}", rejection.body_text()),
-                Vec::new(),
-            );
+            let status = match rejection.status() {
+                s @ (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => s,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes")
+            } else {
+                let text = rejection.body_text();
+                let short: String = text.chars().take(400).collect();
+                format!("malformed request: {short}")
+            };
+            return error(status, message, Vec::new());
         }
     };
     let valid = match request::validate(&req, &app.scenarios) {
@@ -168,9 +382,18 @@ async fn run(
     };
     let jobs = Arc::clone(&app.jobs);
     // Enqueueing takes a lock that workers hold only briefly; keep it off the async threads.
-    let submitted = tokio::task::spawn_blocking(move || jobs.submit(valid)).await;
+    let client = peer.ip();
+    let submitted = tokio::task::spawn_blocking(move || jobs.submit(valid, client)).await;
     match submitted {
         Ok(Ok(view)) => (StatusCode::ACCEPTED, axum::Json(view)).into_response(),
+        Ok(Err(Refused::ClientFull)) => error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "you already have {} runs waiting; wait for them or cancel some",
+                super::jobs::MAX_QUEUED_PER_CLIENT
+            ),
+            Vec::new(),
+        ),
         Ok(Err(Refused::Full)) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -187,19 +410,23 @@ async fn run(
     }
 }
 
-fn no_job(id: u64) -> Response {
-    error(StatusCode::NOT_FOUND, format!("no job {id}"), Vec::new())
+fn no_job(id: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!("no job {}", sim_core::params::clip(id)),
+        Vec::new(),
+    )
 }
 
-async fn status(State(app): State<App>, Path(id): Path<u64>) -> Response {
-    match app.jobs.status(id) {
+async fn status(State(app): State<App>, Path(id): Path<String>) -> Response {
+    match app.jobs.status(&id) {
         Some(v) => axum::Json(v).into_response(),
-        None => no_job(id),
+        None => no_job(&id),
     }
 }
 
-async fn results(State(app): State<App>, Path(id): Path<u64>) -> Response {
-    match app.jobs.result(id) {
+async fn results(State(app): State<App>, Path(id): Path<String>) -> Response {
+    match app.jobs.result(&id) {
         Some(Ok(json)) => (
             [(header::CONTENT_TYPE, "application/json")],
             json.as_str().to_owned(),
@@ -208,20 +435,20 @@ async fn results(State(app): State<App>, Path(id): Path<u64>) -> Response {
         Some(Err(view)) => (
             StatusCode::CONFLICT,
             axum::Json(json!({
-                "error": format!("job {id} has no results ({:?})", view.status).to_lowercase(),
+                "error": format!("job {id} has no results yet ({:?})", view.status).to_lowercase(),
                 "errors": [],
                 "status": view,
             })),
         )
             .into_response(),
-        None => no_job(id),
+        None => no_job(&id),
     }
 }
 
-async fn cancel(State(app): State<App>, Path(id): Path<u64>) -> Response {
-    match app.jobs.cancel(id) {
+async fn cancel(State(app): State<App>, Path(id): Path<String>) -> Response {
+    match app.jobs.cancel(&id) {
         Some(v) => axum::Json(v).into_response(),
-        None => no_job(id),
+        None => no_job(&id),
     }
 }
 

@@ -8,6 +8,7 @@
 //! simulations run on the workers (and the rayon pool they use), never on the async runtime.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -26,6 +27,9 @@ const RUN_SET_CACHE: usize = 32;
 const FINISHED_KEPT: usize = 200;
 /// Jobs that may wait at once; more are refused with 503.
 pub const MAX_QUEUE: usize = 200;
+/// Jobs one client (address) may have waiting at once; more are refused with 429, so that
+/// one client cannot fill the queue for everyone else.
+pub const MAX_QUEUED_PER_CLIENT: usize = 20;
 
 /// Where a job is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -46,8 +50,9 @@ pub enum State {
 /// `GET /api/status/{id}`.
 #[derive(Clone, Debug, Serialize)]
 pub struct StatusView {
-    /// Job id.
-    pub id: u64,
+    /// Job id: random, so that only who submitted a job (or was told its id) can see or
+    /// cancel it.
+    pub id: String,
     /// State.
     pub status: State,
     /// 1-based place in the queue while queued.
@@ -81,6 +86,7 @@ pub struct Stats {
 
 struct Job {
     key: String,
+    client: IpAddr,
     run: Arc<ValidRun>,
     state: State,
     progress: Arc<AtomicU64>,
@@ -94,11 +100,10 @@ struct Job {
 
 #[derive(Default)]
 struct Inner {
-    jobs: HashMap<u64, Job>,
-    queue: VecDeque<u64>,
-    by_key: HashMap<String, u64>,
-    finished_order: VecDeque<u64>,
-    next: u64,
+    jobs: HashMap<String, Job>,
+    queue: VecDeque<String>,
+    by_key: HashMap<String, String>,
+    finished_order: VecDeque<String>,
     running: usize,
     peak: usize,
     finished: u64,
@@ -113,6 +118,8 @@ type RunSet = Arc<Vec<Outcome>>;
 pub struct Jobs {
     inner: Mutex<Inner>,
     wake: Condvar,
+    /// Signalled when a worker finishes a job (shutdown waits for the running ones).
+    idle: Condvar,
     run_sets: Mutex<VecDeque<(String, RunSet)>>,
     workers: usize,
     scratch: PathBuf,
@@ -122,17 +129,17 @@ pub struct Jobs {
 pub enum Refused {
     /// The queue is full.
     Full,
+    /// This client has [`MAX_QUEUED_PER_CLIENT`] jobs waiting.
+    ClientFull,
 }
 
 impl Jobs {
     /// Starts `workers` worker threads; results are assembled in `scratch`.
     pub fn start(workers: usize, scratch: PathBuf) -> Arc<Jobs> {
         let jobs = Arc::new(Jobs {
-            inner: Mutex::new(Inner {
-                next: 1,
-                ..Inner::default()
-            }),
+            inner: Mutex::new(Inner::default()),
             wake: Condvar::new(),
+            idle: Condvar::new(),
             run_sets: Mutex::new(VecDeque::new()),
             workers,
             scratch,
@@ -151,25 +158,34 @@ impl Jobs {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Queues `run`, or returns the job of an identical request (finished, queued or running).
-    pub fn submit(&self, run: ValidRun) -> Result<StatusView, Refused> {
+    /// Queues `run` for `client`, or returns the job of an identical request (finished,
+    /// queued or running).
+    pub fn submit(&self, run: ValidRun, client: IpAddr) -> Result<StatusView, Refused> {
         let mut g = self.lock();
-        if let Some(&id) = g.by_key.get(&run.key) {
+        if let Some(id) = g.by_key.get(&run.key).cloned() {
             g.cache_hits += 1;
-            let mut v = view(&g, id).expect("indexed jobs exist");
+            let mut v = view(&g, &id).expect("indexed jobs exist");
             v.cached = true;
             return Ok(v);
         }
         if g.queue.len() >= MAX_QUEUE {
             return Err(Refused::Full);
         }
-        let id = g.next;
-        g.next += 1;
-        g.by_key.insert(run.key.clone(), id);
+        let mine = g
+            .queue
+            .iter()
+            .filter(|q| g.jobs[*q].client == client)
+            .count();
+        if mine >= MAX_QUEUED_PER_CLIENT {
+            return Err(Refused::ClientFull);
+        }
+        let id = crate::outdir::random_hex(16);
+        g.by_key.insert(run.key.clone(), id.clone());
         g.jobs.insert(
-            id,
+            id.clone(),
             Job {
                 key: run.key.clone(),
+                client,
                 run: Arc::new(run),
                 state: State::Queued,
                 progress: Arc::new(AtomicU64::new(0)),
@@ -181,21 +197,21 @@ impl Jobs {
                 seconds: None,
             },
         );
-        g.queue.push_back(id);
+        g.queue.push_back(id.clone());
         drop(g);
         self.wake.notify_one();
-        Ok(view(&self.lock(), id).expect("just inserted"))
+        Ok(view(&self.lock(), &id).expect("just inserted"))
     }
 
     /// Status of job `id`.
-    pub fn status(&self, id: u64) -> Option<StatusView> {
+    pub fn status(&self, id: &str) -> Option<StatusView> {
         view(&self.lock(), id)
     }
 
     /// The results of job `id` once done; otherwise its status.
-    pub fn result(&self, id: u64) -> Option<Result<Arc<String>, StatusView>> {
+    pub fn result(&self, id: &str) -> Option<Result<Arc<String>, StatusView>> {
         let g = self.lock();
-        let job = g.jobs.get(&id)?;
+        let job = g.jobs.get(id)?;
         Some(match &job.result {
             Some(r) => Ok(Arc::clone(r)),
             None => Err(view(&g, id).expect("exists")),
@@ -204,23 +220,23 @@ impl Jobs {
 
     /// Cancels job `id`: a queued job leaves the queue, a running one stops within a month of
     /// simulated time. Finished jobs are unaffected.
-    pub fn cancel(&self, id: u64) -> Option<StatusView> {
+    pub fn cancel(&self, id: &str) -> Option<StatusView> {
         let mut g = self.lock();
-        let state = g.jobs.get(&id)?.state;
+        let state = g.jobs.get(id)?.state;
         match state {
             State::Queued => {
-                g.queue.retain(|&q| q != id);
+                g.queue.retain(|q| q != id);
                 let key = {
-                    let job = g.jobs.get_mut(&id).expect("exists");
+                    let job = g.jobs.get_mut(id).expect("exists");
                     job.state = State::Cancelled;
                     job.key.clone()
                 };
                 g.by_key.remove(&key);
                 g.finished += 1;
-                g.finished_order.push_back(id);
+                g.finished_order.push_back(id.to_string());
             }
             State::Running => {
-                g.jobs[&id].cancel.store(true, Ordering::Relaxed);
+                g.jobs[id].cancel.store(true, Ordering::Relaxed);
             }
             _ => {}
         }
@@ -240,21 +256,26 @@ impl Jobs {
         }
     }
 
-    /// Stops the workers once their current job ends; queued jobs are dropped.
+    /// Stops the workers once their current job ends; queued jobs are dropped. The scratch
+    /// folder is removed once no worker can write into it any more.
     pub fn shutdown(&self) {
         let mut g = self.lock();
         g.shutdown = true;
-        let running: Vec<u64> = g
-            .jobs
-            .iter()
-            .filter(|(_, j)| j.state == State::Running)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in running {
-            g.jobs[&id].cancel.store(true, Ordering::Relaxed);
+        for j in g.jobs.values().filter(|j| j.state == State::Running) {
+            j.cancel.store(true, Ordering::Relaxed);
         }
         drop(g);
         self.wake.notify_all();
+        let mut g = self.lock();
+        while g.running > 0 {
+            g = self
+                .idle
+                .wait_timeout(g, std::time::Duration::from_secs(5))
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+        drop(g);
+        let _ = std::fs::remove_dir_all(&self.scratch);
     }
 
     /// A worker: takes the oldest queued job, runs it, records the outcome.
@@ -282,11 +303,12 @@ impl Jobs {
                     Arc::clone(&job.cancel),
                 )
             };
-            let outcome = self.execute(id, &run, &progress, &total, &cancel);
+            let outcome = self.execute(&id, &run, &progress, &total, &cancel);
             let mut g = self.lock();
             g.running -= 1;
+            self.idle.notify_all();
             g.finished += 1;
-            g.finished_order.push_back(id);
+            g.finished_order.push_back(id.clone());
             let key = {
                 let job = g.jobs.get_mut(&id).expect("running jobs exist");
                 job.seconds = job.started.map(|s| s.elapsed().as_secs_f64());
@@ -326,7 +348,7 @@ impl Jobs {
     /// `Err(None)` when cancelled.
     fn execute(
         &self,
-        id: u64,
+        id: &str,
         run: &ValidRun,
         progress: &AtomicU64,
         total: &AtomicU64,
@@ -412,8 +434,8 @@ impl Jobs {
     }
 }
 
-fn view(g: &Inner, id: u64) -> Option<StatusView> {
-    let job = g.jobs.get(&id)?;
+fn view(g: &Inner, id: &str) -> Option<StatusView> {
+    let job = g.jobs.get(id)?;
     let total = job.total_months.load(Ordering::Relaxed).max(1);
     let progress = match job.state {
         State::Done => 1.0,
@@ -421,9 +443,9 @@ fn view(g: &Inner, id: u64) -> Option<StatusView> {
         _ => (job.progress.load(Ordering::Relaxed) as f64 / total as f64).min(1.0),
     };
     Some(StatusView {
-        id,
+        id: id.to_string(),
         status: job.state,
-        position: g.queue.iter().position(|&q| q == id).map(|p| p + 1),
+        position: g.queue.iter().position(|q| q == id).map(|p| p + 1),
         progress,
         seconds: job.seconds,
         error: job.error.clone(),

@@ -24,6 +24,8 @@ pub struct ServeConfig {
     pub workers: usize,
     /// Scenarios offered: the built-ins, then any given with `--scenario`.
     pub scenarios: Vec<scenarios::Scenario>,
+    /// Access token every request must carry; required when bound beyond loopback.
+    pub token: Option<String>,
 }
 
 impl ServeConfig {
@@ -34,6 +36,7 @@ impl ServeConfig {
             port,
             workers: 1,
             scenarios: builtin_scenarios()?,
+            token: None,
         })
     }
 }
@@ -50,15 +53,20 @@ pub fn builtin_scenarios() -> CliResult<Vec<scenarios::Scenario>> {
 pub struct Server {
     /// The address it listens on.
     pub addr: SocketAddr,
+    /// The access token, when one is required.
+    pub token: Option<String>,
     jobs: Arc<jobs::Jobs>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
-    /// The page's address.
+    /// The page's address (with the access token when one is required).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        match &self.token {
+            Some(t) => format!("http://{}/?token={t}", self.addr),
+            None => format!("http://{}/", self.addr),
+        }
     }
 
     /// The run queue (for statistics in tests).
@@ -112,9 +120,21 @@ pub fn start(config: ServeConfig) -> CliResult<Server> {
         addr.port()
     ));
     let jobs = jobs::Jobs::start(config.workers.max(1), scratch);
+    let token = if config.bind.is_loopback() {
+        config.token.clone()
+    } else {
+        Some(
+            config
+                .token
+                .clone()
+                .unwrap_or_else(|| crate::outdir::random_hex(16)),
+        )
+    };
     let state = api::App {
         jobs: Arc::clone(&jobs),
         scenarios: Arc::new(config.scenarios),
+        addr,
+        token: token.clone().map(Arc::new),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -139,7 +159,8 @@ pub fn start(config: ServeConfig) -> CliResult<Server> {
                         _ = tokio::signal::ctrl_c() => {}
                     }
                 };
-                if let Err(e) = axum::serve(listener, api::router(state))
+                let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+                if let Err(e) = axum::serve(listener, app)
                     .with_graceful_shutdown(shutdown)
                     .await
                 {
@@ -150,6 +171,7 @@ pub fn start(config: ServeConfig) -> CliResult<Server> {
         .map_err(|e| CliError::Internal(format!("cannot start the server thread: {e}")))?;
     Ok(Server {
         addr,
+        token,
         jobs,
         stop: Some(stop),
         thread: Some(thread),

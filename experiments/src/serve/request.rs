@@ -89,11 +89,48 @@ fn problem(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// Bounds on the request's free-text fields, checked before anything else looks at them (a
+/// 2 MB name must cost no more than a short one).
+fn oversized(req: &RunRequest) -> Vec<FieldError> {
+    use sim_core::params::MAX_NAME_CHARS;
+    let mut errors = Vec::new();
+    let mut bound = |field: &str, value: &str| {
+        let n = value.chars().count();
+        if n > MAX_NAME_CHARS {
+            errors.push(problem(
+                field,
+                format!("a name of {n} characters; names are at most {MAX_NAME_CHARS}"),
+            ));
+        }
+    };
+    bound("scenario", &req.scenario);
+    bound("pathway", req.pathway.as_deref().unwrap_or(""));
+    bound("size", &req.size);
+    for c in &req.interventions {
+        bound("interventions", &c.name);
+    }
+    let most = scenarios::catalogue::CATALOGUE.len();
+    if req.interventions.len() > most {
+        errors.push(problem(
+            "interventions",
+            format!(
+                "{} interventions; the catalogue has {most}",
+                req.interventions.len()
+            ),
+        ));
+    }
+    errors
+}
+
 /// Checks `req` against the scenarios on offer.
 pub fn validate(
     req: &RunRequest,
     offered: &[scenarios::Scenario],
 ) -> Result<ValidRun, Vec<FieldError>> {
+    let too_long = oversized(req);
+    if !too_long.is_empty() {
+        return Err(too_long);
+    }
     let mut errors = Vec::new();
     let found = offered
         .iter()

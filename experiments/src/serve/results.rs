@@ -135,7 +135,7 @@ pub fn build(
     if sets.len() > 1 {
         named.push((ARM, sets[1].as_slice()));
     }
-    let dir = StagedDir::new(scratch).map_err(|e| e.to_string())?;
+    let dir = StagedDir::new(scratch, "compare", false).map_err(|e| e.to_string())?;
     let infos = if run.interventions.is_empty() {
         Vec::new()
     } else {

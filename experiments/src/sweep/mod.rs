@@ -39,6 +39,10 @@ pub struct Manifest {
     pub format: String,
     /// cjsim version that ran it (runs of different versions are not mixed).
     pub cjsim_version: String,
+    /// The model code that ran it: resume and merge refuse another (unless told
+    /// `--allow-model-change`), since a rebuilt model may give other results.
+    #[serde(default)]
+    pub model: crate::provenance::ModelIdentity,
     /// The sweep file as given.
     pub sweep_file: String,
     /// SHA-256 of the sweep file.
@@ -124,6 +128,7 @@ impl Plan {
         let manifest = Manifest {
             format: MANIFEST_FORMAT.into(),
             cjsim_version: env!("CARGO_PKG_VERSION").into(),
+            model: crate::provenance::ModelIdentity::current(),
             sweep_file: spec.file.clone(),
             sweep_sha256: spec.file_hash.clone(),
             design: DesignRecord {

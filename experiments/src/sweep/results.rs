@@ -54,13 +54,9 @@ pub fn read_manifest(dir: &Path) -> CliResult<Manifest> {
     Ok(m)
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
-    let tmp = tmp_path(path);
-    std::fs::write(&tmp, bytes).map_err(|e| io_error("write", &tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io_error("rename", &tmp, e))
-}
+pub use crate::outdir::write_file_atomic as write_atomic;
 
+/// A temporary sibling of `path` for this process.
 fn tmp_path(path: &Path) -> std::path::PathBuf {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
@@ -154,8 +150,13 @@ pub fn assemble(dir: &Path, m: &Manifest, tables: &TableArgs) -> CliResult<Assem
     let mut files = Vec::new();
     let parquet_path = dir.join("results.parquet");
     let tmp = tmp_path(&parquet_path);
-    super::parquet::write(&tmp, m, &runs)?;
-    std::fs::rename(&tmp, &parquet_path).map_err(|e| io_error("rename", &tmp, e))?;
+    let written = super::parquet::write(&tmp, m, &runs).and_then(|()| {
+        std::fs::rename(&tmp, &parquet_path).map_err(|e| io_error("rename", &tmp, e))
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
     files.push("results.parquet".to_string());
     if csv {
         write_atomic(&dir.join("results.csv"), long_csv(m, &runs).as_bytes())?;

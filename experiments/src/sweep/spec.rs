@@ -401,8 +401,7 @@ pub struct ReadOptions {
 /// Reads and validates a sweep file.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<SweepSpec, ScenarioErrors> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::unreadable(&label, "sweep file", &e))?;
+    let text = scenarios::read_text_file(path, "sweep file")?;
     let dir = path.parent().unwrap_or(Path::new("."));
     parse(&label, &text, dir, opts)
 }
@@ -555,17 +554,13 @@ fn read_name(r: &mut Reader, sweep: &DeTable<'_>) -> Option<String> {
         }
         return None;
     };
-    let ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if !ok {
+    if let Some(why) = sim_core::params::name_problem(&name) {
         let span = r.span("sweep.name");
         r.error(
             span,
             "sweep.name",
             format!("{name:?}"),
-            "must be letters, digits, '-', '_' or '.' (it names the output folder)".into(),
+            format!("must be {why}"),
         );
         return None;
     }

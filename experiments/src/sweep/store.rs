@@ -66,19 +66,74 @@ fn stale(content: &str) -> bool {
     }
 }
 
-/// Complete lines of a log (a half-written last line is not one) and their byte length.
-fn complete_lines(text: &str) -> (Vec<&str>, usize) {
-    let end = text.rfind('\n').map_or(0, |i| i + 1);
-    (text[..end].lines().collect(), end)
+/// One line of a completion log: a chunk, its number of runs and its checksum.
+#[derive(Clone, Debug, PartialEq)]
+struct LogEntry {
+    chunk: String,
+    runs: usize,
+    checksum: u64,
 }
 
-/// A log line: (chunk file name, runs, checksum).
-fn parse_log_line(line: &str) -> Option<(&str, usize, u64)> {
+/// A completion log as read: its entries, and the length of its complete part (a half-written
+/// last line, as a kill during an append leaves, is not part of it).
+struct Log {
+    entries: Vec<LogEntry>,
+    complete_len: usize,
+}
+
+/// A log line: `NAME RUNS CHECKSUM`.
+fn parse_log_line(line: &str) -> Option<LogEntry> {
     let mut it = line.split_whitespace();
-    let name = it.next()?;
+    let chunk = it.next()?.to_string();
     let runs = it.next()?.parse().ok()?;
-    let sum = u64::from_str_radix(it.next()?, 16).ok()?;
-    Some((name, runs, sum))
+    let checksum = u64::from_str_radix(it.next()?, 16).ok()?;
+    if it.next().is_some() || chunk.contains('/') {
+        return None;
+    }
+    Some(LogEntry {
+        chunk,
+        runs,
+        checksum,
+    })
+}
+
+/// Reads a completion log. A torn last line is left out; any other damage (a complete line
+/// that does not parse, bytes that are not text) is an error that names the line, so that
+/// nothing is ever deleted or redone because a log could not be read. A missing log is empty.
+fn read_log(path: &Path) -> CliResult<Log> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Log {
+                entries: Vec::new(),
+                complete_len: 0,
+            });
+        }
+        Err(e) => return Err(io_error("read", path, e)),
+    };
+    let complete_len = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let damaged = |line: usize, why: &str| {
+        CliError::BadInput(format!(
+            "{}:{line}: the completion log is damaged ({why}); nothing was deleted. Repair or \
+             remove that line (the runs of its chunk will then be done again) and start the \
+             sweep again",
+            path.display()
+        ))
+    };
+    let mut entries = Vec::new();
+    for (i, raw) in bytes[..complete_len].split(|b| *b == b'\n').enumerate() {
+        if raw.is_empty() {
+            continue;
+        }
+        let line = std::str::from_utf8(raw).map_err(|_| damaged(i + 1, "not text"))?;
+        let entry =
+            parse_log_line(line).ok_or_else(|| damaged(i + 1, "not `CHUNK RUNS CHECKSUM`"))?;
+        entries.push(entry);
+    }
+    Ok(Log {
+        entries,
+        complete_len,
+    })
 }
 
 impl ChunkWriter {
@@ -106,44 +161,81 @@ impl ChunkWriter {
             Err(e) => return Err(io_error("create", &lock, e)),
         }
         let log_path = runs_dir.join(format!("completed-{tag}.log"));
-        let text = fs::read_to_string(&log_path).unwrap_or_default();
-        let (lines, end) = complete_lines(&text);
-        let named: Vec<&str> = lines
-            .iter()
-            .filter_map(|l| parse_log_line(l).map(|x| x.0))
-            .collect();
-        let log = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log_path)
-            .map_err(|e| io_error("open", &log_path, e))?;
-        if end < text.len() {
-            log.set_len(end as u64)
-                .map_err(|e| io_error("repair", &log_path, e))?;
-        }
+        let had_log = log_path.exists();
+        let read = read_log(&log_path);
+        let Log {
+            entries,
+            complete_len,
+        } = match read {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = fs::remove_file(&lock);
+                return Err(e);
+            }
+        };
+        let named: Vec<&str> = entries.iter().map(|e| e.chunk.as_str()).collect();
         let prefix = format!("{tag}-");
-        let mut next = 1;
+        let seq = |name: &str| {
+            name.strip_prefix(&prefix)
+                .and_then(|r| r.strip_suffix(".csv"))
+                .and_then(|s| s.parse::<u32>().ok())
+        };
+        let last_logged = named.iter().filter_map(|n| seq(n)).max().unwrap_or(0);
+        let mut orphans = Vec::new();
         for entry in fs::read_dir(runs_dir).map_err(|e| io_error("list", runs_dir, e))? {
             let name = entry
                 .map_err(|e| io_error("list", runs_dir, e))?
                 .file_name()
                 .to_string_lossy()
                 .to_string();
-            let Some(rest) = name.strip_prefix(&prefix) else {
-                continue;
-            };
-            if named.contains(&name.as_str()) {
-                if let Some(seq) = rest
-                    .strip_suffix(".csv")
-                    .and_then(|s| s.parse::<u32>().ok())
-                {
-                    next = next.max(seq + 1);
+            if let Some(n) = seq(&name)
+                && !named.contains(&name.as_str())
+            {
+                // Only the chunk after the last logged one can lack its line (a kill between
+                // its rename and its log line); anything else means the log lost lines.
+                if n <= last_logged || !had_log {
+                    let _ = fs::remove_file(&lock);
+                    return Err(CliError::BadInput(format!(
+                        "{}: chunk {name} is not named in {} although later chunks are; the \
+                         log has lost lines. Nothing was deleted: restore the log, or move the \
+                         chunks and the log away to start this writer afresh",
+                        runs_dir.display(),
+                        log_path.display()
+                    )));
                 }
-            } else {
-                let p = runs_dir.join(&name);
-                fs::remove_file(&p).map_err(|e| io_error("remove", &p, e))?;
+                orphans.push(name);
             }
         }
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|e| io_error("open", &log_path, e))?;
+        let len = log
+            .metadata()
+            .map_err(|e| io_error("read", &log_path, e))?
+            .len();
+        if (complete_len as u64) < len {
+            log.set_len(complete_len as u64)
+                .map_err(|e| io_error("repair", &log_path, e))?;
+        }
+        for name in &orphans {
+            let p = runs_dir.join(name);
+            fs::remove_file(&p).map_err(|e| io_error("remove", &p, e))?;
+        }
+        // Temporaries of chunks never renamed into place are not results.
+        crate::outdir::remove_stale_temporaries(runs_dir);
+        for entry in fs::read_dir(runs_dir).map_err(|e| io_error("list", runs_dir, e))? {
+            let name = entry
+                .map_err(|e| io_error("list", runs_dir, e))?
+                .file_name()
+                .to_string_lossy()
+                .to_string();
+            if name.starts_with(&prefix) && name.ends_with(".csv.tmp") {
+                let _ = fs::remove_file(runs_dir.join(name));
+            }
+        }
+        let next = last_logged + 1;
         Ok(ChunkWriter {
             dir: runs_dir.to_path_buf(),
             tag: tag.to_string(),
@@ -227,13 +319,13 @@ pub fn read_all(runs_dir: &Path, width: usize) -> CliResult<Recorded> {
     }
     logs.sort();
     for (tag, log) in logs {
-        let text = fs::read_to_string(&log).map_err(|e| io_error("read", &log, e))?;
-        let (lines, _) = complete_lines(&text);
-        for line in lines {
-            let Some((name, count, sum)) = parse_log_line(line) else {
-                continue;
-            };
-            let path = runs_dir.join(name);
+        for LogEntry {
+            chunk: name,
+            runs: count,
+            checksum: sum,
+        } in read_log(&log)?.entries
+        {
+            let path = runs_dir.join(&name);
             let Ok(chunk) = fs::read_to_string(&path) else {
                 continue;
             };
@@ -367,6 +459,52 @@ mod tests {
         drop(w);
         let got = read_all(&d, 3).unwrap();
         assert_eq!(got.runs.len(), 2);
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// Issue 12: one bad byte in the completion log used to delete every recorded chunk.
+    #[test]
+    fn a_damaged_log_stops_the_writer_and_deletes_no_chunk() {
+        let d = temp("damaged");
+        let mut w = ChunkWriter::open(&d, "local").unwrap();
+        for i in 0..12 {
+            w.append(&[record(i, 1.0)]).unwrap();
+        }
+        drop(w);
+        let log = d.join("completed-local.log");
+        let mut bytes = fs::read(&log).unwrap();
+        bytes[3] = 0xff;
+        fs::write(&log, &bytes).unwrap();
+        let chunks = |d: &Path| {
+            fs::read_dir(d)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .ends_with(".csv")
+                })
+                .count()
+        };
+        assert_eq!(chunks(&d), 12);
+        let e = ChunkWriter::open(&d, "local").err().unwrap().to_string();
+        assert!(
+            e.contains("completed-local.log:1") && e.contains("nothing was deleted"),
+            "{e}"
+        );
+        assert!(read_all(&d, 3).is_err());
+        assert_eq!(chunks(&d), 12, "a chunk was deleted");
+        // A line damaged in its text (not its bytes) is refused the same way.
+        bytes[3] = b'x';
+        let mut lines: Vec<u8> = bytes.clone();
+        lines.splice(0..0, b"garbage line\n".iter().copied());
+        fs::write(&log, &lines).unwrap();
+        assert!(ChunkWriter::open(&d, "local").is_err());
+        // The log removed altogether, with chunks present: refused too.
+        fs::remove_file(&log).unwrap();
+        assert!(ChunkWriter::open(&d, "local").is_err());
+        assert_eq!(chunks(&d), 12);
         fs::remove_dir_all(&d).unwrap();
     }
 

@@ -36,16 +36,42 @@ pub fn text(o: &Output) -> String {
 
 /// One HTTP/1.1 exchange with a JSON body: (status, response body).
 pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let (status, _, body) = http_with(
+        addr,
+        method,
+        path,
+        &[
+            ("Host", &addr.to_string()),
+            ("Content-Type", "application/json"),
+        ],
+        body.unwrap_or(""),
+    );
+    (status, body)
+}
+
+/// One HTTP/1.1 exchange with the given headers (Content-Length and Connection are added):
+/// (status, response head in lower case, response body).
+pub fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    let body = body.unwrap_or("");
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
-    )
-    .unwrap();
+    ));
+    // A server may answer (413) before reading a large body and close: ignore write errors.
+    let _ = s
+        .write_all(head.as_bytes())
+        .and_then(|()| s.write_all(body.as_bytes()));
     // Read the head, then exactly the body (some servers keep the connection open).
     let mut raw = Vec::new();
     let mut buf = [0u8; 65536];
@@ -53,7 +79,7 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (
         if let Some(i) = find(&raw, b"\r\n\r\n") {
             break i + 4;
         }
-        let n = s.read(&mut buf).unwrap();
+        let n = s.read(&mut buf).unwrap_or(0);
         assert!(n > 0, "connection closed before the response head");
         raw.extend_from_slice(&buf[..n]);
     };
@@ -74,7 +100,7 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (
         if complete {
             break;
         }
-        let n = s.read(&mut buf).unwrap();
+        let n = s.read(&mut buf).unwrap_or(0);
         if n == 0 {
             break;
         }
@@ -82,7 +108,22 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (
     }
     let body = String::from_utf8_lossy(&raw[head_end..]).to_string();
     let body = if chunked { dechunk(&body) } else { body };
-    (status, body)
+    (status, head, body)
+}
+
+/// Resident memory of this process (kB), from /proc.
+pub fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Whether tests run in CI (`CI=true`), where a missing tool is a failure, never a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -881,16 +881,14 @@ impl ModelParams {
             })
         };
         let s = &self.scenario;
-        if s.name.trim().is_empty()
-            || !s
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        {
+        if let Some(why) = name_problem(&s.name) {
+            push("scenario.name", clip(&format!("{:?}", s.name)), why);
+        }
+        if s.description.chars().count() > MAX_TEXT_CHARS {
             push(
-                "scenario.name",
-                format!("{:?}", s.name),
-                "a non-empty name of letters, digits, '-', '_' or '.'",
+                "scenario.description",
+                format!("{} characters", s.description.chars().count()),
+                "at most 2000 characters",
             );
         }
         if !(1900..=2200).contains(&s.start_year) {
@@ -938,6 +936,14 @@ impl ModelParams {
                     &format!("regions[{i}].name"),
                     "\"\"".into(),
                     "a non-empty name",
+                );
+            } else if r.name.chars().count() > MAX_NAME_CHARS
+                || r.name.chars().any(char::is_control)
+            {
+                push(
+                    &format!("regions[{i}].name"),
+                    clip(&format!("{:?}", r.name)),
+                    "a name of at most 200 characters without control characters",
                 );
             }
             if self.regions[..i].iter().any(|o| o.name == r.name) {
@@ -1006,6 +1012,16 @@ impl ModelParams {
                 "warming between -10 and 10 degrees C",
             );
         }
+        for (key, text) in &self.sources {
+            if text.chars().count() > MAX_TEXT_CHARS || key.chars().count() > MAX_NAME_CHARS {
+                push(
+                    &format!("{}.source", clip(key)),
+                    format!("{} characters", text.chars().count()),
+                    "a source text of at most 2000 characters",
+                );
+            }
+        }
+        self.check_interventions(&mut push);
         let f = &self.demography.fertility_pattern;
         if f.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || f.iter().sum::<f64>() <= 0.0 {
             push(
@@ -1014,6 +1030,98 @@ impl ModelParams {
                 "seven non-negative weights (15-19 to 45-49) with a positive sum",
             );
         }
+    }
+}
+
+impl ModelParams {
+    /// Interventions: each listed once, coverage a share, years in order, effect and cost in
+    /// range (the catalogue in `scenarios` narrows effects further, per intervention).
+    fn check_interventions(&self, push: &mut impl FnMut(&str, String, &str)) {
+        for (i, iv) in self.interventions.iter().enumerate() {
+            let key = |f: &str| format!("interventions[{i}].{f}");
+            if self.interventions[..i].iter().any(|o| o.name == iv.name) {
+                push(
+                    &key("name"),
+                    clip(&format!("{:?}", iv.name)),
+                    "an intervention listed once (it is listed twice; give one entry with the coverage wanted)",
+                );
+            }
+            if !(0.0..=1.0).contains(&iv.coverage) {
+                push(
+                    &key("coverage"),
+                    fmt_num(iv.coverage),
+                    "between 0 and 1 (fraction)",
+                );
+            }
+            if !(0.0..=1.0).contains(&iv.effect) {
+                push(
+                    &key("effect"),
+                    fmt_num(iv.effect),
+                    "between 0 and 1 (the catalogue's unit)",
+                );
+            }
+            if !(iv.unit_cost.is_finite() && iv.unit_cost >= 0.0) {
+                push(
+                    &key("unit_cost"),
+                    fmt_num(iv.unit_cost),
+                    "a cost of at least 0",
+                );
+            }
+            if !(iv.ramp_months.is_finite() && (0.0..=600.0).contains(&iv.ramp_months)) {
+                push(
+                    &key("ramp_months"),
+                    fmt_num(iv.ramp_months),
+                    "between 0 and 600 (months)",
+                );
+            }
+            for (f, y) in [("start_year", iv.start_year), ("end_year", iv.end_year)] {
+                if !(1900.0..=2200.0).contains(&y) {
+                    push(&key(f), fmt_num(y), "between 1900 and 2200 (calendar year)");
+                }
+            }
+            if iv.end_year < iv.start_year {
+                push(
+                    &key("end_year"),
+                    fmt_num(iv.end_year),
+                    "not before start_year",
+                );
+            }
+        }
+    }
+}
+
+/// Longest name or key (characters): scenario, region and arm names, key paths.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Longest free text (characters): descriptions and source notes.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// Why `name` cannot name a scenario (it names the output folder), if it cannot.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || name.starts_with('.')
+    {
+        Some(
+            "a name of 1-200 letters, digits, '-', '_' or '.', not starting with '.' (it names the output folder)",
+        )
+    } else {
+        None
+    }
+}
+
+/// `s` shortened for a message: long values are cut, with their length said.
+pub fn clip(s: &str) -> String {
+    const KEEP: usize = 60;
+    let n = s.chars().count();
+    if n <= KEEP + 20 {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(KEEP).collect();
+        format!("{head}... ({n} characters)")
     }
 }
 

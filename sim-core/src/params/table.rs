@@ -240,31 +240,31 @@ pub static PARAMETERS: &[ParamSpec] = &[
         Assumption("MODEL.md 4.2: no default increase; evidence does not support one. For sensitivity analysis only"),
         "Offending multiplier for displaced people."),
     global!("crime.homicide_rate_per_100k", crime.homicide_rate_per_100k;
-        "victims per 100,000 per year", 5.8, [0.0, 150.0], false,
+        "victims per 100,000 per year", 5.8, [0.05, 150.0], false,
         Cited("UNODC Global Study on Homicide 2023: 5.8 per 100,000 worldwide in 2021"),
         "Observed year-one homicide rate (SDG 16.1.1); the homicide base hazard is solved to match it."),
     global!("crime.violence_prevalence_pct", crime.violence_prevalence_pct;
-        "% of people 15+ per year", 5.0, [0.0, 60.0], false,
+        "% of people 15+ per year", 5.0, [0.1, 60.0], false,
         Assumption("past-year physical or sexual violence in victimisation surveys is typically 2-10%"),
         "Observed year-one share of people 15+ who suffered non-lethal violence (SDG 16.1.3); assault is solved to match it."),
     global!("crime.gbv_prevalence_women_pct", crime.gbv_prevalence_women_pct;
-        "% of women 15-49 per year", 10.0, [0.0, 60.0], false,
+        "% of women 15-49 per year", 10.0, [0.1, 60.0], false,
         Derived("Sardinha et al. 2022 (WHO): 13% of ever-partnered women 15-49 suffered partner violence in the past 12 months; about 10% of all women 15-49"),
         "Observed year-one share of women 15-49 who suffered gender-based or partner violence; GBV is solved to match it."),
     global!("crime.property_victimisation_pct", crime.property_victimisation_pct;
-        "% of people per year", 8.0, [0.0, 60.0], false,
+        "% of people per year", 8.0, [0.1, 60.0], false,
         Assumption("victimisation surveys find property crime against about 5-20% of households a year (International Crime Victims Survey)"),
         "Observed year-one share of people who suffered a property crime; property offending is solved to match it."),
     global!("crime.drug_recorded_per_100k", crime.drug_recorded_per_100k;
-        "offences per 100,000 per year", 150.0, [0.0, 5000.0], false,
+        "offences per 100,000 per year", 150.0, [0.1, 5000.0], false,
         Assumption("recorded drug offences are of the order of 100-300 per 100,000 in UNODC crime statistics"),
         "Observed year-one recorded drug offences; drug offending is solved to match them."),
     global!("crime.trafficking_detected_per_100k", crime.trafficking_detected_per_100k;
-        "victims per 100,000 per year", 0.7, [0.0, 100.0], false,
+        "victims per 100,000 per year", 0.7, [0.001, 100.0], false,
         Cited("UNODC Global Report on Trafficking in Persons 2022: about 50,000 detected victims a year, about 0.6-0.7 per 100,000"),
         "Observed year-one detected trafficking victims (SDG 16.2.2); trafficking is solved to match them."),
     global!("crime.environment_recorded_per_100k", crime.environment_recorded_per_100k;
-        "offences per 100,000 per year", 10.0, [0.0, 2000.0], false,
+        "offences per 100,000 per year", 10.0, [0.01, 2000.0], false,
         Assumption("few crimes that affect the environment are recorded; order of magnitude only"),
         "Observed year-one recorded environmental offences; environmental offending is solved to match them."),
     offence!("peak_age", peak_age; "years", [21.0, 21.0, 30.0, 17.0, 32.0, 20.0, 35.0], [12.0, 70.0],
@@ -316,7 +316,7 @@ pub static PARAMETERS: &[ParamSpec] = &[
         Assumption("spread of victimisation risk above its peak"),
         "Age above the peak at which victimisation risk has halved."),
     global!("justice.violence_reporting_pct", justice.violence_reporting_pct;
-        "% of victims", 35.0, [0.0, 100.0], false,
+        "% of victims", 35.0, [1.0, 100.0], false,
         Cited("MODEL.md 4.7: victims of violence report about 30-50% in most victimisation surveys (SDG 16.3.1)"),
         "Observed year-one share of violence victims who reported (SDG 16.3.1); reporting of assault and GBV is scaled to match."),
     global!("justice.displaced_reporting_multiplier", justice.displaced_reporting_multiplier;
@@ -477,11 +477,11 @@ pub static PARAMETERS: &[ParamSpec] = &[
         Assumption("slow natural recovery"),
         "Share of the lost ecosystem buffer recovered each year."),
     global!("prisons.prison_population_per_100k", prisons.prison_population_per_100k;
-        "prisoners per 100,000", 140.0, [0.0, 1500.0], false,
+        "prisoners per 100,000", 140.0, [1.0, 1500.0], false,
         Cited("World Prison Population List, 13th edition (2021): about 140 prisoners per 100,000 worldwide"),
         "Observed year-one prison population rate; custody is scaled at start to match it."),
     global!("prisons.unsentenced_share_pct", prisons.unsentenced_share_pct;
-        "% of prisoners", 32.0, [0.0, 99.0], false,
+        "% of prisoners", 32.0, [1.0, 99.0], false,
         Cited("UNODC Data Matters 1 (2021): nearly one third of the 11.7 million prisoners of 2019 were unsentenced"),
         "Observed year-one unsentenced share (SDG 16.3.2); pre-trial detention is scaled at start to match it."),
     global!("prisons.occupancy_pct", prisons.occupancy_pct;
@@ -517,7 +517,7 @@ pub static PARAMETERS: &[ParamSpec] = &[
         Cited("UNODC Handbook on Prisoners with Special Needs: older prisoners are 50 and over"),
         "Age from which a prisoner counts as older in indicators and costs."),
     global!("prisons.rearrest_3y_target", prisons.rearrest_3y_target;
-        "fraction", 0.45, [0.0, 0.99], false,
+        "fraction", 0.45, [0.01, 0.99], false,
         Assumption("middle-income default; BJS: 62% of US 2012 releases re-arrested within 3 years (68% of 2005 releases)"),
         "Share of released prisoners re-arrested within 3 years; the post-release multiplier is solved to match it (unless prisons.proven_reoffending_1y_target is set)."),
     global!("prisons.proven_reoffending_1y_target", prisons.proven_reoffending_1y_target;
