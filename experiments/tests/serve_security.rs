@@ -255,3 +255,54 @@ fn a_token_guards_every_request_when_one_is_set() {
     let server = serve::start(open).unwrap();
     assert!(server.token.as_ref().is_some_and(|t| t.len() == 32));
 }
+
+/// Issue 12: the dashboard's scratch folder stayed in /tmp after Ctrl-C.
+#[test]
+fn ctrl_c_leaves_no_scratch_folder() {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .map(|w| w.trim_end_matches('/').parse().unwrap())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let (code, body) = http(addr, "POST", "/api/run", Some(&run_body(1.0)));
+    assert_eq!(code, 202, "{body}");
+    let id = json(&body)["id"].as_str().unwrap().to_string();
+    let started = Instant::now();
+    while json(&http(addr, "GET", &format!("/api/status/{id}"), None).1)["status"] != "done" {
+        assert!(started.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = server.id();
+    let scratch_of_server = |pid: u32| {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("cjsim-serve-{pid}-"))
+            })
+    };
+    let interrupted = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !scratch_of_server(pid),
+        "the scratch folder of {pid} is still there"
+    );
+}

@@ -693,9 +693,16 @@ pub fn show(v: &DeValue<'_>) -> String {
 
 /// A TOML syntax error in `text` (read from `file`) as a positioned error.
 pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
+    // The parser gives no position when nesting (dotted keys, tables) exceeds its recursion
+    // limit: point at the first deeply nested line instead.
+    let deep_line = || {
+        text.lines()
+            .position(|l| l.matches(['.', '[', '{']).count() >= 64)
+            .map(|i| (i + 1, 1))
+    };
     ScenarioError {
         file: file.to_string(),
-        position: e.span().map(|s| line_col(text, s.start)),
+        position: e.span().map(|s| line_col(text, s.start)).or_else(deep_line),
         key_path: String::new(),
         value: String::new(),
         problem: format!("not valid TOML: {}", e.message().trim()),
