@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use experiments::cmd::compare::{CompareArgs, run};
-use experiments::cmd::run::{RunControls, ScenarioChoice};
+use experiments::cmd::run::{ReplicationArgs, RunControls, ScenarioChoice};
 
 fn comparison_folder() -> std::path::PathBuf {
     let out = std::env::temp_dir().join(format!("cjsim-bench-report-{}", std::process::id()));
@@ -17,7 +17,10 @@ fn comparison_folder() -> std::path::PathBuf {
             "justice=legal_aid,court_capacity".into(),
             "prevention=youth_mentoring,focused_deterrence".into(),
         ],
-        reps: 5,
+        replications: ReplicationArgs {
+            reps: Some("5".into()),
+            ..Default::default()
+        },
         checkpoints: Vec::new(),
         out: Some(out.clone()),
         controls: RunControls {

@@ -72,10 +72,24 @@ pub fn outputs_markdown() -> String {
         "# cjsim outputs\n\n\
          Generated from the column dictionaries in `sim_core::metrics`; do not edit by hand.\n\n\
          Counts are real-person equivalents (agents times the run's scale, `run.json: scale`).\n\n\
-         ## `run.json`\n\nProvenance: cjsim version and git commit, the command, scenario name, origin, \
-         SHA-256 and overrides, seed, agents, scale, years, threads, every scalar parameter by key \
-         path, the scenario's `source` texts, and the fully resolved scenario file (rerunning it \
-         reproduces the results).\n",
+         ## Expected and realised counts\n\nThe crime indicators (homicide, violence, gender-based \
+         violence and property victimisation, trafficking true and detected, reporting, recorded \
+         violence) and deaths in custody are computed by default from *expected counts*: for every \
+         count the model draws from probabilities it computes (offences by type and region, \
+         victims by group, reports, detections, deaths in custody), the sum of those \
+         probabilities given each month's state. They have the same mean as the simulated events \
+         (a test checks it over 200 seeds) and none of their Monte Carlo noise: at the default \
+         200,000 agents the yearly homicide rate varies 20-30 times less between seeds. The \
+         dynamics still run on the simulated events. `--estimator realised` computes the \
+         indicators from the events instead (`run.json: estimator` says which). Stocks \
+         (prisoners, pre-trial detainees, backlog, displaced) and the re-arrest and reoffending \
+         rates of release cohorts are always realised; `timeseries.csv` holds realised counts.\n\n\
+         ## `run.json`\n\nProvenance: cjsim version, git commit and the SHA-256 of the binary, the \
+         command, scenario name, origin, SHA-256 and overrides, seed, agents, scale, years, \
+         threads, replications, the estimator, with `--reps auto` the precision asked for and \
+         reached per headline indicator and year, every scalar parameter by key path, the \
+         scenario's `source` texts, and the fully resolved scenario file (rerunning it reproduces \
+         the results).\n",
     );
     columns_table(
         &mut out,
@@ -100,19 +114,37 @@ pub fn outputs_markdown() -> String {
          use victims' groups; people in custody count as not displaced.\n",
     );
     out.push_str(
-        "\n## `indicators_quantiles.csv`\n\nLong form `arm,year,indicator,q05,q25,q50,q75,q95`: \
-         the yearly indicators across replications (arm `baseline` for `cjsim run`). Counts are \
-         scaled to persons.\n\n## `comparison.csv` (`cjsim compare`)\n\nOne row per arm, \
-         indicator and checkpoint year: `baseline` and `arm_value` (medians), `difference` (median of \
-         the paired differences, same seed in both arms), `difference_q05`/`difference_q95` (90% \
-         interval), `intervention_cost` (cumulative to the year, currency), `justice_cost_change` \
-         (police, courts and prisons, cumulative), `homicides_averted` and \
-         `victimisations_averted` (homicide, assault, GBV, property and trafficking, true counts, \
-         cumulative), `cost_per_homicide_averted`, `cost_per_victimisation_averted` (empty when \
-         nothing is averted).\n\n## `scorecard.json`, `scorecard.md`\n\nPer arm and target: the \
-         target in words, threshold and direction, median and 5-95% range across replications in \
-         the target year, status (`on track` when the median meets the target, `off track`, `not \
-         simulated`) and the probability of meeting it (share of replications).\n",
+        "\n## Two questions, two answers\n\nEvery table across replications names which question \
+         it answers. *Is there an effect, and how large?*: the mean over replications (of a level, \
+         or of the paired differences between an arm and the baseline run with the same seeds) \
+         with its 90% confidence interval, Student t with n - 1 degrees of freedom; it narrows as \
+         replications are added. *What could one future look like?*: the 5%-95% quantiles of \
+         single replications, the band of simulated futures; it does not narrow. With fewer than \
+         5 replications no interval or probability is shown.\n\n\
+         ## `indicators_quantiles.csv`\n\nLong form `arm,year,indicator,replications,mean,\
+         mean_ci90_low,mean_ci90_high,q05,q25,q50,q75,q95`: per arm (`baseline` for `cjsim run`), \
+         year and indicator, the mean with its 90% confidence interval and the quantiles of single \
+         runs. Counts are scaled to persons. With replications, `indicators_yearly.csv` holds the \
+         means.\n\n## `comparison.csv` (`cjsim compare`)\n\nOne row per arm, indicator and \
+         checkpoint year: `replications`; `baseline_mean` and `arm_mean`; the effect \
+         `effect_mean` (mean of the paired differences, arm minus baseline, same seeds) with \
+         `effect_ci90_low`/`effect_ci90_high` (90% confidence interval of that mean) and \
+         `effect_detected` (`yes` when the interval excludes zero, `no` when it does not, empty \
+         with one replication); `single_run_difference_q05`/`_q95` (5-95% of single replications' \
+         differences: the band of single futures, not the uncertainty of the effect); \
+         `intervention_cost` (mean, cumulative to the year, currency), `justice_cost_change` \
+         (police, courts and prisons, paired, cumulative), `homicides_averted` and \
+         `victimisations_averted` (homicide, assault, GBV, property and trafficking, true counts \
+         by the run's estimator, paired, cumulative) each with its 90% confidence interval, \
+         `cost_per_homicide_averted`, `cost_per_victimisation_averted` (mean cost over mean \
+         averted; empty, \"not estimable\", unless the interval of what is averted lies above \
+         zero).\n\n## `scorecard.json`, `scorecard.md`\n\nPer arm and target: the target in \
+         words, threshold and direction, replications, the mean in the target year with its 90% \
+         confidence interval (`ci90_low`, `ci90_high`) and the 5-95% range of single runs \
+         (`q05`, `q95`), status (`on track` when the mean meets the target, `off track`, `not \
+         simulated`), the probability of meeting it (share of replications) and a `note`. With \
+         fewer than 5 replications the interval, range and probability are empty and the note \
+         says that at least 5 replications are needed.\n",
     );
     out.push_str(
         "\n## `prison_ages.csv`\n\n`year,sex,age_group,prisoners`: people in custody on 31 December \
@@ -141,11 +173,17 @@ pub fn outputs_markdown() -> String {
          persons.\n\
          - `summary.csv`: per point, indicator and year: `replications, mean, sd, q05, q25, q50, \
          q75, q95` over replications.\n\
-         - `sensitivity.csv` (morris and sobol designs): `indicator, year, factor, index, value, \
-         ci_low, ci_high`, index one of `sobol_first`, `sobol_total` (Saltelli 2010, Jansen 1999) or \
-         `morris_mu_star`, `morris_mu`, `morris_sigma` (per unit of the factor's [0, 1] \
-         coordinate), with 95% percentile-bootstrap intervals; on the means over replications.\n\
-         - `charts/tornado_*.svg|png`: Sobol total index or Morris mu* by factor, last kept year.\n\
+         - `sensitivity.csv`: `indicator, year, factor, index, value, ci_low, ci_high, \
+         noise_share, noisy`, index one of `sobol_first`, `sobol_total` (Saltelli 2010, Jansen \
+         1999, on outputs centred on their mean, as SALib does), `morris_mu_star`, `morris_mu`, \
+         `morris_sigma` (per unit of the factor's [0, 1] coordinate) or `prcc` (Latin hypercube \
+         and grid designs), with 95% percentile-bootstrap intervals, on the means over \
+         replications. `noise_share` is the share of the variance of those means that \
+         replication noise explains (the mean within-point variance over the replications, \
+         divided by the variance of the means; empty with one replication), and `noisy` is `yes` \
+         above 0.5: the indices of that indicator and year then measure noise, not the factors.\n\
+         - `charts/tornado_*.svg|png`: Sobol total index, Morris mu* or PRCC by factor, last kept \
+         year; indicators flagged as noisy are drawn grey with a warning.\n\
          - `slurm/` (`--slurm`): `array.sbatch`, `merge.sbatch`, `submit.sh` and the jobs' logs.\n",
     );
     out

@@ -7,6 +7,7 @@ pub mod error;
 pub mod limits;
 pub mod outdir;
 pub mod output;
+pub mod precision;
 pub mod progress;
 pub mod provenance;
 pub mod replicate;

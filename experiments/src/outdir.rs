@@ -297,7 +297,18 @@ pub fn recover(parent: &Path) -> Vec<String> {
         }
         let path = parent.join(&entry);
         let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_dir());
-        if !is_dir || Marker::read(&path).is_none() {
+        if !is_dir {
+            continue;
+        }
+        if Marker::read(&path).is_none() {
+            // A kill between creating a staging folder and writing its marker leaves the folder
+            // empty, or holding only the marker's own temporary file: nothing of anyone's.
+            if role == STAGING && remove_unmarked_staging(&path, pid) {
+                done.push(format!(
+                    "removed {} (left by an interrupted cjsim, process {pid})",
+                    path.display()
+                ));
+            }
             continue;
         }
         let target = parent.join(name);
@@ -318,6 +329,21 @@ pub fn recover(parent: &Path) -> Vec<String> {
         }
     }
     done
+}
+
+/// Removes a staging folder that has no marker only if it holds nothing but the marker's
+/// temporary file of process `pid`; anything else in it is left alone.
+fn remove_unmarked_staging(path: &Path, pid: u32) -> bool {
+    let scrap = format!(".{MARKER}.tmp-{pid}");
+    let Ok(list) = fs::read_dir(path) else {
+        return false;
+    };
+    let names: Vec<_> = list.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    if names.iter().any(|n| n.to_str() != Some(scrap.as_str())) {
+        return false;
+    }
+    let _ = fs::remove_file(path.join(&scrap));
+    fs::remove_dir(path).is_ok()
 }
 
 /// Atomically exchanges two paths; `Ok(false)` when the file system cannot.
@@ -615,8 +641,21 @@ mod tests {
         // A folder of the user's with a look-alike name is not touched.
         let look_alike = base.join(sibling("mine", STAGING, dead));
         fs::create_dir(&look_alike).unwrap();
+        fs::write(look_alike.join("plan.txt"), "mine").unwrap();
+        // Killed before its marker was written: empty, or only the marker's temporary file.
+        let bare = base.join(sibling("bare", STAGING, dead));
+        fs::create_dir(&bare).unwrap();
+        let half = base.join(sibling("half", STAGING, dead));
+        fs::create_dir(&half).unwrap();
+        fs::write(half.join(format!(".{MARKER}.tmp-{dead}")), "{").unwrap();
+        // An unmarked look-alike with anything else in it is not cjsim's to remove.
+        let other = base.join(sibling("other", STAGING, dead));
+        fs::create_dir(&other).unwrap();
+        fs::write(other.join("notes.txt"), "mine").unwrap();
         let done = recover(&base);
-        assert_eq!(done.len(), 2, "{done:?}");
+        assert_eq!(done.len(), 4, "{done:?}");
+        assert!(!bare.exists() && !half.exists());
+        assert!(other.join("notes.txt").exists());
         assert_eq!(fs::read_to_string(base.join("run/x.csv")).unwrap(), "1");
         assert!(!staging.exists());
         assert!(look_alike.exists());

@@ -45,6 +45,11 @@ pub struct Provenance {
     pub alignment_warnings: Vec<String>,
     /// Replications per arm (seeds `seed`, `seed + 1`, ...).
     pub replications: u32,
+    /// Which counts the crime indicators come from: `expected` or `realised`.
+    pub estimator: &'static str,
+    /// With `--reps auto`: the precision asked for and reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::precision::PrecisionRecord>,
     /// Comparison arms: name and interventions (empty for a plain run).
     pub arms: Vec<ArmInfo>,
 }
@@ -110,6 +115,8 @@ impl Provenance {
             files,
             alignment_warnings: Vec::new(),
             replications: 1,
+            estimator: "expected",
+            precision: None,
             arms: Vec::new(),
         }
     }

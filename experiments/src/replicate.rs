@@ -20,8 +20,18 @@ pub fn run_all(
     reps: u32,
     done: &(dyn Fn() + Sync),
 ) -> CliResult<Vec<Vec<Outcome>>> {
+    run_range(sets, 0..reps, done)
+}
+
+/// Runs replications `reps` (a range of replication numbers, so that batches continue where
+/// the previous ones stopped) of each parameter set; see [`run_all`].
+pub fn run_range(
+    sets: &[ModelParams],
+    reps: std::ops::Range<u32>,
+    done: &(dyn Fn() + Sync),
+) -> CliResult<Vec<Vec<Outcome>>> {
     let jobs: Vec<(usize, u32)> = (0..sets.len())
-        .flat_map(|s| (0..reps).map(move |r| (s, r)))
+        .flat_map(|s| reps.clone().map(move |r| (s, r)))
         .collect();
     let outcomes: Vec<Result<Outcome, String>> = jobs
         .par_iter()
@@ -59,28 +69,4 @@ pub fn lighten(mut o: Outcome) -> Outcome {
     o
 }
 
-/// The `q`-quantile (0-1) of `values` by linear interpolation; NaN values are ignored.
-pub fn quantile(values: &[f64], q: f64) -> f64 {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let pos = q * (v.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_interpolate_and_skip_nan() {
-        let v = [3.0, 1.0, f64::NAN, 2.0, 4.0];
-        assert_eq!(quantile(&v, 0.5), 2.5);
-        assert_eq!(quantile(&v, 0.0), 1.0);
-        assert_eq!(quantile(&v, 1.0), 4.0);
-        assert!(quantile(&[f64::NAN], 0.5).is_nan());
-    }
-}
+pub use sim_core::stats::quantile;

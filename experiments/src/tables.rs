@@ -1,16 +1,20 @@
-//! Tables across replications and arms: median yearly indicators, quantile bands, paired
-//! differences between arms, and intervention costs against what they avert.
+//! Tables across replications and arms, computed in memory (the CSV files, the report and the
+//! dashboard all read these rows): yearly means, the single-run bands beside the confidence
+//! interval of the mean, paired effects with their confidence intervals, and costs against
+//! what is averted.
+//!
+//! Two questions, two answers, always named apart (see `sim_core::stats`): the *effect* of an
+//! arm is the mean paired difference from the baseline over replications, with its 90%
+//! confidence interval; the *single-run spread* is the 5-95% range of single replications'
+//! differences, the band of possible single futures.
 
 use sim_core::Outcome;
-use sim_core::indicators::{YEAR_COLUMNS, YearRow};
+use sim_core::indicators::{Estimator, YEAR_COLUMNS, YearRow};
 use sim_core::metrics::MonthRow;
+use sim_core::stats::{Summary, summarise};
 
 use crate::error::CliResult;
 use crate::output::{StagedDir, csv_field, fmt_cell};
-use crate::replicate::quantile;
-
-/// Quantiles written in the band tables.
-pub const BANDS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// Years simulated (from the first replication).
 fn years(outcomes: &[Outcome]) -> Vec<i32> {
@@ -24,8 +28,8 @@ fn year_row(o: &Outcome, year: i32) -> Option<&YearRow> {
     o.years.iter().find(|y| y.year == year)
 }
 
-/// `indicators_yearly.csv` as the median across replications.
-pub fn write_median_yearly(
+/// `indicators_yearly.csv` as the mean across replications.
+pub fn write_mean_yearly(
     dir: &StagedDir,
     file: &str,
     outcomes: &[Outcome],
@@ -42,7 +46,7 @@ pub fn write_median_yearly(
                     .filter_map(|o| year_row(o, year))
                     .map(|y| c.value(y, scale))
                     .collect();
-                fmt_cell(quantile(&v, 0.5))
+                fmt_cell(summarise(&v).mean)
             })
             .collect();
         text.push_str(&cells.join(","));
@@ -51,8 +55,22 @@ pub fn write_median_yearly(
     dir.write(file, text.as_bytes())
 }
 
-/// Rows of the long band table for one arm: `arm,year,indicator,q05,q25,q50,q75,q95`.
-pub fn band_rows(arm: &str, outcomes: &[Outcome], scale: f64, out: &mut String) {
+/// One indicator in one year of one arm, over replications.
+#[derive(Clone, Debug)]
+pub struct BandRow {
+    /// Arm.
+    pub arm: String,
+    /// Calendar year.
+    pub year: i32,
+    /// Indicator column.
+    pub indicator: &'static str,
+    /// Mean with its confidence interval, and the single-run quantiles.
+    pub summary: Summary,
+}
+
+/// The band rows of one arm, every year and indicator.
+pub fn bands(arm: &str, outcomes: &[Outcome], scale: f64) -> Vec<BandRow> {
+    let mut rows = Vec::new();
     for year in years(outcomes) {
         for c in YEAR_COLUMNS.iter().skip(1) {
             let v: Vec<f64> = outcomes
@@ -60,19 +78,39 @@ pub fn band_rows(arm: &str, outcomes: &[Outcome], scale: f64, out: &mut String) 
                 .filter_map(|o| year_row(o, year))
                 .map(|y| c.value(y, scale))
                 .collect();
-            let q: Vec<String> = BANDS.iter().map(|b| fmt_cell(quantile(&v, *b))).collect();
-            out.push_str(&format!(
-                "{},{year},{},{}\n",
-                csv_field(arm),
-                c.name,
-                q.join(",")
-            ));
+            rows.push(BandRow {
+                arm: arm.to_string(),
+                year,
+                indicator: c.name,
+                summary: summarise(&v),
+            });
         }
     }
+    rows
 }
 
-/// Header of the band table.
-pub const BAND_HEADER: &str = "arm,year,indicator,q05,q25,q50,q75,q95\n";
+/// Header of `indicators_quantiles.csv`.
+pub const BAND_HEADER: &str = "arm,year,indicator,replications,mean,mean_ci90_low,mean_ci90_high,\
+q05,q25,q50,q75,q95\n";
+
+/// Appends band rows as CSV lines.
+pub fn write_band_rows(rows: &[BandRow], out: &mut String) {
+    for r in rows {
+        let s = &r.summary;
+        let q: Vec<String> = s.bands.iter().map(|x| fmt_cell(*x)).collect();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            csv_field(&r.arm),
+            r.year,
+            r.indicator,
+            s.n,
+            fmt_cell(s.mean),
+            fmt_cell(s.ci90.0),
+            fmt_cell(s.ci90.1),
+            q.join(",")
+        ));
+    }
+}
 
 /// Sum of a monthly quantity from the start to the end of `year`.
 fn cumulative(o: &Outcome, year: i32, f: impl Fn(&MonthRow) -> f64) -> f64 {
@@ -84,36 +122,99 @@ fn cumulative(o: &Outcome, year: i32, f: impl Fn(&MonthRow) -> f64) -> f64 {
         .sum()
 }
 
-/// Victimisations of the kinds interventions aim to avert: homicide, assault, GBV, property,
-/// trafficking (true counts).
-fn victimisations(m: &MonthRow) -> f64 {
-    m.flows.offences[..5].iter().sum::<u64>() as f64
+/// Homicide victims of a month, by the outcome's estimator (agents).
+fn homicides(m: &MonthRow, e: Estimator) -> f64 {
+    match e {
+        Estimator::Expected => m.flows.expected.homicide_victims,
+        Estimator::Realised => m.flows.homicide_victims as f64,
+    }
 }
 
-/// `comparison.csv`: per arm, indicator and checkpoint year, the paired difference from the
-/// baseline (median and 90% interval across replications), and costs against what is averted.
-pub fn write_comparison(
-    dir: &StagedDir,
-    file: &str,
+/// Victimisations of the kinds interventions aim to avert: homicide, assault, GBV, property,
+/// trafficking (true counts, agents), by the outcome's estimator.
+fn victimisations(m: &MonthRow, e: Estimator) -> f64 {
+    match e {
+        Estimator::Expected => m.flows.expected.offences[..5].iter().sum(),
+        Estimator::Realised => m.flows.offences[..5].iter().sum::<u64>() as f64,
+    }
+}
+
+/// What an arm costs and averts by a checkpoint year (cumulative from the start), over
+/// replications; averted counts are paired (baseline minus arm, persons).
+#[derive(Clone, Copy, Debug)]
+pub struct Costs {
+    /// Intervention cost (currency).
+    pub intervention_cost: Summary,
+    /// Change in police, court and prison costs, arm minus baseline (currency).
+    pub justice_cost_change: Summary,
+    /// Homicides averted (persons).
+    pub homicides_averted: Summary,
+    /// Victimisations averted (persons).
+    pub victimisations_averted: Summary,
+}
+
+impl Costs {
+    /// Intervention cost per homicide averted: the mean cost over the mean averted, only when
+    /// the confidence interval of homicides averted lies above zero ("not estimable" else).
+    pub fn per_homicide_averted(&self) -> Option<f64> {
+        per_averted(&self.intervention_cost, &self.homicides_averted)
+    }
+
+    /// Intervention cost per victimisation averted (as for homicides).
+    pub fn per_victimisation_averted(&self) -> Option<f64> {
+        per_averted(&self.intervention_cost, &self.victimisations_averted)
+    }
+}
+
+fn per_averted(cost: &Summary, averted: &Summary) -> Option<f64> {
+    (averted.ci90.0 > 0.0 && averted.mean > 0.0).then(|| cost.mean / averted.mean)
+}
+
+/// One indicator at one checkpoint for one arm, against the baseline.
+#[derive(Clone, Debug)]
+pub struct ComparisonRow {
+    /// Arm.
+    pub arm: String,
+    /// Indicator column.
+    pub indicator: &'static str,
+    /// Checkpoint year.
+    pub year: i32,
+    /// The baseline's value over replications.
+    pub baseline: Summary,
+    /// The arm's value over replications.
+    pub arm_value: Summary,
+    /// Paired differences, arm minus baseline, replication by replication: the mean with its
+    /// confidence interval is the effect; the quantiles are the single-run spread.
+    pub effect: Summary,
+    /// Costs and what is averted by the checkpoint.
+    pub costs: Costs,
+}
+
+impl ComparisonRow {
+    /// Whether the effect's 90% confidence interval excludes zero.
+    pub fn effect_detected(&self) -> bool {
+        self.effect.excludes(0.0)
+    }
+}
+
+/// The comparison of every arm (after the first, the baseline) with the baseline, at each
+/// checkpoint year, for every indicator.
+pub fn comparison(
     arms: &[(&str, &[Outcome])],
     checkpoints: &[i32],
     scale: f64,
-) -> CliResult<()> {
-    let mut text = String::from(
-        "arm,indicator,year,baseline,arm_value,difference,difference_q05,difference_q95,\
-         intervention_cost,justice_cost_change,homicides_averted,victimisations_averted,\
-         cost_per_homicide_averted,cost_per_victimisation_averted\n",
-    );
+) -> Vec<ComparisonRow> {
     let (_, base) = &arms[0];
+    let mut rows = Vec::new();
     for (name, outcomes) in &arms[1..] {
+        let paired = |f: &dyn Fn(&Outcome) -> f64| -> Vec<f64> {
+            outcomes
+                .iter()
+                .zip(base.iter())
+                .map(|(a, b)| f(a) - f(b))
+                .collect()
+        };
         for &year in checkpoints {
-            let paired = |f: &dyn Fn(&Outcome) -> f64| -> Vec<f64> {
-                outcomes
-                    .iter()
-                    .zip(base.iter())
-                    .map(|(a, b)| f(a) - f(b))
-                    .collect()
-            };
             let cost: Vec<f64> = outcomes
                 .iter()
                 .map(|o| cumulative(o, year, |m| m.flows.intervention_cost))
@@ -123,50 +224,87 @@ pub fn write_comparison(
                     m.flows.prison_cost + m.flows.police_cost + m.flows.court_cost
                 })
             });
-            let homicides: Vec<f64> =
-                paired(&|o| cumulative(o, year, |m| m.flows.homicide_victims as f64))
+            let averted = |f: fn(&MonthRow, Estimator) -> f64| -> Vec<f64> {
+                paired(&|o| cumulative(o, year, |m| f(m, o.estimator)))
                     .iter()
                     .map(|d| -d * scale)
-                    .collect();
-            let victims: Vec<f64> = paired(&|o| cumulative(o, year, victimisations))
-                .iter()
-                .map(|d| -d * scale)
-                .collect();
-            let (cost_m, homicides_m, victims_m) = (
-                quantile(&cost, 0.5),
-                quantile(&homicides, 0.5),
-                quantile(&victims, 0.5),
-            );
-            let per = |averted: f64| {
-                if averted > 0.0 {
-                    cost_m / averted
-                } else {
-                    f64::NAN
-                }
+                    .collect()
+            };
+            let costs = Costs {
+                intervention_cost: summarise(&cost),
+                justice_cost_change: summarise(&justice),
+                homicides_averted: summarise(&averted(homicides)),
+                victimisations_averted: summarise(&averted(victimisations)),
             };
             for c in YEAR_COLUMNS.iter().skip(1) {
                 let value = |o: &Outcome| year_row(o, year).map_or(f64::NAN, |y| c.value(y, scale));
                 let b: Vec<f64> = base.iter().map(value).collect();
                 let a: Vec<f64> = outcomes.iter().map(value).collect();
                 let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
-                text.push_str(&format!(
-                    "{},{},{year},{},{},{},{},{},{},{},{},{},{},{}\n",
-                    csv_field(name),
-                    c.name,
-                    fmt_cell(quantile(&b, 0.5)),
-                    fmt_cell(quantile(&a, 0.5)),
-                    fmt_cell(quantile(&d, 0.5)),
-                    fmt_cell(quantile(&d, 0.05)),
-                    fmt_cell(quantile(&d, 0.95)),
-                    fmt_cell(cost_m),
-                    fmt_cell(quantile(&justice, 0.5)),
-                    fmt_cell(homicides_m),
-                    fmt_cell(victims_m),
-                    fmt_cell(per(homicides_m)),
-                    fmt_cell(per(victims_m)),
-                ));
+                rows.push(ComparisonRow {
+                    arm: name.to_string(),
+                    indicator: c.name,
+                    year,
+                    baseline: summarise(&b),
+                    arm_value: summarise(&a),
+                    effect: summarise(&d),
+                    costs,
+                });
             }
         }
+    }
+    rows
+}
+
+/// Header of `comparison.csv`.
+pub const COMPARISON_HEADER: &str = "arm,indicator,year,replications,baseline_mean,arm_mean,\
+effect_mean,effect_ci90_low,effect_ci90_high,effect_detected,single_run_difference_q05,\
+single_run_difference_q95,intervention_cost,justice_cost_change,homicides_averted,\
+homicides_averted_ci90_low,homicides_averted_ci90_high,victimisations_averted,\
+victimisations_averted_ci90_low,victimisations_averted_ci90_high,cost_per_homicide_averted,\
+cost_per_victimisation_averted\n";
+
+/// `comparison.csv`: one line per row.
+pub fn write_comparison(dir: &StagedDir, file: &str, rows: &[ComparisonRow]) -> CliResult<()> {
+    let mut text = String::from(COMPARISON_HEADER);
+    let f = |x: f64| fmt_cell(x);
+    let opt = |x: Option<f64>| x.map_or(String::new(), fmt_cell);
+    for r in rows {
+        let c = &r.costs;
+        let e = &r.effect;
+        let detected = if e.n < 2 {
+            ""
+        } else if r.effect_detected() {
+            "yes"
+        } else {
+            "no"
+        };
+        let cells = [
+            csv_field(&r.arm),
+            r.indicator.to_string(),
+            r.year.to_string(),
+            e.n.to_string(),
+            f(r.baseline.mean),
+            f(r.arm_value.mean),
+            f(e.mean),
+            f(e.ci90.0),
+            f(e.ci90.1),
+            detected.to_string(),
+            f(e.bands[0]),
+            f(e.bands[4]),
+            f(c.intervention_cost.mean),
+            f(c.justice_cost_change.mean),
+            f(c.homicides_averted.mean),
+            f(c.homicides_averted.ci90.0),
+            f(c.homicides_averted.ci90.1),
+            f(c.victimisations_averted.mean),
+            f(c.victimisations_averted.ci90.0),
+            f(c.victimisations_averted.ci90.1),
+            opt(c.per_homicide_averted()),
+            opt(c.per_victimisation_averted()),
+        ];
+        text.push_str(&cells.join(","));
+        text.push('\n');
     }
     dir.write(file, text.as_bytes())
 }

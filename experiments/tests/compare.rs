@@ -56,17 +56,20 @@ fn an_arm_identical_to_the_baseline_differs_by_exactly_zero() {
     let rows = csv(&dir.join("c/comparison.csv"));
     let h = &rows[0];
     let col = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let (arm, ind, diff, lo, hi) = (
+    let (arm, ind, diff, lo, hi, q05, q95) = (
         col("arm"),
         col("indicator"),
-        col("difference"),
-        col("difference_q05"),
-        col("difference_q95"),
+        col("effect_mean"),
+        col("effect_ci90_low"),
+        col("effect_ci90_high"),
+        col("single_run_difference_q05"),
+        col("single_run_difference_q95"),
     );
     let same: Vec<_> = rows[1..].iter().filter(|r| r[arm] == "same").collect();
     assert!(same.len() > 20);
     for r in &same {
-        for c in [diff, lo, hi] {
+        assert_ne!(r[col("effect_detected")], "yes", "{}", r[ind]);
+        for c in [diff, lo, hi, q05, q95] {
             assert!(
                 r[c] == "0" || r[c].is_empty(),
                 "{}: {} = {}",
@@ -134,17 +137,32 @@ fn the_scorecard_flips_with_the_target_and_its_probability_matches_the_replicati
     let loose = scorecard(&dir, 1000.0, "loose");
     assert_eq!(loose[0]["status"], "on track");
     assert_eq!(loose[0]["probability"], 1.0);
-    // A target at the median of the five replications is met by exactly three of them.
-    let median = strict[0]["median"].as_f64().unwrap();
-    let mid = scorecard(&dir, median, "mid");
-    assert_eq!(mid[0]["status"], "on track");
-    assert_eq!(mid[0]["probability"], 0.6);
-    assert_eq!(mid[0]["replications"], 5);
-    // The quantile table agrees with the scorecard's median.
-    let bands = csv(&dir.join("mid/indicators_quantiles.csv"));
+    // A target at the median of the five single runs is met by exactly three of them.
+    let bands = csv(&dir.join("strict/indicators_quantiles.csv"));
+    let h = &bands[0];
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
     let row = bands
         .iter()
         .find(|r| r[1] == "2027" && r[2] == "prison_occupancy_pct")
         .unwrap();
-    assert!((row[5].parse::<f64>().unwrap() - median).abs() < 1e-6);
+    let median: f64 = row[col("q50")].parse().unwrap();
+    let mid = scorecard(&dir, median, "mid");
+    assert_eq!(mid[0]["probability"], 0.6);
+    assert_eq!(mid[0]["replications"], 5);
+    // The scorecard's mean and interval are the quantile table's.
+    let mean = mid[0]["mean"].as_f64().unwrap();
+    assert!((row[col("mean")].parse::<f64>().unwrap() - mean).abs() < 1e-6);
+    assert!(
+        (row[col("mean_ci90_low")].parse::<f64>().unwrap() - mid[0]["ci90_low"].as_f64().unwrap())
+            .abs()
+            < 1e-6
+    );
+    assert_eq!(
+        mid[0]["status"],
+        if mean <= median {
+            "on track"
+        } else {
+            "off track"
+        }
+    );
 }

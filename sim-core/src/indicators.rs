@@ -11,6 +11,15 @@
 //!   first-instance decision; sentenced people are counted as sentenced);
 //! - prison population rate, occupancy and older shares on 31 December;
 //! - reconviction within 2 years of the cohort released two years earlier.
+//!
+//! The crime indicators (homicide, violence, gender-based violence, property victimisation,
+//! trafficking true and detected, reporting, recorded violence) and deaths in custody are
+//! computed by default from *expected* counts: the sums of the probabilities the model drew
+//! against, given the state of each month ([`Estimator::Expected`], see `systems/offending.rs`
+//! and `systems/expected_victims.rs`). They have the same mean as the realised counts but none
+//! of the draws' Monte Carlo noise, so at one agent per 250 persons a homicide rate is not
+//! a count of a handful of simulated deaths. [`Estimator::Realised`] gives the counts of the
+//! simulated events themselves. Stocks (prisoners, backlog, displaced) are realised either way.
 
 use crate::justice::ReleaseCohorts;
 use crate::metrics::{
@@ -19,6 +28,38 @@ use crate::metrics::{
 };
 use crate::params::ModelParams;
 use crate::person::MonthNo;
+
+/// Which counts the crime indicators come from (see the module doc).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Estimator {
+    /// Sums of the probabilities drawn against, given each month's state (the default).
+    #[default]
+    Expected,
+    /// The simulated events.
+    Realised,
+}
+
+impl Estimator {
+    /// Names on the command line and in provenance.
+    pub const NAMES: [&'static str; 2] = ["expected", "realised"];
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Estimator::Expected => "expected",
+            Estimator::Realised => "realised",
+        }
+    }
+
+    /// The estimator named `s`.
+    pub fn parse(s: &str) -> Option<Estimator> {
+        match s {
+            "expected" => Some(Estimator::Expected),
+            "realised" | "realized" => Some(Estimator::Realised),
+            _ => None,
+        }
+    }
+}
 
 /// One year of indicators. Counts are agents (scaled to persons by the column dictionary).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -355,8 +396,13 @@ fn cohort_pct(c: &ReleaseCohorts, year_index: i32, counts: &[u32]) -> f64 {
     pct(k as f64, n as f64)
 }
 
-/// The yearly indicators of a run.
-pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<YearRow> {
+/// The yearly indicators of a run, with the crime counts of `estimator`.
+pub fn yearly(
+    rec: &Recorder,
+    cohorts: &ReleaseCohorts,
+    p: &ModelParams,
+    estimator: Estimator,
+) -> Vec<YearRow> {
     let regions = p.regions.len();
     let mut rows = Vec::new();
     for (y, record) in rec.years.iter().enumerate() {
@@ -367,26 +413,58 @@ pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<
         let sum = |f: &dyn Fn(&crate::metrics::MonthRow) -> u64| -> f64 {
             ms.iter().map(|m| f(m) as f64).sum()
         };
-        let g = &record.groups;
         let pop15 = mean_pop(rec, months.clone(), regions, &[0, 1], 15, 200);
         let women = mean_pop(rec, months.clone(), regions, &[1], 15, 49);
         let yi = y as i32;
+        let fsum = |f: &dyn Fn(&crate::metrics::ExpectedFlows) -> f64| -> f64 {
+            ms.iter().map(|m| f(&m.flows.expected)).sum()
+        };
+        let c = match estimator {
+            Estimator::Expected => {
+                let g = &record.expected_groups;
+                CrimeCounts {
+                    homicide_victims: fsum(&|e| e.homicide_victims),
+                    violence_victims_15plus: fsum(&|e| e.violence_victims_15plus),
+                    gbv_victims_women_15_49: fsum(&|e| e.gbv_victims_women_15_49),
+                    property_victims: g.total(Counter::PropertyVictims),
+                    trafficking_victims: g.total(Counter::TraffickingVictims),
+                    trafficking_detected: g.total(Counter::TraffickingDetected),
+                    violence_reporters: g.total(Counter::ViolenceReporters),
+                    violence_victims: g.total(Counter::ViolenceVictims),
+                    recorded_violence: fsum(&|e| e.recorded[0] + e.recorded[1] + e.recorded[2]),
+                    deaths_in_custody: fsum(&|e| e.deaths_in_custody),
+                }
+            }
+            Estimator::Realised => {
+                let g = &record.groups;
+                let total = |c: Counter| g.total(c) as f64;
+                CrimeCounts {
+                    homicide_victims: sum(&|m| m.flows.homicide_victims),
+                    violence_victims_15plus: sum(&|m| m.flows.violence_victims_15plus),
+                    gbv_victims_women_15_49: sum(&|m| m.flows.gbv_victims_women_15_49),
+                    property_victims: total(Counter::PropertyVictims),
+                    trafficking_victims: total(Counter::TraffickingVictims),
+                    trafficking_detected: total(Counter::TraffickingDetected),
+                    violence_reporters: total(Counter::ViolenceReporters),
+                    violence_victims: total(Counter::ViolenceVictims),
+                    recorded_violence: sum(&|m| {
+                        m.flows.recorded[0] + m.flows.recorded[1] + m.flows.recorded[2]
+                    }),
+                    deaths_in_custody: sum(&|m| m.flows.deaths_in_custody),
+                }
+            }
+        };
         rows.push(YearRow {
             year: record.year,
             population: pop,
-            homicide_rate_per_100k: 1e5 * sum(&|m| m.flows.homicide_victims) / pop,
-            violence_prevalence_pct: pct(sum(&|m| m.flows.violence_victims_15plus), pop15),
-            gbv_prevalence_women_pct: pct(sum(&|m| m.flows.gbv_victims_women_15_49), women),
-            property_victimisation_pct: pct(g.total(Counter::PropertyVictims) as f64, pop),
-            trafficking_victims_per_100k: 1e5 * g.total(Counter::TraffickingVictims) as f64 / pop,
-            trafficking_detected_per_100k: 1e5 * g.total(Counter::TraffickingDetected) as f64 / pop,
-            reporting_rate_pct: pct(
-                g.total(Counter::ViolenceReporters) as f64,
-                g.total(Counter::ViolenceVictims) as f64,
-            ),
-            recorded_violence_per_100k: 1e5
-                * sum(&|m| m.flows.recorded[0] + m.flows.recorded[1] + m.flows.recorded[2])
-                / pop,
+            homicide_rate_per_100k: 1e5 * c.homicide_victims / pop,
+            violence_prevalence_pct: pct(c.violence_victims_15plus, pop15),
+            gbv_prevalence_women_pct: pct(c.gbv_victims_women_15_49, women),
+            property_victimisation_pct: pct(c.property_victims, pop),
+            trafficking_victims_per_100k: 1e5 * c.trafficking_victims / pop,
+            trafficking_detected_per_100k: 1e5 * c.trafficking_detected / pop,
+            reporting_rate_pct: pct(c.violence_reporters, c.violence_victims),
+            recorded_violence_per_100k: 1e5 * c.recorded_violence / pop,
             unsentenced_share_pct: pct(dec.stocks.pretrial as f64, dec.stocks.prisoners as f64),
             prison_population_per_100k: 1e5 * dec.stocks.prisoners as f64 / dec.population as f64,
             prison_occupancy_pct: pct(dec.stocks.prisoners as f64, dec.stocks.beds),
@@ -398,7 +476,7 @@ pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<
                 dec.stocks.prisoners_65plus as f64,
                 dec.stocks.prisoners as f64,
             ),
-            deaths_in_custody: sum(&|m| m.flows.deaths_in_custody),
+            deaths_in_custody: c.deaths_in_custody,
             court_backlog_cases: dec.stocks.backlog as f64,
             median_months_to_disposition: median(&record.disposition_months),
             reconviction_2y_pct: cohort_pct(cohorts, yi - 2, &cohorts.reconvicted_24),
@@ -436,6 +514,20 @@ pub fn yearly(rec: &Recorder, cohorts: &ReleaseCohorts, p: &ModelParams) -> Vec<
     rows
 }
 
+/// A year's crime counts (agents), from either estimator.
+struct CrimeCounts {
+    homicide_victims: f64,
+    violence_victims_15plus: f64,
+    gbv_victims_women_15_49: f64,
+    property_victims: f64,
+    trafficking_victims: f64,
+    trafficking_detected: f64,
+    violence_reporters: f64,
+    violence_victims: f64,
+    recorded_violence: f64,
+    deaths_in_custody: f64,
+}
+
 /// One row of `by_group.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupRow {
@@ -451,13 +543,24 @@ pub struct GroupRow {
     pub value: f64,
 }
 
-/// The disaggregated indicators, long form: per year, indicator, dimension and group.
-pub fn by_group(rec: &Recorder, p: &ModelParams) -> Vec<GroupRow> {
+/// The disaggregated indicators, long form: per year, indicator, dimension and group, with
+/// the crime counts of `estimator`. Counts (population) are in persons.
+pub fn by_group(rec: &Recorder, p: &ModelParams, estimator: Estimator) -> Vec<GroupRow> {
     let names: Vec<String> = p.regions.iter().map(|r| r.name.clone()).collect();
+    let scale = p.scenario.scale();
     let mut rows = Vec::new();
     for record in &rec.years {
         let pop = &record.population;
-        let g = &record.groups.values;
+        let realised = record.groups.values.map(|row| row.map(|x| x as f64));
+        let g = match estimator {
+            Estimator::Expected => {
+                let mut g = record.expected_groups.values;
+                // Offences by offender group have no expected counterpart.
+                g[Counter::Offences as usize] = realised[Counter::Offences as usize];
+                g
+            }
+            Estimator::Realised => realised,
+        };
         let end = &record.end;
         for gi in 0..GROUPS {
             let Some((dimension, group)) = group_label(gi, &names) else {
@@ -473,31 +576,27 @@ pub fn by_group(rec: &Recorder, p: &ModelParams) -> Vec<GroupRow> {
                     value,
                 })
             };
-            let per_100k = |x: u64| {
-                if n > 0.0 {
-                    1e5 * x as f64 / n
-                } else {
-                    f64::NAN
-                }
+            let per_100k = |x: f64| {
+                if n > 0.0 { 1e5 * x / n } else { f64::NAN }
             };
-            push("population", n);
+            push("population", n * scale);
             push(
                 "homicide_rate_per_100k",
                 per_100k(g[Counter::HomicideVictims as usize][gi]),
             );
             push(
                 "violence_prevalence_pct",
-                pct(g[Counter::ViolenceVictims as usize][gi] as f64, n),
+                pct(g[Counter::ViolenceVictims as usize][gi], n),
             );
             push(
                 "gbv_prevalence_pct",
-                pct(g[Counter::GbvVictims as usize][gi] as f64, n),
+                pct(g[Counter::GbvVictims as usize][gi], n),
             );
             push(
                 "reporting_rate_pct",
                 pct(
-                    g[Counter::ViolenceReporters as usize][gi] as f64,
-                    g[Counter::ViolenceVictims as usize][gi] as f64,
+                    g[Counter::ViolenceReporters as usize][gi],
+                    g[Counter::ViolenceVictims as usize][gi],
                 ),
             );
             push(
@@ -510,13 +609,16 @@ pub fn by_group(rec: &Recorder, p: &ModelParams) -> Vec<GroupRow> {
             );
             push(
                 "property_victimisation_pct",
-                pct(g[Counter::PropertyVictims as usize][gi] as f64, n),
+                pct(g[Counter::PropertyVictims as usize][gi], n),
             );
             push(
                 "offences_per_100k",
                 per_100k(g[Counter::Offences as usize][gi]),
             );
-            push("prison_population_per_100k", per_100k(end.prisoners[gi]));
+            push(
+                "prison_population_per_100k",
+                per_100k(end.prisoners[gi] as f64),
+            );
             push(
                 "unsentenced_share_pct",
                 pct(end.pretrial[gi] as f64, end.prisoners[gi] as f64),

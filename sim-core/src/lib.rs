@@ -37,6 +37,7 @@ pub mod reoffending;
 pub mod rng;
 pub mod schedule;
 pub mod setup;
+pub mod stats;
 pub mod systems;
 pub mod tables;
 
@@ -67,6 +68,10 @@ fn insert_justice_resources(world: &mut World, p: &ModelParams) {
     world.insert_resource(systems::offending::HazardTable::default());
     world.insert_resource(pool::VictimPool::new(p.scenario.months()));
     world.insert_resource(offence::OffenceBuffer::default());
+    world.insert_resource(systems::offending::ExpectedOffending::default());
+    world.insert_resource(systems::offending::ExpectedScratch::default());
+    world.insert_resource(systems::victimisation::VictimWeights::default());
+    world.insert_resource(systems::expected_victims::YearHazards::default());
     world.insert_resource(justice::Policing::default());
     world.insert_resource(justice::Suspects::default());
     world.insert_resource(justice::DelayedArrests::default());
@@ -87,10 +92,29 @@ pub struct Outcome {
     pub cohorts: justice::ReleaseCohorts,
     /// Year-one values the alignment could not reach exactly.
     pub warnings: Vec<String>,
-    /// Yearly indicators.
+    /// Yearly indicators, crime counts from the estimator in [`Outcome::estimator`].
     pub years: Vec<indicators::YearRow>,
+    /// Yearly indicators from the other estimator.
+    pub years_other: Vec<indicators::YearRow>,
+    /// The estimator of [`Outcome::years`] (expected counts unless chosen otherwise).
+    pub estimator: indicators::Estimator,
     /// Climate hazard events, in order (empty without the climate module).
     pub events: Vec<systems::climate::HazardEvent>,
+}
+
+impl Outcome {
+    /// Makes `estimator` the one [`Outcome::years`] is computed with.
+    pub fn use_estimator(&mut self, estimator: indicators::Estimator) {
+        if estimator != self.estimator {
+            std::mem::swap(&mut self.years, &mut self.years_other);
+            self.estimator = estimator;
+        }
+    }
+
+    /// The by-group table of this outcome's estimator.
+    pub fn by_group(&self, p: &ModelParams) -> Vec<indicators::GroupRow> {
+        indicators::by_group(&self.recorder, p, self.estimator)
+    }
 }
 
 /// A simulation run: the World of persons and resources, and the monthly schedule.
@@ -215,12 +239,25 @@ impl Simulation {
             .world
             .remove_resource::<Recorder>()
             .expect("inserted at construction");
-        let years = indicators::yearly(&recorder, &cohorts, &params);
+        let years = indicators::yearly(
+            &recorder,
+            &cohorts,
+            &params,
+            indicators::Estimator::Expected,
+        );
+        let years_other = indicators::yearly(
+            &recorder,
+            &cohorts,
+            &params,
+            indicators::Estimator::Realised,
+        );
         Outcome {
             recorder,
             cohorts,
             warnings,
             years,
+            years_other,
+            estimator: indicators::Estimator::Expected,
             events,
         }
     }

@@ -144,6 +144,27 @@ pub struct Flows {
     pub police_cost: f64,
     /// Court cost in the month (currency, real terms).
     pub court_cost: f64,
+    /// The expected counts of the month given its state (see [`crate::expected`]).
+    pub expected: ExpectedFlows,
+}
+
+/// Expected counts of a month: for each count drawn from probabilities the model computes,
+/// the sum of those probabilities given the month's state (agents). The dynamics use the
+/// realised draws; these carry none of their Monte Carlo noise.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ExpectedFlows {
+    /// Offences by type.
+    pub offences: [f64; OFFENCE_TYPES],
+    /// Recorded offences by type (reported or proactively detected).
+    pub recorded: [f64; OFFENCE_TYPES],
+    /// Homicide victims.
+    pub homicide_victims: f64,
+    /// New distinct victims of non-lethal violence aged 15+ (first victimisation of the year).
+    pub violence_victims_15plus: f64,
+    /// New distinct women 15-49 victims of gender-based violence (first of the year).
+    pub gbv_victims_women_15_49: f64,
+    /// Deaths in custody.
+    pub deaths_in_custody: f64,
 }
 
 /// Month-end stocks of the justice system (agents), written by the stages that own them.
@@ -278,6 +299,46 @@ impl GroupCounts {
     }
 }
 
+/// Expected counterparts of [`GroupCounts`] (see [`ExpectedFlows`]); offences by offender
+/// group have none (they stay realised).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectedGroups {
+    /// Expected counts: `values[counter][group]`.
+    pub values: [[f64; GROUPS]; COUNTERS],
+}
+
+impl Default for ExpectedGroups {
+    fn default() -> Self {
+        ExpectedGroups {
+            values: [[0.0; GROUPS]; COUNTERS],
+        }
+    }
+}
+
+impl ExpectedGroups {
+    /// Adds `x` to `counter` for each of the groups.
+    #[inline]
+    pub fn add(&mut self, counter: Counter, groups: &[usize; 4], x: f64) {
+        for g in groups {
+            self.values[counter as usize][*g] += x;
+        }
+    }
+
+    /// Total of a counter (over the sex dimension, which covers everyone once).
+    pub fn total(&self, counter: Counter) -> f64 {
+        self.values[counter as usize][0] + self.values[counter as usize][1]
+    }
+
+    /// Adds another set of expected counts.
+    pub fn merge(&mut self, o: &ExpectedGroups) {
+        for (a, b) in self.values.iter_mut().zip(&o.values) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
 /// Stocks by group at the end of a month (prisoners, pre-trial detainees, population).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupStocks {
@@ -318,6 +379,8 @@ pub struct MonthTally {
     pub offences_by_age: [u64; AGE_BINS],
     /// Disaggregated event counters.
     pub groups: GroupCounts,
+    /// Their expected counterparts.
+    pub expected_groups: ExpectedGroups,
     /// Stocks by group at the end of the month.
     pub group_stocks: GroupStocks,
     /// Months from charge to disposition of this month's dispositions.
@@ -333,6 +396,7 @@ impl MonthTally {
             deaths_by_age: Box::new(EMPTY_HIST),
             offences_by_age: [0; AGE_BINS],
             groups: GroupCounts::default(),
+            expected_groups: ExpectedGroups::default(),
             group_stocks: GroupStocks::default(),
             disposition_months: Vec::new(),
         }
@@ -344,6 +408,7 @@ impl MonthTally {
         self.deaths_by_age.fill(0);
         self.offences_by_age = [0; AGE_BINS];
         self.groups = GroupCounts::default();
+        self.expected_groups = ExpectedGroups::default();
         self.disposition_months.clear();
     }
 }
@@ -361,6 +426,8 @@ pub struct YearRecord {
     pub year: i32,
     /// Disaggregated event counts over the year.
     pub groups: GroupCounts,
+    /// Their expected counterparts.
+    pub expected_groups: ExpectedGroups,
     /// Offences by offender's age over the year.
     pub offences_by_age: [u64; AGE_BINS],
     /// Dispositions by months from charge (last bin: 240 and over).

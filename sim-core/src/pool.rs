@@ -61,6 +61,19 @@ impl VictimPool {
         2 * self.cohorts * 2
     }
 
+    /// (sex, cohort, displaced) of the `k`-th cell of a region.
+    #[inline]
+    pub fn decode(&self, k: usize) -> (usize, usize, bool) {
+        ((k >> 1) / self.cohorts, (k >> 1) % self.cohorts, k & 1 == 1)
+    }
+
+    /// Age in whole years at `now` of a birth-year cohort (taken at its middle).
+    #[inline]
+    pub fn cohort_age(&self, cohort: usize, now: MonthNo) -> u32 {
+        let middle = i32::from(EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
+        ((i32::from(now) - middle).max(0) / 12) as u32
+    }
+
     /// The cell a person belongs to.
     #[inline]
     pub fn cell_of(&self, d: &Demographics) -> usize {
@@ -126,13 +139,9 @@ impl VictimPool {
             if rows.is_empty() {
                 continue;
             }
-            let displaced = cell & 1 == 1;
-            let rest = cell >> 1;
-            let cohort = rest % self.cohorts;
-            let sex = (rest / self.cohorts) % 2;
-            let region = (rest / self.cohorts / 2) as u8;
-            let middle = i32::from(EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
-            let age = ((i32::from(now) - middle).max(0) / 12) as u32;
+            let region = (cell / self.cells_per_region()) as u8;
+            let (sex, cohort, displaced) = self.decode(cell % self.cells_per_region());
+            let age = self.cohort_age(cohort, now);
             out.push((region, sex, age, displaced, rows.len() as u64));
         }
         out

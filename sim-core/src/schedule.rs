@@ -9,8 +9,9 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::params::ModelParams;
 use crate::systems::{
-    climate, courts, demography, displacement, economy, immigration, interventions, metrics,
-    newcomers, offending, policing, prisons, reintegration, reporting, sentencing, victimisation,
+    climate, courts, demography, displacement, economy, expected_victims, immigration,
+    interventions, metrics, newcomers, offending, policing, prisons, reintegration, reporting,
+    sentencing, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -104,7 +105,13 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
             (offending::build_hazard_table, offending::commit_offences)
                 .chain()
                 .in_set(Stage::Offending),
-            victimisation::choose_victims.in_set(Stage::Victimisation),
+            (
+                victimisation::weigh_victim_cells,
+                expected_victims::expect_victims,
+                victimisation::choose_victims,
+            )
+                .chain()
+                .in_set(Stage::Victimisation),
             reporting::report_offences.in_set(Stage::Reporting),
             policing::clear_offences.in_set(Stage::Policing),
             (courts::charge_suspects, courts::dispose_cases)

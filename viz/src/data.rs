@@ -131,8 +131,10 @@ impl Table {
 pub struct Band {
     /// Years.
     pub years: Vec<i32>,
-    /// q05, q25, q50, q75, q95 by year.
+    /// q05, q25, q50, q75, q95 of single runs by year.
     pub q: Vec<[f64; 5]>,
+    /// Replications behind each year's quantiles (1 when the table does not say).
+    pub n: Vec<usize>,
 }
 
 /// `indicators_quantiles.csv`: bands by (arm, indicator), arms in file order.
@@ -152,6 +154,7 @@ impl Bands {
             .map(|q| t.column(q))
             .into_iter()
             .collect::<Result<Vec<_>, _>>()?;
+        let reps = t.column("replications").ok();
         let mut bands = Bands {
             arms: Vec::new(),
             by: BTreeMap::new(),
@@ -169,6 +172,15 @@ impl Bands {
             let b = bands.by.entry((a, t.text(i, ind).to_string())).or_default();
             b.years.push(y);
             b.q.push(q);
+            let n = match reps {
+                Some(c) => t.number(i, c)?,
+                None => 1.0,
+            };
+            b.n.push(if n.is_finite() && n >= 1.0 {
+                n as usize
+            } else {
+                1
+            });
         }
         Ok(bands)
     }

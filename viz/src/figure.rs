@@ -73,6 +73,8 @@ pub struct Figure {
     pub svg: String,
     /// PNG bytes.
     pub png: Vec<u8>,
+    /// A warning the report prints with the chart (e.g. that what it shows is mostly noise).
+    pub note: Option<String>,
 }
 
 /// A chart that can draw itself on any plotters backend.
@@ -117,6 +119,7 @@ pub fn render(chart: &impl Chart) -> Result<Figure, VizError> {
         title: chart.title(),
         svg,
         png,
+        note: None,
     })
 }
 

@@ -25,7 +25,7 @@ use charts::occupancy::OccupancyMap;
 use charts::pyramid::Pyramid;
 use charts::tornado::Tornado;
 use charts::trajectory::{Overview, Trajectory};
-use data::{Bands, Provenance, Table};
+use data::{Band, Bands, Provenance, Table};
 use figure::render;
 
 /// Headline indicators: column, title, unit.
@@ -111,6 +111,35 @@ fn targets(dir: &Path) -> Vec<(String, i32, f64)> {
         .unwrap_or_default()
 }
 
+/// Single-run noise above which a chart is flagged (relative to the indicator's level).
+pub const NOISE_LIMIT: f64 = 0.05;
+
+/// How much one run of an indicator varies, relative to its level: with replications, the
+/// spread between runs (interquartile range / 1.349, a robust standard deviation); with one run,
+/// the jitter of its path (median absolute second difference / sqrt 6, which a linear trend does
+/// not inflate). `None` when the level is zero or there is too little to tell.
+pub fn single_run_noise(b: &Band) -> Option<f64> {
+    let level = |q: &[f64; 5]| q[2].abs();
+    let mut rel: Vec<f64> = if b.n.iter().any(|n| *n >= 2) {
+        b.q.iter()
+            .zip(&b.n)
+            .filter(|(q, n)| **n >= 2 && level(q) > 0.0)
+            .map(|(q, _)| (q[3] - q[1]) / 1.349 / level(q))
+            .collect()
+    } else {
+        b.q.windows(3)
+            .filter(|w| level(&w[1]) > 0.0)
+            .map(|w| (w[2][2] - 2.0 * w[1][2] + w[0][2]).abs() / 6f64.sqrt() / level(&w[1]))
+            .collect()
+    };
+    rel.retain(|x| x.is_finite());
+    if rel.is_empty() {
+        return None;
+    }
+    rel.sort_by(f64::total_cmp);
+    Some(rel[rel.len() / 2])
+}
+
 /// The trajectory charts and the overview.
 pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
     let bands = Bands::read(dir)?;
@@ -131,6 +160,7 @@ pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErr
             .iter()
             .find(|t| t.0 == *indicator)
             .map(|t| (t.1, t.2));
+        let noise = arms.first().and_then(|(_, b)| single_run_noise(b));
         let t = Trajectory {
             indicator: indicator.to_string(),
             title: title.to_string(),
@@ -139,7 +169,16 @@ pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErr
             target,
             source: source.clone(),
         };
-        figures.push(render(&t)?);
+        let mut figure = render(&t)?;
+        if let Some(noise) = noise.filter(|x| *x > NOISE_LIMIT) {
+            figure.note = Some(format!(
+                "Single runs of this indicator vary by about {:.0}% of its level, so year-to-year \
+                 movements of one run are mostly noise: read the band, and add replications or \
+                 agents before reading trends.",
+                100.0 * noise
+            ));
+        }
+        figures.push(figure);
         if panels.len() < 6 {
             panels.push(t);
         }
@@ -163,10 +202,10 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
         c("arm")?,
         c("indicator")?,
         c("year")?,
-        c("baseline")?,
-        c("difference")?,
-        c("difference_q05")?,
-        c("difference_q95")?,
+        c("baseline_mean")?,
+        c("effect_mean")?,
+        c("effect_ci90_low")?,
+        c("effect_ci90_high")?,
         c("cost_per_homicide_averted")?,
     );
     let mut years: Vec<i32> = Vec::new();
@@ -435,7 +474,8 @@ pub fn sensitivity_charts(
         t.column("ci_low")?,
         t.column("ci_high")?,
     );
-    let mut groups: Vec<(String, String, Vec<charts::tornado::FactorIndex>)> = Vec::new();
+    let noisy_col = t.column("noisy").ok();
+    let mut groups: Vec<(String, String, Vec<charts::tornado::FactorIndex>, bool)> = Vec::new();
     for i in 0..t.rows.len() {
         let m = t.text(i, method);
         if !matches!(m, "sobol_total" | "morris_mu_star" | "prcc") {
@@ -453,19 +493,22 @@ pub fn sensitivity_charts(
         let subject = format!("{} in {}", t.text(i, ind), t.text(i, year_col));
         let ci = (t.number(i, lo)?, t.number(i, hi)?);
         let ci = (ci.0.is_finite() && ci.1.is_finite()).then_some(ci);
+        let noisy = noisy_col.is_some_and(|c| t.text(i, c) == "yes");
         match groups.iter_mut().find(|g| g.0 == subject && g.1 == m) {
             Some(g) => g.2.push((t.text(i, factor).to_string(), v, ci)),
             None => groups.push((
                 subject,
                 m.to_string(),
                 vec![(t.text(i, factor).to_string(), v, ci)],
+                noisy,
             )),
         }
     }
     groups
         .into_iter()
-        .map(|(subject, index, factors)| {
+        .map(|(subject, index, factors, noisy)| {
             render(&Tornado {
+                noisy,
                 subject,
                 index: match index.as_str() {
                     "sobol_total" => "Sobol total-order index".into(),

@@ -95,34 +95,66 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
                     file: dir.join("scorecard.json").display().to_string(),
                     reason: format!("not JSON: {e}"),
                 })?;
-            h.push_str("<table id=\"scorecard\"><tr><th>Arm</th><th>Target</th><th>Median</th><th>5-95%</th><th>Status</th><th>Probability</th></tr>");
+            h.push_str(
+                "<p>The mean across replications with its 90% confidence interval (how \
+                precisely the expected value is known) and the 5-95% range of single runs (how \
+                different one future could be). Intervals and probabilities need at least 5 \
+                replications.</p><table id=\"scorecard\"><tr><th>Arm</th><th>Target</th>\
+                <th>Mean</th><th>90% CI of the mean</th><th>5-95% of single runs</th>\
+                <th>Status</th><th>Probability</th></tr>",
+            );
             for l in lines.as_array().into_iter().flatten() {
                 let num =
                     |v: &serde_json::Value| v.as_f64().map_or("-".into(), |x| format!("{x:.2}"));
+                let note = s(&l["note"]);
+                let range =
+                    |a: &serde_json::Value, b: &serde_json::Value| match (a.as_f64(), b.as_f64()) {
+                        (Some(a), Some(b)) => format!("{a:.2} to {b:.2}"),
+                        _ if !note.is_empty() => note.clone(),
+                        _ => "-".into(),
+                    };
                 let status = s(&l["status"]);
                 let class = if status == "on track" { "on" } else { "off" };
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{} to {}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
                     escape(&s(&l["arm"])),
                     escape(&s(&l["target"])),
                     escape(&s(&l["description"])),
-                    num(&l["median"]),
-                    num(&l["q05"]),
-                    num(&l["q95"]),
+                    num(&l["mean"]),
+                    escape(&range(&l["ci90_low"], &l["ci90_high"])),
+                    escape(&range(&l["q05"], &l["q95"])),
                     escape(&status),
-                    l["probability"]
-                        .as_f64()
-                        .map_or("-".into(), |p| format!("{:.0}%", 100.0 * p)),
+                    l["probability"].as_f64().map_or_else(
+                        || escape(if note.is_empty() { "-" } else { &note }),
+                        |p| format!("{:.0}%", 100.0 * p)
+                    ),
                 );
             }
             h.push_str("</table>\n");
         }
         Err(_) => h.push_str("<p>No targets in this scenario.</p>\n"),
     }
-    // Charts.
+    // Charts, with a warning before any whose single-run noise hides its movements.
     h.push_str("<h2>Charts</h2>\n");
+    let noisy: Vec<&Figure> = figures.iter().filter(|f| f.note.is_some()).collect();
+    if !noisy.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"warn\" id=\"noise-warning\">Mostly noise at this size: single runs of {} \
+             vary by more than 5% of their level. Their year-to-year movements are not trends; \
+             add replications (<code>--reps</code>) or agents.</p>",
+            noisy
+                .iter()
+                .map(|f| escape(&f.title))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     for f in figures {
+        if let Some(note) = &f.note {
+            let _ = writeln!(h, "<p class=\"warn\">{}</p>", escape(note));
+        }
         let _ = writeln!(
             h,
             "<figure id=\"{}\">{}<figcaption>{} (files: charts/{}.svg, charts/{}.png)</figcaption></figure>",

@@ -60,7 +60,8 @@ fn band(base: f64, slope: f64) -> Band {
             [m * 0.8, m * 0.9, m, m * 1.1, m * 1.2]
         })
         .collect();
-    Band { years, q }
+    let n = vec![10; years.len()];
+    Band { years, q, n }
 }
 
 fn trajectory() -> Trajectory {
@@ -286,6 +287,7 @@ fn tornado_chart() {
             index: "Sobol total-order index".into(),
             factors,
             source: SOURCE.into(),
+            noisy: false,
         },
         &[
             "Sensitivity of unsentenced_share_pct in 2030",
@@ -317,11 +319,15 @@ fn fixture(name: &str) -> PathBuf {
     w("indicators_quantiles.csv", q);
     w("scorecard.json", r#"[{"arm":"baseline","indicator":"prison_occupancy_pct","year":2027,"target":"prison_occupancy_pct <= 100 by 2027","description":"No overcrowding","threshold":100.0,"direction":"down","median":10.0,"q05":8.0,"q95":12.0,"status":"on track","probability":1.0,"replications":2}]"#.into());
     let mut c = String::from(
-        "arm,indicator,year,baseline,arm_value,difference,difference_q05,difference_q95,intervention_cost,justice_cost_change,homicides_averted,victimisations_averted,cost_per_homicide_averted,cost_per_victimisation_averted\n",
+        "arm,indicator,year,replications,baseline_mean,arm_mean,effect_mean,effect_ci90_low,\
+         effect_ci90_high,effect_detected,single_run_difference_q05,single_run_difference_q95,\
+         intervention_cost,justice_cost_change,homicides_averted,homicides_averted_ci90_low,\
+         homicides_averted_ci90_high,victimisations_averted,victimisations_averted_ci90_low,\
+         victimisations_averted_ci90_high,cost_per_homicide_averted,cost_per_victimisation_averted\n",
     );
     for ind in ["homicide_rate_per_100k", "unsentenced_share_pct"] {
         c.push_str(&format!(
-            "aid,{ind},2027,10,9,-1,-2,0,1000,-50,2,10,500,100\n"
+            "aid,{ind},2027,5,10,9,-1,-1.5,-0.5,yes,-2,0,1000,-50,2,1,3,10,5,15,500,100\n"
         ));
     }
     w("comparison.csv", c);
@@ -433,7 +439,7 @@ fn missing_and_malformed_tables_are_named() {
     .unwrap();
     let e = error_of(&dir);
     assert!(
-        e.ends_with("comparison.csv:2: column 'difference' = \"minus one\": not a number"),
+        e.ends_with("comparison.csv:2: column 'effect_mean' = \"minus one\": not a number"),
         "{e}"
     );
 }

@@ -9,17 +9,19 @@ use clap::Args;
 use scenarios::catalogue;
 use sim_core::Outcome;
 
-use crate::cmd::run::{RunControls, ScenarioChoice, check_params, pool};
+use crate::cmd::run::{ReplicationArgs, RunControls, ScenarioChoice, check_params, pool};
 use crate::error::{CliError, CliResult};
 use crate::output::{
     StagedDir, write_events, write_group_table, write_prison_ages, write_report, write_table,
 };
+use crate::precision::Replications;
 use crate::progress;
 use crate::provenance::{ArmInfo, Provenance};
 use crate::replicate::run_all;
 use crate::scorecard;
-use crate::tables::{BAND_HEADER, band_rows, write_comparison};
-use sim_core::indicators;
+use crate::tables::{
+    BAND_HEADER, ComparisonRow, bands, comparison, write_band_rows, write_comparison,
+};
 use sim_core::metrics::MONTH_COLUMNS;
 
 /// Arguments of `cjsim compare`.
@@ -33,8 +35,8 @@ pub struct CompareArgs {
     #[arg(long = "arm", value_name = "NAME=INTERVENTIONS", required = true)]
     pub arms: Vec<String>,
     /// Replications per arm (the same seeds in every arm).
-    #[arg(long, default_value_t = 10)]
-    pub reps: u32,
+    #[command(flatten)]
+    pub replications: ReplicationArgs,
     /// Checkpoint years [default: 2030 if simulated, and the last year].
     #[arg(long, value_delimiter = ',')]
     pub checkpoints: Vec<i32>,
@@ -128,7 +130,7 @@ pub fn parse_arm(spec: &str) -> CliResult<ArmSpec> {
 
 /// Runs `cjsim compare`.
 pub fn run(args: CompareArgs) -> CliResult<()> {
-    crate::limits::replications("--reps", args.reps)?;
+    let reps = args.replications.resolve(10)?;
     let arms: Vec<ArmSpec> = args
         .arms
         .iter()
@@ -195,12 +197,65 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-compare", base.scenario.name)));
     let dir = StagedDir::new(&out, "compare", args.controls.force)?;
     let started = Instant::now();
-    let runs = sets.len() as u64 * u64::from(args.reps);
-    let bar = progress::bar(runs, "runs", args.controls.quiet);
-    let count = AtomicU64::new(0);
-    let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
-    let results = pool.install(|| run_all(&sets, args.reps, &tick))?;
-    bar.finish_and_clear();
+    let estimator = args.controls.estimator;
+    let scale = base.scenario.scale();
+    let mut precision = None;
+    let mut results = match reps {
+        Replications::Fixed(n) => {
+            let bar = progress::bar(
+                sets.len() as u64 * u64::from(n),
+                "runs",
+                args.controls.quiet,
+            );
+            let count = AtomicU64::new(0);
+            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
+            let results = pool.install(|| run_all(&sets, n, &tick))?;
+            bar.finish_and_clear();
+            results
+        }
+        Replications::Auto { target, max } => {
+            let bar = progress::bar(
+                sets.len() as u64 * u64::from(max),
+                "runs (at most)",
+                args.controls.quiet,
+            );
+            let count = AtomicU64::new(0);
+            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
+            let names: Vec<String> = std::iter::once("baseline".to_string())
+                .chain(arms.iter().map(|a| a.name.clone()))
+                .collect();
+            let measure = |all: &[Vec<Outcome>]| {
+                let named: Vec<(&str, &[Outcome])> = names
+                    .iter()
+                    .map(String::as_str)
+                    .zip(all.iter().map(Vec::as_slice))
+                    .collect();
+                crate::precision::of_effects(&named, &checkpoints, target, scale)
+            };
+            let quiet = args.controls.quiet;
+            let batch = |n: u32, worst: f64| {
+                if !quiet {
+                    bar.println(format!(
+                        "  {n} replications: effects' 90% CI half-width at most {:.2}% of the \
+                         baseline level",
+                        100.0 * worst
+                    ));
+                }
+            };
+            let (results, record) = pool.install(|| {
+                crate::precision::run_to_precision(
+                    &sets, target, max, estimator, &measure, &tick, &batch,
+                )
+            })?;
+            bar.finish_and_clear();
+            precision = Some(record);
+            results
+        }
+    };
+    for o in results.iter_mut().flatten() {
+        o.use_estimator(estimator);
+    }
+    let replications = results[0].len() as u32;
     let names: Vec<String> = std::iter::once("baseline".to_string())
         .chain(arms.iter().map(|a| a.name.clone()))
         .collect();
@@ -209,7 +264,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .map(String::as_str)
         .zip(results.iter().map(Vec::as_slice))
         .collect();
-    let (files, lines) = write_compare_folder(
+    let ComparisonWritten { files, lines, .. } = write_compare_folder(
         &dir,
         &ComparisonInputs {
             scenario: &scenario,
@@ -217,7 +272,8 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             infos,
             checkpoints: &checkpoints,
             threads,
-            replications: args.reps,
+            replications,
+            precision: precision.clone(),
             report: !args.controls.no_report,
         },
     )?;
@@ -228,21 +284,22 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             base.scenario.name,
             scenario.origin,
             arms.len(),
-            args.reps,
+            replications,
             started.elapsed().as_secs_f64()
         );
         for l in &lines {
-            if let (Some(m), Some(p)) = (l.median, l.probability) {
+            if let Some(m) = l.mean {
+                let chance = l
+                    .probability
+                    .map_or_else(|| l.note.clone(), |p| format!("p = {:.0}%", 100.0 * p));
                 println!(
-                    "  {:<12} {:<26} {} {:>8.2} ({}, p = {:.0}%)",
-                    l.arm,
-                    l.indicator,
-                    l.year,
-                    m,
-                    l.status,
-                    100.0 * p
+                    "  {:<12} {:<26} {} {:>8.2} ({}, {chance})",
+                    l.arm, l.indicator, l.year, m, l.status
                 );
             }
+        }
+        if let Some(p) = &precision {
+            println!("  {}", p.summary());
         }
         println!("  wrote {}/ ({})", out.display(), files.join(", "));
     }
@@ -263,27 +320,38 @@ pub struct ComparisonInputs<'a> {
     pub threads: usize,
     /// Replications per arm.
     pub replications: u32,
+    /// With `--reps auto`: the precision asked for and reached.
+    pub precision: Option<crate::precision::PrecisionRecord>,
     /// Whether to draw the charts and report.html.
     pub report: bool,
 }
 
-/// Writes the tables (and, if asked, the report) of a comparison into `dir`; returns the files
-/// written and the scorecard lines. Used by `cjsim compare` and by `cjsim serve`.
-pub fn write_compare_folder(
-    dir: &StagedDir,
-    c: &ComparisonInputs,
-) -> CliResult<(Vec<String>, Vec<scorecard::ScoreLine>)> {
+/// What writing a comparison folder produced: the files, the scorecard lines and the
+/// comparison rows (the dashboard reads the last two without reading any file back).
+pub struct ComparisonWritten {
+    /// Files written.
+    pub files: Vec<String>,
+    /// Scorecard lines of every arm.
+    pub lines: Vec<scorecard::ScoreLine>,
+    /// The comparison with the baseline.
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// Writes the tables (and, if asked, the report) of a comparison into `dir`. Used by
+/// `cjsim compare` and by `cjsim serve`.
+pub fn write_compare_folder(dir: &StagedDir, c: &ComparisonInputs) -> CliResult<ComparisonWritten> {
     let base = &c.scenario.params;
     let scale = base.scenario.scale();
     let named = c.arms;
-    write_comparison(dir, "comparison.csv", named, c.checkpoints, scale)?;
-    let mut bands = String::from(BAND_HEADER);
+    let rows = comparison(named, c.checkpoints, scale);
+    write_comparison(dir, "comparison.csv", &rows)?;
+    let mut band_text = String::from(BAND_HEADER);
     let mut lines = Vec::new();
     for (name, outcomes) in named {
-        band_rows(name, outcomes, scale, &mut bands);
+        write_band_rows(&bands(name, outcomes, scale), &mut band_text);
         lines.extend(scorecard::score(name, &c.scenario.targets, outcomes, scale));
     }
-    dir.write("indicators_quantiles.csv", bands.as_bytes())?;
+    dir.write("indicators_quantiles.csv", band_text.as_bytes())?;
     dir.write(
         "scorecard.json",
         (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
@@ -307,11 +375,7 @@ pub fn write_compare_folder(
         &detail.recorder.months,
         scale,
     )?;
-    write_group_table(
-        dir,
-        "by_group.csv",
-        &indicators::by_group(&detail.recorder, base),
-    )?;
+    write_group_table(dir, "by_group.csv", &detail.by_group(base))?;
     write_prison_ages(dir, "prison_ages.csv", &detail.recorder, scale)?;
     files.extend(["timeseries.csv", "by_group.csv", "prison_ages.csv"].map(String::from));
     if base.modules.climate {
@@ -323,13 +387,15 @@ pub fn write_compare_folder(
     }
     let mut prov = Provenance::new("compare", c.scenario, c.threads, files.clone());
     prov.replications = c.replications;
+    prov.estimator = detail.estimator.name();
+    prov.precision = c.precision.clone();
     prov.arms = c.infos.clone();
     prov.alignment_warnings = detail.warnings.clone();
     dir.write("run.json", prov.to_json().as_bytes())?;
     if c.report {
         write_report(dir)?;
     }
-    Ok((files, lines))
+    Ok(ComparisonWritten { files, lines, rows })
 }
 
 #[cfg(test)]

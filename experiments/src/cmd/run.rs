@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
-use sim_core::indicators::{self, YEAR_COLUMNS};
+use sim_core::indicators::{Estimator, YEAR_COLUMNS};
 use sim_core::metrics::MONTH_COLUMNS;
 use sim_core::{ModelParams, Outcome, Simulation};
 
@@ -14,11 +14,12 @@ use crate::output::{
     StagedDir, fmt_cell, write_events, write_group_table, write_prison_ages, write_report,
     write_table,
 };
+use crate::precision::Replications;
 use crate::progress;
 use crate::provenance::Provenance;
 use crate::replicate::run_all;
 use crate::scorecard;
-use crate::tables::{BAND_HEADER, band_rows, write_median_yearly};
+use crate::tables::{BAND_HEADER, bands, write_band_rows, write_mean_yearly};
 
 /// Which scenario to run and the command-line overrides of it; shared by `run` and `compare`.
 #[derive(Args, Debug, Clone, Default)]
@@ -79,6 +80,45 @@ pub struct RunControls {
     /// did not write, or another command's results (never a folder cjsim did not write).
     #[arg(long)]
     pub force: bool,
+    /// Which counts the crime indicators come from: `expected` (sums of the probabilities the
+    /// model drew against, given each month's state: no Monte Carlo noise) or `realised` (the
+    /// simulated events).
+    #[arg(long, default_value = "expected", value_parser = parse_estimator)]
+    pub estimator: Estimator,
+}
+
+fn parse_estimator(s: &str) -> Result<Estimator, String> {
+    Estimator::parse(s).ok_or_else(|| format!("must be one of {}", Estimator::NAMES.join(", ")))
+}
+
+/// How many replications to run; shared by `run` and `compare`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReplicationArgs {
+    /// Replications: a number (run in parallel, arms sharing seeds; outputs give means with
+    /// 90% confidence intervals and single-run bands), or `auto` with --precision
+    /// [default: 1 for run, 10 for compare].
+    #[arg(long, value_name = "N|auto")]
+    pub reps: Option<String>,
+    /// With --reps auto: add replications until the 90% confidence interval of every headline
+    /// indicator (run) or of every arm's effect on it (compare) is within this share of its
+    /// level, at 2030 and the last year, e.g. 2%.
+    #[arg(long, value_name = "PERCENT")]
+    pub precision: Option<String>,
+    /// With --reps auto: stop at this many replications even if the precision is not reached.
+    #[arg(long, default_value_t = 200)]
+    pub max_reps: u32,
+}
+
+impl ReplicationArgs {
+    /// The replications asked for, `default` when none.
+    pub fn resolve(&self, default: u32) -> CliResult<Replications> {
+        crate::precision::replications(
+            self.reps.as_deref(),
+            self.precision.as_deref(),
+            self.max_reps,
+            default,
+        )
+    }
 }
 
 /// Arguments of `cjsim run`.
@@ -87,9 +127,9 @@ pub struct RunArgs {
     /// The scenario and its overrides.
     #[command(flatten)]
     pub choice: ScenarioChoice,
-    /// Replications (run in parallel; outputs give medians and quantile bands).
-    #[arg(long, default_value_t = 1)]
-    pub reps: u32,
+    /// How many replications.
+    #[command(flatten)]
+    pub replications: ReplicationArgs,
     /// Result folder [default: out/<scenario-name>/].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -121,7 +161,7 @@ pub fn check_params(params: &ModelParams, origin: &str) -> CliResult<()> {
 
 /// Runs `cjsim run`.
 pub fn run(args: RunArgs) -> CliResult<()> {
-    crate::limits::replications("--reps", args.reps)?;
+    let reps = args.replications.resolve(1)?;
     let scenario = args.choice.load()?;
     let params = scenario.params.clone();
     check_params(&params, &scenario.origin)?;
@@ -133,41 +173,84 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         .unwrap_or_else(|| PathBuf::from("out").join(&name));
     let dir = StagedDir::new(&out, "run", args.controls.force)?;
     let started = Instant::now();
-    let outcomes: Vec<Outcome> = if args.reps == 1 {
-        let bar = progress::bar(
-            u64::from(params.scenario.months()),
-            "months",
-            args.controls.quiet,
-        );
-        let sim = Simulation::new(params.clone()).map_err(|issues| {
-            CliError::BadInput(
-                issues
-                    .iter()
-                    .map(|i| format!("{}: {i}", scenario.origin))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        })?;
-        let o = pool.install(|| {
-            let mut sim = sim;
-            while !sim.finished() {
-                sim.step();
-                bar.set_position(u64::from(sim.calendar().month_index));
-            }
-            sim.into_outcome()
-        });
-        bar.finish_and_clear();
-        vec![o]
-    } else {
-        let bar = progress::bar(u64::from(args.reps), "runs", args.controls.quiet);
-        let count = AtomicU64::new(0);
-        let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
-        let mut all = pool.install(|| run_all(std::slice::from_ref(&params), args.reps, &tick))?;
-        bar.finish_and_clear();
-        all.remove(0)
-    };
-    let elapsed = started.elapsed().as_secs_f64();
     let scale = params.scenario.scale();
+    let estimator = args.controls.estimator;
+    let mut precision = None;
+    let mut outcomes: Vec<Outcome> = match reps {
+        Replications::Fixed(1) => {
+            let bar = progress::bar(
+                u64::from(params.scenario.months()),
+                "months",
+                args.controls.quiet,
+            );
+            let sim = Simulation::new(params.clone()).map_err(|issues| {
+                CliError::BadInput(
+                    issues
+                        .iter()
+                        .map(|i| format!("{}: {i}", scenario.origin))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            })?;
+            let o = pool.install(|| {
+                let mut sim = sim;
+                while !sim.finished() {
+                    sim.step();
+                    bar.set_position(u64::from(sim.calendar().month_index));
+                }
+                sim.into_outcome()
+            });
+            bar.finish_and_clear();
+            vec![o]
+        }
+        Replications::Fixed(n) => {
+            let bar = progress::bar(u64::from(n), "runs", args.controls.quiet);
+            let count = AtomicU64::new(0);
+            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
+            let mut all = pool.install(|| run_all(std::slice::from_ref(&params), n, &tick))?;
+            bar.finish_and_clear();
+            all.remove(0)
+        }
+        Replications::Auto { target, max } => {
+            let bar = progress::bar(u64::from(max), "runs (at most)", args.controls.quiet);
+            let count = AtomicU64::new(0);
+            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
+            let years = crate::precision::checkpoint_years(
+                params.scenario.start_year,
+                params.scenario.years,
+            );
+            let measure =
+                |all: &[Vec<Outcome>]| crate::precision::of_levels(&all[0], &years, target, scale);
+            let quiet = args.controls.quiet;
+            let batch = |n: u32, worst: f64| {
+                if !quiet {
+                    bar.println(format!(
+                        "  {n} replications: 90% CI half-width at most {:.2}% of the level",
+                        100.0 * worst
+                    ));
+                }
+            };
+            let (mut all, record) = pool.install(|| {
+                crate::precision::run_to_precision(
+                    std::slice::from_ref(&params),
+                    target,
+                    max,
+                    estimator,
+                    &measure,
+                    &tick,
+                    &batch,
+                )
+            })?;
+            bar.finish_and_clear();
+            precision = Some(record);
+            all.remove(0)
+        }
+    };
+    for o in &mut outcomes {
+        o.use_estimator(estimator);
+    }
+    let reps = outcomes.len() as u32;
+    let elapsed = started.elapsed().as_secs_f64();
     let first = &outcomes[0];
     write_table(
         &dir,
@@ -178,7 +261,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     )?;
     let mut files = vec!["run.json".to_string(), "timeseries.csv".to_string()];
     if params.modules.justice {
-        if args.reps == 1 {
+        if reps == 1 {
             write_table(
                 &dir,
                 "indicators_yearly.csv",
@@ -187,16 +270,12 @@ pub fn run(args: RunArgs) -> CliResult<()> {
                 scale,
             )?;
         } else {
-            write_median_yearly(&dir, "indicators_yearly.csv", &outcomes, scale)?;
+            write_mean_yearly(&dir, "indicators_yearly.csv", &outcomes, scale)?;
         }
-        let mut bands = String::from(BAND_HEADER);
-        band_rows("baseline", &outcomes, scale, &mut bands);
-        dir.write("indicators_quantiles.csv", bands.as_bytes())?;
-        write_group_table(
-            &dir,
-            "by_group.csv",
-            &indicators::by_group(&first.recorder, &params),
-        )?;
+        let mut band_text = String::from(BAND_HEADER);
+        write_band_rows(&bands("baseline", &outcomes, scale), &mut band_text);
+        dir.write("indicators_quantiles.csv", band_text.as_bytes())?;
+        write_group_table(&dir, "by_group.csv", &first.by_group(&params))?;
         write_prison_ages(&dir, "prison_ages.csv", &first.recorder, scale)?;
         files.extend(
             [
@@ -226,7 +305,9 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     }
     let mut prov = Provenance::new("run", &scenario, threads, files.clone());
     prov.alignment_warnings = warnings.clone();
-    prov.replications = args.reps;
+    prov.replications = reps;
+    prov.estimator = estimator.name();
+    prov.precision = precision.clone();
     dir.write("run.json", prov.to_json().as_bytes())?;
     if report {
         write_report(&dir)?;
@@ -243,7 +324,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
             "  {} agents x {} years x {} replication(s) (1 agent = {} persons), {threads} threads, {elapsed:.1} s",
             params.scenario.agents,
             params.scenario.years,
-            args.reps,
+            reps,
             fmt_cell(scale)
         );
         if let (Some(a), Some(b)) = (a, b) {
@@ -266,6 +347,9 @@ pub fn run(args: RunArgs) -> CliResult<()> {
                 y.prison_population_per_100k,
                 y.prison_occupancy_pct
             );
+        }
+        if let Some(p) = &precision {
+            println!("  {}", p.summary());
         }
         for w in &warnings {
             println!("  alignment warning: {w}");

@@ -38,8 +38,12 @@ fn default_size() -> String {
     "small".into()
 }
 
+/// Replications when a request does not say: with common random numbers and expected counts,
+/// enough to detect a 10% change in homicide at the default size (a test checks it).
+pub const DEFAULT_REPLICATIONS: u32 = 3;
+
 fn default_replications() -> u32 {
-    3
+    DEFAULT_REPLICATIONS
 }
 
 /// One intervention switched on.

@@ -1,6 +1,6 @@
-//! The results of a dashboard run as JSON: the same tables `cjsim compare` writes (written to a
-//! scratch folder that is removed afterwards), the viz crate's charts drawn from them, and the
-//! numbers the page shows beside the charts.
+//! The results of a dashboard run as JSON: the comparison rows `cjsim compare` computes (taken
+//! in memory), the viz crate's charts (drawn from the same tables in a scratch folder that is
+//! removed afterwards), and the numbers the page shows beside the charts.
 
 use std::path::Path;
 use std::time::Instant;
@@ -40,19 +40,28 @@ pub struct Headline {
     pub meaning: &'static str,
     /// Year.
     pub year: i32,
-    /// Baseline median.
+    /// Replications per arm.
+    pub replications: usize,
+    /// Baseline mean.
     pub baseline: Option<f64>,
-    /// Arm median (when interventions are on).
+    /// Arm mean (when interventions are on).
     pub arm: Option<f64>,
-    /// Median paired difference, arm minus baseline.
+    /// The effect: the mean paired difference, arm minus baseline.
     pub difference: Option<f64>,
-    /// 5th percentile of the paired difference.
-    pub difference_q05: Option<f64>,
-    /// 95th percentile of the paired difference.
-    pub difference_q95: Option<f64>,
+    /// 90% confidence interval of the effect (null with one replication).
+    pub difference_ci90_low: Option<f64>,
+    /// See `difference_ci90_low`.
+    pub difference_ci90_high: Option<f64>,
+    /// Whether the confidence interval excludes zero: a difference, not noise. Cards are
+    /// coloured only when it does.
+    pub detected: bool,
+    /// 5th percentile of single runs' differences (the band of single futures).
+    pub single_run_q05: Option<f64>,
+    /// 95th percentile of single runs' differences.
+    pub single_run_q95: Option<f64>,
 }
 
-/// Costs against what is averted, cumulative to the last year.
+/// Costs against what is averted, cumulative to a checkpoint year.
 #[derive(Debug, Default, Serialize)]
 pub struct Costs {
     /// Year the sums run to.
@@ -61,11 +70,15 @@ pub struct Costs {
     pub intervention_cost: Option<f64>,
     /// Change in police, court and prison costs (currency).
     pub justice_cost_change: Option<f64>,
-    /// Homicides averted (persons).
+    /// Homicides averted (persons), mean.
     pub homicides_averted: Option<f64>,
-    /// Victimisations averted (persons).
+    /// 90% confidence interval of homicides averted.
+    pub homicides_averted_ci90: Option<(f64, f64)>,
+    /// Victimisations averted (persons), mean.
     pub victimisations_averted: Option<f64>,
-    /// Intervention cost per homicide averted (none when nothing is averted).
+    /// 90% confidence interval of victimisations averted.
+    pub victimisations_averted_ci90: Option<(f64, f64)>,
+    /// Intervention cost per homicide averted (none when its interval does not exclude zero).
     pub cost_per_homicide_averted: Option<f64>,
     /// Intervention cost per victimisation averted.
     pub cost_per_victimisation_averted: Option<f64>,
@@ -101,8 +114,10 @@ pub struct Results {
     pub headline: Vec<Headline>,
     /// Scorecard lines of the baseline and the arm.
     pub scorecard: Vec<ScoreLine>,
-    /// Costs (when interventions are on).
+    /// Costs by the last year (when interventions are on).
     pub costs: Option<Costs>,
+    /// Costs by each checkpoint year (2030 and the last year).
+    pub costs_by_year: Vec<Costs>,
     /// Charts.
     pub charts: Vec<ChartView>,
     /// Seconds from the start of the job to these results.
@@ -148,7 +163,7 @@ pub fn build(
                 .collect(),
         }]
     };
-    let (_, scorecard) = write_compare_folder(
+    let written = write_compare_folder(
         &dir,
         &ComparisonInputs {
             scenario: &run.scenario,
@@ -157,14 +172,15 @@ pub fn build(
             checkpoints: &checkpoints,
             threads: rayon::current_num_threads(),
             replications: run.replications,
+            precision: None,
             report: false,
         },
     )
     .map_err(|e| e.to_string())?;
     let built = viz::build(&dir.path("")).map_err(|e| e.to_string())?;
-    let comparison = read_comparison(&dir.path("comparison.csv"))?;
     drop(dir);
     let scale = p.scenario.scale();
+    let comparison = &written.rows;
     let mut headline = Vec::new();
     for &name in HEADLINE {
         let col = YEAR_COLUMNS
@@ -172,32 +188,51 @@ pub fn build(
             .find(|c| c.name == name)
             .expect("headline indicators are columns");
         for &year in &checkpoints {
-            let base = crate::scorecard::values(&sets[0], name, year, scale);
+            let base =
+                sim_core::stats::summarise(&crate::scorecard::values(&sets[0], name, year, scale));
             let row = comparison
                 .iter()
                 .find(|r| r.indicator == name && r.year == year);
+            let effect = row.map(|r| r.effect);
             headline.push(Headline {
                 indicator: col.name,
                 unit: col.unit,
                 meaning: col.meaning,
                 year,
-                baseline: finite(crate::replicate::quantile(&base, 0.5)),
-                arm: row.and_then(|r| r.arm),
-                difference: row.and_then(|r| r.difference),
-                difference_q05: row.and_then(|r| r.difference_q05),
-                difference_q95: row.and_then(|r| r.difference_q95),
+                replications: base.n,
+                baseline: finite(base.mean),
+                arm: row.and_then(|r| finite(r.arm_value.mean)),
+                difference: effect.and_then(|e| finite(e.mean)),
+                difference_ci90_low: effect.and_then(|e| finite(e.ci90.0)),
+                difference_ci90_high: effect.and_then(|e| finite(e.ci90.1)),
+                detected: row.is_some_and(|r| r.effect_detected()),
+                single_run_q05: effect.and_then(|e| finite(e.bands[0])),
+                single_run_q95: effect.and_then(|e| finite(e.bands[4])),
             });
         }
     }
-    let costs = comparison.iter().find(|r| r.year == last).map(|r| Costs {
-        year: last,
-        intervention_cost: r.intervention_cost,
-        justice_cost_change: r.justice_cost_change,
-        homicides_averted: r.homicides_averted,
-        victimisations_averted: r.victimisations_averted,
-        cost_per_homicide_averted: r.cost_per_homicide_averted,
-        cost_per_victimisation_averted: r.cost_per_victimisation_averted,
-    });
+    let costs_at = |year: i32| {
+        comparison.iter().find(|r| r.year == year).map(|r| {
+            let c = &r.costs;
+            let ci = |s: &sim_core::stats::Summary| {
+                (s.ci90.0.is_finite() && s.ci90.1.is_finite()).then_some(s.ci90)
+            };
+            Costs {
+                year,
+                intervention_cost: finite(c.intervention_cost.mean),
+                justice_cost_change: finite(c.justice_cost_change.mean),
+                homicides_averted: finite(c.homicides_averted.mean),
+                homicides_averted_ci90: ci(&c.homicides_averted),
+                victimisations_averted: finite(c.victimisations_averted.mean),
+                victimisations_averted_ci90: ci(&c.victimisations_averted),
+                cost_per_homicide_averted: c.per_homicide_averted(),
+                cost_per_victimisation_averted: c.per_victimisation_averted(),
+            }
+        })
+    };
+    let costs = costs_at(last);
+    let costs_by_year: Vec<Costs> = checkpoints.iter().filter_map(|y| costs_at(*y)).collect();
+    let scorecard = written.lines;
     let wanted: Vec<String> = HEADLINE
         .iter()
         .map(|n| format!("trajectory_{n}"))
@@ -226,58 +261,9 @@ pub fn build(
         headline,
         scorecard,
         costs,
+        costs_by_year,
         charts,
         seconds: started.elapsed().as_secs_f64(),
     };
     serde_json::to_string(&results).map_err(|e| e.to_string())
-}
-
-/// One row of `comparison.csv`.
-struct ComparisonRow {
-    indicator: String,
-    year: i32,
-    arm: Option<f64>,
-    difference: Option<f64>,
-    difference_q05: Option<f64>,
-    difference_q95: Option<f64>,
-    intervention_cost: Option<f64>,
-    justice_cost_change: Option<f64>,
-    homicides_averted: Option<f64>,
-    victimisations_averted: Option<f64>,
-    cost_per_homicide_averted: Option<f64>,
-    cost_per_victimisation_averted: Option<f64>,
-}
-
-fn read_comparison(path: &Path) -> Result<Vec<ComparisonRow>, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| e.to_string())?;
-    let header = reader.headers().map_err(|e| e.to_string())?.clone();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let mut rows = Vec::new();
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| e.to_string())?;
-        let num = |name: &str| {
-            col(name)
-                .and_then(|i| rec.get(i))
-                .and_then(|s| s.parse::<f64>().ok())
-                .filter(|x| x.is_finite())
-        };
-        rows.push(ComparisonRow {
-            indicator: col("indicator")
-                .and_then(|i| rec.get(i))
-                .unwrap_or("")
-                .to_string(),
-            year: num("year").map_or(0, |y| y as i32),
-            arm: num("arm_value"),
-            difference: num("difference"),
-            difference_q05: num("difference_q05"),
-            difference_q95: num("difference_q95"),
-            intervention_cost: num("intervention_cost"),
-            justice_cost_change: num("justice_cost_change"),
-            homicides_averted: num("homicides_averted"),
-            victimisations_averted: num("victimisations_averted"),
-            cost_per_homicide_averted: num("cost_per_homicide_averted"),
-            cost_per_victimisation_averted: num("cost_per_victimisation_averted"),
-        });
-    }
-    Ok(rows)
 }

@@ -318,15 +318,28 @@ pub fn write_sensitivity(
         .par_iter()
         .map(|&(i, name, year)| {
             let y: Vec<f64> = means.iter().map(|row| row[i]).collect();
+            let reps: Vec<Vec<f64>> = runs
+                .chunks(d.replications as usize)
+                .map(|group| group.iter().map(|r| r.values[i]).collect())
+                .collect();
+            let noise = sensitivity::noise_share(&reps);
+            let noisy = if noise.is_nan() {
+                "unknown"
+            } else if noise > sensitivity::NOISE_FLAG {
+                "yes"
+            } else {
+                "no"
+            };
             let mut out = String::new();
             let mut row = |factor: &str, index: &str, e: sensitivity::Estimate| {
                 let _ = writeln!(
                     out,
-                    "{name},{year},{},{index},{},{},{}",
+                    "{name},{year},{},{index},{},{},{},{},{noisy}",
                     crate::output::csv_field(factor),
                     fmt_cell(e.value),
                     fmt_cell(e.low),
-                    fmt_cell(e.high)
+                    fmt_cell(e.high),
+                    fmt_cell(noise)
                 );
             };
             let seed = d.seed ^ (i as u64).wrapping_mul(0x9e37_79b9);
@@ -369,7 +382,8 @@ pub fn write_sensitivity(
             out
         })
         .collect();
-    let mut text = String::from("indicator,year,factor,index,value,ci_low,ci_high\n");
+    let mut text =
+        String::from("indicator,year,factor,index,value,ci_low,ci_high,noise_share,noisy\n");
     for b in blocks {
         text.push_str(&b);
     }

@@ -2,6 +2,10 @@
 //!
 //! * Sobol first-order index S1 by the estimator of Saltelli et al. (2010, table 2 (b)) and
 //!   total index ST by Jansen's (1999), on the A, B, AB_i layout of [`super::design::saltelli`].
+//!   The outputs are centred on their mean first: the S1 estimator is not shift-invariant in
+//!   finite samples, and SDG indicators have large means relative to their spread (SALib
+//!   standardises the same way, so the two agree). The total variance is that of f(A) and f(B)
+//!   together, divided by their number (as SALib does).
 //! * Morris (1991) elementary effects: mu* (mean absolute effect, Campolongo et al. 2007), mu and
 //!   sigma, with effects measured per unit of the factor's [0, 1] coordinate so that factors on
 //!   different scales are comparable.
@@ -106,6 +110,8 @@ fn estimate(all: &[usize], boot: &Bootstrap, stat: impl Fn(&[usize]) -> f64) -> 
 pub fn sobol(y: &[f64], k: usize, boot: u32, seed: u64) -> Vec<SobolIndices> {
     let stride = k + 2;
     let n = y.len() / stride;
+    let centre = y.iter().sum::<f64>() / y.len().max(1) as f64;
+    let y: Vec<f64> = y.iter().map(|v| v - centre).collect();
     let a = |j: usize| y[j * stride];
     let b = |j: usize| y[j * stride + 1];
     let ab = |j: usize, i: usize| y[j * stride + 2 + i];
@@ -116,7 +122,7 @@ pub fn sobol(y: &[f64], k: usize, boot: u32, seed: u64) -> Vec<SobolIndices> {
         rows.iter()
             .map(|&j| (a(j) - mean).powi(2) + (b(j) - mean).powi(2))
             .sum::<f64>()
-            / (m - 1.0)
+            / m
     };
     let first = |i: usize, rows: &[usize]| {
         let s = rows.iter().map(|&j| b(j) * (ab(j, i) - a(j))).sum::<f64>();
@@ -135,6 +141,39 @@ pub fn sobol(y: &[f64], k: usize, boot: u32, seed: u64) -> Vec<SobolIndices> {
         })
         .collect()
 }
+
+/// The share of the variance of the point means that replication noise explains: with `r`
+/// replications per point, noise adds (mean within-point variance) / r to the variance of the
+/// means. `values[p][rep]` are the replications of point p. NaN with one replication (the noise
+/// cannot be told) or when the means do not vary.
+pub fn noise_share(values: &[Vec<f64>]) -> f64 {
+    let r = values.first().map_or(0, Vec::len);
+    if r < 2 || values.len() < 2 {
+        return f64::NAN;
+    }
+    let means: Vec<f64> = values
+        .iter()
+        .map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        .collect();
+    let within = values
+        .iter()
+        .zip(&means)
+        .map(|(v, m)| v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64)
+        .sum::<f64>()
+        / values.len() as f64;
+    let grand = means.iter().sum::<f64>() / means.len() as f64;
+    let between = means.iter().map(|m| (m - grand).powi(2)).sum::<f64>() / (means.len() - 1) as f64;
+    if between > 0.0 {
+        (within / r as f64 / between).min(1.0)
+    } else if within > 0.0 {
+        1.0
+    } else {
+        f64::NAN
+    }
+}
+
+/// Indices of outputs whose noise share exceeds this are flagged as noise.
+pub const NOISE_FLAG: f64 = 0.5;
 
 /// Morris measures of `k` factors from unit-cube points `u` and outputs `y`, laid out as
 /// trajectories of k + 1 consecutive points.
@@ -355,6 +394,42 @@ mod tests {
             assert!(f.low <= f.value && f.value <= f.high, "{f:?}");
             assert!(t.high - t.low < 0.1, "interval {t:?} is too wide");
         }
+    }
+
+    /// Issue 13: first-order indices were computed on uncentred outputs, and the estimator is
+    /// not shift-invariant in finite samples; a large mean relative to the spread (most SDG
+    /// indicators) gave wrong S1. Now a shift changes nothing.
+    #[test]
+    fn sobol_indices_do_not_move_when_the_outputs_are_shifted() {
+        let n = 64;
+        let pts = design::saltelli(n, 3, 7);
+        let y: Vec<f64> = pts.iter().map(|u| ishigami(u)).collect();
+        let shifted: Vec<f64> = y.iter().map(|v| v + 1e4).collect();
+        let (a, b) = (sobol(&y, 3, 0, 1), sobol(&shifted, 3, 0, 1));
+        for i in 0..3 {
+            assert!(
+                (a[i].first.value - b[i].first.value).abs() < 1e-8,
+                "S1[{i}]"
+            );
+            assert!(
+                (a[i].total.value - b[i].total.value).abs() < 1e-8,
+                "ST[{i}]"
+            );
+        }
+    }
+
+    #[test]
+    fn noise_share_tells_noise_from_signal() {
+        // Points that differ by far more than their replications do: little noise.
+        let signal: Vec<Vec<f64>> = (0..20)
+            .map(|p| vec![f64::from(p), f64::from(p) + 0.1])
+            .collect();
+        assert!(noise_share(&signal) < 0.01);
+        // Identical points (an inert factor under common random numbers): all noise.
+        let inert: Vec<Vec<f64>> = (0..20).map(|_| vec![1.0, 2.0]).collect();
+        assert_eq!(noise_share(&inert), 1.0);
+        // One replication: unknown.
+        assert!(noise_share(&[vec![1.0], vec![2.0]]).is_nan());
     }
 
     #[test]

@@ -9,8 +9,8 @@ use bevy_ecs::prelude::*;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::{
-    AGE_BINS, DISPOSITION_BINS, GROUPS, GroupCounts, GroupStocks, MonthRow, MonthTally, Recorder,
-    YearRecord, group_indices, hist_index,
+    AGE_BINS, DISPOSITION_BINS, ExpectedGroups, GROUPS, GroupCounts, GroupStocks, MonthRow,
+    MonthTally, Recorder, YearRecord, group_indices, hist_index,
 };
 use crate::pool::VictimPool;
 
@@ -26,12 +26,14 @@ fn accumulate_year(
     let year = recorder.current_year.get_or_insert_with(|| YearRecord {
         year: calendar.year(),
         groups: GroupCounts::default(),
+        expected_groups: ExpectedGroups::default(),
         offences_by_age: [0; AGE_BINS],
         disposition_months: vec![0; DISPOSITION_BINS],
         end: GroupStocks::default(),
         population: [0; GROUPS],
     });
     year.groups.merge(&tally.groups);
+    year.expected_groups.merge(&tally.expected_groups);
     for (a, b) in year.offences_by_age.iter_mut().zip(&tally.offences_by_age) {
         *a += b;
     }

@@ -5,6 +5,7 @@ pub mod courts;
 pub mod demography;
 pub mod displacement;
 pub mod economy;
+pub mod expected_victims;
 pub mod immigration;
 pub mod interventions;
 pub mod metrics;

@@ -7,8 +7,12 @@
 //! random draw compared with the summed hazard (`p_any <= lambda_total`: only the rare
 //! candidates compute exponentials and pick types).
 //!
+//! The same pass sums, over everyone, the probability of each offence type: the expected
+//! offences given the state ([`ExpectedOffending`]), which carry none of the draws' noise.
+//!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `Policing.deterrence`, `RegionConditions`, the
-//! person components. Writes: `OffenceBuffer`, `MonthTally`. Stream: `Stream::Offending`.
+//! person components. Writes: `OffenceBuffer`, `ExpectedOffending`, `MonthTally`.
+//! Stream: `Stream::Offending`.
 
 use bevy_ecs::prelude::*;
 use rayon::prelude::*;
@@ -45,14 +49,14 @@ pub struct HazardTable {
     /// Hazard by cell and type, without the person's own factors.
     pub by_type: Vec<[f32; OFFENCE_TYPES]>,
     /// Sum over types, by cell.
-    pub total: Vec<f32>,
+    pub total: Box<[f32; HAZARD_CELLS]>,
 }
 
 impl Default for HazardTable {
     fn default() -> Self {
         HazardTable {
             by_type: vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS],
-            total: vec![0.0; HAZARD_CELLS],
+            total: Box::new([0.0; HAZARD_CELLS]),
         }
     }
 }
@@ -188,6 +192,9 @@ impl<'a> Reach<'a> {
     }
 }
 
+/// Total monthly hazard above which a person's expected offences are computed exactly.
+const EXACT_ABOVE: f32 = 0.1;
+
 const DRAW_ANY: u32 = 0;
 const DRAW_TYPE: u32 = 1;
 
@@ -200,6 +207,8 @@ pub fn commit_offences(
     conditions: Res<RegionConditions>,
     effects: Res<PolicyEffects>,
     mut buffer: ResMut<OffenceBuffer>,
+    mut expected_offending: ResMut<ExpectedOffending>,
+    scratch: Res<ExpectedScratch>,
     mut tally: ResMut<MonthTally>,
     persons: Query<(&Demographics, &Socioeconomic, &Justice)>,
 ) {
@@ -218,85 +227,116 @@ pub fn commit_offences(
     let displaced_mult = p.crime.displaced_offending_multiplier as f32;
     let (t, hz) = (&*tables, &*hazards);
     let reach = Reach::new(p, &effects, occupancy);
-    let parts: Vec<(Vec<Offence>, [u64; AGE_BINS])> = demo
+    let stash = &scratch.0;
+    let parts: Vec<ChunkResult> = demo
         .par_chunks(CHUNK)
         .zip(socio.par_chunks(CHUNK))
         .zip(justice.par_chunks(CHUNK))
         .enumerate()
-        .map(|(chunk, ((demo, socio), justice))| {
-            let mut out = Vec::new();
-            let mut ages = [0u64; AGE_BINS];
-            let base = (chunk * CHUNK) as u32;
-            for i in 0..demo.len() {
-                let d = &demo[i];
-                if d.slot != Slot::Alive {
-                    continue;
-                }
-                let s = &socio[i];
-                let years = d.age_years(now);
-                let unemployed = s.employment == Employment::Unemployed;
-                let cell = hazard_cell(d.region, d.sex.index(), years, unemployed);
-                let mut lambda = hz.total[cell] * s.propensity;
-                if lambda == 0.0 {
-                    continue;
-                }
-                let j = &justice[i];
-                let mut personal = 1.0f32;
-                if j.last_release != NEVER {
-                    let since = i32::from(now) - i32::from(j.last_release);
-                    let at_release = years.saturating_sub((since / 12) as u32);
-                    personal *= t.release_multiplier(since, at_release, occupancy, p) as f32;
-                }
-                if displaced_mult != 1.0 && d.displaced {
-                    personal *= displaced_mult;
-                }
-                lambda *= personal;
-                let u = to_unit(key.bits(d.id.0, DRAW_ANY));
-                // 1 - exp(-x) <= x: most people are rejected without an exponential.
-                if u >= f64::from(lambda) || u >= 1.0 - (-f64::from(lambda)).exp() {
-                    continue;
-                }
-                // A candidate. Programmes only lower hazards, so they are applied here by
-                // thinning with the same uniform: exact, and free for everyone else.
-                let programme = reach.multipliers(d, s, j, years, now);
-                let factor = s.propensity * personal;
-                let probs: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
-                    1.0 - (-f64::from(hz.by_type[cell][c] * factor) * programme[c]).exp()
-                });
-                let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
-                for c in (0..OFFENCE_TYPES).rev() {
-                    none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
-                }
-                if u >= 1.0 - none_after[0] {
-                    continue;
-                }
-                let mut found = false;
-                for c in 0..OFFENCE_TYPES {
-                    let pc = if found {
-                        probs[c]
+        .map_init(
+            || Lease::take(stash),
+            |lease, (chunk, ((demo, socio), justice))| {
+                let sums = lease.sums();
+                let mut out = Vec::new();
+                let mut ages = [0u64; AGE_BINS];
+                let base = (chunk * CHUNK) as u32;
+                for i in 0..demo.len() {
+                    let d = &demo[i];
+                    if d.slot != Slot::Alive {
+                        continue;
+                    }
+                    let s = &socio[i];
+                    let years = d.age_years(now);
+                    let unemployed = s.employment == Employment::Unemployed;
+                    let cell = hazard_cell(d.region, d.sex.index(), years, unemployed);
+                    let mut lambda = hz.total[cell] * s.propensity;
+                    if lambda == 0.0 {
+                        continue;
+                    }
+                    let j = &justice[i];
+                    let mut personal = 1.0f32;
+                    if j.last_release != NEVER {
+                        let since = i32::from(now) - i32::from(j.last_release);
+                        let at_release = years.saturating_sub((since / 12) as u32);
+                        personal *= t.release_multiplier(since, at_release, occupancy, p) as f32;
+                    }
+                    if displaced_mult != 1.0 && d.displaced {
+                        personal *= displaced_mult;
+                    }
+                    lambda *= personal;
+                    let factor = s.propensity * personal;
+                    // Programmes only lower hazards, so for the draw they are applied below by
+                    // thinning the candidates; the expected counts need them for everyone reached.
+                    let programme = reach
+                        .active
+                        .then(|| reach.multipliers(d, s, j, years, now))
+                        .filter(|m| m.iter().any(|x| *x < 1.0));
+                    // Expected offences: the person's own factor (and its square) summed by
+                    // hazard cell, for 1 - exp(-l) to second order (error below l^3 / 6 < 0.2%
+                    // of l); exactly for the few with large hazards or a programme's cut.
+                    if lambda < EXACT_ABOVE && programme.is_none() {
+                        let f = f64::from(factor);
+                        let acc = &mut sums.cells[cell];
+                        acc[0] += fixed(f * S1_SCALE);
+                        acc[1] += fixed(f * f * S2_SCALE);
                     } else {
-                        probs[c] / (1.0 - none_after[c]).max(1e-300)
-                    };
-                    if to_unit(key.bits(d.id.0, DRAW_TYPE + c as u32)) < pc {
-                        found = true;
-                        out.push(Offence {
-                            kind: OffenceType::from_index(c),
-                            region: d.region,
-                            offender_row: base + i as u32,
-                            offender_id: d.id.0,
-                            victim_row: NO_ROW,
-                            reported: false,
-                            detected: false,
-                            cleared: false,
-                        });
-                        ages[(years as usize).min(AGE_BINS - 1)] += 1;
+                        let m = programme.unwrap_or([1.0; OFFENCE_TYPES]);
+                        let exact = &mut sums.exact[d.region as usize];
+                        for c in 0..OFFENCE_TYPES {
+                            let l = f64::from(hz.by_type[cell][c] * factor) * m[c];
+                            exact[c] += fixed(-(-l).exp_m1() * P_SCALE);
+                        }
+                    }
+                    let u = to_unit(key.bits(d.id.0, DRAW_ANY));
+                    // 1 - exp(-x) <= x: most people are rejected without an exponential.
+                    if u >= f64::from(lambda) || u >= 1.0 - (-f64::from(lambda)).exp() {
+                        continue;
+                    }
+                    // A candidate: the draw against the hazards with programmes applied, using the
+                    // same uniform (exact thinning).
+                    let programme = programme.unwrap_or([1.0; OFFENCE_TYPES]);
+                    let probs: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+                        1.0 - (-f64::from(hz.by_type[cell][c] * factor) * programme[c]).exp()
+                    });
+                    let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
+                    for c in (0..OFFENCE_TYPES).rev() {
+                        none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
+                    }
+                    if u >= 1.0 - none_after[0] {
+                        continue;
+                    }
+                    let mut found = false;
+                    for c in 0..OFFENCE_TYPES {
+                        let pc = if found {
+                            probs[c]
+                        } else {
+                            probs[c] / (1.0 - none_after[c]).max(1e-300)
+                        };
+                        if to_unit(key.bits(d.id.0, DRAW_TYPE + c as u32)) < pc {
+                            found = true;
+                            out.push(Offence {
+                                kind: OffenceType::from_index(c),
+                                region: d.region,
+                                offender_row: base + i as u32,
+                                offender_id: d.id.0,
+                                victim_row: NO_ROW,
+                                reported: false,
+                                detected: false,
+                                cleared: false,
+                            });
+                            ages[(years as usize).min(AGE_BINS - 1)] += 1;
+                        }
                     }
                 }
-            }
-            (out, ages)
-        })
+                ChunkResult {
+                    offences: out,
+                    ages,
+                }
+            },
+        )
         .collect();
-    for (offences, ages) in parts {
+    let by_region = expected_by_region(&mut scratch.0.lock().expect("not poisoned"), hz);
+    for ChunkResult { offences, ages } in parts {
         for o in &offences {
             tally.flows.offences[o.kind.index()] += 1;
             let r = o.offender_row as usize;
@@ -309,4 +349,129 @@ pub fn commit_offences(
         }
         buffer.0.extend(offences);
     }
+    for r in &by_region {
+        for (t, x) in tally.flows.expected.offences.iter_mut().zip(r) {
+            *t += x;
+        }
+    }
+    expected_offending.by_region = by_region;
+}
+
+/// What one chunk of the person table yields: its offences in row order and offences by the
+/// offender's age.
+struct ChunkResult {
+    offences: Vec<Offence>,
+    ages: [u64; AGE_BINS],
+}
+
+/// Fixed-point scales of the expected-offence sums. Integers add up to the same total in any
+/// order, so how rayon splits the table between threads cannot change the result.
+const S1_SCALE: f64 = 4_294_967_296.0;
+const S2_SCALE: f64 = 16_777_216.0;
+const P_SCALE: f64 = 4_294_967_296.0;
+
+/// `x` (0 <= x < 2^52) rounded to an integer, by the float-adding trick: two instructions where
+/// `as u64` checks for saturation. Scaled factors are far below 2^52.
+#[inline(always)]
+fn fixed(x: f64) -> u64 {
+    const MAGIC: f64 = 4_503_599_627_370_496.0; // 2^52
+    (x + MAGIC).to_bits() - MAGIC.to_bits()
+}
+
+/// Sums over the persons one rayon job visited: per hazard cell, the own factors `f` and `f^2`
+/// of persons with small hazards; per region and type, the exact probabilities of the others.
+pub struct ExpectedSums {
+    /// Per hazard cell, `[sum f, sum f^2]` (the same fixed length as the hazard table, so one
+    /// bounds check covers both).
+    cells: Box<[[u64; 2]; HAZARD_CELLS]>,
+    exact: [[u64; OFFENCE_TYPES]; MAX_REGIONS],
+}
+
+impl ExpectedSums {
+    fn new() -> Self {
+        ExpectedSums {
+            cells: Box::new([[0; 2]; HAZARD_CELLS]),
+            exact: [[0; OFFENCE_TYPES]; MAX_REGIONS],
+        }
+    }
+}
+
+/// Sums kept between months so that no month allocates them again.
+#[derive(Resource, Default)]
+pub struct ExpectedScratch(pub std::sync::Mutex<Vec<ExpectedSums>>);
+
+/// A job's sums, taken from the scratch and given back when the job ends.
+struct Lease<'a> {
+    sums: Option<ExpectedSums>,
+    stash: &'a std::sync::Mutex<Vec<ExpectedSums>>,
+}
+
+impl<'a> Lease<'a> {
+    fn take(stash: &'a std::sync::Mutex<Vec<ExpectedSums>>) -> Self {
+        let sums = stash
+            .lock()
+            .expect("not poisoned")
+            .pop()
+            .unwrap_or_else(ExpectedSums::new);
+        Lease {
+            sums: Some(sums),
+            stash,
+        }
+    }
+
+    fn sums(&mut self) -> &mut ExpectedSums {
+        self.sums.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(s) = self.sums.take() {
+            self.stash.lock().expect("not poisoned").push(s);
+        }
+    }
+}
+
+/// Expected offences by region and type from the jobs' sums, which are zeroed for next month:
+/// `sum over cells of h_c S1 - h_c^2 S2 / 2` plus the exact part.
+fn expected_by_region(
+    sums: &mut [ExpectedSums],
+    hz: &HazardTable,
+) -> [[f64; OFFENCE_TYPES]; MAX_REGIONS] {
+    let mut by_region = [[0.0f64; OFFENCE_TYPES]; MAX_REGIONS];
+    let per_region = HAZARD_CELLS / MAX_REGIONS;
+    for cell in 0..HAZARD_CELLS {
+        let (mut s1, mut s2) = (0u64, 0u64);
+        for s in sums.iter_mut() {
+            let [a, b] = std::mem::take(&mut s.cells[cell]);
+            s1 += a;
+            s2 += b;
+        }
+        if s1 == 0 {
+            continue;
+        }
+        let (s1, s2) = (s1 as f64 / S1_SCALE, s2 as f64 / S2_SCALE);
+        let row = &mut by_region[cell / per_region];
+        for (c, e) in row.iter_mut().enumerate() {
+            let h = f64::from(hz.by_type[cell][c]);
+            *e += h * s1 - 0.5 * h * h * s2;
+        }
+    }
+    for s in sums.iter_mut() {
+        for (row, exact) in by_region.iter_mut().zip(s.exact.iter_mut()) {
+            for (e, x) in row.iter_mut().zip(exact.iter_mut()) {
+                *e += std::mem::take(x) as f64 / P_SCALE;
+            }
+        }
+    }
+    by_region
+}
+
+/// Expected offences of the month by region and type, given the state (sum over free persons
+/// of the probability of each type): read by the Victimisation stage, which turns them into
+/// expected victims by group.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ExpectedOffending {
+    /// Expected offences by region and type (agents).
+    pub by_region: [[f64; OFFENCE_TYPES]; MAX_REGIONS],
 }

@@ -131,7 +131,9 @@ pub fn run_prisons(
         };
         let base =
             f64::from(demography.death_threshold(d.sex.index(), age.saturating_sub(1), offset));
-        if f64::from(u_death) < base * crowding * heat {
+        let death = base * crowding * heat;
+        tally.flows.expected.deaths_in_custody += (death / 4_294_967_296.0).min(1.0);
+        if f64::from(u_death) < death {
             demo[r].slot = Slot::Vacant;
             justice[r].state = JusticeState::Free;
             vacancies.0.push(i.row);

@@ -7,7 +7,8 @@
 //! displacement): a cell in proportion to (people x risk), then a person in the cell. Homicide
 //! victims die.
 //!
-//! Reads: `Params`, `Calendar`, `CrimeTables`, `Demographics`. Writes: `OffenceBuffer` (victims),
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `VictimWeights`, `Demographics`. Writes:
+//! `VictimWeights` (first system), `OffenceBuffer` (victims),
 //! `Experience.victim`, `Demographics.slot` (homicide), `Census`, `VictimPool`, `Vacancies`,
 //! `MonthTally`. Stream: `Stream::Victimisation`.
 
@@ -28,12 +29,99 @@ use crate::rng::{MonthKey, Stream, to_unit};
 /// Most attempts to find a victim before the offence is left without one (counted).
 const MAX_ATTEMPTS: u32 = 32;
 
-/// Picks a victim for every offence that has one.
-pub fn choose_victims(
+/// The month's victim-cell weights: per type and region, the cumulative (people x risk) over
+/// the region's cells of the victim pool, and the same for elder abuse (people 60+). Built once
+/// a month before any victim is drawn; read by the draws and by the expected counts.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct VictimWeights {
+    /// `cumulative[type][region][k]`: weights of cells `0..=k` of the region.
+    pub cumulative: Vec<Vec<Vec<f64>>>,
+    /// `elder[region][k]`: people 60+ in cells `0..=k` of the region.
+    pub elder: Vec<Vec<f64>>,
+}
+
+impl VictimWeights {
+    /// Weight of cell `k` of region `r` for type `c`.
+    #[inline]
+    pub fn weight(&self, c: usize, r: usize, k: usize) -> f64 {
+        let cum = &self.cumulative[c][r];
+        cum[k] - if k > 0 { cum[k - 1] } else { 0.0 }
+    }
+
+    /// Total weight of region `r` for type `c`.
+    #[inline]
+    pub fn total(&self, c: usize, r: usize) -> f64 {
+        *self.cumulative[c][r].last().unwrap_or(&0.0)
+    }
+
+    /// People 60+ in cell `k` of region `r`, and in the region.
+    #[inline]
+    pub fn elder(&self, r: usize, k: usize) -> (f64, f64) {
+        let cum = &self.elder[r];
+        let here = cum[k] - if k > 0 { cum[k - 1] } else { 0.0 };
+        (here, *cum.last().unwrap_or(&0.0))
+    }
+}
+
+/// Displacement multiplier of victimisation risk for type `c`.
+pub fn displaced_risk(p: &crate::params::ModelParams, effects: &PolicyEffects, c: usize) -> f64 {
+    match OffenceType::from_index(c) {
+        OffenceType::Trafficking => {
+            1.0 + (p.crime.displaced_trafficking_multiplier - 1.0) * effects.displaced_trafficking
+        }
+        OffenceType::Gbv => p.crime.displaced_gbv_multiplier,
+        _ => 1.0,
+    }
+}
+
+/// Weighs the victim pool's cells for the month.
+pub fn weigh_victim_cells(
     params: Res<Params>,
     effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
+    pool: Res<VictimPool>,
+    mut weights: ResMut<VictimWeights>,
+) {
+    let p = &params.0;
+    let t = &*tables;
+    let now = calendar.now();
+    let regions = p.regions.len();
+    let per_region = pool.cells_per_region();
+    let VictimWeights { cumulative, elder } = &mut *weights;
+    cumulative.resize_with(OFFENCE_TYPES, Vec::new);
+    for by_region in cumulative.iter_mut() {
+        by_region.resize_with(regions, Vec::new);
+        for cells in by_region.iter_mut() {
+            cells.resize(per_region, 0.0);
+        }
+    }
+    elder.resize_with(regions, Vec::new);
+    for cells in elder.iter_mut() {
+        cells.resize(per_region, 0.0);
+    }
+    let mult: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| displaced_risk(p, &effects, c));
+    for r in 0..regions {
+        for k in 0..per_region {
+            let (sex, cohort, displaced) = pool.decode(k);
+            let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
+            let n = pool.count(r * per_region + k) as f64;
+            for c in 0..OFFENCE_TYPES {
+                let m = if displaced { mult[c] } else { 1.0 };
+                let prev = if k > 0 { cumulative[c][r][k - 1] } else { 0.0 };
+                cumulative[c][r][k] = prev + n * t.victim_age[c][age] * t.victim_sex[c][sex] * m;
+            }
+            let prev = if k > 0 { elder[r][k - 1] } else { 0.0 };
+            elder[r][k] = prev + if age >= 60 { n } else { 0.0 };
+        }
+    }
+}
+
+/// Picks a victim for every offence that has one.
+pub fn choose_victims(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    weights: Res<VictimWeights>,
     mut pool: ResMut<VictimPool>,
     mut buffer: ResMut<OffenceBuffer>,
     mut census: ResMut<Census>,
@@ -47,45 +135,11 @@ pub fn choose_victims(
     let demo = demo.bypass_change_detection();
     let experience = experience.bypass_change_detection();
     let p = &params.0;
-    let t = &*tables;
     let now = calendar.now();
     let year_start = now - (calendar.month_index % 12) as i16;
     let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.month_index);
-    let disp_mult = |c: usize| match OffenceType::from_index(c) {
-        OffenceType::Trafficking => {
-            1.0 + (p.crime.displaced_trafficking_multiplier - 1.0) * effects.displaced_trafficking
-        }
-        OffenceType::Gbv => p.crime.displaced_gbv_multiplier,
-        _ => 1.0,
-    };
-    // Cumulative cell weights (people x risk) per type and region, and for elder abuse.
-    let regions = p.regions.len();
     let per_region = pool.cells_per_region();
-    let cohort_age = |cohort: usize| {
-        let middle = i32::from(crate::census::EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
-        ((i32::from(now) - middle).max(0) / 12) as usize
-    };
-    let mut cumulative = vec![vec![vec![0.0f64; per_region]; regions]; OFFENCE_TYPES];
-    let mut elder = vec![vec![0.0f64; per_region]; regions];
-    for r in 0..regions {
-        for k in 0..per_region {
-            let cell = r * per_region + k;
-            let (sex, cohort, displaced) = (
-                (k >> 1) / pool.cohorts(),
-                (k >> 1) % pool.cohorts(),
-                k & 1 == 1,
-            );
-            let age = cohort_age(cohort).min(AGE_BINS - 1);
-            let n = pool.count(cell) as f64;
-            for c in 0..OFFENCE_TYPES {
-                let m = if displaced { disp_mult(c) } else { 1.0 };
-                let prev = if k > 0 { cumulative[c][r][k - 1] } else { 0.0 };
-                cumulative[c][r][k] = prev + n * t.victim_age[c][age] * t.victim_sex[c][sex] * m;
-            }
-            let prev = if k > 0 { elder[r][k - 1] } else { 0.0 };
-            elder[r][k] = prev + if age >= 60 { n } else { 0.0 };
-        }
-    }
+    let (cumulative, elder) = (&weights.cumulative, &weights.elder);
     for (n, o) in buffer.0.iter_mut().enumerate() {
         if !o.kind.has_victim() {
             continue;
@@ -129,12 +183,8 @@ pub fn choose_victims(
             continue;
         }
         o.victim_row = victim;
-        let (sex, cohort, displaced) = (
-            (victim_cell >> 1) / pool.cohorts(),
-            (victim_cell >> 1) % pool.cohorts(),
-            victim_cell & 1 == 1,
-        );
-        let years = cohort_age(cohort) as u32;
+        let (sex, cohort, displaced) = pool.decode(victim_cell);
+        let years = pool.cohort_age(cohort, now);
         let groups = group_indices(sex, years, o.region, displaced);
         let h = &mut experience[victim as usize].victim;
         tally.flows.victims += 1;

@@ -40,7 +40,7 @@ impl Chart for Forest {
 
     fn title(&self) -> String {
         format!(
-            "Effect of each arm in {} (% of baseline, 90% interval)",
+            "Effect of each arm in {} (% of baseline, 90% confidence interval of the mean)",
             self.year
         )
     }

@@ -19,6 +19,9 @@ pub struct Tornado {
     pub factors: Vec<FactorIndex>,
     /// Source line.
     pub source: String,
+    /// Whether replication noise explains most of the output's variance across points: then
+    /// the indices measure noise, and the bars are drawn grey with a warning in the title.
+    pub noisy: bool,
 }
 
 impl Chart for Tornado {
@@ -32,7 +35,14 @@ impl Chart for Tornado {
     }
 
     fn title(&self) -> String {
-        format!("Sensitivity of {}: {}", self.subject, self.index)
+        if self.noisy {
+            format!(
+                "Sensitivity of {}: {} (mostly replication noise: do not interpret; add replications)",
+                self.subject, self.index
+            )
+        } else {
+            format!("Sensitivity of {}: {}", self.subject, self.index)
+        }
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -52,7 +62,11 @@ impl Chart for Tornado {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(0.0, y - 0.35), (*v, y + 0.35)],
-                    colour(0).mix(0.8).filled(),
+                    if self.noisy {
+                        RGBColor(170, 170, 170).filled()
+                    } else {
+                        colour(0).mix(0.8).filled()
+                    },
                 )))
                 .map_err(err)?;
             if let Some((a, b)) = interval {

@@ -1,0 +1,172 @@
+//! Expected victimisation (stage 7, before the draws): the month's expected offences by region
+//! and type ([`ExpectedOffending`]) spread over the victim pool's cells in proportion to the
+//! same weights the draws use ([`VictimWeights`]), giving the expected victims by group, the
+//! expected recorded offences, and each cell's per-person hazards of violence, gender-based
+//! violence, property crime and of a reported violence.
+//!
+//! Prevalence (people victimised at least once in the calendar year) follows from the hazard a
+//! cell has accumulated since January: in a month with per-person hazard `h`, a cell of `n`
+//! people not yet hit this year (probability `exp(-H)`) adds `n exp(-H) (1 - exp(-h))` new
+//! victims. These are conditional expectations given the state, with none of the draws' noise;
+//! the draws themselves go on as before and drive the dynamics.
+//!
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `PolicyEffects`, `VictimPool`, `VictimWeights`,
+//! `ExpectedOffending`. Writes: `YearHazards`, `MonthTally` (expected counts only).
+
+use bevy_ecs::prelude::*;
+
+use crate::Params;
+use crate::calendar::Calendar;
+use crate::crime_tables::CrimeTables;
+use crate::interventions::PolicyEffects;
+use crate::metrics::{Counter, MonthTally, group_indices};
+use crate::offence::{OFFENCE_TYPES, OffenceType};
+use crate::pool::VictimPool;
+use crate::systems::offending::ExpectedOffending;
+use crate::systems::victimisation::VictimWeights;
+
+/// Per-person hazards each victim-pool cell has accumulated since January.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct YearHazards {
+    violence: Vec<f64>,
+    reported_violence: Vec<f64>,
+    gbv: Vec<f64>,
+    property: Vec<f64>,
+}
+
+impl YearHazards {
+    fn restart(&mut self, cells: usize) {
+        for v in [
+            &mut self.violence,
+            &mut self.reported_violence,
+            &mut self.gbv,
+            &mut self.property,
+        ] {
+            v.clear();
+            v.resize(cells, 0.0);
+        }
+    }
+}
+
+/// New people first hit this month in a cell of `n` people with accumulated hazard `*year`,
+/// given this month's per-person hazard `h`; adds `h` to `*year`.
+#[inline]
+fn first_hits(n: f64, year: &mut f64, h: f64) -> f64 {
+    let new = n * (-*year).exp() * -(-h).exp_m1();
+    *year += h;
+    new
+}
+
+const HOMICIDE: usize = OffenceType::Homicide as usize;
+const ASSAULT: usize = OffenceType::Assault as usize;
+const GBV: usize = OffenceType::Gbv as usize;
+const PROPERTY: usize = OffenceType::Property as usize;
+const TRAFFICKING: usize = OffenceType::Trafficking as usize;
+
+/// Turns the month's expected offences into expected victims, reports and prevalence.
+pub fn expect_victims(
+    params: Res<Params>,
+    effects: Res<PolicyEffects>,
+    calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
+    pool: Res<VictimPool>,
+    weights: Res<VictimWeights>,
+    offending: Res<ExpectedOffending>,
+    mut hazards: ResMut<YearHazards>,
+    mut tally: ResMut<MonthTally>,
+) {
+    let p = &params.0;
+    let now = calendar.now();
+    let regions = p.regions.len();
+    let per_region = pool.cells_per_region();
+    if calendar.month_of_year() == 1 || hazards.violence.len() != regions * per_region {
+        hazards.restart(regions * per_region);
+    }
+    // The same probabilities the Reporting stage draws against.
+    let report = |c: usize, displaced: bool| {
+        let prob = (tables.report[c] + effects.report_add[c]).min(0.98);
+        if displaced && c != HOMICIDE {
+            prob * p.justice.displaced_reporting_multiplier
+        } else {
+            prob
+        }
+    };
+    let recorded = |c: usize, displaced: bool| {
+        let r = report(c, displaced);
+        r + (1.0 - r) * p.crime.types[c].proactive * effects.detection[c]
+    };
+    let elder_share = p.crime.elder_abuse_share;
+    let YearHazards {
+        violence,
+        reported_violence,
+        gbv,
+        property,
+    } = &mut *hazards;
+    let tally = &mut *tally;
+    let (flows, groups) = (&mut tally.flows.expected, &mut tally.expected_groups);
+    for r in 0..regions {
+        let expected = &offending.by_region[r];
+        for c in (0..OFFENCE_TYPES).filter(|c| !OffenceType::from_index(*c).has_victim()) {
+            flows.recorded[c] += expected[c] * recorded(c, false);
+        }
+        let total: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| weights.total(c, r));
+        let share = |c: usize, k: usize| {
+            if total[c] > 0.0 {
+                weights.weight(c, r, k) / total[c]
+            } else {
+                0.0
+            }
+        };
+        for k in 0..per_region {
+            let cell = r * per_region + k;
+            let n = pool.count(cell) as f64;
+            if n == 0.0 {
+                continue;
+            }
+            let (sex, cohort, displaced) = pool.decode(k);
+            let age = pool.cohort_age(cohort, now);
+            let g = group_indices(sex, age, r as u8, displaced);
+            let homicides = expected[HOMICIDE] * share(HOMICIDE, k);
+            flows.homicide_victims += homicides;
+            flows.recorded[HOMICIDE] += homicides * recorded(HOMICIDE, displaced);
+            groups.add(Counter::HomicideVictims, &g, homicides);
+            let trafficked = expected[TRAFFICKING] * share(TRAFFICKING, k);
+            let detected = trafficked * recorded(TRAFFICKING, displaced);
+            flows.recorded[TRAFFICKING] += detected;
+            groups.add(Counter::TraffickingVictims, &g, trafficked);
+            groups.add(Counter::TraffickingDetected, &g, detected);
+            // Assault reaches people 60+ also through the elder-abuse path.
+            let (elders_here, elders) = weights.elder(r, k);
+            let elder = if elders > 0.0 {
+                elders_here / elders
+            } else {
+                0.0
+            };
+            let assaults =
+                expected[ASSAULT] * ((1.0 - elder_share) * share(ASSAULT, k) + elder_share * elder);
+            let gbv_offences = expected[GBV] * share(GBV, k);
+            let thefts = expected[PROPERTY] * share(PROPERTY, k);
+            flows.recorded[ASSAULT] += assaults * recorded(ASSAULT, displaced);
+            flows.recorded[GBV] += gbv_offences * recorded(GBV, displaced);
+            flows.recorded[PROPERTY] += thefts * recorded(PROPERTY, displaced);
+            // Per-person hazards of the month, and the people they first reach this year.
+            let (h_assault, h_gbv) = (assaults / n, gbv_offences / n);
+            let h_reported =
+                h_assault * report(ASSAULT, displaced) + h_gbv * report(GBV, displaced);
+            let new_violence = first_hits(n, &mut violence[cell], h_assault + h_gbv);
+            let new_reporters = first_hits(n, &mut reported_violence[cell], h_reported);
+            let new_gbv = first_hits(n, &mut gbv[cell], h_gbv);
+            let new_property = first_hits(n, &mut property[cell], thefts / n);
+            groups.add(Counter::ViolenceVictims, &g, new_violence);
+            groups.add(Counter::ViolenceReporters, &g, new_reporters);
+            groups.add(Counter::GbvVictims, &g, new_gbv);
+            groups.add(Counter::PropertyVictims, &g, new_property);
+            if age >= 15 {
+                flows.violence_victims_15plus += new_violence;
+            }
+            if sex == 1 && (15..50).contains(&age) {
+                flows.gbv_victims_women_15_49 += new_gbv;
+            }
+        }
+    }
+}
