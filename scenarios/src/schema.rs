@@ -216,7 +216,7 @@ pub fn structured_values(p: &ModelParams) -> Vec<(&'static str, String)> {
         let items: Vec<String> = v.iter().map(|x| sim_core::params::fmt_num(*x)).collect();
         format!("[{}]", items.join(", "))
     };
-    vec![
+    let mut values = vec![
         (
             "demography.fertility_pattern",
             nums(&p.demography.fertility_pattern),
@@ -229,5 +229,18 @@ pub fn structured_values(p: &ModelParams) -> Vec<(&'static str, String)> {
             "demography.age_structure.female",
             nums(&p.demography.age_structure.female),
         ),
-    ]
+    ];
+    // A named pathway by its name; anything else (a user table) by its points, so that the
+    // resolved scenario reproduces the run either way.
+    let pw = &p.climate.pathway;
+    match sim_core::params::Pathway::named(&pw.name) {
+        Some(named) if named == *pw => {
+            values.push(("climate.pathway", crate::render::quote(&pw.name)))
+        }
+        _ => {
+            values.push(("climate.pathway.years", nums(&pw.years)));
+            values.push(("climate.pathway.warming_c", nums(&pw.warming)));
+        }
+    }
+    values
 }

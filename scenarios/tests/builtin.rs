@@ -88,3 +88,65 @@ fn intervention_fields_can_be_overridden_by_key_path() {
         assert!(e.contains(says), "{bad}: {e}");
     }
 }
+
+/// A value inside `spec`'s range that differs from `now` (or `now` itself for a key that
+/// admits only one value).
+fn another_value(spec: &sim_core::params::ParamSpec, now: f64) -> f64 {
+    let (lo, hi) = (spec.min, spec.max.min(spec.min.abs().max(1.0) * 1e6));
+    let candidates = [now * 1.25 + 0.01, now * 0.5, (lo + hi) / 2.0, lo, hi];
+    candidates
+        .into_iter()
+        .map(|v| if spec.integer { v.round() } else { v })
+        .find(|v| *v != now && spec.check(*v).is_ok())
+        .unwrap_or(now)
+}
+
+/// Issue 14: a resolved scenario (run.json's `scenario.toml`, `scenarios show`) reproduces the
+/// parameters for every key a scenario, `--set` or a sweep factor can set: each scalar key in
+/// turn, and each structured key (pathways named and tabled, age structures, fertility).
+#[test]
+fn every_key_survives_the_resolved_round_trip() {
+    let structured = [
+        "climate.pathway=\"ssp5-8.5\"",
+        "climate.pathway=\"ssp1-2.6\"",
+        "climate.pathway.years=[2020, 2040, 2100]",
+        "climate.pathway.warming_c=[0, 0.7, 2.5]",
+        "demography.fertility_pattern=[1, 2, 3, 3, 2, 1, 0.5]",
+        "demography.age_structure.male=[7,7,7,7,7,7,7,7,7,6,6,6,5,4,3,2,1]",
+        "scenario.description=\"round trip\"",
+        "scenario.start_year=2002",
+        "scenario.real_population=60000000",
+        "interventions.legal_aid.coverage=0.6",
+        "interventions.court_capacity.effect=0.3",
+        "interventions.early_release_older.start_year=2030",
+    ];
+    let mut checked = 0;
+    for b in scenarios::BUILTINS {
+        let base = scenarios::builtin(b.name).unwrap();
+        let mut cases: Vec<String> = structured.iter().map(|s| s.to_string()).collect();
+        for (key, now) in base.params.scalar_values() {
+            let spec = sim_core::params::lookup(&key).unwrap().spec;
+            let v = another_value(spec, now);
+            if v != now {
+                cases.push(format!("{key}={}", sim_core::params::fmt_num(v)));
+            }
+        }
+        for case in cases {
+            let mut s = base.clone();
+            // Some values break a cross-field rule (shares that must sum to one): those are
+            // refused at the override, which is not what this test is about.
+            if s.apply_overrides(std::slice::from_ref(&case)).is_err()
+                || !s.params.check().is_empty()
+            {
+                continue;
+            }
+            let text = s.resolved_toml();
+            let again = scenarios::from_str("resolved.toml", &text)
+                .unwrap_or_else(|e| panic!("{}: after {case}: {e}", b.name));
+            assert_eq!(again.params, s.params, "{}: {case} is lost", b.name);
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} keys round-tripped");
+    assert!(checked > 400, "only {checked} keys could be set");
+}

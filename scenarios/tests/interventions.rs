@@ -289,6 +289,15 @@ fn prison_construction_adds_beds_and_lowers_occupancy() {
         -0.22,
         -0.12,
     );
+    // Issue 14: new beds are not "lost beds"; the share lost is climate damage alone.
+    for m in &a.recorder.months {
+        assert!(
+            (0.0..=100.0).contains(&m.stocks.prison_beds_lost_pct),
+            "beds lost {}% in month {}",
+            m.stocks.prison_beds_lost_pct,
+            m.month
+        );
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::data::{Provenance, VizError};
+use crate::data::{Provenance, Table, VizError};
 use crate::figure::Figure;
 
 /// Escapes text for HTML.
@@ -27,7 +27,7 @@ color:#222;line-height:1.45}h1{font-size:1.9em}h2{margin-top:2em;border-bottom:2
 table{border-collapse:collapse;margin:1em 0;font-size:.95em}td,th{border:1px solid #bbb;padding:.35em .6em;\
 text-align:left;vertical-align:top}th{background:#eef4fa}.on{color:#006e52;font-weight:bold}\
 .off{color:#b04000;font-weight:bold}figure{margin:2em 0}figcaption{font-size:.9em;color:#555}\
-svg{max-width:100%;height:auto}.warn{background:#fff3d6;padding:.5em 1em}";
+svg{max-width:100%;height:auto}.warn{background:#fff3d6;padding:.5em 1em}.note{background:#e8f0fb;padding:.5em 1em}";
 
 /// Builds the report.
 pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String, VizError> {
@@ -135,6 +135,13 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
         }
         Err(_) => h.push_str("<p>No targets in this scenario.</p>\n"),
     }
+    for note in unsentenced_share_notes(dir)? {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\" id=\"unsentenced-note\">{}</p>",
+            escape(&note)
+        );
+    }
     // Charts, with a warning before any whose single-run noise hides its movements.
     h.push_str("<h2>Charts</h2>\n");
     let noisy: Vec<&Figure> = figures.iter().filter(|f| f.note.is_some()).collect();
@@ -202,4 +209,93 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
     h.push_str(&escape(&s(&j["resolved_scenario"])));
     h.push_str("</pre></details>\n</body></html>\n");
     Ok(h)
+}
+
+/// Where an arm shrinks the prison population and SDG 16.3.2 (the unsentenced share of
+/// prisoners) rises, both detectably: a sentence saying why, for the arm's last compared year.
+/// Fewer sentenced prisoners raise the share even when nobody more waits for trial, which reads
+/// as a setback unless the report says so.
+pub fn unsentenced_share_notes(dir: &Path) -> Result<Vec<String>, VizError> {
+    if !dir.join("comparison.csv").exists() {
+        return Ok(Vec::new());
+    }
+    let t = Table::read(dir, "comparison.csv", "compare")?;
+    let [arm, indicator, year, mean, low, high] = [
+        "arm",
+        "indicator",
+        "year",
+        "effect_mean",
+        "effect_ci90_low",
+        "effect_ci90_high",
+    ]
+    .map(|c| t.column(c));
+    let (arm, indicator, year, mean, low, high) = (arm?, indicator?, year?, mean?, low?, high?);
+    // (arm, year) -> (share effect, share CI low, population effect, population CI high)
+    let mut found: Vec<(String, String, f64, f64, f64, f64)> = Vec::new();
+    for i in 0..t.rows.len() {
+        let key = (t.text(i, arm).to_string(), t.text(i, year).to_string());
+        let at = match found.iter().position(|f| (&f.0, &f.1) == (&key.0, &key.1)) {
+            Some(at) => at,
+            None => {
+                found.push((key.0, key.1, f64::NAN, f64::NAN, f64::NAN, f64::NAN));
+                found.len() - 1
+            }
+        };
+        let f = &mut found[at];
+        match t.text(i, indicator) {
+            "unsentenced_share_pct" => (f.2, f.3) = (t.number(i, mean)?, t.number(i, low)?),
+            "prison_population_per_100k" => (f.4, f.5) = (t.number(i, mean)?, t.number(i, high)?),
+            _ => {}
+        }
+    }
+    let mut notes: Vec<String> = Vec::new();
+    let mut arms_done: Vec<String> = Vec::new();
+    for (arm, year, share, share_low, pop, pop_high) in found.into_iter().rev() {
+        if arms_done.contains(&arm) || !(share_low > 0.0 && pop_high < 0.0) {
+            continue;
+        }
+        notes.push(format!(
+            "{arm}, {year}: the unsentenced share of prisoners (SDG 16.3.2) rises by {share:.1} \
+             points because the arm shrinks the prison population ({pop:+.1} per 100,000), mostly \
+             its sentenced part. The share rises even where no more people wait for trial: read \
+             it beside the prison population, not as a setback on its own."
+        ));
+        arms_done.push(arm);
+    }
+    notes.reverse();
+    Ok(notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_with(rows: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "cjsim-viz-note-{}-{}",
+            std::process::id(),
+            rows.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let header = "arm,indicator,year,effect_mean,effect_ci90_low,effect_ci90_high\n";
+        std::fs::write(dir.join("comparison.csv"), format!("{header}{rows}")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_rising_unsentenced_share_under_decarceration_is_explained_once_per_arm() {
+        let dir = folder_with(
+            "decarcerate,unsentenced_share_pct,2030,6.2,4.1,8.3\n\
+             decarcerate,prison_population_per_100k,2030,-30,-35,-25\n\
+             decarcerate,unsentenced_share_pct,2050,9.0,7,11\n\
+             decarcerate,prison_population_per_100k,2050,-40,-45,-35\n\
+             noisy,unsentenced_share_pct,2050,1.0,-0.5,2.5\n\
+             noisy,prison_population_per_100k,2050,-10,-15,-5\n",
+        );
+        let notes = unsentenced_share_notes(&dir).unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].starts_with("decarcerate, 2050"), "{}", notes[0]);
+        assert!(notes[0].contains("9.0 points"), "{}", notes[0]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -183,7 +183,9 @@ pub fn run_prisons(
     for r in 0..regions.min(MAX_REGIONS) {
         stocks.beds_by_region[r] = prisons.usable_beds(r);
         beds += stocks.beds_by_region[r];
-        all_beds += prisons.beds[r];
+        // Beds lost are measured against the beds built (construction included), so the share
+        // is climate damage alone and never negative.
+        all_beds += prisons.beds[r] * prisons.beds_multiplier;
     }
     for r in 0..regions.min(MAX_REGIONS) {
         let b = stocks.beds_by_region[r];
