@@ -130,6 +130,26 @@ fn community_policing_raises_reporting_by_about_ten_points() {
     );
 }
 
+/// Issue 14: deterrence follows arrests per offence committed, so an intervention that only
+/// raises reporting never raises true offending (it may lower it: more reports, more arrests).
+/// Measured on expected offences (the probabilities behind the draws), by type.
+#[test]
+fn reporting_interventions_never_raise_true_offending() {
+    for name in ["community_policing", "victim_support"] {
+        let a = arm(name, 1.0, |_| {});
+        for (t, label) in sim_core::offence::OffenceType::NAMES.iter().enumerate() {
+            let offences = |o: &Outcome| total(o, |m| m.flows.expected.offences[t]);
+            let change = offences(&a) / offences(baseline()) - 1.0;
+            eprintln!("{name}: true {label} {:+.3}%", 100.0 * change);
+            assert!(
+                change <= 0.002,
+                "{name} raises true {label} by {:.2}%",
+                100.0 * change
+            );
+        }
+    }
+}
+
 #[test]
 fn victim_support_raises_reporting_of_gender_based_violence() {
     let a = arm("victim_support", 1.0, |_| {});

@@ -130,8 +130,12 @@ pub struct ExpectedFlows {
     pub charges: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
     /// Share of each type's offences committed at or above the age of criminal responsibility.
     pub chargeable: [f64; OFFENCE_TYPES],
-    /// Expected clearance rate by region.
+    /// Expected clearance rate (per recorded offence) by region.
     pub clearance_rate: [f64; MAX_REGIONS],
+    /// Offences committed a month by region (recorded or not).
+    pub offences_by_region: [f64; MAX_REGIONS],
+    /// Expected clearances per offence committed by region (the deterrence reference).
+    pub arrest_rate: [f64; MAX_REGIONS],
     /// Probability that an offence of each type leads to an arrest (national mean).
     pub arrest_probability: [f64; OFFENCE_TYPES],
     /// Target stocks (agents): sentenced and pre-trial prisoners.
@@ -398,7 +402,9 @@ pub fn align_funnel(
             let cleared = recorded[i][r] * c.types[i].clearance * flows.police_factor[r];
             cleared_by_region[r] += cleared;
             flows.charges[i][r] = cleared * c.types[i].charge * flows.chargeable[i];
-            rec += flows.offences_per_year[i] / 12.0 * flows.region_share[i][r];
+            let committed = flows.offences_per_year[i] / 12.0 * flows.region_share[i][r];
+            flows.offences_by_region[r] += committed;
+            rec += committed;
             arrests += cleared;
         }
         flows.arrest_probability[i] = if rec > 0.0 { arrests / rec } else { 0.0 };
@@ -406,6 +412,11 @@ pub fn align_funnel(
     for r in 0..regions {
         flows.clearance_rate[r] = if workload[r] > 0.0 {
             cleared_by_region[r] / workload[r]
+        } else {
+            0.0
+        };
+        flows.arrest_rate[r] = if flows.offences_by_region[r] > 0.0 {
+            cleared_by_region[r] / flows.offences_by_region[r]
         } else {
             0.0
         };

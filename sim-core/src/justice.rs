@@ -292,12 +292,14 @@ impl ReleaseCohorts {
 pub struct Policing {
     /// Clearance capacity by region (recorded offences a month).
     pub capacity: Vec<f64>,
-    /// Year-one expected clearance rate by region (the deterrence reference).
-    pub baseline_clearance: Vec<f64>,
-    /// Recorded and cleared offences of the last 12 months by region (ring buffers; filled with
-    /// year-one expectations at start).
-    pub window_recorded: Vec<[f64; 12]>,
-    /// See `window_recorded`.
+    /// Year-one expected clearances per offence committed by region (the deterrence reference).
+    pub baseline_arrest_rate: Vec<f64>,
+    /// Offences committed (recorded or not) and cleared in the last 12 months by region (ring
+    /// buffers; filled with year-one expectations at start). Deterrence follows clearances per
+    /// offence committed, the offender's chance of being caught, so more reporting never
+    /// dilutes it.
+    pub window_offences: Vec<[f64; 12]>,
+    /// See `window_offences`.
     pub window_cleared: Vec<[f64; 12]>,
     /// Multiplier on offending from deterrence by region, updated monthly.
     pub deterrence: Vec<f64>,

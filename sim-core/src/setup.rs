@@ -108,14 +108,14 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
     let regions = p.regions.len();
     let mut policing = Policing {
         capacity: flows.police_capacity[..regions].to_vec(),
-        baseline_clearance: flows.clearance_rate[..regions].to_vec(),
-        window_recorded: vec![[0.0; 12]; regions],
+        baseline_arrest_rate: flows.arrest_rate[..regions].to_vec(),
+        window_offences: vec![[0.0; 12]; regions],
         window_cleared: vec![[0.0; 12]; regions],
         deterrence: vec![1.0; regions],
     };
     for r in 0..regions {
-        policing.window_recorded[r] = [flows.recorded_by_region[r]; 12];
-        policing.window_cleared[r] = [flows.recorded_by_region[r] * flows.clearance_rate[r]; 12];
+        policing.window_offences[r] = [flows.offences_by_region[r]; 12];
+        policing.window_cleared[r] = [flows.offences_by_region[r] * flows.arrest_rate[r]; 12];
     }
     let mut courts = Courts {
         queues: vec![Vec::new(); regions],

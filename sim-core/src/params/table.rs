@@ -218,7 +218,7 @@ pub static PARAMETERS: &[ParamSpec] = &[
     global!("crime.deterrence_elasticity", crime.deterrence_elasticity;
         "elasticity", 0.3, [0.0, 2.0], false,
         Assumption("certainty of apprehension deters, severity adds little (Nagin 2013); crime-police elasticities about 0.3-0.5 (Chalfin & McCrary 2017)"),
-        "Offending scales with (past-year regional clearance rate / year-one rate)^-elasticity."),
+        "Offending scales with (past-year regional clearances per offence committed / year-one rate)^-elasticity."),
     global!("crime.heat_effect_per_sd", crime.heat_effect_per_sd;
         "fraction per s.d.", 0.024, [0.0, 0.2], false,
         Cited("Burke, Hsiang & Miguel 2015 meta-analysis: interpersonal violence +2.4% per standard deviation warmer"),

@@ -1,5 +1,6 @@
 //! Policing (MODEL.md section 4.8, stage 9): recorded offences are cleared within police
-//! capacity; cleared offences produce suspects; the past year's clearance rate sets deterrence.
+//! capacity; cleared offences produce suspects; the past year's clearances per offence committed
+//! (the chance of being caught, Nagin 2013) set deterrence.
 //!
 //! Clearance of a recorded offence of type c in region r: `clearance_c * min(1, capacity_r /
 //! workload_r)^gamma`, workload being the month's recorded offences. An offender already in
@@ -79,9 +80,10 @@ pub fn clear_offences(
             tally.flows.delayed_arrests += 1;
         }
     }
-    let mut workload = [0u32; MAX_REGIONS];
-    for o in buffer.0.iter().filter(|o| o.recorded()) {
-        workload[o.region as usize] += 1;
+    let (mut workload, mut committed) = ([0u32; MAX_REGIONS], [0u32; MAX_REGIONS]);
+    for o in buffer.0.iter() {
+        committed[o.region as usize] += 1;
+        workload[o.region as usize] += u32::from(o.recorded());
     }
     let factor: Vec<f64> = (0..regions)
         .map(|r| {
@@ -126,17 +128,17 @@ pub fn clear_offences(
             tally.flows.suspects += 1;
         }
     }
-    // Deterrence: this month's clearance enters the 12-month window.
+    // Deterrence: this month's clearances per offence committed enter the 12-month window.
     let slot = (calendar.month_index % 12) as usize;
     let delta = p.crime.deterrence_elasticity;
     for r in 0..regions {
-        policing.window_recorded[r][slot] = f64::from(workload[r]);
+        policing.window_offences[r][slot] = f64::from(committed[r]);
         policing.window_cleared[r][slot] = f64::from(cleared[r]);
-        let rec: f64 = policing.window_recorded[r].iter().sum();
+        let offences: f64 = policing.window_offences[r].iter().sum();
         let clr: f64 = policing.window_cleared[r].iter().sum();
-        let base = policing.baseline_clearance[r];
-        policing.deterrence[r] = if rec > 0.0 && clr > 0.0 && base > 0.0 {
-            ((clr / rec) / base).powf(-delta)
+        let base = policing.baseline_arrest_rate[r];
+        policing.deterrence[r] = if offences > 0.0 && clr > 0.0 && base > 0.0 {
+            ((clr / offences) / base).powf(-delta)
         } else {
             1.0
         };
