@@ -181,7 +181,8 @@ pub fn outputs_markdown() -> String {
          replications. `noise_share` is the share of the variance of those means that \
          replication noise explains (the mean within-point variance over the replications, \
          divided by the variance of the means; empty with one replication), and `noisy` is `yes` \
-         above 0.5: the indices of that indicator and year then measure noise, not the factors.\n\
+         above 0.5: the indices of that indicator and year then measure noise, not the factors \
+         (`constant` when the output does not vary at all, so no index exists).\n\
          - `charts/tornado_*.svg|png`: Sobol total index, Morris mu* or PRCC by factor, last kept \
          year; indicators flagged as noisy are drawn grey with a warning.\n\
          - `slurm/` (`--slurm`): `array.sbatch`, `merge.sbatch`, `submit.sh` and the jobs' logs.\n",

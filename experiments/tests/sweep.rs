@@ -593,7 +593,7 @@ design = "sobol"
 base_samples = 8
 replications = 2
 seed = 3
-agents = 3000
+agents = 20000
 years = 2
 
 [output]

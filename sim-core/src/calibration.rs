@@ -128,8 +128,13 @@ pub struct ExpectedFlows {
     pub police_factor: [f64; MAX_REGIONS],
     /// Charges a month by type and region.
     pub charges: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
-    /// Share of each type's offences committed at or above the age of criminal responsibility.
+    /// Share of each type's offences committed at or above the age of criminal responsibility
+    /// by offenders who are not diverted.
     pub chargeable: [f64; OFFENCE_TYPES],
+    /// Mean detention and custody multiplier of charged offenders by type (`leniency::custody`).
+    pub custody_mix: [f64; OFFENCE_TYPES],
+    /// Mean sentence-length multiplier of offenders sentenced to custody by type.
+    pub length_mix: [f64; OFFENCE_TYPES],
     /// Expected clearance rate (per recorded offence) by region.
     pub clearance_rate: [f64; MAX_REGIONS],
     /// Offences committed a month by region (recorded or not).
@@ -433,9 +438,10 @@ pub fn align_funnel(
         .map(|i| flows.charges[i].iter().sum())
         .collect();
     let base_det: Vec<f64> = c.types.iter().map(|x| x.detention).collect();
+    let mix = flows.custody_mix;
     let pretrial = |d: f64| -> f64 {
         (0..OFFENCE_TYPES)
-            .map(|i| charges[i] * (base_det[i] * d).min(0.98) * months)
+            .map(|i| charges[i] * (base_det[i] * d).min(0.98) * mix[i] * months)
             .sum()
     };
     let d_scale = solve_increasing(pretrial, flows.pretrial_stock, 0.0, 1e4).unwrap_or_else(|| {
@@ -447,12 +453,12 @@ pub fn align_funnel(
     });
     for (i, det) in t.detention.iter_mut().enumerate() {
         *det = (base_det[i] * d_scale).min(0.98);
-        flows.detentions[i] = charges[i] * *det;
+        flows.detentions[i] = charges[i] * *det * mix[i];
     }
     // Custody: sentenced stock = admissions x mean time served after sentencing.
     for i in 0..OFFENCE_TYPES {
         let q = lognormal_quantiles(
-            c.types[i].sentence_median_months * j.severity_multiplier,
+            c.types[i].sentence_median_months * j.severity_multiplier * flows.length_mix[i],
             c.types[i].sentence_log_sd,
             128,
         );
@@ -464,7 +470,7 @@ pub fn align_funnel(
     let boost = j.detained_conviction_boost;
     let convictions: Vec<[f64; 2]> = (0..OFFENCE_TYPES)
         .map(|i| {
-            let det = t.detention[i];
+            let det = t.detention[i] * mix[i];
             let conv = c.types[i].conviction;
             [
                 charges[i] * (1.0 - det) * conv,
@@ -476,7 +482,7 @@ pub fn align_funnel(
     let sentenced = |k: f64| -> f64 {
         (0..OFFENCE_TYPES)
             .map(|i| {
-                let cust = (base_custody[i] * k).min(0.98);
+                let cust = (base_custody[i] * k).min(0.98) * mix[i];
                 cust * (convictions[i][0] * flows.served[i][0]
                     + convictions[i][1] * flows.served[i][1])
             })
@@ -492,7 +498,7 @@ pub fn align_funnel(
         });
     for i in 0..OFFENCE_TYPES {
         t.custody[i] = (base_custody[i] * k_scale).min(0.98);
-        flows.admissions[i] = t.custody[i] * (convictions[i][0] + convictions[i][1]);
+        flows.admissions[i] = t.custody[i] * mix[i] * (convictions[i][0] + convictions[i][1]);
     }
 }
 

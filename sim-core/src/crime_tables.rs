@@ -72,7 +72,8 @@ impl CrimeTables {
                 .sum::<f64>()
                 .max(1e-12);
         for (i, t) in c.types.iter().enumerate() {
-            offend_age[i] = AgeCurve::new(t.peak_age, t.half_peak_age).table(c.min_age);
+            offend_age[i] =
+                AgeCurve::offending(t.peak_age, t.half_peak_age, c.rise_half_age).table(c.min_age);
             victim_age[i] = AgeCurve::new(t.victim_peak_age, t.victim_half_peak_age).table(0.0);
             offend_sex[i] = [2.0 * t.male_share, 2.0 * (1.0 - t.male_share)];
             victim_sex[i] = [2.0 * t.victim_male_share, 2.0 * (1.0 - t.victim_male_share)];

@@ -134,6 +134,11 @@ pub struct Prisons {
     pub beds_lost: Vec<f64>,
     /// Multiplier on beds from construction programmes (written by the Interventions stage).
     pub beds_multiplier: f64,
+    /// Scale on the life-table death rate of prisoners (at age plus the custody offset), set at
+    /// start so that year-one natural deaths match the observed rate and its natural share.
+    pub natural_mortality_scale: f64,
+    /// Monthly probability of a death not from natural causes, per prisoner (set at start).
+    pub other_death_probability: f64,
 }
 
 impl Prisons {
@@ -177,6 +182,8 @@ impl Prisons {
             beds: Vec::new(),
             beds_lost: Vec::new(),
             beds_multiplier: 1.0,
+            natural_mortality_scale: 1.0,
+            other_death_probability: 0.0,
         }
     }
 

@@ -24,6 +24,7 @@ pub mod custody;
 pub mod indicators;
 pub mod interventions;
 pub mod justice;
+pub mod leniency;
 pub mod lifetable;
 pub mod metrics;
 pub mod offence;

@@ -114,6 +114,8 @@ pub struct Flows {
     pub paroles: u64,
     /// Deaths in custody.
     pub deaths_in_custody: u64,
+    /// Of which not from natural causes (suicide, homicide, accidents, intoxication).
+    pub deaths_in_custody_other: u64,
     /// Entries into custody (pre-trial detentions and custodial sentences of bailed defendants).
     pub custody_entries: u64,
     /// Exits from custody (every release and death in custody).
@@ -685,6 +687,11 @@ pub static MONTH_COLUMNS: &[Column<MonthRow>] = &[
     count!("deaths_in_custody", "Deaths in custody.", |r| r
         .flows
         .deaths_in_custody),
+    count!(
+        "deaths_in_custody_other",
+        "Deaths in custody not from natural causes (suicide, homicide, accidents, intoxication).",
+        |r| r.flows.deaths_in_custody_other
+    ),
     count!(
         "custody_entries",
         "Entries into custody (pre-trial detentions, custodial sentences of bailed defendants).",

@@ -18,6 +18,7 @@ use crate::justice::{
     CourtCase, Courts, DelayedArrest, DelayedArrests, Inmate, Policing, Prisons, ReleaseCohorts,
     Suspect,
 };
+use crate::leniency::{self, ADULT_AGE};
 use crate::metrics::AGE_BINS;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 use crate::params::ModelParams;
@@ -29,6 +30,7 @@ use crate::region::RegionConditions;
 use crate::reoffending::{align_programme_multipliers, align_release_multiplier};
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 use crate::systems::economy::{LabourRates, LabourRatesRes, initial_employment};
+use crate::tables::DemographyTables;
 
 /// The person table as slices, for set-up.
 struct Table<'a> {
@@ -43,6 +45,7 @@ const SETUP: u32 = u32::MAX;
 /// Everything the justice module needs at the start, inserted into the world.
 pub fn setup_justice(p: &ModelParams, world: &mut World) {
     let census = world.resource::<Census>().clone();
+    let demography = world.resource::<DemographyTables>().clone();
     let mut q = world.query::<(&mut Demographics, &mut Socioeconomic, &mut Justice)>();
     let Some((mut demo, mut socio, mut justice)) = q
         .contiguous_iter_mut(world)
@@ -61,11 +64,13 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
     let counts = counts_by_sex_age(&census.age_hist(0), p.regions.len());
     let k = offence_targets(p, &mut t, &counts);
     align_reporting(p, &mut t, &k);
-    let (national, regional, chargeable) = weight_hists(p, &t, &tbl);
+    let (national, regional, mix) = weight_hists(p, &t, &tbl);
     align_base_hazards(&mut t, &k, &national);
     let mut flows = ExpectedFlows {
         offences_per_year: k,
-        chargeable,
+        chargeable: mix.chargeable,
+        custody_mix: mix.custody,
+        length_mix: mix.length,
         ..Default::default()
     };
     set_region_shares(&t, &regional, &mut flows, p.regions.len());
@@ -134,16 +139,20 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
         .map(|r| r.population_share * r.prison_bed_weight)
         .collect();
     let wsum: f64 = weights.iter().sum::<f64>().max(1e-12);
+    let occupancy = if total_beds > 0.0 {
+        held / total_beds
+    } else {
+        0.0
+    };
+    let (natural_mortality_scale, other_death_probability) =
+        align_custody_mortality(p, &demography, tbl.demo, &stocks.roster, occupancy);
     let prisons = Prisons {
         roster: stocks.roster,
         beds: weights.iter().map(|w| total_beds * w / wsum).collect(),
         beds_lost: vec![0.0; regions],
         beds_multiplier: 1.0,
-    };
-    let occupancy = if total_beds > 0.0 {
-        held / total_beds
-    } else {
-        0.0
+        natural_mortality_scale,
+        other_death_probability,
     };
     let pool = VictimPool::rebuild(tbl.demo, p.scenario.months());
     let labour = LabourRates::new(p);
@@ -161,7 +170,46 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
     *world.resource_mut::<CrimeTables>() = t;
 }
 
-/// Weight histograms of free people by type: national and by region.
+/// The scale on prisoners' life-table mortality and the monthly probability of other deaths
+/// that give the observed year-one rate of deaths in custody and its natural share, for the
+/// initial roster at the year-one occupancy (the same formula as the Prisons stage).
+fn align_custody_mortality(
+    p: &ModelParams,
+    demography: &DemographyTables,
+    demo: &[Demographics],
+    roster: &[Inmate],
+    occupancy: f64,
+) -> (f64, f64) {
+    let pr = &p.prisons;
+    let per_month = pr.deaths_in_custody_per_100k / 1e5 / 12.0;
+    let other = (1.0 - pr.natural_death_share) * per_month;
+    let offset = (pr.custody_age_offset_years * 12.0).round() as u32;
+    let crowding = 1.0 + pr.overcrowding_mortality_effect * (occupancy - 1.0).max(0.0);
+    let natural: f64 = roster
+        .iter()
+        .map(|i| {
+            let d = &demo[i.row as usize];
+            let age = d.age_months(0).saturating_sub(1);
+            f64::from(demography.death_threshold(d.sex.index(), age, offset)) / 4_294_967_296.0
+        })
+        .sum::<f64>()
+        * crowding;
+    let want = pr.natural_death_share * per_month * roster.len() as f64;
+    let scale = if natural > 0.0 { want / natural } else { 1.0 };
+    (scale, other)
+}
+
+/// Who is charged and held, by type, from the offending weights of year one.
+struct ChargeMix {
+    /// Share of offences whose offender is old enough and not diverted.
+    chargeable: [f64; OFFENCE_TYPES],
+    /// Mean custody multiplier (`leniency::custody`) over charged offenders.
+    custody: [f64; OFFENCE_TYPES],
+    /// Mean sentence-length multiplier over offenders sentenced to custody.
+    length: [f64; OFFENCE_TYPES],
+}
+
+/// Weight histograms of free people by type, national and by region, and the charge mix.
 fn weight_hists(
     p: &ModelParams,
     t: &CrimeTables,
@@ -169,10 +217,13 @@ fn weight_hists(
 ) -> (
     [WeightHist; OFFENCE_TYPES],
     Vec<[WeightHist; OFFENCE_TYPES]>,
-    [f64; OFFENCE_TYPES],
+    ChargeMix,
 ) {
+    let jp = &p.justice;
     let mut weight_total = [0.0; OFFENCE_TYPES];
-    let mut weight_adult = [0.0; OFFENCE_TYPES];
+    let mut weight_charged = [0.0; OFFENCE_TYPES];
+    let mut weight_held = [0.0; OFFENCE_TYPES];
+    let mut weight_length = [0.0; OFFENCE_TYPES];
     let mut regional: Vec<[WeightHist; OFFENCE_TYPES]> = (0..p.regions.len())
         .map(|_| std::array::from_fn(|_| WeightHist::default()))
         .collect();
@@ -195,13 +246,22 @@ fn weight_hists(
                 .sum::<f64>()
                 / 12.0;
         }
+        let sex = d.sex.index();
+        let responsible = years >= jp.age_of_criminal_responsibility as u32;
+        let charged = if responsible {
+            1.0 - leniency::diversion(jp, years)
+        } else {
+            0.0
+        };
+        let held = charged * leniency::custody(jp, sex, years);
+        let length = held * leniency::length(jp, sex);
         for (c, h) in regional[d.region as usize].iter_mut().enumerate() {
-            let w = t.person_weight(c, d.region, d.sex.index(), years, unemployed, personal);
+            let w = t.person_weight(c, d.region, sex, years, unemployed, personal);
             h.add(w);
             weight_total[c] += w;
-            if years >= p.justice.age_of_criminal_responsibility as u32 {
-                weight_adult[c] += w;
-            }
+            weight_charged[c] += w * charged;
+            weight_held[c] += w * held;
+            weight_length[c] += w * length;
         }
     }
     let mut national: [WeightHist; OFFENCE_TYPES] = std::array::from_fn(|_| WeightHist::default());
@@ -210,14 +270,13 @@ fn weight_hists(
             n.merge(h);
         }
     }
-    let chargeable = std::array::from_fn(|c| {
-        if weight_total[c] > 0.0 {
-            weight_adult[c] / weight_total[c]
-        } else {
-            1.0
-        }
-    });
-    (national, regional, chargeable)
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 1.0 };
+    let mix = ChargeMix {
+        chargeable: std::array::from_fn(|c| ratio(weight_charged[c], weight_total[c])),
+        custody: std::array::from_fn(|c| ratio(weight_held[c], weight_charged[c])),
+        length: std::array::from_fn(|c| ratio(weight_length[c], weight_held[c])),
+    };
+    (national, regional, mix)
 }
 
 fn set_region_shares(
@@ -251,6 +310,40 @@ struct Stocks {
 
 /// Picks a free person for an offence of type `c` committed `elapsed_months` ago, by rejection
 /// with the offending weights (age then, sex, capped propensity).
+/// How the person being picked came to where they are, which sets who is likely to be there:
+/// children are diverted and, like women, rarely held; women serve shorter sentences.
+#[derive(Clone, Copy, PartialEq)]
+enum Held {
+    /// Serving a sentence (or released from one): held in proportion to custody x length.
+    Sentenced,
+    /// Detained before trial.
+    Detained,
+    /// Charged and on bail.
+    Charged,
+    /// Suspected of an offence whose arrest is still to come.
+    Suspected,
+}
+
+impl Held {
+    /// Relative chance that an offender of `sex` aged `age` at the offence is here.
+    fn weight(self, j: &crate::params::JusticeParams, sex: usize, age: u32) -> f64 {
+        let charged = 1.0 - leniency::diversion(j, age);
+        match self {
+            Held::Sentenced => charged * leniency::custody(j, sex, age) * leniency::length(j, sex),
+            Held::Detained => charged * leniency::custody(j, sex, age),
+            Held::Charged => charged,
+            Held::Suspected => 1.0,
+        }
+    }
+}
+
+/// Draw indices of a pick: the first few are the caller's, the person search starts above.
+const PICK_SEARCH: u32 = 16;
+
+/// A person who committed an offence of type `c` `elapsed_months` ago (plus the prosecution
+/// delay of the type for those past arrest) and is now where `held` says, drawn by rejection
+/// in proportion to the offending weight at the age of the offence.
+#[allow(clippy::too_many_arguments)]
 fn pick_person(
     p: &ModelParams,
     t: &CrimeTables,
@@ -259,25 +352,43 @@ fn pick_person(
     pick: u32,
     c: usize,
     elapsed_months: i32,
+    held: Held,
 ) -> Option<u32> {
     let n = tbl.demo.len();
+    let j = &p.justice;
     let sd = p.crime.propensity_log_sd;
     let cap = (2.576 * sd - 0.5 * sd * sd).exp();
     let sex_max = t.offend_sex[c][0].max(t.offend_sex[c][1]);
+    let held_max = [0, 1]
+        .iter()
+        .flat_map(|s| [0, ADULT_AGE].map(|a| held.weight(j, *s, a)))
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    // Offences prosecuted late (historic sexual offences) were committed that much earlier.
+    let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
+    let delay = if mean_delay > 0.0 && held != Held::Suspected {
+        let u = to_unit(key.bits(pick, PICK_SEARCH - 1)).max(1e-12);
+        (-u.ln() * mean_delay).round().min(1200.0) as i32
+    } else {
+        0
+    };
     for attempt in 0..20_000u32 {
-        let row = ((to_unit(key.bits(pick, 2 * attempt)) * n as f64) as usize).min(n - 1);
+        let draw = PICK_SEARCH + 2 * attempt;
+        let row = ((to_unit(key.bits(pick, draw)) * n as f64) as usize).min(n - 1);
         let d = &tbl.demo[row];
         if d.slot != Slot::Alive || tbl.justice[row].state != JusticeState::Free {
             continue;
         }
-        let age_then = (i32::from(d.age_years(0) as i16) * 12 - elapsed_months) / 12;
-        if age_then < p.justice.age_of_criminal_responsibility as i32 {
+        let age_then = (i32::from(d.age_years(0) as i16) * 12 - elapsed_months - delay) / 12;
+        if age_then < j.age_of_criminal_responsibility as i32 {
             continue;
         }
         let a = (age_then as usize).min(AGE_BINS - 1);
         let w = t.offend_age[c][a] * t.offend_sex[c][d.sex.index()] / sex_max
-            * (f64::from(tbl.socio[row].propensity) / cap).min(1.0);
-        if to_unit(key.bits(pick, 2 * attempt + 1)) < w {
+            * (f64::from(tbl.socio[row].propensity) / cap).min(1.0)
+            * held.weight(j, d.sex.index(), age_then as u32)
+            / held_max;
+        if to_unit(key.bits(pick, draw + 1)) < w {
             return Some(row as u32);
         }
     }
@@ -317,7 +428,7 @@ fn draw_initial_stocks(
         .map(|c| {
             let ty = &p.crime.types[c];
             lognormal_quantiles(
-                ty.sentence_median_months * p.justice.severity_multiplier,
+                ty.sentence_median_months * p.justice.severity_multiplier * flows.length_mix[c],
                 ty.sentence_log_sd,
                 128,
             )
@@ -347,7 +458,7 @@ fn draw_initial_stocks(
             .unwrap_or(stays[stays.len() - 1]);
         let remaining = ((to_unit(key.bits(n, 2)) * stay).ceil() as i32).max(1);
         let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
-        let Some(row) = pick_person(p, t, tbl, key, n, c, elapsed) else {
+        let Some(row) = pick_person(p, t, tbl, key, n, c, elapsed, Held::Sentenced) else {
             continue;
         };
         let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
@@ -382,7 +493,12 @@ fn draw_initial_stocks(
             let length = (mu + sigma * sigma + sigma * z).exp().clamp(1.0, 600.0);
             let remaining = ((to_unit(key.bits(n, 3)) * length).ceil() as i32).max(1);
             let waited = (length as i32 - remaining).max(0);
-            let Some(row) = pick_person(p, t, tbl, key, n, c, waited) else {
+            let held = if detained {
+                Held::Detained
+            } else {
+                Held::Charged
+            };
+            let Some(row) = pick_person(p, t, tbl, key, n, c, waited, held) else {
                 continue;
             };
             let r = row as usize;
@@ -422,7 +538,7 @@ fn draw_initial_stocks(
         let n = next();
         let c = pick_type(&flows.admissions, to_unit(key.bits(n, 0)));
         let since = 1 + (to_unit(key.bits(n, 1)) * 36.0) as i32;
-        let Some(row) = pick_person(p, t, tbl, key, n, c, since) else {
+        let Some(row) = pick_person(p, t, tbl, key, n, c, since, Held::Sentenced) else {
             continue;
         };
         let r = row as usize;
@@ -449,7 +565,7 @@ fn draw_initial_stocks(
             let due = (-u.ln() * mean_delay)
                 .ceil()
                 .clamp(1.0, f64::from(MonthNo::MAX)) as MonthNo;
-            let Some(row) = pick_person(p, t, tbl, key, n, c, 0) else {
+            let Some(row) = pick_person(p, t, tbl, key, n, c, 0, Held::Suspected) else {
                 continue;
             };
             let d = &tbl.demo[row as usize];

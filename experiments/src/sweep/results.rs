@@ -323,7 +323,12 @@ pub fn write_sensitivity(
                 .map(|group| group.iter().map(|r| r.values[i]).collect())
                 .collect();
             let noise = sensitivity::noise_share(&reps);
-            let noisy = if noise.is_nan() {
+            let first = reps.first().and_then(|r| r.first()).copied();
+            let constant = reps.iter().flatten().all(|x| Some(*x) == first);
+            let noisy = if constant {
+                // Nothing varies (a tiny population with no such events): no index exists.
+                "constant"
+            } else if noise.is_nan() {
                 "unknown"
             } else if noise > sensitivity::NOISE_FLAG {
                 "yes"

@@ -523,6 +523,8 @@ pub struct CrimeParams {
     pub propensity_log_sd: f64,
     /// Youngest age at which offences are simulated (years).
     pub min_age: f64,
+    /// Age below the peak at which offending is half its peak (years): the early-adolescent rise.
+    pub rise_half_age: f64,
     /// Offending multiplier for unemployed and NEET people.
     pub unemployed_multiplier: f64,
     /// Elasticity of homicide and assault with respect to the regional Gini.
@@ -584,6 +586,14 @@ pub struct JusticeParams {
     pub detained_conviction_boost: f64,
     /// Age of criminal responsibility: younger suspects are diverted, not charged (years).
     pub age_of_criminal_responsibility: f64,
+    /// Share of chargeable suspects under 18 diverted from prosecution.
+    pub juvenile_diversion: f64,
+    /// Pre-trial detention and custody of offenders under 18, relative to adults.
+    pub juvenile_custody_multiplier: f64,
+    /// Pre-trial detention and custody of women, relative to men.
+    pub female_custody_multiplier: f64,
+    /// Custodial sentence lengths of women, relative to men.
+    pub female_sentence_multiplier: f64,
     /// Cost of one court disposition (currency units).
     pub court_cost_per_case: f64,
     /// Length of a community sentence (months).
@@ -609,6 +619,10 @@ pub struct PrisonParams {
     pub transfer_threshold_pct: f64,
     /// Years by which prisoners' health resembles older people's.
     pub custody_age_offset_years: f64,
+    /// Observed year one: deaths in custody a year per 100,000 prisoners (all causes).
+    pub deaths_in_custody_per_100k: f64,
+    /// Share of year-one deaths in custody from natural causes (illness).
+    pub natural_death_share: f64,
     /// Relative rise of in-custody mortality per unit of occupancy above 1.
     pub overcrowding_mortality_effect: f64,
     /// Relative rise of post-release reoffending per unit of occupancy above 1 at release.

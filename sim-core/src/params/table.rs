@@ -207,6 +207,10 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "years", 10.0, [5.0, 18.0], false,
         Assumption("offending before 10 is negligible in recorded data; minimum ages of criminal responsibility are 10-14 in most countries"),
         "Youngest age at which offences are simulated."),
+    global!("crime.rise_half_age", crime.rise_half_age;
+        "years", 15.0, [8.0, 30.0], false,
+        Assumption("offending rises steeply through early adolescence: at 10-12 a small fraction of the late-teen peak, at 13-14 about a third (Farrington 1986; arrest rates by single year of age in the FBI Uniform Crime Reports)"),
+        "Age below the peak at which offending is half its peak (types peaking earlier rise a year before their peak)."),
     global!("crime.unemployed_multiplier", crime.unemployed_multiplier;
         "ratio", 1.5, [1.0, 5.0], false,
         Assumption("individual unemployment and NEET status go with more offending, modestly (e.g. Raphael & Winter-Ebmer 2001 at area level)"),
@@ -363,6 +367,22 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "years", 12.0, [7.0, 18.0], true,
         Cited("minimum ages of criminal responsibility are 12-14 in most countries; the UN Committee on the Rights of the Child recommends at least 14 (General Comment 24, 2019)"),
         "Suspects younger than this are diverted, not charged."),
+    global!("justice.juvenile_diversion", justice.juvenile_diversion;
+        "probability", 0.5, [0.0, 1.0], false,
+        Assumption("diversion of children from prosecution is the norm (UN CRC General Comment 24, 2019); in England and Wales out-of-court disposals are about half of children's proven offences (Youth Justice Statistics)"),
+        "Share of chargeable suspects under 18 diverted from prosecution."),
+    global!("justice.juvenile_custody_multiplier", justice.juvenile_custody_multiplier;
+        "ratio", 0.15, [0.0, 1.0], false,
+        Assumption("detention of children is a last resort (UN CRC art. 37(b)); in England and Wales about 5% of children's sentences are custodial against about a third of adults' (Youth Justice Statistics; Criminal Justice Statistics)"),
+        "Pre-trial detention and custody of offenders under 18, relative to adults."),
+    global!("justice.female_custody_multiplier", justice.female_custody_multiplier;
+        "ratio", 0.5, [0.0, 2.0], false,
+        Derived("MoJ, Women and the Criminal Justice System 2019: women sentenced for indictable offences receive immediate custody about half as often as men; World Prison Brief: about 7% of prisoners worldwide are women"),
+        "Pre-trial detention and custody of women, relative to men."),
+    global!("justice.female_sentence_multiplier", justice.female_sentence_multiplier;
+        "ratio", 0.6, [0.1, 2.0], false,
+        Derived("MoJ, Women and the Criminal Justice System 2019: women's average custodial sentence for indictable offences is about 10 months against about 18 for men"),
+        "Custodial sentence lengths of women, relative to men."),
     global!("justice.court_cost_per_case", justice.court_cost_per_case;
         "currency units", 500.0, [0.0, 1e6], false,
         Assumption("cost of one disposition, order of magnitude"),
@@ -496,6 +516,14 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "years", 10.0, [0.0, 30.0], false,
         Cited("UNODC Handbook on Prisoners with Special Needs: prisoners' health resembles people about 10 years older (the reason for the 50+ threshold)"),
         "In-custody mortality is that of people this many years older."),
+    global!("prisons.deaths_in_custody_per_100k", prisons.deaths_in_custody_per_100k;
+        "deaths per 100,000 prisoners a year", 330.0, [10.0, 5000.0], false,
+        Cited("BJS, Mortality in State and Federal Prisons, 2001-2019 (2021): 330 deaths per 100,000 state prisoners in 2019"),
+        "Observed year-one death rate in custody (all causes); natural mortality is scaled at start to match it."),
+    global!("prisons.natural_death_share", prisons.natural_death_share;
+        "fraction", 0.87, [0.0, 1.0], false,
+        Cited("BJS, Mortality in State and Federal Prisons, 2001-2019 (2021): almost 87% of state prisoners who died in custody in 2001-2019 died of illness"),
+        "Share of year-one deaths in custody from natural causes; the rest (suicide, homicide, accidents, intoxication) is a constant rate per prisoner."),
     global!("prisons.overcrowding_mortality_effect", prisons.overcrowding_mortality_effect;
         "per unit of excess occupancy", 0.5, [0.0, 5.0], false,
         Assumption("MODEL.md 4.11: overcrowding raises in-custody mortality; size unknown"),

@@ -4,6 +4,7 @@
 //! A charged case needs a procedural time (log-normal) before it can be disposed; ready cases
 //! wait for capacity, detained defendants first, then oldest first. Pre-trial detention raises
 //! the conviction probability (Leslie & Pope 2017). Infrastructure damage removes capacity.
+//! Children are often diverted and, like women, detained less often (`crate::leniency`).
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `Suspects`. Writes: `Courts`, `Prisons` (pre-trial
 //! detainees), `Convicted`, `Justice`, `Demographics.slot`, `MonthTally`. Stream: `Stream::Courts`.
@@ -16,6 +17,7 @@ use crate::crime_tables::CrimeTables;
 use crate::custody::{enter_custody, release_detainee, release_from_roster, same_person};
 use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Verdict};
+use crate::leniency;
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER};
 use crate::pool::VictimPool;
@@ -49,14 +51,17 @@ pub fn charge_suspects(
         }
         let c = s.kind.index();
         let n = n as u32;
-        let under_age =
-            demo[s.row as usize].age_years(now) < p.justice.age_of_criminal_responsibility as u32;
-        if under_age || to_unit(key.bits(n, 0)) >= p.crime.types[c].charge {
+        let d = &demo[s.row as usize];
+        let age = d.age_years(now);
+        let under_age = age < p.justice.age_of_criminal_responsibility as u32;
+        let diverted = to_unit(key.bits(n, 4)) < leniency::diversion(&p.justice, age);
+        if under_age || diverted || to_unit(key.bits(n, 0)) >= p.crime.types[c].charge {
             justice[s.row as usize].state = JusticeState::Free;
             continue;
         }
         tally.flows.charged += 1;
-        let detained = to_unit(key.bits(n, 1)) < tables.detention[c] * effects.detention;
+        let held = tables.detention[c] * leniency::custody(&p.justice, d.sex.index(), age);
+        let detained = to_unit(key.bits(n, 1)) < held * effects.detention;
         let z = standard_normal(to_unit(key.bits(n, 2)), to_unit(key.bits(n, 3)));
         let months = (mu + sigma * z).exp().round().clamp(1.0, 600.0) as i32;
         let region = demo[s.row as usize].region;

@@ -2,8 +2,10 @@
 //! custody, transfers away from overcrowded regions, occupancy, costs and the stocks of the
 //! month.
 //!
-//! In-custody mortality is that of people `custody_age_offset_years` older (accelerated ageing)
-//! and rises with overcrowding. A region above the transfer threshold sends its most recent
+//! In-custody mortality has two parts: natural deaths, at the life-table rate of people
+//! `custody_age_offset_years` older (accelerated ageing), scaled at start to the observed rate
+//! and rising with overcrowding and heat; and other deaths (suicide, homicide, accidents) at a
+//! constant rate per prisoner. An ageing prison population therefore dies more often. A region above the transfer threshold sends its most recent
 //! admissions to the least crowded regions below it.
 //!
 //! Reads: `Params`, `Calendar`, `DemographyTables`. Writes: `Prisons`, `Supervision`,
@@ -131,9 +133,13 @@ pub fn run_prisons(
         };
         let base =
             f64::from(demography.death_threshold(d.sex.index(), age.saturating_sub(1), offset));
-        let death = base * crowding * heat;
+        let natural = base * prisons.natural_mortality_scale * crowding * heat;
+        let death = natural + prisons.other_death_probability * 4_294_967_296.0;
         tally.flows.expected.deaths_in_custody += (death / 4_294_967_296.0).min(1.0);
         if f64::from(u_death) < death {
+            if f64::from(u_death) >= natural {
+                tally.flows.deaths_in_custody_other += 1;
+            }
             demo[r].slot = Slot::Vacant;
             justice[r].state = JusticeState::Free;
             vacancies.0.push(i.row);

@@ -15,6 +15,7 @@ use crate::custody::{
 };
 use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, Inmate, Prisons, ReleaseCohorts, Supervised, Supervision};
+use crate::leniency;
 use crate::metrics::MonthTally;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER, Slot, Socioeconomic};
 use crate::pool::VictimPool;
@@ -68,7 +69,9 @@ pub fn sentence_convicted(
         if demo[r].age_years(now) < 25 {
             tally.flows.youth_convictions += 1;
         }
-        let custodial = to_unit(key.bits(v.id, 0)) < tables.custody[c] * effects.custody[c];
+        let (sex, age) = (demo[r].sex.index(), demo[r].age_years(now));
+        let custody = tables.custody[c] * leniency::custody(j, sex, age);
+        let custodial = to_unit(key.bits(v.id, 0)) < custody * effects.custody[c];
         if !custodial {
             tally.flows.community += 1;
             let until = month_after(now, j.community_sentence_months.round() as i32);
@@ -97,6 +100,7 @@ pub fn sentence_convicted(
         let length = (t.sentence_median_months
             * j.severity_multiplier
             * effects.length
+            * leniency::length(j, sex)
             * (t.sentence_log_sd * z).exp())
         .round()
         .clamp(1.0, 1200.0) as i32;

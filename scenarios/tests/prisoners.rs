@@ -1,0 +1,125 @@
+//! Who is in prison (issue 14): children are rare and almost all 15-17, women are a small
+//! minority, and deaths in custody run at the scenario's published rate. Checked in every
+//! built-in scenario over its first five years.
+
+mod common;
+
+use common::run;
+use sim_core::Outcome;
+
+const AGENTS: u32 = 150_000;
+const YEARS: u32 = 5;
+
+/// Prisoner-years by sex and age summed over the year-end censuses.
+struct Profile {
+    total: f64,
+    aged_10_14: f64,
+    under_18: f64,
+    women: f64,
+    aged_50_plus: f64,
+}
+
+fn profile(o: &Outcome) -> Profile {
+    let mut p = Profile {
+        total: 0.0,
+        aged_10_14: 0.0,
+        under_18: 0.0,
+        women: 0.0,
+        aged_50_plus: 0.0,
+    };
+    for y in &o.recorder.years {
+        for (sex, ages) in y.end.prisoner_ages.iter().enumerate() {
+            for (age, n) in ages.iter().enumerate() {
+                let n = *n as f64;
+                p.total += n;
+                p.aged_10_14 += if (10..15).contains(&age) { n } else { 0.0 };
+                p.under_18 += if age < 18 { n } else { 0.0 };
+                p.women += if sex == 1 { n } else { 0.0 };
+                p.aged_50_plus += if age >= 50 { n } else { 0.0 };
+            }
+        }
+    }
+    p
+}
+
+fn runs() -> Vec<(&'static str, sim_core::ModelParams, Outcome)> {
+    scenarios::BUILTINS
+        .iter()
+        .map(|b| {
+            let mut p = scenarios::builtin(b.name).unwrap().params;
+            p.scenario.agents = AGENTS;
+            p.scenario.years = YEARS;
+            p.scenario.seed = 5;
+            (b.name, p.clone(), run(p))
+        })
+        .collect()
+}
+
+#[test]
+fn children_are_rare_in_prison_and_women_a_small_minority() {
+    let mut problems = Vec::new();
+    for (name, _, o) in runs() {
+        let p = profile(&o);
+        let pct = |x: f64| 100.0 * x / p.total;
+        eprintln!(
+            "{name}: aged 10-14 {:.2}%, under 18 {:.2}%, women {:.1}%, 50+ {:.1}% ({} prisoner-years of agents)",
+            pct(p.aged_10_14),
+            pct(p.under_18),
+            pct(p.women),
+            pct(p.aged_50_plus),
+            p.total
+        );
+        if pct(p.aged_10_14) >= 0.5 {
+            problems.push(format!("{name}: {:.2}% aged 10-14", pct(p.aged_10_14)));
+        }
+        if pct(p.under_18) >= 2.0 {
+            problems.push(format!("{name}: {:.2}% under 18", pct(p.under_18)));
+        }
+        if !(4.0..=10.0).contains(&pct(p.women)) {
+            problems.push(format!("{name}: {:.1}% women", pct(p.women)));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Deaths in custody per 100,000 prisoners a year over the first five years, from the
+/// expected counts (the probabilities behind the draws), against the scenario's year-one rate.
+#[test]
+fn deaths_in_custody_run_at_the_observed_rate() {
+    let mut problems = Vec::new();
+    for (name, params, o) in runs() {
+        let deaths: f64 = o
+            .recorder
+            .months
+            .iter()
+            .map(|m| m.flows.expected.deaths_in_custody)
+            .sum();
+        let prisoner_months: f64 = o
+            .recorder
+            .months
+            .iter()
+            .map(|m| m.stocks.prisoners as f64)
+            .sum();
+        let rate = deaths / prisoner_months * 12.0 * 1e5;
+        let want = params.prisons.deaths_in_custody_per_100k;
+        let other: u64 = o
+            .recorder
+            .months
+            .iter()
+            .map(|m| m.flows.deaths_in_custody_other)
+            .sum();
+        let all: u64 = o
+            .recorder
+            .months
+            .iter()
+            .map(|m| m.flows.deaths_in_custody)
+            .sum();
+        eprintln!(
+            "{name}: {rate:.0} deaths per 100k prisoners a year (target {want}); {other} of {all} realised deaths not natural"
+        );
+        if (rate / want - 1.0).abs() > 0.25 {
+            problems.push(format!("{name}: {rate:.0} against {want}"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
