@@ -68,6 +68,11 @@ pub const BUILTINS: &[Builtin] = &[
         text: include_str!("../data/climate-exposed-low-income.toml"),
     },
     Builtin {
+        name: "england-wales-2002",
+        summary: "Hindcast: England and Wales 2002-2021, sentence inflation and the ageing of the prison population",
+        text: include_str!("../data/england-wales-2002.toml"),
+    },
+    Builtin {
         name: "high-violence-urban",
         summary: "Homicide near 30 per 100k, organised violence, low clearance, crowded prisons",
         text: include_str!("../data/high-violence-urban.toml"),

@@ -163,6 +163,20 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
              # reference_value = 12\n# reference_year = 2015\n",
         );
     }
+    for c in &p.policy_changes {
+        out.push_str("\n[[policy_changes]]\n");
+        out.push_str(&format!("year = {}\n", fmt_num(c.year)));
+        let offence = c.offence.map_or("all", |o| o.name());
+        out.push_str(&format!("offence = {}\n", quote(offence)));
+        out.push_str(&format!("custody = {}\n", fmt_num(c.custody)));
+        out.push_str(&format!(
+            "sentence_length = {}\n",
+            fmt_num(c.sentence_length)
+        ));
+        if !c.source.is_empty() {
+            out.push_str(&format!("source = {}\n", quote(&c.source)));
+        }
+    }
     for iv in &p.interventions {
         out.push_str("\n[[interventions]]\n");
         out.push_str(&format!("name = {}\n", quote(&iv.name)));

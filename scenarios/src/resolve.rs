@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use sim_core::ModelParams;
+use sim_core::offence::OffenceType;
 use sim_core::params::{Field, MAX_NAME_CHARS, MAX_TEXT_CHARS, PARAMETERS, RegionParams, fmt_num};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -94,6 +95,7 @@ impl<'t> Walker<'t> {
                 "regions" => self.walk_regions(v, p),
                 "interventions" => self.walk_interventions(v, p),
                 "targets" => self.walk_targets(v),
+                "policy_changes" => self.walk_policy_changes(v, p),
                 _ if SECTIONS.contains(&key) => match v.get_ref() {
                     DeValue::Table(t) => self.walk_table(key, t, p),
                     other => self.error(
@@ -274,6 +276,95 @@ impl<'t> Walker<'t> {
                 }
             }
             self.interventions.push(pending);
+        }
+    }
+
+    /// `[[policy_changes]]`: year, offence (a type or "all"), custody and sentence_length
+    /// multipliers (1 when omitted), source. Years are checked against the start year with the
+    /// other cross-field rules.
+    fn walk_policy_changes(&mut self, v: &Spanned<DeValue<'_>>, p: &mut ModelParams) {
+        use sim_core::policy_changes::{MULTIPLIER_RANGE, PolicyChange};
+        const KEYS: [&str; 5] = ["year", "offence", "custody", "sentence_length", "source"];
+        for (i, item, t) in self.array_of_tables("policy_changes", v) {
+            let mut change = PolicyChange {
+                year: f64::NAN,
+                offence: None,
+                custody: 1.0,
+                sentence_length: 1.0,
+                source: String::new(),
+            };
+            for (k, v) in sorted(t) {
+                let key = k.get_ref().as_ref().to_string();
+                let path = format!("policy_changes[{i}].{key}");
+                self.spans.insert(path.clone(), k.span());
+                let (lo, hi) = MULTIPLIER_RANGE;
+                match key.as_str() {
+                    "year" => {
+                        if let Some(x) = self.number_in(&path, v, 1900.0, 2200.0, "calendar year") {
+                            change.year = x;
+                        }
+                    }
+                    "custody" => {
+                        if let Some(x) = self.number_in(&path, v, lo, hi, "multiplier") {
+                            change.custody = x;
+                        }
+                    }
+                    "sentence_length" => {
+                        if let Some(x) = self.number_in(&path, v, lo, hi, "multiplier") {
+                            change.sentence_length = x;
+                        }
+                    }
+                    "offence" | "source" => match v.get_ref() {
+                        DeValue::String(s) if key == "source" => change.source = s.to_string(),
+                        DeValue::String(s) if s == "all" => change.offence = None,
+                        DeValue::String(s) => {
+                            match OffenceType::NAMES.iter().position(|n| n == s) {
+                                Some(t) => change.offence = Some(OffenceType::from_index(t)),
+                                None => {
+                                    let names = OffenceType::NAMES.iter().copied().chain(["all"]);
+                                    let problem = match suggest(s, names.clone()) {
+                                        Some(n) => {
+                                            format!("unknown offence type; did you mean '{n}'?")
+                                        }
+                                        None => format!(
+                                            "unknown offence type; allowed: {}",
+                                            names.collect::<Vec<_>>().join(", ")
+                                        ),
+                                    };
+                                    self.error(Some(v.span()), &path, format!("{s:?}"), problem);
+                                }
+                            }
+                        }
+                        other => self.error(
+                            Some(v.span()),
+                            &path,
+                            show(other),
+                            "must be a string".into(),
+                        ),
+                    },
+                    _ => {
+                        let problem = match suggest(&key, KEYS) {
+                            Some(s) => format!("unknown policy change key; did you mean '{s}'?"),
+                            None => {
+                                format!("unknown policy change key; allowed: {}", KEYS.join(", "))
+                            }
+                        };
+                        self.error(Some(k.span()), &path, String::new(), problem);
+                    }
+                }
+            }
+            if !t.iter().any(|(k, _)| k.get_ref().as_ref() == "year") {
+                self.error(
+                    Some(item.span()),
+                    &format!("policy_changes[{i}].year"),
+                    String::new(),
+                    "is missing: the calendar year from which the change applies".into(),
+                );
+                continue;
+            }
+            if change.year.is_finite() {
+                p.policy_changes.push(change);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ pub const SECTIONS: &[&str] = &[
     "prisons",
     "climate",
     "interventions",
+    "policy_changes",
     "targets",
 ];
 

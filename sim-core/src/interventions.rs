@@ -135,6 +135,8 @@ pub struct PolicyEffects {
     pub custody: [f64; OFFENCE_TYPES],
     /// Multiplier on custodial sentence lengths.
     pub length: f64,
+    /// Multiplier on sentence lengths by offence type from the policy timeline.
+    pub sentence_length: [f64; OFFENCE_TYPES],
     /// Multiplier on court capacity.
     pub court_capacity: f64,
     /// Multiplier on prison beds.
@@ -163,6 +165,7 @@ impl Default for PolicyEffects {
             detention: 1.0,
             custody: [1.0; OFFENCE_TYPES],
             length: 1.0,
+            sentence_length: [1.0; OFFENCE_TYPES],
             court_capacity: 1.0,
             beds: 1.0,
             adaptation: 0.0,

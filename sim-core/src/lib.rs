@@ -31,6 +31,7 @@ pub mod offence;
 pub mod par;
 pub mod params;
 pub mod person;
+pub mod policy_changes;
 pub mod pool;
 pub mod population;
 pub mod region;

@@ -699,6 +699,8 @@ pub struct ModelParams {
     pub climate: ClimateParams,
     /// Interventions switched on (MODEL.md 4.12), in the order given.
     pub interventions: Vec<crate::interventions::Intervention>,
+    /// Sentencing policy changes after the start year (`[[policy_changes]]`), in file order.
+    pub policy_changes: Vec<crate::policy_changes::PolicyChange>,
     /// Which stages run.
     pub modules: Modules,
     /// `source = "..."` strings of the scenario file by section, carried into provenance.
@@ -783,6 +785,7 @@ impl ModelParams {
                 ecosystem_recovery_per_year: 0.0,
             },
             interventions: Vec::new(),
+            policy_changes: Vec::new(),
             modules: Modules::all(),
             sources: Vec::new(),
         };
@@ -1036,6 +1039,7 @@ impl ModelParams {
             }
         }
         self.check_interventions(&mut push);
+        self.check_policy_changes(&mut push);
         let f = &self.demography.fertility_pattern;
         if f.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || f.iter().sum::<f64>() <= 0.0 {
             push(
@@ -1048,6 +1052,37 @@ impl ModelParams {
 }
 
 impl ModelParams {
+    /// Policy changes: after the start year, multipliers in range, a known offence type.
+    fn check_policy_changes(&self, push: &mut impl FnMut(&str, String, &str)) {
+        let (lo, hi) = crate::policy_changes::MULTIPLIER_RANGE;
+        let start = f64::from(self.scenario.start_year);
+        for (i, c) in self.policy_changes.iter().enumerate() {
+            let key = |f: &str| format!("policy_changes[{i}].{f}");
+            if !(c.year > start && c.year <= 2200.0) || c.year.fract() != 0.0 {
+                push(
+                    &key("year"),
+                    fmt_num(c.year),
+                    "a whole year after the scenario's start_year (year one is the observed state) and at most 2200",
+                );
+            }
+            for (f, v) in [
+                ("custody", c.custody),
+                ("sentence_length", c.sentence_length),
+            ] {
+                if !(lo..=hi).contains(&v) {
+                    push(&key(f), fmt_num(v), "a multiplier between 0 and 10");
+                }
+            }
+            if c.source.chars().count() > MAX_TEXT_CHARS {
+                push(
+                    &key("source"),
+                    clip(&c.source),
+                    "a text of at most 2000 characters",
+                );
+            }
+        }
+    }
+
     /// Interventions: each listed once, coverage a share, years in order, effect and cost in
     /// range (the catalogue in `scenarios` narrows effects further, per intervention).
     fn check_interventions(&self, push: &mut impl FnMut(&str, String, &str)) {

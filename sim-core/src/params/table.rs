@@ -377,7 +377,7 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "Pre-trial detention and custody of offenders under 18, relative to adults."),
     global!("justice.female_custody_multiplier", justice.female_custody_multiplier;
         "ratio", 0.5, [0.0, 2.0], false,
-        Derived("MoJ, Women and the Criminal Justice System 2019: women sentenced for indictable offences receive immediate custody about half as often as men; World Prison Brief: about 7% of prisoners worldwide are women"),
+        Derived("MoJ, Women and the Criminal Justice System 2019: women sentenced for indictable offences receive immediate custody about half as often as men"),
         "Pre-trial detention and custody of women, relative to men."),
     global!("justice.female_sentence_multiplier", justice.female_sentence_multiplier;
         "ratio", 0.6, [0.1, 2.0], false,

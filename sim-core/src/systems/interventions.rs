@@ -1,5 +1,6 @@
-//! Interventions (MODEL.md section 4.12, stage 5): combines the policies in force this month into
-//! [`PolicyEffects`], applies bed construction, and books intervention costs on each
+//! Interventions (MODEL.md section 4.12, stage 5): combines the policies in force this month
+//! (interventions and the sentencing policy timeline) into [`PolicyEffects`], applies bed
+//! construction, and books intervention costs on each
 //! intervention's cost basis.
 //!
 //! Reads: `Params`, `Calendar`, `Census`, `Recorder` (last month's flows for event-based costs),
@@ -40,6 +41,12 @@ pub fn apply_interventions(
         .as_deref()
         .map_or(&[][..], |t| &t.programme_multiplier);
     *effects = PolicyEffects::combine(&p.interventions, multipliers, p.scenario.start_year, month);
+    let (custody, length) =
+        crate::policy_changes::in_force(&p.policy_changes, p.scenario.start_year, month);
+    for (e, c) in effects.custody.iter_mut().zip(custody) {
+        *e *= c;
+    }
+    effects.sentence_length = length;
     if p.interventions.is_empty() {
         return;
     }

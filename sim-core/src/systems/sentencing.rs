@@ -100,6 +100,7 @@ pub fn sentence_convicted(
         let length = (t.sentence_median_months
             * j.severity_multiplier
             * effects.length
+            * effects.sentence_length[c]
             * leniency::length(j, sex)
             * (t.sentence_log_sd * z).exp())
         .round()
