@@ -101,3 +101,48 @@ fn the_ageing_archetype_holds_many_older_prisoners() {
     // England and Wales: 17% in 2021.
     assert!((12.0..=22.0).contains(&share), "{share}");
 }
+
+/// The homicide funnel: persons convicted of homicide per homicide victim, against the regional
+/// figures of the UNODC Global Study on Homicide 2013 (about 43 per 100 worldwide, 24 in the
+/// Americas, 81 in Europe). In-sample: each scenario's clearance, charge and conviction of
+/// homicide are set from these figures, so this checks that the simulated pipeline (capacity,
+/// offenders already in custody, court time) delivers what the parameters say. It delivers
+/// about a fifth less than the product of the probabilities (one offender per homicide, some
+/// already held or awaiting trial, capacity); the tolerance is 30% and the regional order must
+/// hold.
+#[test]
+fn homicide_convictions_per_victim_follow_the_regional_funnel() {
+    let mut failures = Vec::new();
+    let mut got = Vec::new();
+    for (name, want) in [
+        ("coastal-middle-income", 43.0),
+        ("high-violence-urban", 24.0),
+        ("ageing-high-income", 81.0),
+    ] {
+        let mut p = scenarios::builtin(name).unwrap().params;
+        // At least about 100 homicide victims among the agents of years 3-8.
+        p.scenario.agents = (6e6 / p.crime.homicide_rate_per_100k).clamp(2e5, 2e6) as u32;
+        p.scenario.years = 8;
+        let o = common::run(p);
+        // Years 3-8: cases charged in year one have reached court.
+        let months = &o.recorder.months[24..];
+        let victims: f64 = months
+            .iter()
+            .map(|m| m.flows.expected.homicide_victims)
+            .sum();
+        let convicted: u64 = months.iter().map(|m| m.flows.homicide_convictions).sum();
+        let per_100 = 100.0 * convicted as f64 / victims;
+        eprintln!(
+            "{name}: {per_100:.0} convicted per 100 homicide victims ({convicted} convictions; published {want})"
+        );
+        if (per_100 / want - 1.0).abs() > 0.30 {
+            failures.push(format!("{name}: {per_100:.0} against {want}"));
+        }
+        got.push(per_100);
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+    assert!(
+        got[1] < got[0] && got[0] < got[2],
+        "Americas < world < Europe: {got:?}"
+    );
+}

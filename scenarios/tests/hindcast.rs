@@ -46,10 +46,10 @@ fn medians(p: &ModelParams) -> Vec<(i32, f64, f64)> {
 
 /// Longer sentences grow the prison population: the policy timeline (longer sentences from
 /// 2005, more for serious violent and sexual offences from 2012) against the same run without
-/// it (common random numbers). Also prints the 50+ share beside the published series: it does
-/// not yet respond to sentence inflation (13-14% with or without the timeline, against 7% in
-/// 2002 and 17% in 2021 published; docs/validation.md), because lengthening every sentence alike
-/// keeps the age profile of admissions. The long-tailed and indeterminate sentences and the
+/// it (common random numbers). Also prints the 50+ share beside the published series: it barely
+/// responds to sentence inflation (about 13% in 2002 and 14% in 2021, against 7% and 17%
+/// published; docs/validation.md), because lengthening every sentence alike keeps the age
+/// profile of admissions. The long-tailed and indeterminate sentences and the
 /// rise of historic prosecutions after 2012 that aged the real prison population are still
 /// missing (issue 14 stays open).
 #[test]

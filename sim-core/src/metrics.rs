@@ -98,6 +98,8 @@ pub struct Flows {
     pub dispositions: u64,
     /// Convictions.
     pub convictions: u64,
+    /// Of which for homicide (the funnel of homicide: convictions per victim).
+    pub homicide_convictions: u64,
     /// Acquittals and dismissals at disposition.
     pub acquittals: u64,
     /// Cases dropped because the defendant died.
@@ -670,6 +672,11 @@ pub static MONTH_COLUMNS: &[Column<MonthRow>] = &[
         .flows
         .dispositions),
     count!("convictions", "Convictions.", |r| r.flows.convictions),
+    count!(
+        "homicide_convictions",
+        "Convictions for homicide (persons convicted per homicide victim measure the funnel).",
+        |r| r.flows.homicide_convictions
+    ),
     count!("acquittals", "Acquittals and dismissals.", |r| r
         .flows
         .acquittals),

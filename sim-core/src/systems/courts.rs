@@ -164,6 +164,8 @@ pub fn dispose_cases(
             let draw = to_unit(key.bits(case.id, 0x100 + case.charged as u16 as u32));
             if draw < conviction {
                 tally.flows.convictions += 1;
+                tally.flows.homicide_convictions +=
+                    u64::from(case.kind == crate::offence::OffenceType::Homicide);
                 let remand = if case.detained { waited as i32 } else { 0 };
                 convicted.0.push(Verdict {
                     row: case.row,
