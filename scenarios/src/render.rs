@@ -173,6 +173,9 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
             "sentence_length = {}\n",
             fmt_num(c.sentence_length)
         ));
+        if let Some(x) = c.indeterminate_share {
+            out.push_str(&format!("indeterminate_share = {}\n", fmt_num(x)));
+        }
         if !c.source.is_empty() {
             out.push_str(&format!("source = {}\n", quote(&c.source)));
         }

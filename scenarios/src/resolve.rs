@@ -284,13 +284,21 @@ impl<'t> Walker<'t> {
     /// other cross-field rules.
     fn walk_policy_changes(&mut self, v: &Spanned<DeValue<'_>>, p: &mut ModelParams) {
         use sim_core::policy_changes::{MULTIPLIER_RANGE, PolicyChange};
-        const KEYS: [&str; 5] = ["year", "offence", "custody", "sentence_length", "source"];
+        const KEYS: [&str; 6] = [
+            "year",
+            "offence",
+            "custody",
+            "sentence_length",
+            "indeterminate_share",
+            "source",
+        ];
         for (i, item, t) in self.array_of_tables("policy_changes", v) {
             let mut change = PolicyChange {
                 year: f64::NAN,
                 offence: None,
                 custody: 1.0,
                 sentence_length: 1.0,
+                indeterminate_share: None,
                 source: String::new(),
             };
             for (k, v) in sorted(t) {
@@ -313,6 +321,9 @@ impl<'t> Walker<'t> {
                         if let Some(x) = self.number_in(&path, v, lo, hi, "multiplier") {
                             change.sentence_length = x;
                         }
+                    }
+                    "indeterminate_share" => {
+                        change.indeterminate_share = self.number_in(&path, v, 0.0, 1.0, "fraction");
                     }
                     "offence" | "source" => match v.get_ref() {
                         DeValue::String(s) if key == "source" => change.source = s.to_string(),

@@ -12,6 +12,12 @@ fn hindcast() -> ModelParams {
     scenarios::builtin("england-wales-2002").unwrap().params
 }
 
+/// The hindcast's medians, run once for both tests.
+fn hindcast_medians() -> &'static [(i32, f64, f64)] {
+    static MEDIANS: std::sync::OnceLock<Vec<(i32, f64, f64)>> = std::sync::OnceLock::new();
+    MEDIANS.get_or_init(|| medians(&hindcast()))
+}
+
 /// Medians over replications of (50+ share, prison population per 100k) by year.
 fn medians(p: &ModelParams) -> Vec<(i32, f64, f64)> {
     let runs: Vec<Outcome> = (0..REPLICATIONS)
@@ -45,16 +51,11 @@ fn medians(p: &ModelParams) -> Vec<(i32, f64, f64)> {
 }
 
 /// Longer sentences grow the prison population: the policy timeline (longer sentences from
-/// 2005, more for serious violent and sexual offences from 2012) against the same run without
-/// it (common random numbers). Also prints the 50+ share beside the published series: it barely
-/// responds to sentence inflation (about 13% in 2002 and 14% in 2021, against 7% and 17%
-/// published; docs/validation.md), because lengthening every sentence alike keeps the age
-/// profile of admissions. The long-tailed and indeterminate sentences and the
-/// rise of historic prosecutions after 2012 that aged the real prison population are still
-/// missing (issue 14 stays open).
+/// 2005, more for serious violent and sexual offences from 2012, imprisonment for public
+/// protection 2005-2012) against the same run without it (common random numbers).
 #[test]
 fn sentence_inflation_grows_the_prison_population() {
-    let with = medians(&hindcast());
+    let with = hindcast_medians();
     let mut p = hindcast();
     p.policy_changes.clear();
     let without = medians(&p);
@@ -77,7 +78,24 @@ fn sentence_inflation_grows_the_prison_population() {
         n1 > 1.15 * n0,
         "prison population {n1:.0} against {n0:.0} without"
     );
-    // The rise follows the timeline: nothing before 2005, most of it after 2012.
+    // Nothing before the first change (2005).
     let gap = |y: usize| with[y].2 / without[y].2 - 1.0;
     assert!(gap(2).abs() < 0.03, "2004: {:.3}", gap(2));
+}
+
+/// The published 50+ share (out-of-sample, docs/validation.md): 7% in 2002, 17% in 2021. The
+/// model reaches the 2021 level and rises by several points over the period, through population
+/// ageing and life sentences for murder, but starts too high: its year-one prisoners are those
+/// of a steady state under the scenario's parameters, while the real 2002 stock had not yet
+/// aged. The 2002 level (13% against 5-9%) and the prison population of 2021 (about 20% above
+/// the published 79,000) are misses stated in docs/validation.md, not asserted here.
+#[test]
+fn the_older_prisoner_share_reaches_its_2021_level() {
+    let with = hindcast_medians();
+    let mean = |ys: &[(i32, f64, f64)]| ys.iter().map(|y| y.1).sum::<f64>() / ys.len() as f64;
+    let (first, last) = (mean(&with[..3]), mean(&with[with.len() - 3..]));
+    let share_2021 = with[with.len() - 1].1;
+    eprintln!("50+ share: {first:.1}% in 2002-04, {last:.1}% in 2019-21, {share_2021:.1}% in 2021");
+    assert!((13.0..=21.0).contains(&share_2021), "{share_2021}");
+    assert!(last > first + 2.0, "{first} -> {last}");
 }

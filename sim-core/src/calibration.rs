@@ -360,6 +360,30 @@ pub fn served_months(l: f64, credit: f64, p: &ModelParams) -> f64 {
     (eligible + extra - credit).max(0.0)
 }
 
+/// Months served after sentencing for custodial sentences of type `c` whose (determinate)
+/// lengths have median `median`, with `credit` months already served on remand: 128 quantiles of
+/// determinate sentences (parole as [`served_months`]) weighted by one minus the indeterminate
+/// share, and the same lengths as minimum terms served in full plus the mean time to release
+/// after them, weighted by the share. Pairs of (months, weight); the alignment and the initial
+/// prisoners both use it.
+pub fn served_stays(p: &ModelParams, c: usize, median: f64, credit: f64) -> Vec<(f64, f64)> {
+    let ty = &p.crime.types[c];
+    let s = ty.indeterminate_share;
+    let beyond = 1.0 / p.justice.indeterminate_release_per_month;
+    let q = lognormal_quantiles(median, ty.sentence_log_sd, 128);
+    let mut out: Vec<(f64, f64)> = q
+        .iter()
+        .map(|l| (served_months(*l, credit, p), 1.0 - s))
+        .collect();
+    if s > 0.0 {
+        out.extend(
+            q.iter()
+                .map(|l| ((l.round().max(1.0) - credit).max(0.0) + beyond, s)),
+        );
+    }
+    out
+}
+
 /// Solves funnel scales and capacities given yearly offences by type and their regional shares.
 pub fn align_funnel(
     p: &ModelParams,
@@ -457,14 +481,12 @@ pub fn align_funnel(
     }
     // Custody: sentenced stock = admissions x mean time served after sentencing.
     for i in 0..OFFENCE_TYPES {
-        let q = lognormal_quantiles(
-            c.types[i].sentence_median_months * j.severity_multiplier * flows.length_mix[i],
-            c.types[i].sentence_log_sd,
-            128,
-        );
+        let median =
+            c.types[i].sentence_median_months * j.severity_multiplier * flows.length_mix[i];
         for (k, credit) in [(0usize, 0.0), (1usize, months)] {
-            flows.served[i][k] =
-                q.iter().map(|l| served_months(*l, credit, p)).sum::<f64>() / q.len() as f64;
+            let stays = served_stays(p, i, median, credit);
+            let weight: f64 = stays.iter().map(|s| s.1).sum();
+            flows.served[i][k] = stays.iter().map(|(m, w)| m * w).sum::<f64>() / weight;
         }
     }
     let boost = j.detained_conviction_boost;

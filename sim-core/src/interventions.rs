@@ -137,6 +137,8 @@ pub struct PolicyEffects {
     pub length: f64,
     /// Multiplier on sentence lengths by offence type from the policy timeline.
     pub sentence_length: [f64; OFFENCE_TYPES],
+    /// Share of life and indeterminate sentences by offence type (scenario value or timeline).
+    pub indeterminate_share: [f64; OFFENCE_TYPES],
     /// Multiplier on court capacity.
     pub court_capacity: f64,
     /// Multiplier on prison beds.
@@ -166,6 +168,7 @@ impl Default for PolicyEffects {
             custody: [1.0; OFFENCE_TYPES],
             length: 1.0,
             sentence_length: [1.0; OFFENCE_TYPES],
+            indeterminate_share: [0.0; OFFENCE_TYPES],
             court_capacity: 1.0,
             beds: 1.0,
             adaptation: 0.0,

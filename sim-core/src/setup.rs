@@ -10,10 +10,10 @@ use bevy_ecs::prelude::*;
 
 use crate::calibration::{
     ExpectedFlows, PersonView, WeightHist, align_base_hazards, align_funnel, align_reporting,
-    counts_by_sex_age, offence_targets, served_months,
+    counts_by_sex_age, offence_targets, served_stays,
 };
 use crate::census::Census;
-use crate::crime_tables::{CrimeTables, lognormal_quantiles};
+use crate::crime_tables::CrimeTables;
 use crate::justice::{
     CourtCase, Courts, DelayedArrest, DelayedArrests, Inmate, Policing, Prisons, ReleaseCohorts,
     Suspect,
@@ -424,38 +424,38 @@ fn draw_initial_stocks(
     let (mu, sigma) = t.procedure;
     let mean_t = t.mean_procedure_months();
     // Sentenced prisoners: remaining time a uniform share of a length-biased stay.
-    let served: Vec<Vec<f64>> = (0..OFFENCE_TYPES)
+    // (months served, weight): determinate and indeterminate sentences, as the alignment saw them.
+    let served: Vec<Vec<(f64, f64)>> = (0..OFFENCE_TYPES)
         .map(|c| {
             let ty = &p.crime.types[c];
-            lognormal_quantiles(
-                ty.sentence_median_months * p.justice.severity_multiplier * flows.length_mix[c],
-                ty.sentence_log_sd,
-                128,
-            )
-            .iter()
-            .map(|l| served_months(*l, 0.0, p).max(1.0))
-            .collect()
+            let median =
+                ty.sentence_median_months * p.justice.severity_multiplier * flows.length_mix[c];
+            served_stays(p, c, median, 0.0)
+                .into_iter()
+                .map(|(m, w)| (m.max(1.0), w))
+                .collect()
         })
         .collect();
     let stock_weights: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
-        flows.admissions[c] * served[c].iter().sum::<f64>() / served[c].len() as f64
+        let weight: f64 = served[c].iter().map(|s| s.1).sum();
+        flows.admissions[c] * served[c].iter().map(|(m, w)| m * w).sum::<f64>() / weight
     });
     let n_sentenced = flows.sentenced_stock.round() as u32;
     for _ in 0..n_sentenced {
         let n = next();
         let c = pick_type(&stock_weights, to_unit(key.bits(n, 0)));
+        // Length-biased: a stay is in the stock in proportion to its length.
         let stays = &served[c];
-        let total: f64 = stays.iter().sum();
+        let total: f64 = stays.iter().map(|(m, w)| m * w).sum();
         let mut acc = 0.0;
         let target = to_unit(key.bits(n, 1)) * total;
         let stay = stays
             .iter()
-            .find(|s| {
-                acc += **s;
+            .find(|(m, w)| {
+                acc += m * w;
                 acc > target
             })
-            .copied()
-            .unwrap_or(stays[stays.len() - 1]);
+            .map_or(stays[stays.len() - 1].0, |s| s.0);
         let remaining = ((to_unit(key.bits(n, 2)) * stay).ceil() as i32).max(1);
         let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
         let Some(row) = pick_person(p, t, tbl, key, n, c, elapsed, Held::Sentenced) else {

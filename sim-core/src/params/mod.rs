@@ -503,6 +503,9 @@ pub struct OffenceParams {
     pub sentence_median_months: f64,
     /// Spread of custodial sentences (standard deviation of log months).
     pub sentence_log_sd: f64,
+    /// Share of custodial sentences that are life or indeterminate: the drawn length is the
+    /// minimum term, and release follows at `justice.indeterminate_release_per_month`.
+    pub indeterminate_share: f64,
     /// Relative propensity of pre-trial detention (before the calibrated scale).
     pub detention: f64,
     /// Mean delay between offence and arrest for offences prosecuted late (years).
@@ -604,6 +607,9 @@ pub struct JusticeParams {
     pub parole_eligibility_fraction: f64,
     /// Monthly probability of parole once eligible.
     pub parole_grant_per_month: f64,
+    /// Monthly probability of release, after the minimum term, of a life or indeterminate
+    /// sentence.
+    pub indeterminate_release_per_month: f64,
 }
 
 /// Prisons, ageing and release (MODEL.md section 4.11).
@@ -1063,6 +1069,13 @@ impl ModelParams {
                     &key("year"),
                     fmt_num(c.year),
                     "a whole year after the scenario's start_year (year one is the observed state) and at most 2200",
+                );
+            }
+            if let Some(s) = c.indeterminate_share.filter(|s| !(0.0..=1.0).contains(s)) {
+                push(
+                    &key("indeterminate_share"),
+                    fmt_num(s),
+                    "a share between 0 and 1",
                 );
             }
             for (f, v) in [

@@ -41,12 +41,14 @@ pub fn apply_interventions(
         .as_deref()
         .map_or(&[][..], |t| &t.programme_multiplier);
     *effects = PolicyEffects::combine(&p.interventions, multipliers, p.scenario.start_year, month);
-    let (custody, length) =
-        crate::policy_changes::in_force(&p.policy_changes, p.scenario.start_year, month);
-    for (e, c) in effects.custody.iter_mut().zip(custody) {
+    let policy = crate::policy_changes::in_force(&p.policy_changes, p.scenario.start_year, month);
+    for (e, c) in effects.custody.iter_mut().zip(policy.custody) {
         *e *= c;
     }
-    effects.sentence_length = length;
+    effects.sentence_length = policy.length;
+    for (t, share) in effects.indeterminate_share.iter_mut().enumerate() {
+        *share = policy.indeterminate_share[t].unwrap_or(p.crime.types[t].indeterminate_share);
+    }
     if p.interventions.is_empty() {
         return;
     }

@@ -1,5 +1,7 @@
 //! Sentencing (MODEL.md section 4.10, stage 11): custodial or community sentence, log-normal
-//! lengths by type times the severity multiplier, credit for time on remand.
+//! lengths by type times the severity multiplier and the policy timeline, credit for time on
+//! remand; a share of life and indeterminate sentences is held beyond its minimum term until a
+//! parole board releases it.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `Convicted`. Writes: `Prisons`, `Supervision`,
 //! `ReleaseCohorts`, `Justice`, `Demographics.slot`, `Socioeconomic.employment` (time served),
@@ -105,7 +107,16 @@ pub fn sentence_convicted(
             * (t.sentence_log_sd * z).exp())
         .round()
         .clamp(1.0, 1200.0) as i32;
-        let to_serve = length - v.remand_months;
+        // A life or indeterminate sentence: the length is the minimum term, served in full; a
+        // parole board directs release some time after it (exponential, memoryless).
+        let indeterminate = to_unit(key.bits(v.id, 3)) < effects.indeterminate_share[c];
+        let to_serve = if indeterminate {
+            let u = to_unit(key.bits(v.id, 4)).max(1e-12);
+            let beyond = (-u.ln() / j.indeterminate_release_per_month).round();
+            (length - v.remand_months).max(0) + beyond.min(1200.0) as i32
+        } else {
+            length - v.remand_months
+        };
         if to_serve <= 0 {
             // Time already served on remand.
             if was_detained {
@@ -130,7 +141,8 @@ pub fn sentence_convicted(
         let until = month_after(now, to_serve);
         let eligible =
             (j.parole_eligibility_fraction * f64::from(length)).round() as i32 - v.remand_months;
-        let parole_from = if j.parole_grant_per_month > 0.0 && eligible < to_serve {
+        let parole_from = if !indeterminate && j.parole_grant_per_month > 0.0 && eligible < to_serve
+        {
             month_after(now, eligible.max(0))
         } else {
             NEVER
