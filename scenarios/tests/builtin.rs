@@ -124,7 +124,14 @@ fn every_key_survives_the_resolved_round_trip() {
     for b in scenarios::BUILTINS {
         let base = scenarios::builtin(b.name).unwrap();
         let mut cases: Vec<String> = structured.iter().map(|s| s.to_string()).collect();
-        for (key, now) in base.params.scalar_values() {
+        // Every scalar key on the default scenario (rendering does not depend on the scenario;
+        // the others have the same keys), the structured ones on all.
+        let scalars = if b.name == scenarios::DEFAULT_SCENARIO {
+            base.params.scalar_values()
+        } else {
+            Vec::new()
+        };
+        for (key, now) in scalars {
             let spec = sim_core::params::lookup(&key).unwrap().spec;
             let v = another_value(spec, now);
             if v != now {
@@ -148,5 +155,5 @@ fn every_key_survives_the_resolved_round_trip() {
         }
     }
     eprintln!("{checked} keys round-tripped");
-    assert!(checked > 400, "only {checked} keys could be set");
+    assert!(checked > 250, "only {checked} keys could be set");
 }
