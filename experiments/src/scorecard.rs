@@ -1,4 +1,4 @@
-//! The scorecard (MODEL.md section 6): per target, the value in the target year over
+//! The scorecard (docs/model.md section 6): per target, the value in the target year over
 //! replications (the mean with its 90% confidence interval, and the 5-95% range of single
 //! runs), whether the mean is on track, and the probability of meeting it (the share of
 //! replications that do).

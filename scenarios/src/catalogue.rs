@@ -1,4 +1,4 @@
-//! The intervention catalogue (MODEL.md section 4.12): every intervention a scenario or a
+//! The intervention catalogue (docs/model.md section 4.12): every intervention a scenario or a
 //! comparison arm can switch on, with the mechanism it changes, its default effect and plausible
 //! range, who it reaches, its cost basis and its source.
 //!
@@ -37,7 +37,7 @@ pub struct Entry {
     pub source: &'static str,
 }
 
-/// Every intervention, in MODEL.md order.
+/// Every intervention, in docs/model.md order.
 pub static CATALOGUE: &[Entry] = &[
     Entry {
         name: "youth_mentoring",
@@ -121,7 +121,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 24.0,
         unit_cost: 20000.0,
         cost_basis: "per 100,000 population per year at full coverage",
-        source: "Assumption (MODEL.md 4.12): trust-building raises reporting by some points",
+        source: "Assumption (docs/model.md 4.12): trust-building raises reporting by some points",
     },
     Entry {
         name: "victim_support",
@@ -135,7 +135,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 12.0,
         unit_cost: 15000.0,
         cost_basis: "per 100,000 population per year at full coverage",
-        source: "Assumption (MODEL.md 4.12): victim services raise reporting of GBV",
+        source: "Assumption (docs/model.md 4.12): victim services raise reporting of GBV",
     },
     Entry {
         name: "legal_aid",
@@ -163,7 +163,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 12.0,
         unit_cost: 500.0,
         cost_basis: "per added disposition",
-        source: "Scenario lever (MODEL.md 4.12): judges, staff, remote hearings",
+        source: "Scenario lever (docs/model.md 4.12): judges, staff, remote hearings",
     },
     Entry {
         name: "community_sentences",
@@ -233,7 +233,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 6.0,
         unit_cost: 2000.0,
         cost_basis: "per early release (assessment and support)",
-        source: "Scenario lever (MODEL.md 4.11): people released after 50 reoffend far less, following the age-crime curve",
+        source: "Scenario lever (docs/model.md 4.11): people released after 50 reoffend far less, following the age-crime curve",
     },
     Entry {
         name: "prison_construction",
@@ -247,7 +247,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 36.0,
         unit_cost: 30000.0,
         cost_basis: "per bed built",
-        source: "Scenario lever (MODEL.md 4.12)",
+        source: "Scenario lever (docs/model.md 4.12)",
     },
     Entry {
         name: "sentencing_reform",
@@ -261,7 +261,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 0.0,
         unit_cost: 1000.0,
         cost_basis: "per 100,000 population per year",
-        source: "Scenario lever (MODEL.md 4.12); severity adds little deterrence (Nagin 2013)",
+        source: "Scenario lever (docs/model.md 4.12); severity adds little deterrence (Nagin 2013)",
     },
     Entry {
         name: "early_warning",
@@ -275,7 +275,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 24.0,
         unit_cost: 20000.0,
         cost_basis: "per 100,000 population per year at full coverage",
-        source: "Assumption (MODEL.md 4.12)",
+        source: "Assumption (docs/model.md 4.12)",
     },
     Entry {
         name: "resilient_infrastructure",
@@ -289,7 +289,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 36.0,
         unit_cost: 25000.0,
         cost_basis: "per 100,000 population per year at full coverage",
-        source: "Assumption (MODEL.md 4.12); heat deaths in prisons without cooling about 15% higher on extreme-heat days (US studies)",
+        source: "Assumption (docs/model.md 4.12); heat deaths in prisons without cooling about 15% higher on extreme-heat days (US studies)",
     },
     Entry {
         name: "anti_trafficking",
@@ -303,7 +303,7 @@ pub static CATALOGUE: &[Entry] = &[
         ramp_months: 12.0,
         unit_cost: 10000.0,
         cost_basis: "per 100,000 population per year at full coverage",
-        source: "Assumption (MODEL.md 4.12)",
+        source: "Assumption (docs/model.md 4.12)",
     },
 ];
 
@@ -364,6 +364,10 @@ mod tests {
                     .all(|o| o.name != e.name && o.kind != e.kind)
             );
         }
-        assert_eq!(CATALOGUE.len(), 19, "one entry per row of MODEL.md 4.12");
+        assert_eq!(
+            CATALOGUE.len(),
+            19,
+            "the 19 interventions of docs/interventions.md"
+        );
     }
 }

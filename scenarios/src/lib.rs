@@ -36,7 +36,7 @@ pub struct Scenario {
     pub hash: String,
     /// `--set` overrides applied after reading, in order.
     pub overrides: Vec<String>,
-    /// Targets of the scenario (MODEL.md section 6).
+    /// Targets of the scenario (docs/model.md section 6).
     pub targets: Vec<targets::Target>,
 }
 

@@ -158,7 +158,7 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
             "\n# Interventions (see `cjsim interventions` and docs/interventions.md), e.g.\n\
              # [[interventions]]\n# name = \"legal_aid\"\n# coverage = 0.6\n# start_year = 2026\n\
              # end_year = 2050\n# ramp_months = 12\n\
-             #\n# Targets (MODEL.md section 6), e.g.\n# [[targets]]\n\
+             #\n# Targets (docs/model.md section 6), e.g.\n# [[targets]]\n\
              # indicator = \"homicide_rate_per_100k\"\n# year = 2030\n# change_pct = -50\n\
              # reference_value = 12\n# reference_year = 2015\n",
         );

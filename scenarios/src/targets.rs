@@ -1,4 +1,4 @@
-//! SDG targets (MODEL.md section 6): an indicator, a year, and either a level or a change
+//! SDG targets (docs/model.md section 6): an indicator, a year, and either a level or a change
 //! against a reference value (e.g. the Pathfinders' goal to halve violent deaths by 2030 against
 //! 2015).
 

@@ -1,5 +1,5 @@
-//! MODEL.md section 7: the stylized facts the default scenarios must reproduce, measured from
-//! simulated output (facts 1, 2, 3, 5 and 9, and the proven reoffending alignment of MODEL.md
+//! docs/model.md section 7: the stylized facts the default scenarios must reproduce, measured from
+//! simulated output (facts 1, 2, 3, 5 and 9, and the proven reoffending alignment of docs/model.md
 //! 4.11; facts 4 and 8 are in sim-core's tests, 6 and 7 with the climate stage).
 
 mod common;
@@ -169,7 +169,7 @@ fn fact_9_us_like_re_arrest_within_three_years_is_55_to_75_percent() {
 
 #[test]
 fn england_and_wales_like_proven_reoffending_within_a_year_is_25_to_35_percent() {
-    // MODEL.md 4.11: the ageing archetype aligns to one-year proven reoffending (a new offence
+    // docs/model.md 4.11: the ageing archetype aligns to one-year proven reoffending (a new offence
     // charged within 12 months of release, convicted within 18), through the whole chain of
     // arrest, charge, court time and conviction that the simulation then plays out.
     let mut p = scenarios::builtin("ageing-high-income").unwrap().params;

@@ -1,4 +1,4 @@
-//! Baseline alignment (MODEL.md section 4.5): solving, at the start of a run, the quantities that
+//! Baseline alignment (docs/model.md section 4.5): solving, at the start of a run, the quantities that
 //! make year-one indicators equal the scenario's observed values, and the steady-state flows
 //! that size police, courts and prisons.
 //!

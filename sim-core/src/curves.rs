@@ -1,5 +1,5 @@
 //! Age curves of offending and victimisation: a rise-and-fall shape with a peak age and the age
-//! above the peak at which the rate has halved (MODEL.md section 4.5).
+//! above the peak at which the rate has halved (docs/model.md section 4.5).
 //!
 //! Below the peak `f(a) = (a / peak)^k * exp(k * (1 - a / peak))`, a steep adolescent rise;
 //! above it `f(a) = 1 / (1 + ((a - peak) / (half - peak))^2)`, which halves at the half-peak age

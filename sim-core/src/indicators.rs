@@ -1,4 +1,4 @@
-//! SDG 16 indicators (MODEL.md section 5), computed yearly from the recorded monthly rows and
+//! SDG 16 indicators (docs/model.md section 5), computed yearly from the recorded monthly rows and
 //! year records, and disaggregated by sex, age group, region and displacement status.
 //!
 //! Definitions:

@@ -1,4 +1,4 @@
-//! Interventions (MODEL.md section 4.12): the policies a scenario switches on, and how each
+//! Interventions (docs/model.md section 4.12): the policies a scenario switches on, and how each
 //! changes a mechanism of the model. Effects act on hazards, probabilities and capacities, never
 //! on outputs. Several interventions on the same mechanism combine multiplicatively.
 //!
@@ -15,7 +15,7 @@ use bevy_ecs::prelude::Resource;
 
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 
-/// The interventions the model knows, one per row of MODEL.md section 4.12.
+/// The interventions the model knows, one per row of docs/model.md section 4.12.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum InterventionKind {
     /// Mentoring of at-risk 10-24-year-olds: their offending falls.

@@ -27,7 +27,7 @@ pub struct Suspect {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Suspects(pub Vec<Suspect>);
 
-/// An arrest that happens later than the offence (MODEL.md 4.11: prosecution long after the act).
+/// An arrest that happens later than the offence (docs/model.md 4.11: prosecution long after the act).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DelayedArrest {
     /// Month the arrest happens.

@@ -1,4 +1,4 @@
-//! Who the justice system holds (MODEL.md section 4.10): children are diverted from prosecution
+//! Who the justice system holds (docs/model.md section 4.10): children are diverted from prosecution
 //! and rarely detained, women are detained and imprisoned less often and for shorter terms than
 //! men convicted of the same offence. One place for these multipliers, used alike by the courts,
 //! sentencing, the start-of-run alignment and the initial prison population, so that what is

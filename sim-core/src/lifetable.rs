@@ -1,6 +1,6 @@
 //! Gompertz-Makeham mortality calibrated to life expectancy, and the monthly tables derived from it.
 //!
-//! The hazard at exact age `x` (years) is `mu(x) = A + B exp(C x)` (MODEL.md section 4.3). `A`
+//! The hazard at exact age `x` (years) is `mu(x) = A + B exp(C x)` (docs/model.md section 4.3). `A`
 //! and `C` are parameters; `B` is solved by bisection so that the life expectancy at birth of the
 //! *monthly* life table equals the scenario's value. The simulation applies exactly that monthly
 //! table, so simulated deaths reproduce the target life expectancy in expectation.

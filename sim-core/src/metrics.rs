@@ -3,7 +3,7 @@
 //!
 //! **Architecture Invariant:** counts in a [`MonthRow`] are agents; [`Column::value`] turns them
 //! into real-person equivalents with the run's scale, so rates and published counts are computed
-//! on real persons (MODEL.md section 1) while accounting tests can work on exact integers.
+//! on real persons (docs/model.md section 1) while accounting tests can work on exact integers.
 
 use bevy_ecs::prelude::Resource;
 

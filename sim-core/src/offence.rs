@@ -1,4 +1,4 @@
-//! Offence types (MODEL.md section 4.5) and the per-month buffer of offence records that moves
+//! Offence types (docs/model.md section 4.5) and the per-month buffer of offence records that moves
 //! down the pipeline: offending -> victimisation -> reporting -> policing.
 
 use bevy_ecs::prelude::Resource;

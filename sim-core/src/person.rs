@@ -123,7 +123,7 @@ pub enum Employment {
 /// Read by the economy, offending and intervention stages.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
 pub struct Socioeconomic {
-    /// Persistent individual offending propensity, log-normal with mean 1 (MODEL.md section 2).
+    /// Persistent individual offending propensity, log-normal with mean 1 (docs/model.md section 2).
     pub propensity: f32,
     /// Labour-market status.
     pub employment: Employment,
@@ -134,7 +134,7 @@ pub struct Socioeconomic {
     // across intervention arms without storing anything (see `systems::offending::Reach`).
 }
 
-/// Where a person stands in the criminal-justice system (MODEL.md section 2). One field, so a
+/// Where a person stands in the criminal-justice system (docs/model.md section 2). One field, so a
 /// transition is a write, never an archetype move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JusticeState {
@@ -184,7 +184,7 @@ impl Justice {
     };
 }
 
-/// Displacement by climate shocks (MODEL.md section 4.2).
+/// Displacement by climate shocks (docs/model.md section 4.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum DisplacementState {

@@ -1,4 +1,4 @@
-//! Reoffending after release (MODEL.md 4.11 and 4.12): the follow-up window of a sample of
+//! Reoffending after release (docs/model.md 4.11 and 4.12): the follow-up window of a sample of
 //! releases as the alignment sees it (3-year re-arrest, or 1-year proven reoffending as England
 //! and Wales publish it), the post-release multiplier m0 solved from the scenario's target, and
 //! the hazard multipliers that make in-prison programmes cut re-arrest by their documented

@@ -1,4 +1,4 @@
-//! The monthly order of MODEL.md section 3, declared once: one system set per stage, chained.
+//! The monthly order of docs/model.md section 3, declared once: one system set per stage, chained.
 //!
 //! **Architecture Invariant:** a stage only reads what earlier stages of the same month (or
 //! earlier months) wrote; the order below is the model's causal order and is checked by

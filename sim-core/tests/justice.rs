@@ -83,7 +83,7 @@ fn skipped_sentences(_m: &sim_core::MonthRow) -> u64 {
 
 #[test]
 fn fewer_court_dispositions_mean_a_larger_backlog_and_more_unsentenced_prisoners() {
-    // MODEL.md section 7, fact 4: monotone in court capacity.
+    // docs/model.md section 7, fact 4: monotone in court capacity.
     let mut results = Vec::new();
     for multiplier in [1.0, 0.75, 0.5] {
         let mut p = params(250_000, 5, 7);

@@ -298,7 +298,7 @@ pub struct RegionParams {
     pub seasonal_amplitude_c: f64,
 }
 
-/// Climate hazard types (MODEL.md section 4.1).
+/// Climate hazard types (docs/model.md section 4.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Hazard {
@@ -375,7 +375,7 @@ impl Pathway {
     }
 }
 
-/// Climate shocks and displacement (MODEL.md sections 4.1-4.2).
+/// Climate shocks and displacement (docs/model.md sections 4.1-4.2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClimateParams {
     /// Warming pathway.
@@ -463,7 +463,7 @@ pub struct DemographyParams {
     pub age_structure: AgeStructure,
 }
 
-/// Employment (MODEL.md section 4.4).
+/// Employment (docs/model.md section 4.4).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EconomyParams {
     /// Monthly probability that an unemployed person finds work.
@@ -478,7 +478,7 @@ pub struct EconomyParams {
     pub retirement_age: f64,
 }
 
-/// Parameters of one offence type (MODEL.md sections 4.5-4.10).
+/// Parameters of one offence type (docs/model.md sections 4.5-4.10).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OffenceParams {
     /// Age at which offending peaks (years).
@@ -518,7 +518,7 @@ pub struct OffenceParams {
     pub victim_half_peak_age: f64,
 }
 
-/// Offending and victimisation (MODEL.md sections 4.5-4.6); observed year-one values that the
+/// Offending and victimisation (docs/model.md sections 4.5-4.6); observed year-one values that the
 /// base hazards are aligned to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CrimeParams {
@@ -562,7 +562,7 @@ pub struct CrimeParams {
     pub types: [OffenceParams; OFFENCE_TYPES],
 }
 
-/// Police, courts and sentencing (MODEL.md sections 4.7-4.10).
+/// Police, courts and sentencing (docs/model.md sections 4.7-4.10).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JusticeParams {
     /// Observed year one: share of victims of violence who reported to the police (%).
@@ -612,7 +612,7 @@ pub struct JusticeParams {
     pub indeterminate_release_per_month: f64,
 }
 
-/// Prisons, ageing and release (MODEL.md section 4.11).
+/// Prisons, ageing and release (docs/model.md section 4.11).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrisonParams {
     /// Observed year one: prisoners per 100,000 population.
@@ -703,7 +703,7 @@ pub struct ModelParams {
     pub prisons: PrisonParams,
     /// Climate shocks and displacement.
     pub climate: ClimateParams,
-    /// Interventions switched on (MODEL.md 4.12), in the order given.
+    /// Interventions switched on (docs/model.md 4.12), in the order given.
     pub interventions: Vec<crate::interventions::Intervention>,
     /// Sentencing policy changes after the start year (`[[policy_changes]]`), in file order.
     pub policy_changes: Vec<crate::policy_changes::PolicyChange>,

@@ -1,4 +1,4 @@
-//! Climate (MODEL.md section 4.1, stage 1): hazard events per region and the monthly
+//! Climate (docs/model.md section 4.1, stage 1): hazard events per region and the monthly
 //! temperature anomaly; damage to and repair of courts and prisons.
 //!
 //! Frequency and severity of each hazard scale with `1 + k_h * dT(t)`, dT from the warming

@@ -1,4 +1,4 @@
-//! Pre-trial and courts (MODEL.md section 4.9, stage 10): charging, pre-trial detention or bail,
+//! Pre-trial and courts (docs/model.md section 4.9, stage 10): charging, pre-trial detention or bail,
 //! and regional courts disposing cases within their monthly capacity, detained cases first.
 //!
 //! A charged case needs a procedural time (log-normal) before it can be disposed; ready cases

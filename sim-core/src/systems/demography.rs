@@ -1,4 +1,4 @@
-//! Demography (MODEL.md section 4.3, stage 3): mortality, births and emigration in one pass.
+//! Demography (docs/model.md section 4.3, stage 3): mortality, births and emigration in one pass.
 //!
 //! Ageing is implicit: age is derived from the birth month, so no write is needed for it.
 //! Each living person gets one 64-bit draw: its low half decides death, its high half a birth

@@ -1,4 +1,4 @@
-//! Displacement (MODEL.md section 4.2, stage 2): people displaced by this month's events stay in
+//! Displacement (docs/model.md section 4.2, stage 2): people displaced by this month's events stay in
 //! their region or move by a gravity rule with urban pull; they return (front-loaded after floods
 //! and storms, slowly after droughts) or settle; droughts drive permanent moves to towns;
 //! displaced workers lose jobs. Damaged prisons send their excess prisoners elsewhere.

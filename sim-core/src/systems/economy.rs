@@ -1,4 +1,4 @@
-//! Economy (MODEL.md section 4.4, stage 4): employment status by age and region.
+//! Economy (docs/model.md section 4.4, stage 4): employment status by age and region.
 //!
 //! Children (< 15) are outside the labour market; at 15, 18 and 25 people are re-sorted into
 //! education or the labour market with the scenario's enrolment shares; young people outside

@@ -1,4 +1,4 @@
-//! International immigration (MODEL.md section 4.3, stage 3): a Poisson number of immigrants a
+//! International immigration (docs/model.md section 4.3, stage 3): a Poisson number of immigrants a
 //! month, with regions from the population shares and young-adult ages.
 //!
 //! Reads: `Params`, `Calendar`, `DemographyTables`, `Census`. Writes: `Newcomers`.

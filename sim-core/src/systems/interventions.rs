@@ -1,4 +1,4 @@
-//! Interventions (MODEL.md section 4.12, stage 5): combines the policies in force this month
+//! Interventions (docs/model.md section 4.12, stage 5): combines the policies in force this month
 //! (interventions and the sentencing policy timeline) into [`PolicyEffects`], applies bed
 //! construction, and books intervention costs on each
 //! intervention's cost basis.

@@ -1,4 +1,4 @@
-//! Offending (MODEL.md section 4.5, stage 6): each free person may commit offences by type.
+//! Offending (docs/model.md section 4.5, stage 6): each free person may commit offences by type.
 //!
 //! Hazard of person i, type c: `lambda = base_c * age_c(a) * sex_c(s) * inequality_c(r) *
 //! employment * propensity_i * deterrence(r) * heat_c(r) * release_i(t)`, `p = 1 - exp(-lambda)`.
@@ -121,7 +121,7 @@ impl<'a> Reach<'a> {
             key: MonthKey::new(p.scenario.seed, Stream::Interventions, 0),
             at_risk: quantile(AT_RISK_SHARE),
             high_risk: quantile(HIGH_RISK_SHARE),
-            // Overcrowding cuts rehabilitation places (MODEL.md 4.11).
+            // Overcrowding cuts rehabilitation places (docs/model.md 4.11).
             places: if occupancy > 1.0 {
                 1.0 / occupancy
             } else {

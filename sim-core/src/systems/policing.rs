@@ -1,4 +1,4 @@
-//! Policing (MODEL.md section 4.8, stage 9): recorded offences are cleared within police
+//! Policing (docs/model.md section 4.8, stage 9): recorded offences are cleared within police
 //! capacity; cleared offences produce suspects; the past year's clearances per offence committed
 //! (the chance of being caught, Nagin 2013) set deterrence.
 //!

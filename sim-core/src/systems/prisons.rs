@@ -1,4 +1,4 @@
-//! Prisons (MODEL.md section 4.11, stage 12): releases at sentence end or on parole, deaths in
+//! Prisons (docs/model.md section 4.11, stage 12): releases at sentence end or on parole, deaths in
 //! custody, transfers away from overcrowded regions, occupancy, costs and the stocks of the
 //! month.
 //!

@@ -1,4 +1,4 @@
-//! Reintegration (MODEL.md section 4.11, stage 13): community sentences and parole end; the
+//! Reintegration (docs/model.md section 4.11, stage 13): community sentences and parole end; the
 //! post-release reoffending hazard itself acts in the Offending stage through the release month.
 //!
 //! Reads: `Calendar`. Writes: `Supervision`, `Justice` (back to free), `MonthTally`.

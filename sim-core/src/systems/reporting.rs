@@ -1,4 +1,4 @@
-//! Reporting (MODEL.md section 4.7, stage 8): victims report or not; police detect some
+//! Reporting (docs/model.md section 4.7, stage 8): victims report or not; police detect some
 //! unreported offences themselves (mainly drug and trafficking offences).
 //!
 //! The reporting probability is the type's (scaled at start to the observed SDG 16.3.1 rate for

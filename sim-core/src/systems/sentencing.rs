@@ -1,4 +1,4 @@
-//! Sentencing (MODEL.md section 4.10, stage 11): custodial or community sentence, log-normal
+//! Sentencing (docs/model.md section 4.10, stage 11): custodial or community sentence, log-normal
 //! lengths by type times the severity multiplier and the policy timeline, credit for time on
 //! remand; a share of life and indeterminate sentences is held beyond its minimum term until a
 //! parole board releases it.

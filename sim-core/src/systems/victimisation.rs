@@ -1,4 +1,4 @@
-//! Victimisation (MODEL.md section 4.6, stage 7): each offence with a victim gets one, drawn from
+//! Victimisation (docs/model.md section 4.6, stage 7): each offence with a victim gets one, drawn from
 //! the free people of the offender's region with relative risks by type, sex, age and
 //! displacement (young men for homicide, women 15-49 for gender-based violence, people 60+ for
 //! elder abuse, women, children and displaced people for trafficking).
