@@ -297,6 +297,17 @@ fn early_release_of_older_prisoners_lowers_their_share_and_cost() {
     );
     assert!(total(&a, |m| m.flows.early_releases as f64) > 0.0);
     assert!(change(&a, &b, |m| m.flows.prison_cost) < 0.0);
+    // Issue 14: older prisoners die more often (life table at age plus the custody offset), so
+    // releasing them lowers expected deaths in custody per prisoner.
+    let death_rate = |o: &Outcome| {
+        total(o, |m| m.flows.expected.deaths_in_custody) / total(o, |m| m.stocks.prisoners as f64)
+    };
+    eprintln!(
+        "deaths in custody per 100k prisoners a year: {:.0} -> {:.0}",
+        death_rate(&b) * 12e5,
+        death_rate(&a) * 12e5
+    );
+    assert!(death_rate(&a) < 0.95 * death_rate(&b));
 }
 
 #[test]
