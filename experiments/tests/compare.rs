@@ -146,7 +146,8 @@ fn the_scorecard_flips_with_the_target_and_its_probability_matches_the_replicati
         .find(|r| r[1] == "2027" && r[2] == "prison_occupancy_pct")
         .unwrap();
     let median: f64 = row[col("q50")].parse().unwrap();
-    let mid = scorecard(&dir, median, "mid");
+    // The CSV rounds the median; a hair above it keeps the middle run on the met side.
+    let mid = scorecard(&dir, median * (1.0 + 1e-5), "mid");
     assert_eq!(mid[0]["probability"], 0.6);
     assert_eq!(mid[0]["replications"], 5);
     // The scorecard's mean and interval are the quantile table's.

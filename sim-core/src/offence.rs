@@ -127,6 +127,15 @@ impl Offence {
     pub fn recorded(&self) -> bool {
         self.reported || self.detected
     }
+
+    /// This offence's `j`-th random bits in a stage's stream `key`: keyed by the offender and
+    /// the type (a person commits at most one offence of a type a month), never by the
+    /// offence's place in the buffer, so that an arm that adds or removes other offences leaves
+    /// this one's draws unchanged (common random numbers).
+    #[inline]
+    pub fn bits(&self, key: crate::rng::MonthKey, j: u32) -> u64 {
+        key.bits(self.offender_id, ((self.kind.index() as u32) << 16) | j)
+    }
 }
 
 /// This month's offences, in a deterministic order (offender row order). Cleared by the

@@ -45,24 +45,23 @@ pub fn charge_suspects(
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.month_index);
     let (mu, sigma) = tables.procedure;
-    for (n, s) in suspects.0.iter().enumerate() {
+    for s in suspects.0.iter() {
         if !same_person(demo, s.row, s.id) {
             continue;
         }
         let c = s.kind.index();
-        let n = n as u32;
         let d = &demo[s.row as usize];
         let age = d.age_years(now);
         let under_age = age < p.justice.age_of_criminal_responsibility as u32;
-        let diverted = to_unit(key.bits(n, 4)) < leniency::diversion(&p.justice, age);
-        if under_age || diverted || to_unit(key.bits(n, 0)) >= p.crime.types[c].charge {
+        let diverted = to_unit(key.bits(s.id, 4)) < leniency::diversion(&p.justice, age);
+        if under_age || diverted || to_unit(key.bits(s.id, 0)) >= p.crime.types[c].charge {
             justice[s.row as usize].state = JusticeState::Free;
             continue;
         }
         tally.flows.charged += 1;
         let held = tables.detention[c] * leniency::custody(&p.justice, d.sex.index(), age);
-        let detained = to_unit(key.bits(n, 1)) < held * effects.detention;
-        let z = standard_normal(to_unit(key.bits(n, 2)), to_unit(key.bits(n, 3)));
+        let detained = to_unit(key.bits(s.id, 1)) < held * effects.detention;
+        let z = standard_normal(to_unit(key.bits(s.id, 2)), to_unit(key.bits(s.id, 3)));
         let months = (mu + sigma * z).exp().round().clamp(1.0, 600.0) as i32;
         let region = demo[s.row as usize].region;
         courts.queues[s.region as usize].push(CourtCase {

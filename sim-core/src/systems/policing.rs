@@ -94,13 +94,13 @@ pub fn clear_offences(
         })
         .collect();
     let mut cleared = [0u32; MAX_REGIONS];
-    for (n, o) in buffer.0.iter_mut().enumerate() {
+    for o in buffer.0.iter_mut() {
         if !o.recorded() {
             continue;
         }
         let c = o.kind.index();
         let prob = p.crime.types[c].clearance * factor[o.region as usize];
-        if to_unit(key.bits(n as u32, 0)) >= prob {
+        if to_unit(o.bits(key, 0)) >= prob {
             continue;
         }
         o.cleared = true;
@@ -114,7 +114,7 @@ pub fn clear_offences(
         };
         let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
         if mean_delay > 0.0 {
-            let u = to_unit(key.bits(n as u32, 1)).max(1e-12);
+            let u = to_unit(o.bits(key, 1)).max(1e-12);
             let months = (-u.ln() * mean_delay).round() as i32;
             if months > 0 {
                 delayed.0.push(DelayedArrest {

@@ -36,7 +36,7 @@ pub fn report_offences(
     let now = calendar.now();
     let year_start = now - (calendar.month_index % 12) as i16;
     let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.month_index);
-    for (n, o) in buffer.0.iter_mut().enumerate() {
+    for o in buffer.0.iter_mut() {
         let c = o.kind.index();
         let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);
         let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
@@ -44,10 +44,10 @@ pub fn report_offences(
         if displaced && o.kind != OffenceType::Homicide {
             prob *= p.justice.displaced_reporting_multiplier;
         }
-        o.reported = to_unit(key.bits(n as u32, 0)) < prob;
+        o.reported = to_unit(o.bits(key, 0)) < prob;
         if !o.reported {
             o.detected =
-                to_unit(key.bits(n as u32, 1)) < p.crime.types[c].proactive * effects.detection[c];
+                to_unit(o.bits(key, 1)) < p.crime.types[c].proactive * effects.detection[c];
         }
         if o.reported {
             tally.flows.reported += 1;

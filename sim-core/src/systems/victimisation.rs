@@ -140,14 +140,14 @@ pub fn choose_victims(
     let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.month_index);
     let per_region = pool.cells_per_region();
     let (cumulative, elder) = (&weights.cumulative, &weights.elder);
-    for (n, o) in buffer.0.iter_mut().enumerate() {
+    for o in buffer.0.iter_mut() {
         if !o.kind.has_victim() {
             continue;
         }
         let c = o.kind.index();
         let r = o.region as usize;
-        let elder_path = o.kind == OffenceType::Assault
-            && to_unit(key.bits(n as u32, 0)) < p.crime.elder_abuse_share;
+        let elder_path =
+            o.kind == OffenceType::Assault && to_unit(o.bits(key, 0)) < p.crime.elder_abuse_share;
         let cum = if elder_path {
             &elder[r]
         } else {
@@ -163,14 +163,14 @@ pub fn choose_victims(
         let mut victim = NO_ROW;
         let mut victim_cell = 0;
         for attempt in 0..MAX_ATTEMPTS {
-            let target = to_unit(key.bits(n as u32, 1 + 2 * attempt)) * total;
+            let target = to_unit(o.bits(key, 1 + 2 * attempt)) * total;
             let k = cum.partition_point(|&x| x <= target).min(cum.len() - 1);
             let cell = r * per_region + k;
             let size = pool.count(cell);
             if size == 0 {
                 continue;
             }
-            let pick = (to_unit(key.bits(n as u32, 2 + 2 * attempt)) * size as f64) as usize;
+            let pick = (to_unit(o.bits(key, 2 + 2 * attempt)) * size as f64) as usize;
             let row = pool.nth(cell, pick.min(size - 1));
             if row != o.offender_row {
                 victim = row;
