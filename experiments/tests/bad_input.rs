@@ -2,7 +2,7 @@
 //! what is wrong and exit code 2, quickly, whatever its size; duplicates, unusable names,
 //! empty files and degenerate targets are errors in every entry point.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

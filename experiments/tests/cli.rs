@@ -1,7 +1,7 @@
 //! End-to-end checks of the `cjsim` binary: outputs, determinism across thread counts, and bad
 //! input (clear message, exit code 2, no output folder left behind).
 
-mod common;
+use crate::common;
 
 use common::cjsim;
 use std::process::Output;

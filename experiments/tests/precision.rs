@@ -3,7 +3,7 @@
 //! the mean paired difference excludes zero and centres on -10%); `--reps auto --precision`
 //! stops at its target and records the precision reached.
 
-mod common;
+use crate::common;
 
 use common::{cjsim, text};
 use experiments::replicate::run_all;

@@ -3,7 +3,7 @@
 //! another user's or a read-only folder at `--out` survive untouched with exit code 2;
 //! replacing a result survives SIGKILL at any moment; leftovers of killed runs are recovered.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

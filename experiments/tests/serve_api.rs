@@ -2,7 +2,7 @@
 //! all answered with at most N running at once, identical requests hit the cache, running jobs
 //! can be cancelled, and the server listens on loopback only unless told otherwise.
 
-mod common;
+use crate::common;
 
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! `target/e2e-artifacts/serve-dashboard.png`. Skipped, with a message, only when Chromium is
 //! missing and cannot be installed (not root).
 
-mod common;
+use crate::common;
 
 use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener};

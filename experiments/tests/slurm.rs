@@ -2,7 +2,7 @@
 //! it): a 4-task job array of shards and the dependent merge job must give the table of a
 //! local sweep, row for row. Skipped, with a message, only when not running as root.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

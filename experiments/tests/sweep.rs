@@ -1,7 +1,7 @@
 //! End-to-end checks of `cjsim sweep`, `cjsim merge` and `cjsim sensitivity`: resuming after a
 //! kill, shards, single runs, Parquet, the science a sweep should show, and bad sweep files.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

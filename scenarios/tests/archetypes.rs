@@ -3,7 +3,7 @@
 //! number of people behind an indicator is so small that 10% is within its sampling noise
 //! (relative standard error 1/sqrt(n): homicides, detected trafficking, pre-trial detainees).
 
-mod common;
+use crate::common;
 
 use common::check_alignment;
 use sim_core::Simulation;

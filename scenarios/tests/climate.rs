@@ -1,7 +1,7 @@
 //! Climate shocks, displacement and infrastructure damage (docs/model.md sections 4.1-4.2; section 7
 //! facts 6 and 7).
 
-mod common;
+use crate::common;
 
 use common::{default_scenario, run};
 use sim_core::Outcome;

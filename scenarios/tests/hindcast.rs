@@ -1,7 +1,7 @@
 //! The England and Wales hindcast (issue 14): the sentencing policy timeline moves the prison
 //! population and its age profile, and the 2002-2021 run is compared with the published series.
 
-mod common;
+use crate::common;
 
 use common::run;
 use sim_core::{ModelParams, Outcome};

@@ -2,7 +2,7 @@
 //! roughly its documented size, against the baseline with common random numbers (same seed,
 //! same shocks). Interventions start in 2026 at full coverage unless stated.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

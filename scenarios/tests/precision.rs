@@ -3,7 +3,7 @@
 //! the expected homicide rate varies far less than the realised one; and the default run's
 //! homicide rate no longer jumps from year to year with a handful of simulated deaths.
 
-mod common;
+use crate::common;
 
 use common::default_scenario;
 use rayon::prelude::*;

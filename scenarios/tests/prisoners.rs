@@ -2,7 +2,7 @@
 //! minority, and deaths in custody run at the scenario's published rate. Checked in every
 //! built-in scenario over its first five years.
 
-mod common;
+use crate::common;
 
 use common::run;
 use sim_core::Outcome;

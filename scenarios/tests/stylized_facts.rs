@@ -2,7 +2,7 @@
 //! simulated output (facts 1, 2, 3, 5 and 9, and the proven reoffending alignment of docs/model.md
 //! 4.11; facts 4 and 8 are in sim-core's tests, 6 and 7 with the climate stage).
 
-mod common;
+use crate::common;
 
 use common::{check_alignment, default_scenario, run};
 use sim_core::metrics::{AGE_BINS, Counter, hist_index};

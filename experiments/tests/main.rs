@@ -1,0 +1,14 @@
+//! One test binary for the crate's integration tests (linking a binary per file took most of
+//! a cold CI build); each module is the file of the same name beside this one.
+
+mod common;
+
+mod bad_input;
+mod cli;
+mod compare;
+mod precision;
+mod safe_outputs;
+mod serve_api;
+mod serve_e2e;
+mod slurm;
+mod sweep;
