@@ -10,15 +10,10 @@ use experiments::replicate::run_all;
 use experiments::tables::comparison;
 use sim_core::interventions::{Intervention, InterventionKind};
 
-#[test]
-fn five_paired_replications_detect_a_ten_percent_cut_in_homicide() {
-    let base = scenarios::builtin("coastal-middle-income").unwrap().params;
-    let mut p = base.clone();
-    p.scenario.years = 6;
-    // Problem-oriented policing at full coverage with an effect of 0.1 multiplies every
-    // person's homicide hazard by 0.9 from January 2026 (assault and property too).
-    let mut arm = p.clone();
-    arm.interventions.push(Intervention {
+/// Problem-oriented policing at full coverage with an effect of 0.1 from January 2026: every
+/// person's homicide hazard times 0.9 (assault and property too).
+fn homicide_cut() -> Intervention {
+    Intervention {
         name: "problem_oriented_policing".into(),
         kind: InterventionKind::ProblemOrientedPolicing,
         coverage: 1.0,
@@ -27,7 +22,16 @@ fn five_paired_replications_detect_a_ten_percent_cut_in_homicide() {
         ramp_months: 0.0,
         effect: 0.1,
         unit_cost: 0.0,
-    });
+    }
+}
+
+#[test]
+fn five_paired_replications_detect_a_ten_percent_cut_in_homicide() {
+    let base = scenarios::builtin("coastal-middle-income").unwrap().params;
+    let mut p = base.clone();
+    p.scenario.years = 6;
+    let mut arm = p.clone();
+    arm.interventions.push(homicide_cut());
     let runs = run_all(&[p.clone(), arm], 5, &|| ()).unwrap();
     let scale = p.scenario.scale();
     // Homicides 2026-2030 in each replication, and the paired differences.
@@ -159,16 +163,7 @@ fn the_dashboard_defaults_detect_a_ten_percent_homicide_effect() {
         p.scenario.years = 6;
         p.scenario.seed = seed;
         let mut arm = p.clone();
-        arm.interventions.push(Intervention {
-            name: "problem_oriented_policing".into(),
-            kind: InterventionKind::ProblemOrientedPolicing,
-            coverage: 1.0,
-            start_year: 2026.0,
-            end_year: 2050.0,
-            ramp_months: 0.0,
-            effect: 0.1,
-            unit_cost: 0.0,
-        });
+        arm.interventions.push(homicide_cut());
         let runs = run_all(&[p.clone(), arm], reps, &|| ()).unwrap();
         let named = [
             ("baseline", runs[0].as_slice()),

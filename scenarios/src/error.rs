@@ -117,6 +117,22 @@ impl From<ScenarioError> for ScenarioErrors {
 /// length.
 pub const MAX_SUGGEST_CHARS: usize = 64;
 
+/// The problem for a name that is not one of `allowed`: "unknown WHAT; did you mean 'x'?"
+/// when one is close, else "unknown WHAT; allowed: a, b, c".
+pub fn unknown_among<'a>(
+    what: &str,
+    got: &str,
+    allowed: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
+    match suggest(got, allowed.clone()) {
+        Some(s) => format!("unknown {what}; did you mean '{s}'?"),
+        None => format!(
+            "unknown {what}; allowed: {}",
+            allowed.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     if word.len() > 4 * MAX_SUGGEST_CHARS || word.chars().count() >= MAX_SUGGEST_CHARS {

@@ -14,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::catalogue::{self, CATALOGUE, Entry};
-use crate::error::{ScenarioError, ScenarioErrors, clip, suggest};
+use crate::error::{ScenarioError, ScenarioErrors, clip, suggest, unknown_among};
 use crate::schema::{SCENARIO_KEYS, SECTIONS, STRUCTURED_KEYS, Value, set_structured};
 use crate::targets::{self, Direction, Goal, Target};
 
@@ -240,12 +240,7 @@ impl<'t> Walker<'t> {
                             "unit_cost",
                             "source",
                         ];
-                        let problem = match suggest(&key, known) {
-                            Some(s) => format!("unknown intervention key; did you mean '{s}'?"),
-                            None => {
-                                format!("unknown intervention key; allowed: {}", known.join(", "))
-                            }
-                        };
+                        let problem = unknown_among("intervention key", &key, known);
                         self.error(Some(k.span()), &path, String::new(), problem);
                     }
                 }
@@ -333,15 +328,7 @@ impl<'t> Walker<'t> {
                                 Some(t) => change.offence = Some(OffenceType::from_index(t)),
                                 None => {
                                     let names = OffenceType::NAMES.iter().copied().chain(["all"]);
-                                    let problem = match suggest(s, names.clone()) {
-                                        Some(n) => {
-                                            format!("unknown offence type; did you mean '{n}'?")
-                                        }
-                                        None => format!(
-                                            "unknown offence type; allowed: {}",
-                                            names.collect::<Vec<_>>().join(", ")
-                                        ),
-                                    };
+                                    let problem = unknown_among("offence type", s, names);
                                     self.error(Some(v.span()), &path, format!("{s:?}"), problem);
                                 }
                             }
@@ -354,12 +341,7 @@ impl<'t> Walker<'t> {
                         ),
                     },
                     _ => {
-                        let problem = match suggest(&key, KEYS) {
-                            Some(s) => format!("unknown policy change key; did you mean '{s}'?"),
-                            None => {
-                                format!("unknown policy change key; allowed: {}", KEYS.join(", "))
-                            }
-                        };
+                        let problem = unknown_among("policy change key", &key, KEYS);
                         self.error(Some(k.span()), &path, String::new(), problem);
                     }
                 }
@@ -483,10 +465,7 @@ impl<'t> Walker<'t> {
                             "description",
                             "source",
                         ];
-                        let problem = match suggest(&key, known) {
-                            Some(s) => format!("unknown target key; did you mean '{s}'?"),
-                            None => format!("unknown target key; allowed: {}", known.join(", ")),
-                        };
+                        let problem = unknown_among("target key", &key, known);
                         self.error(Some(k.span()), &path, String::new(), problem);
                     }
                 }
@@ -618,10 +597,7 @@ impl<'t> Walker<'t> {
         let Some(spec) = PARAMETERS.iter().find(|s| s.key == key) else {
             let mut known: Vec<String> = region_keys().map(|k| k.to_string()).collect();
             known.extend(["name".to_string(), "source".to_string()]);
-            let problem = match suggest(name, known.iter().map(String::as_str)) {
-                Some(s) => format!("unknown region key; did you mean '{s}'?"),
-                None => format!("unknown region key; allowed: {}", known.join(", ")),
-            };
+            let problem = unknown_among("region key", name, known.iter().map(String::as_str));
             self.error(Some(key_span), path, String::new(), problem);
             return;
         };
@@ -1091,13 +1067,11 @@ fn set_intervention_field(p: &mut ModelParams, rest: &str, x: Option<f64>) -> Re
         None => format!("unknown intervention '{name}'; see `cjsim interventions`"),
     })?;
     let (lo, hi, unit) = intervention_field_range(entry, field).ok_or_else(|| {
-        match suggest(field, INTERVENTION_FIELDS.iter().copied()) {
-            Some(s) => format!("unknown intervention field '{field}'; did you mean '{s}'?"),
-            None => format!(
-                "unknown intervention field '{field}'; allowed: {}",
-                INTERVENTION_FIELDS.join(", ")
-            ),
-        }
+        unknown_among(
+            &format!("intervention field '{field}'"),
+            field,
+            INTERVENTION_FIELDS.iter().copied(),
+        )
     })?;
     let x = x
         .filter(|x| x.is_finite() && (lo..=hi).contains(x))

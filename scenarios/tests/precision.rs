@@ -19,14 +19,26 @@ fn both(p: sim_core::ModelParams) -> (Vec<YearRow>, Vec<YearRow>) {
 }
 
 fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
-    (m, var.sqrt())
+    let s = sim_core::stats::summarise(v);
+    (s.mean, s.sd)
 }
 
-/// An indicator by name, read from a year row.
-type Check = (&'static str, fn(&YearRow) -> f64);
+/// An indicator's name and its reader.
+type Indicator = (&'static str, fn(&YearRow) -> f64);
+
+/// Indicators by name, with their readers from the output column table.
+fn indicators(names: &[&'static str]) -> Vec<Indicator> {
+    names
+        .iter()
+        .map(|n| {
+            let c = sim_core::indicators::YEAR_COLUMNS
+                .iter()
+                .find(|c| c.name == *n)
+                .unwrap_or_else(|| panic!("no indicator {n}"));
+            (c.name, c.get)
+        })
+        .collect()
+}
 
 #[test]
 fn expected_and_realised_counts_agree_on_average_over_200_seeds() {
@@ -35,17 +47,13 @@ fn expected_and_realised_counts_agree_on_average_over_200_seeds() {
         .into_par_iter()
         .map(|seed| both(default_scenario(10_000, 2, 1000 + seed)))
         .collect();
-    let checks: [Check; 5] = [
-        ("homicide_rate_per_100k", |y| y.homicide_rate_per_100k),
-        ("violence_prevalence_pct", |y| y.violence_prevalence_pct),
-        ("trafficking_victims_per_100k", |y| {
-            y.trafficking_victims_per_100k
-        }),
-        ("trafficking_detected_per_100k", |y| {
-            y.trafficking_detected_per_100k
-        }),
-        ("deaths_in_custody", |y| y.deaths_in_custody),
-    ];
+    let checks = indicators(&[
+        "homicide_rate_per_100k",
+        "violence_prevalence_pct",
+        "trafficking_victims_per_100k",
+        "trafficking_detected_per_100k",
+        "deaths_in_custody",
+    ]);
     let mut failures = Vec::new();
     for (name, f) in checks {
         // Both years of every seed: the paired differences expected - realised.
@@ -95,21 +103,15 @@ fn the_expected_homicide_rate_varies_at_least_8_times_less_across_seeds() {
         ratios.push(sr / se);
     }
     // The other expected-count indicators, for the record (printed, not asserted).
-    let others: [Check; 7] = [
-        ("violence_prevalence_pct", |y| y.violence_prevalence_pct),
-        ("gbv_prevalence_women_pct", |y| y.gbv_prevalence_women_pct),
-        ("property_victimisation_pct", |y| {
-            y.property_victimisation_pct
-        }),
-        ("trafficking_victims_per_100k", |y| {
-            y.trafficking_victims_per_100k
-        }),
-        ("trafficking_detected_per_100k", |y| {
-            y.trafficking_detected_per_100k
-        }),
-        ("reporting_rate_pct", |y| y.reporting_rate_pct),
-        ("deaths_in_custody", |y| y.deaths_in_custody),
-    ];
+    let others = indicators(&[
+        "violence_prevalence_pct",
+        "gbv_prevalence_women_pct",
+        "property_victimisation_pct",
+        "trafficking_victims_per_100k",
+        "trafficking_detected_per_100k",
+        "reporting_rate_pct",
+        "deaths_in_custody",
+    ]);
     for (name, f) in others {
         let sd = |realised: bool| {
             (0..3)

@@ -122,8 +122,6 @@ pub struct ExpectedFlows {
     pub offences_per_year: [f64; OFFENCE_TYPES],
     /// Share of each type's offences by region.
     pub region_share: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
-    /// Recorded offences a month by region.
-    pub recorded_by_region: [f64; MAX_REGIONS],
     /// Clearance capacity factor by region at year-one capacity.
     pub police_factor: [f64; MAX_REGIONS],
     /// Charges a month by type and region.
@@ -135,8 +133,6 @@ pub struct ExpectedFlows {
     pub custody_mix: [f64; OFFENCE_TYPES],
     /// Mean sentence-length multiplier of offenders sentenced to custody by type.
     pub length_mix: [f64; OFFENCE_TYPES],
-    /// Expected clearance rate (per recorded offence) by region.
-    pub clearance_rate: [f64; MAX_REGIONS],
     /// Offences committed a month by region (recorded or not).
     pub offences_by_region: [f64; MAX_REGIONS],
     /// Expected clearances per offence committed by region (the deterrence reference).
@@ -415,7 +411,6 @@ pub fn align_funnel(
         0.0
     };
     for r in 0..regions {
-        flows.recorded_by_region[r] = workload[r];
         flows.police_capacity[r] = officers[r] * per_officer;
         let ratio = if workload[r] > 0.0 {
             flows.police_capacity[r] / workload[r]
@@ -439,11 +434,6 @@ pub fn align_funnel(
         flows.arrest_probability[i] = if rec > 0.0 { arrests / rec } else { 0.0 };
     }
     for r in 0..regions {
-        flows.clearance_rate[r] = if workload[r] > 0.0 {
-            cleared_by_region[r] / workload[r]
-        } else {
-            0.0
-        };
         flows.arrest_rate[r] = if flows.offences_by_region[r] > 0.0 {
             cleared_by_region[r] / flows.offences_by_region[r]
         } else {
