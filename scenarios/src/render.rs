@@ -176,6 +176,12 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
         if let Some(x) = c.indeterminate_share {
             out.push_str(&format!("indeterminate_share = {}\n", fmt_num(x)));
         }
+        if c.offending != 1.0 {
+            out.push_str(&format!("offending = {}\n", fmt_num(c.offending)));
+        }
+        if let Some((first, last)) = c.ages {
+            out.push_str(&format!("from_age = {first}\nto_age = {last}\n"));
+        }
         if !c.source.is_empty() {
             out.push_str(&format!("source = {}\n", quote(&c.source)));
         }

@@ -274,17 +274,20 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// `[[policy_changes]]`: year, offence (a type or "all"), custody and sentence_length
-    /// multipliers (1 when omitted), source. Years are checked against the start year with the
+    /// `[[policy_changes]]`: year, offence (a type or "all"), custody, sentence_length and
+    /// offending multipliers (1 when omitted), the age band of the offending trend, source. Years are checked against the start year with the
     /// other cross-field rules.
     fn walk_policy_changes(&mut self, v: &Spanned<DeValue<'_>>, p: &mut ModelParams) {
         use sim_core::policy_changes::{MULTIPLIER_RANGE, PolicyChange};
-        const KEYS: [&str; 6] = [
+        const KEYS: [&str; 9] = [
             "year",
             "offence",
             "custody",
             "sentence_length",
             "indeterminate_share",
+            "offending",
+            "from_age",
+            "to_age",
             "source",
         ];
         for (i, item, t) in self.array_of_tables("policy_changes", v) {
@@ -294,8 +297,11 @@ impl<'t> Walker<'t> {
                 custody: 1.0,
                 sentence_length: 1.0,
                 indeterminate_share: None,
+                offending: 1.0,
+                ages: None,
                 source: String::new(),
             };
+            let (mut from_age, mut to_age) = (None, None);
             for (k, v) in sorted(t) {
                 let key = k.get_ref().as_ref().to_string();
                 let path = format!("policy_changes[{i}].{key}");
@@ -319,6 +325,28 @@ impl<'t> Walker<'t> {
                     }
                     "indeterminate_share" => {
                         change.indeterminate_share = self.number_in(&path, v, 0.0, 1.0, "fraction");
+                    }
+                    "offending" => {
+                        if let Some(x) = self.number_in(&path, v, lo, hi, "multiplier") {
+                            change.offending = x;
+                        }
+                    }
+                    "from_age" | "to_age" => {
+                        let age = self.number_in(&path, v, 0.0, 100.0, "age in whole years");
+                        if let Some(a) = age {
+                            if a.fract() != 0.0 {
+                                self.error(
+                                    Some(v.span()),
+                                    &path,
+                                    fmt_num(a),
+                                    "must be a whole number of years".into(),
+                                );
+                            } else if key == "from_age" {
+                                from_age = Some(a as u32);
+                            } else {
+                                to_age = Some(a as u32);
+                            }
+                        }
                     }
                     "offence" | "source" => match v.get_ref() {
                         DeValue::String(s) if key == "source" => change.source = s.to_string(),
@@ -354,6 +382,9 @@ impl<'t> Walker<'t> {
                     "is missing: the calendar year from which the change applies".into(),
                 );
                 continue;
+            }
+            if from_age.is_some() || to_age.is_some() {
+                change.ages = Some((from_age.unwrap_or(0), to_age.unwrap_or(100)));
             }
             if change.year.is_finite() {
                 p.policy_changes.push(change);

@@ -356,6 +356,23 @@ pub fn served_months(l: f64, credit: f64, p: &ModelParams) -> f64 {
     (eligible + extra - credit).max(0.0)
 }
 
+/// Monthly log growth of admissions before the start (`prisons.growth_before_start_pct`).
+pub fn growth_before_start(p: &ModelParams) -> f64 {
+    (1.0 + p.prisons.growth_before_start_pct / 100.0).ln() / 12.0
+}
+
+/// Months a stay of `m` months contributes to the year-one stock when admissions grew at the
+/// monthly log rate `g` before the start: a stay that began `e` months ago comes from a flow
+/// smaller by `exp(-g e)`, so the stay counts `(1 - exp(-g m)) / g` months (`m` in a steady
+/// state).
+pub fn months_in_stock(m: f64, g: f64) -> f64 {
+    if g.abs() < 1e-12 {
+        m
+    } else {
+        -(-g * m).exp_m1() / g
+    }
+}
+
 /// Months served after sentencing for custodial sentences of type `c` whose (determinate)
 /// lengths have median `median`, with `credit` months already served on remand: 128 quantiles of
 /// determinate sentences (parole as [`served_months`]) weighted by one minus the indeterminate
@@ -469,14 +486,20 @@ pub fn align_funnel(
         *det = (base_det[i] * d_scale).min(0.98);
         flows.detentions[i] = charges[i] * *det * mix[i];
     }
-    // Custody: sentenced stock = admissions x mean time served after sentencing.
+    // Custody: sentenced stock = admissions x mean time served after sentencing (in stock: of
+    // a growing flow, long stays that began long ago count less).
+    let g = growth_before_start(p);
     for i in 0..OFFENCE_TYPES {
         let median =
             c.types[i].sentence_median_months * j.severity_multiplier * flows.length_mix[i];
         for (k, credit) in [(0usize, 0.0), (1usize, months)] {
             let stays = served_stays(p, i, median, credit);
             let weight: f64 = stays.iter().map(|s| s.1).sum();
-            flows.served[i][k] = stays.iter().map(|(m, w)| m * w).sum::<f64>() / weight;
+            flows.served[i][k] = stays
+                .iter()
+                .map(|(m, w)| months_in_stock(*m, g) * w)
+                .sum::<f64>()
+                / weight;
         }
     }
     let boost = j.detained_conviction_boost;

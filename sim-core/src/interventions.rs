@@ -125,6 +125,9 @@ impl Intervention {
 pub struct PolicyEffects {
     /// Offending multiplier by type from area policing (all regions).
     pub offending: [f64; OFFENCE_TYPES],
+    /// Offending multiplier by age in years and type from the crime trends of the policy
+    /// timeline; empty when there is none.
+    pub offending_by_age: Vec<[f64; OFFENCE_TYPES]>,
     /// Added reporting probability by type.
     pub report_add: [f64; OFFENCE_TYPES],
     /// Multiplier on proactive detection by type.
@@ -162,6 +165,7 @@ impl Default for PolicyEffects {
     fn default() -> Self {
         PolicyEffects {
             offending: [1.0; OFFENCE_TYPES],
+            offending_by_age: Vec::new(),
             report_add: [0.0; OFFENCE_TYPES],
             detection: [1.0; OFFENCE_TYPES],
             detention: 1.0,

@@ -292,6 +292,11 @@ impl Simulation {
         self.world.resource::<justice::Courts>()
     }
 
+    /// The World of persons and resources, read-only (for probes and custom data collection).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
     /// The prison roster and beds.
     pub fn prisons(&self) -> &justice::Prisons {
         self.world.resource::<justice::Prisons>()

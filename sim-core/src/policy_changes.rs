@@ -1,13 +1,18 @@
-//! A timeline of sentencing policy: from a given year, the probability of custody and the
-//! length of custodial sentences change for one offence type or for all, in either direction.
-//! This is how a hindcast reproduces sentence inflation (in England and Wales, sentences for
-//! major offences rose by about half after 2008) and how a scenario states a planned reform.
+//! A timeline of sentencing policy and of crime trends: from a given year, the probability of
+//! custody and the length of custodial sentences change for one offence type or for all, in
+//! either direction, and so can the offending rate (of every age, or of an age band). This is
+//! how a hindcast reproduces sentence inflation (in England and Wales, sentences for major
+//! offences rose by about half after 2008) and the fall in crime of the 2000s, which was above
+//! all a fall in young people's offending; and how a scenario states a planned reform.
 //! Multipliers compound: two changes of x1.2 to the same type give x1.44 from the later one on.
 //! The share of life and indeterminate sentences is set, not multiplied (a new sentence such as
 //! England and Wales' imprisonment for public protection, 2005-2012, starts from none).
+//! The offending multiplier is an exogenous trend (the model has no mechanism for why crime fell
+//! across rich countries after the 1990s): it moves the hazards of the age band it names.
 //! Year one is the observed state the model is aligned to, so a change takes effect only after
 //! the start year.
 
+use crate::metrics::AGE_BINS;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 
 /// One change of sentencing policy.
@@ -23,6 +28,11 @@ pub struct PolicyChange {
     pub sentence_length: f64,
     /// Share of custodial sentences that are life or indeterminate from this year on, when set.
     pub indeterminate_share: Option<f64>,
+    /// Multiplier on the offending hazard (an exogenous crime trend).
+    pub offending: f64,
+    /// The ages (first and last, in years) whose offending the multiplier moves; `None` for
+    /// every age. A change with an age band moves offending only.
+    pub ages: Option<(u32, u32)>,
     /// Where the figures come from.
     pub source: String,
 }
@@ -30,8 +40,8 @@ pub struct PolicyChange {
 /// Allowed range of either multiplier.
 pub const MULTIPLIER_RANGE: (f64, f64) = (0.0, 10.0);
 
-/// Sentencing policy in force in one month, by offence type.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Sentencing policy and crime trends in force in one month, by offence type.
+#[derive(Clone, Debug, PartialEq)]
 pub struct InForce {
     /// Multiplier on the probability of custody.
     pub custody: [f64; OFFENCE_TYPES],
@@ -39,6 +49,15 @@ pub struct InForce {
     pub length: [f64; OFFENCE_TYPES],
     /// Share of life and indeterminate sentences, where a change has set it.
     pub indeterminate_share: [Option<f64>; OFFENCE_TYPES],
+    /// Multiplier on offending by age in years (index) and type.
+    pub offending: Vec<[f64; OFFENCE_TYPES]>,
+}
+
+impl InForce {
+    /// Whether any offending multiplier differs from 1.
+    pub fn moves_offending(&self) -> bool {
+        self.offending.iter().flatten().any(|m| *m != 1.0)
+    }
 }
 
 /// The policy in force in month `month_index` of a run that starts in `start_year`: changes
@@ -48,6 +67,7 @@ pub fn in_force(changes: &[PolicyChange], start_year: i32, month_index: u32) -> 
         custody: [1.0; OFFENCE_TYPES],
         length: [1.0; OFFENCE_TYPES],
         indeterminate_share: [None; OFFENCE_TYPES],
+        offending: vec![[1.0; OFFENCE_TYPES]; AGE_BINS],
     };
     let now = f64::from(start_year) + f64::from(month_index) / 12.0;
     let mut due: Vec<&PolicyChange> = changes.iter().filter(|c| c.year <= now + 1e-9).collect();
@@ -59,6 +79,13 @@ pub fn in_force(changes: &[PolicyChange], start_year: i32, month_index: u32) -> 
                 f.length[t] *= c.sentence_length;
                 if c.indeterminate_share.is_some() {
                     f.indeterminate_share[t] = c.indeterminate_share;
+                }
+                if c.offending != 1.0 {
+                    let (lo, hi) = c.ages.unwrap_or((0, AGE_BINS as u32 - 1));
+                    let hi = (hi as usize).min(AGE_BINS - 1);
+                    for by_type in f.offending.iter_mut().take(hi + 1).skip(lo as usize) {
+                        by_type[t] *= c.offending;
+                    }
                 }
             }
         }
@@ -77,8 +104,34 @@ mod tests {
             custody: 1.0,
             sentence_length: length,
             indeterminate_share: None,
+            offending: 1.0,
+            ages: None,
             source: String::new(),
         }
+    }
+
+    #[test]
+    fn an_offending_trend_moves_its_age_band_only() {
+        let youth = PolicyChange {
+            offending: 0.5,
+            ages: Some((10, 17)),
+            ..change(2008.0, None, 1.0)
+        };
+        let all = PolicyChange {
+            offending: 0.8,
+            ..change(2010.0, Some(OffenceType::Assault), 1.0)
+        };
+        let list = [youth, all];
+        let f = in_force(&list, 2002, 12 * 9);
+        let a = OffenceType::Assault.index();
+        let d = OffenceType::Drug.index();
+        assert_eq!(f.offending[9][d], 1.0, "below the band");
+        assert_eq!(f.offending[10][d], 0.5);
+        assert_eq!(f.offending[17][d], 0.5);
+        assert_eq!(f.offending[18][d], 1.0, "above the band");
+        assert!((f.offending[15][a] - 0.4).abs() < 1e-12, "compounded");
+        assert_eq!(f.offending[40][a], 0.8);
+        assert!(!in_force(&list, 2002, 12 * 5).moves_offending(), "2007");
     }
 
     #[test]

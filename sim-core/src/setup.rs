@@ -4,13 +4,15 @@
 //!
 //! Stocks are drawn as a stationary system would hold them: a prisoner's remaining time is a
 //! uniform share of a length-biased stay (longer stays are more likely to be in progress), and
-//! people are chosen with the offending weights of the type at the age they offended.
+//! people are chosen with the offending weights of the type at the age they offended. A
+//! scenario whose admissions were growing before the start (`prisons.growth_before_start_pct`)
+//! gets a younger stock: recent admissions outnumber old ones.
 
 use bevy_ecs::prelude::*;
 
 use crate::calibration::{
     ExpectedFlows, PersonView, WeightHist, align_base_hazards, align_funnel, align_reporting,
-    counts_by_sex_age, offence_targets, served_stays,
+    counts_by_sex_age, growth_before_start, months_in_stock, offence_targets, served_stays,
 };
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
@@ -395,6 +397,17 @@ fn pick_person(
     None
 }
 
+/// The share of a stay of `stay` months still to serve, from a uniform `u`: uniform in a
+/// steady state; with admissions growing at the monthly log rate `g`, the elapsed part `e`
+/// has density proportional to `exp(-g e)` on `[0, stay]` (inverted from the uniform).
+fn remaining_share(u: f64, stay: f64, g: f64) -> f64 {
+    if g.abs() < 1e-12 || stay <= 0.0 {
+        return u;
+    }
+    let elapsed = -((1.0 - u) * (-g * stay).exp_m1()).ln_1p() / g;
+    (1.0 - elapsed / stay).clamp(0.0, 1.0)
+}
+
 /// Picks an offence type in proportion to `weights`.
 fn pick_type(weights: &[f64; OFFENCE_TYPES], u: f64) -> usize {
     let total: f64 = weights.iter().sum();
@@ -436,9 +449,16 @@ fn draw_initial_stocks(
                 .collect()
         })
         .collect();
+    // Of a flow that grew at g before the start, a stay is in the stock in proportion to
+    // `months_in_stock`, and its elapsed part is exponentially biased towards recent starts.
+    let g = growth_before_start(p);
     let stock_weights: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
         let weight: f64 = served[c].iter().map(|s| s.1).sum();
-        flows.admissions[c] * served[c].iter().map(|(m, w)| m * w).sum::<f64>() / weight
+        let in_stock: f64 = served[c]
+            .iter()
+            .map(|(m, w)| months_in_stock(*m, g) * w)
+            .sum();
+        flows.admissions[c] * in_stock / weight
     });
     let n_sentenced = flows.sentenced_stock.round() as u32;
     for _ in 0..n_sentenced {
@@ -446,17 +466,18 @@ fn draw_initial_stocks(
         let c = pick_type(&stock_weights, to_unit(key.bits(n, 0)));
         // Length-biased: a stay is in the stock in proportion to its length.
         let stays = &served[c];
-        let total: f64 = stays.iter().map(|(m, w)| m * w).sum();
+        let total: f64 = stays.iter().map(|(m, w)| months_in_stock(*m, g) * w).sum();
         let mut acc = 0.0;
         let target = to_unit(key.bits(n, 1)) * total;
         let stay = stays
             .iter()
             .find(|(m, w)| {
-                acc += m * w;
+                acc += months_in_stock(*m, g) * w;
                 acc > target
             })
             .map_or(stays[stays.len() - 1].0, |s| s.0);
-        let remaining = ((to_unit(key.bits(n, 2)) * stay).ceil() as i32).max(1);
+        let remaining =
+            ((remaining_share(to_unit(key.bits(n, 2)), stay, g) * stay).ceil() as i32).max(1);
         let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
         let Some(row) = pick_person(p, t, tbl, key, n, c, elapsed, Held::Sentenced) else {
             continue;
@@ -582,4 +603,37 @@ fn draw_initial_stocks(
     }
     // Delayed arrests are processed in due order within a month.
     stocks.delayed.sort_by_key(|a| (a.due, a.suspect.row));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remaining_share;
+    use crate::calibration::months_in_stock;
+
+    /// Of a growing flow, stays in progress began more recently: the mean elapsed share of a
+    /// long stay is below one half, and the draws integrate to `months_in_stock`.
+    #[test]
+    fn a_growing_flow_holds_recent_admissions() {
+        let g = (1.053f64).ln() / 12.0;
+        let stay = 240.0;
+        let n = 10_000;
+        let mean_elapsed: f64 = (0..n)
+            .map(|k| 1.0 - remaining_share((k as f64 + 0.5) / n as f64, stay, g))
+            .sum::<f64>()
+            / n as f64;
+        assert!(mean_elapsed < 0.45 && mean_elapsed > 0.3, "{mean_elapsed}");
+        assert_eq!(
+            remaining_share(0.25, stay, 0.0),
+            0.25,
+            "steady state: uniform"
+        );
+        assert!(
+            (remaining_share(0.25, stay, 1e-9) - 0.25).abs() < 1e-6,
+            "continuous at 0"
+        );
+        // Stock weight of a 20-year stay: about 0.64 of its length at 5.3% growth a year.
+        let w = months_in_stock(stay, g) / stay;
+        assert!((w - 0.64).abs() < 0.02, "{w}");
+        assert_eq!(months_in_stock(stay, 0.0), stay);
+    }
 }

@@ -650,6 +650,8 @@ pub struct PrisonParams {
     pub post_release_decay_months: f64,
     /// Multiplier of the post-release excess for people released at 65 and over.
     pub older_release_multiplier: f64,
+    /// Yearly growth of custodial admissions before the start (%); 0 is a steady state.
+    pub growth_before_start_pct: f64,
 }
 
 /// Which parts of the model run. Switching a part off leaves its stage empty; used for
@@ -1078,9 +1080,26 @@ impl ModelParams {
                     "a share between 0 and 1",
                 );
             }
+            if let Some((first, last)) = c.ages {
+                if first > last || last > crate::metrics::AGE_BINS as u32 - 1 {
+                    push(
+                        &key("to_age"),
+                        format!("{first}-{last}"),
+                        "an age band whose first age is at most its last, and the last at most 100 (the oldest age bin)",
+                    );
+                }
+                if c.custody != 1.0 || c.sentence_length != 1.0 || c.indeterminate_share.is_some() {
+                    push(
+                        &key("from_age"),
+                        format!("{first}-{last}"),
+                        "an age band with offending only (give sentencing changes in a policy change of their own)",
+                    );
+                }
+            }
             for (f, v) in [
                 ("custody", c.custody),
                 ("sentence_length", c.sentence_length),
+                ("offending", c.offending),
             ] {
                 if !(lo..=hi).contains(&v) {
                     push(&key(f), fmt_num(v), "a multiplier between 0 and 10");

@@ -567,4 +567,8 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "ratio", 1.0, [0.0, 10.0], false,
         Assumption("docs/model.md 4.11: do not hard-wire 'old means harmless'; Japan-like archetypes raise it (releases at 65+ return more often)"),
         "Multiplier of the post-release excess for people released at 65 and over."),
+    global!("prisons.growth_before_start_pct", prisons.growth_before_start_pct;
+        "% a year", 0.0, [-20.0, 30.0], false,
+        Assumption("a prison system in steady state at the start unless a scenario states how fast its admissions were growing (England and Wales: about 44,500 prisoners in 1993 and 70,800 in 2002, Home Office Prison Statistics)"),
+        "Yearly growth of custodial admissions in the years before the start. Year-one prisoners are drawn from that growing flow, so recent admissions (younger people, shorter stays so far) outnumber old ones; 0 is a steady state."),
 ];

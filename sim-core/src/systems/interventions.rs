@@ -1,5 +1,5 @@
 //! Interventions (docs/model.md section 4.12, stage 5): combines the policies in force this month
-//! (interventions and the sentencing policy timeline) into [`PolicyEffects`], applies bed
+//! (interventions, the sentencing policy timeline and its crime trends) into [`PolicyEffects`], applies bed
 //! construction, and books intervention costs on each
 //! intervention's cost basis.
 //!
@@ -46,6 +46,9 @@ pub fn apply_interventions(
         *e *= c;
     }
     effects.sentence_length = policy.length;
+    if policy.moves_offending() {
+        effects.offending_by_age = policy.offending;
+    }
     for (t, share) in effects.indeterminate_share.iter_mut().enumerate() {
         *share = policy.indeterminate_share[t].unwrap_or(p.crime.types[t].indeterminate_share);
     }

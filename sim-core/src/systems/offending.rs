@@ -1,7 +1,7 @@
 //! Offending (docs/model.md section 4.5, stage 6): each free person may commit offences by type.
 //!
 //! Hazard of person i, type c: `lambda = base_c * age_c(a) * sex_c(s) * inequality_c(r) *
-//! employment * propensity_i * deterrence(r) * heat_c(r) * release_i(t)`, `p = 1 - exp(-lambda)`.
+//! employment * propensity_i * deterrence(r) * heat_c(r) * trend_c(a) * release_i(t)`, `p = 1 - exp(-lambda)`.
 //! Everything but the person's own factors is folded once a month into a table by region, sex,
 //! age and employment, so the common path per person is one table read, one multiply and one
 //! random draw compared with the summed hazard (`p_any <= lambda_total`: only the rare
@@ -78,6 +78,11 @@ pub fn build_hazard_table(
         let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
         for sex in 0..2 {
             for age in 0..AGE_BINS {
+                let trend = effects
+                    .offending_by_age
+                    .get(age)
+                    .copied()
+                    .unwrap_or([1.0; OFFENCE_TYPES]);
                 for unemployed in [false, true] {
                     let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
                     let mut sum = 0.0f32;
@@ -87,6 +92,7 @@ pub fn build_hazard_table(
                             * t.person_weight(c, r as u8, sex, age as u32, unemployed, 1.0)
                             * deterrence
                             * effects.offending[c]
+                            * trend[c]
                             * if kind.is_interpersonal_violence() {
                                 heat
                             } else {
