@@ -2,7 +2,7 @@
 //! prison age profile that reads the World directly (`Simulation::world`).
 //!
 //! `cargo run --release -p experiments --example prisoners_by_offence -- england-wales-2002 19 1000000`
-//! (scenario, years simulated first, agents).
+//! (scenario name or file, years simulated first, agents).
 
 use std::collections::BTreeMap;
 
@@ -12,8 +12,12 @@ use sim_core::person::Demographics;
 fn main() {
     let mut args = std::env::args().skip(1);
     let name = args.next().unwrap_or_else(|| "england-wales-2002".into());
-    let years: u32 = args.next().map_or(0, |s| s.parse().expect("years: a number"));
-    let scenario = match scenarios::builtin(&name) {
+    let years: u32 = args
+        .next()
+        .map_or(0, |s| s.parse().expect("years: a number"));
+    let scenario = match scenarios::builtin(&name)
+        .or_else(|_| scenarios::load_file(std::path::Path::new(&name)))
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -49,7 +53,10 @@ fn main() {
         by.entry(format!("{:?}{held}", i.kind)).or_default()[band] += 1;
         by.entry("all".into()).or_default()[band] += 1;
     }
-    println!("{name} after {years} years: {} prisoners (agents)", roster.len());
+    println!(
+        "{name} after {years} years: {} prisoners (agents)",
+        roster.len()
+    );
     for (k, v) in &by {
         let n: u32 = v.iter().sum();
         println!(

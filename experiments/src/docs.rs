@@ -148,7 +148,11 @@ pub fn outputs_markdown() -> String {
     );
     out.push_str(
         "\n## `prison_ages.csv`\n\n`year,sex,age_group,prisoners`: people in custody on 31 December \
-         by sex and 5-year age group (85+ last), persons.\n\n## `report.html` and `charts/`\n\n\
+         by sex and 5-year age group (85+ last), persons.\n\n## `observed.csv`\n\n\
+         `indicator,year,value,role,source`: the scenario's published figures (`[[observed]]`), \
+         written only when it lists some. `role` is `in-sample` when the figure set a parameter \
+         or an input trend and `out-of-sample` when it was held out. The report draws them on \
+         the indicator's chart and tables them beside the simulated values.\n\n## `report.html` and `charts/`\n\n\
          The report (self-contained HTML: scorecard, charts inline, scenario summary, provenance) \
          and every chart as SVG and PNG.\n",
     );

@@ -105,6 +105,30 @@ pub fn write_prison_ages(
     dir.write(file, text.as_bytes())
 }
 
+/// Writes `observed.csv`, the scenario's published figures (`[[observed]]`), if it has any;
+/// returns whether it wrote the file.
+pub fn write_observed(
+    dir: &StagedDir,
+    observed: &[scenarios::observed::Observed],
+) -> CliResult<bool> {
+    if observed.is_empty() {
+        return Ok(false);
+    }
+    let mut text = String::from("indicator,year,value,role,source\n");
+    for o in observed {
+        text.push_str(&format!(
+            "{},{},{},{},{}\n",
+            o.indicator,
+            o.year,
+            fmt_cell(o.value),
+            o.role(),
+            csv_field(&o.source)
+        ));
+    }
+    dir.write("observed.csv", text.as_bytes())?;
+    Ok(true)
+}
+
 /// Draws the charts and the report of the tables already in `dir` and writes them there.
 pub fn write_report(dir: &StagedDir) -> CliResult<usize> {
     let built =

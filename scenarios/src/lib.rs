@@ -11,6 +11,7 @@
 
 pub mod catalogue;
 pub mod error;
+pub mod observed;
 pub mod render;
 pub mod resolve;
 pub mod schema;
@@ -38,6 +39,8 @@ pub struct Scenario {
     pub overrides: Vec<String>,
     /// Targets of the scenario (docs/model.md section 6).
     pub targets: Vec<targets::Target>,
+    /// Published figures the scenario is compared with (`[[observed]]`).
+    pub observed: Vec<observed::Observed>,
 }
 
 /// A scenario shipped inside the binary.
@@ -100,6 +103,7 @@ pub fn from_str(origin: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
         hash: content_hash(text),
         overrides: Vec::new(),
         targets: resolved.targets,
+        observed: resolved.observed,
     })
 }
 
@@ -202,6 +206,8 @@ impl Scenario {
 
     /// The fully resolved scenario as TOML; reading it back gives the same parameters.
     pub fn resolved_toml(&self) -> String {
-        render::to_toml(&self.params, false) + &render::targets_toml(&self.targets)
+        render::to_toml(&self.params, false)
+            + &render::targets_toml(&self.targets)
+            + &render::observed_toml(&self.observed)
     }
 }

@@ -182,6 +182,19 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
         if let Some((first, last)) = c.ages {
             out.push_str(&format!("from_age = {first}\nto_age = {last}\n"));
         }
+        if let Some(x) = c.historic_arrests_per_100k {
+            out.push_str(&format!("historic_arrests_per_100k = {}\n", fmt_num(x)));
+            out.push_str(&format!(
+                "historic_lag_years = {}\n",
+                fmt_num(c.historic_lag_years)
+            ));
+        }
+        if let Some(x) = c.historic_custody {
+            out.push_str(&format!("historic_custody = {}\n", fmt_num(x)));
+        }
+        if let Some(x) = c.historic_sentence_months {
+            out.push_str(&format!("historic_sentence_months = {}\n", fmt_num(x)));
+        }
         if !c.source.is_empty() {
             out.push_str(&format!("source = {}\n", quote(&c.source)));
         }
@@ -199,6 +212,20 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
         ] {
             out.push_str(&format!("{k} = {}\n", fmt_num(v)));
         }
+    }
+    out
+}
+
+/// The published figures as `[[observed]]` entries.
+pub fn observed_toml(observed: &[crate::observed::Observed]) -> String {
+    let mut out = String::new();
+    for o in observed {
+        out.push_str("\n[[observed]]\n");
+        out.push_str(&format!("indicator = {}\n", quote(&o.indicator)));
+        out.push_str(&format!("year = {}\n", o.year));
+        out.push_str(&format!("value = {}\n", fmt_num(o.value)));
+        out.push_str(&format!("role = {}\n", quote(o.role())));
+        out.push_str(&format!("source = {}\n", quote(&o.source)));
     }
     out
 }

@@ -15,6 +15,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::catalogue::{self, CATALOGUE, Entry};
 use crate::error::{ScenarioError, ScenarioErrors, clip, suggest, unknown_among};
+use crate::observed::{MAX_OBSERVED, Observed, ROLES};
 use crate::schema::{SCENARIO_KEYS, SECTIONS, STRUCTURED_KEYS, Value, set_structured};
 use crate::targets::{self, Direction, Goal, Target};
 
@@ -24,6 +25,8 @@ pub struct Resolved {
     pub params: ModelParams,
     /// The scenario's targets.
     pub targets: Vec<Target>,
+    /// Published figures the scenario is compared with.
+    pub observed: Vec<Observed>,
     /// Byte span of each key path written in the file.
     pub spans: HashMap<String, Range<usize>>,
 }
@@ -45,6 +48,7 @@ struct Walker<'t> {
     /// Interventions as written (defaults are filled once the horizon is known).
     interventions: Vec<PendingIntervention>,
     targets: Vec<Target>,
+    observed: Vec<Observed>,
 }
 
 /// An intervention entry before the scenario's horizon is known.
@@ -95,6 +99,7 @@ impl<'t> Walker<'t> {
                 "regions" => self.walk_regions(v, p),
                 "interventions" => self.walk_interventions(v, p),
                 "targets" => self.walk_targets(v),
+                "observed" => self.walk_observed(v),
                 "policy_changes" => self.walk_policy_changes(v, p),
                 _ if SECTIONS.contains(&key) => match v.get_ref() {
                     DeValue::Table(t) => self.walk_table(key, t, p),
@@ -279,7 +284,7 @@ impl<'t> Walker<'t> {
     /// other cross-field rules.
     fn walk_policy_changes(&mut self, v: &Spanned<DeValue<'_>>, p: &mut ModelParams) {
         use sim_core::policy_changes::{MULTIPLIER_RANGE, PolicyChange};
-        const KEYS: [&str; 9] = [
+        const KEYS: [&str; 13] = [
             "year",
             "offence",
             "custody",
@@ -288,6 +293,10 @@ impl<'t> Walker<'t> {
             "offending",
             "from_age",
             "to_age",
+            "historic_arrests_per_100k",
+            "historic_lag_years",
+            "historic_custody",
+            "historic_sentence_months",
             "source",
         ];
         for (i, item, t) in self.array_of_tables("policy_changes", v) {
@@ -299,6 +308,10 @@ impl<'t> Walker<'t> {
                 indeterminate_share: None,
                 offending: 1.0,
                 ages: None,
+                historic_arrests_per_100k: None,
+                historic_lag_years: 0.0,
+                historic_custody: None,
+                historic_sentence_months: None,
                 source: String::new(),
             };
             let (mut from_age, mut to_age) = (None, None);
@@ -329,6 +342,22 @@ impl<'t> Walker<'t> {
                     "offending" => {
                         if let Some(x) = self.number_in(&path, v, lo, hi, "multiplier") {
                             change.offending = x;
+                        }
+                    }
+                    "historic_arrests_per_100k" => {
+                        change.historic_arrests_per_100k =
+                            self.number_in(&path, v, 0.0, 1000.0, "arrests a year per 100,000");
+                    }
+                    "historic_custody" => {
+                        change.historic_custody = self.number_in(&path, v, 0.0, 1.0, "probability");
+                    }
+                    "historic_sentence_months" => {
+                        change.historic_sentence_months =
+                            self.number_in(&path, v, 1.0, 1200.0, "months");
+                    }
+                    "historic_lag_years" => {
+                        if let Some(x) = self.number_in(&path, v, 1.0, 60.0, "years") {
+                            change.historic_lag_years = x;
                         }
                     }
                     "from_age" | "to_age" => {
@@ -560,6 +589,105 @@ impl<'t> Walker<'t> {
                     goal,
                     direction,
                     description,
+                    source,
+                });
+            }
+        }
+    }
+
+    /// `[[observed]]`: indicator, year, value, role and source, all required.
+    fn walk_observed(&mut self, v: &Spanned<DeValue<'_>>) {
+        const KEYS: [&str; 5] = ["indicator", "year", "value", "role", "source"];
+        for (i, item, t) in self.array_of_tables("observed", v) {
+            if i >= MAX_OBSERVED {
+                self.error(
+                    Some(item.span()),
+                    "observed",
+                    format!("{} entries", i + 1),
+                    format!("must list at most {MAX_OBSERVED} published figures"),
+                );
+                return;
+            }
+            let (mut indicator, mut year, mut value, mut role, mut source) =
+                (None, None, None, None, None);
+            for (k, v) in sorted(t) {
+                let key = k.get_ref().as_ref().to_string();
+                let path = format!("observed[{i}].{key}");
+                self.spans.insert(path.clone(), k.span());
+                match (key.as_str(), v.get_ref()) {
+                    ("indicator", DeValue::String(s)) => {
+                        if targets::target_indicators().any(|n| n == s.as_ref()) {
+                            indicator = Some(s.to_string());
+                        } else {
+                            let problem = match suggest(s, targets::target_indicators()) {
+                                Some(n) => format!("unknown indicator '{s}'; did you mean '{n}'?"),
+                                None => "unknown indicator; name a column of indicators_yearly.csv"
+                                    .into(),
+                            };
+                            self.error(Some(v.span()), &path, format!("{s:?}"), problem);
+                        }
+                    }
+                    ("year", _) => {
+                        if let Some(y) = self.number_in(&path, v, 1900.0, 2200.0, "calendar year") {
+                            if y.fract() == 0.0 {
+                                year = Some(y as i32);
+                            } else {
+                                let problem = "must be a whole calendar year".to_string();
+                                self.error(Some(v.span()), &path, fmt_num(y), problem);
+                            }
+                        }
+                    }
+                    ("value", _) => {
+                        value = self.number_in(&path, v, -1e12, 1e12, "indicator units")
+                    }
+                    ("role", DeValue::String(s)) => match ROLES.iter().position(|r| r == s) {
+                        Some(k) => role = Some(k == 0),
+                        None => {
+                            let problem = unknown_among("role", s, ROLES);
+                            self.error(Some(v.span()), &path, format!("{s:?}"), problem);
+                        }
+                    },
+                    ("source", DeValue::String(s)) => source = Some(s.to_string()),
+                    ("indicator" | "role" | "source", other) => self.error(
+                        Some(v.span()),
+                        &path,
+                        show(other),
+                        "must be a string".into(),
+                    ),
+                    _ => {
+                        let problem = unknown_among("observed key", &key, KEYS);
+                        self.error(Some(k.span()), &path, String::new(), problem);
+                    }
+                }
+            }
+            let present = |name: &str| t.iter().any(|(k, _)| k.get_ref().as_ref() == name);
+            for (name, what) in [
+                ("indicator", "a column of indicators_yearly.csv"),
+                ("year", "the calendar year of the published value"),
+                ("value", "the published value in the indicator's units"),
+                (
+                    "role",
+                    "\"in-sample\" if it set a parameter, \"out-of-sample\" if it is held out",
+                ),
+                ("source", "where the published value comes from"),
+            ] {
+                if !present(name) {
+                    self.error(
+                        Some(item.span()),
+                        &format!("observed[{i}].{name}"),
+                        String::new(),
+                        format!("is missing: {what}"),
+                    );
+                }
+            }
+            if let (Some(indicator), Some(year), Some(value), Some(in_sample), Some(source)) =
+                (indicator, year, value, role, source)
+            {
+                self.observed.push(Observed {
+                    indicator,
+                    year,
+                    value,
+                    in_sample,
                     source,
                 });
             }
@@ -909,6 +1037,7 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
         spans: HashMap::new(),
         interventions: Vec::new(),
         targets: Vec::new(),
+        observed: Vec::new(),
     };
     let mut params = ModelParams::baseline();
     walker.walk_document(doc.get_ref(), &mut params);
@@ -940,6 +1069,7 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
         Ok(Resolved {
             params,
             targets: walker.targets,
+            observed: walker.observed,
             spans: walker.spans,
         })
     } else {

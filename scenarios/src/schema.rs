@@ -20,6 +20,7 @@ pub const SECTIONS: &[&str] = &[
     "interventions",
     "policy_changes",
     "targets",
+    "observed",
 ];
 
 /// A structured (non-scalar-table) key: its path and what it holds.

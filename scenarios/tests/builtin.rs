@@ -17,6 +17,7 @@ fn resolved_toml_reads_back_to_the_same_parameters() {
             .unwrap_or_else(|e| panic!("{e}\n{}", s.resolved_toml()));
         assert_eq!(again.params, s.params);
         assert_eq!(again.targets, s.targets);
+        assert_eq!(again.observed, s.observed);
     }
 }
 

@@ -74,6 +74,10 @@ fn is_crime_trend(c: &PolicyChange) -> bool {
     c.offending != 1.0
 }
 
+fn is_historic(c: &PolicyChange) -> bool {
+    c.historic_arrests_per_100k.is_some()
+}
+
 fn print(label: &str, with: &[Year], other: &[Year]) {
     for (a, b) in with.iter().zip(other) {
         eprintln!(
@@ -89,7 +93,7 @@ fn print(label: &str, with: &[Year], other: &[Year]) {
 #[test]
 fn sentence_inflation_grows_the_prison_population() {
     let with = hindcast_medians();
-    let without = without(|c| !is_crime_trend(c));
+    let without = without(|c| !is_crime_trend(c) && !is_historic(c));
     print("without sentence inflation", with, &without);
     assert_eq!(with[0], without[0], "the timeline starts after year one");
     let (n1, n0) = (
@@ -138,16 +142,31 @@ fn mean_share(ys: &[Year]) -> f64 {
 }
 
 /// The published 50+ share (out-of-sample): 7% in 2002, 17% in 2021. The model's share rises
-/// between 2002-04 and 2019-21. Its levels (about 10% in 2002, 12% in 2021) and the size of
-/// the rise (2 points against 10) are misses stated in docs/validation.md, not asserted here:
-/// the rise of historic sexual-offence prosecutions after 2012, the largest published driver,
-/// is not modelled yet.
+/// between 2002-04 and 2019-21 and its 2019-21 mean is within the 13-21%. Its 2002
+/// level (about 10%) and the number of years it rises are misses stated in docs/validation.md,
+/// not asserted here.
 #[test]
-fn the_older_prisoner_share_rises() {
+fn the_older_prisoner_share_rises_to_its_2021_level() {
     let with = hindcast_medians();
     let (first, last) = (mean_share(&with[..3]), mean_share(&with[with.len() - 3..]));
     eprintln!("50+ share: {first:.1}% in 2002-04, {last:.1}% in 2019-21 (published 7% and 17%)");
-    assert!(last > first + 0.5, "{first:.1}% -> {last:.1}%");
+    assert!(last > first + 1.0, "{first:.1}% -> {last:.1}%");
+    assert!((13.0..=21.0).contains(&last), "2019-21: {last:.1}%");
+}
+
+/// Historic prosecutions after 2012 (offences decades old, sentenced as serious sexual
+/// offences) raise the 50+ share: the hindcast against the same run without them.
+#[test]
+fn historic_prosecutions_raise_the_older_share() {
+    let with = hindcast_medians();
+    let without = without(is_historic);
+    print("without historic prosecutions", with, &without);
+    let (s1, s0) = (
+        mean_share(&with[with.len() - 3..]),
+        mean_share(&without[without.len() - 3..]),
+    );
+    assert!(s1 > s0 + 0.5, "2019-21: {s1:.1}% with, {s0:.1}% without");
+    assert_eq!(with[10], without[10], "nothing changes before 2013");
 }
 
 /// A prison system whose admissions were growing before the start holds more recent, and so

@@ -123,3 +123,72 @@ fn deaths_in_custody_run_at_the_observed_rate() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Historic prosecutions (`historic_arrests_per_100k`): arrests for partner and sexual violence
+/// committed on average 25 years before bring older people into prison. The ageing archetype
+/// with 30 such arrests a year per 100,000 from its second year, sentenced as serious sexual
+/// offences (60% custody, median 60 months), against none (the same seeds).
+/// The arrests come on top of the delayed arrests of recent offences at about the rate set
+/// (plumbing), and the prisoners' 50+ share in the last two years rises (science: the
+/// offenders are drawn at the age they offended, then aged by the lag).
+#[test]
+fn historic_prosecutions_bring_older_people_into_prison() {
+    use sim_core::policy_changes::PolicyChange;
+    let base = || {
+        let mut p = scenarios::builtin("ageing-high-income").unwrap().params;
+        p.scenario.agents = AGENTS;
+        p.scenario.years = 6;
+        p
+    };
+    let mut with = base();
+    with.policy_changes.push(PolicyChange {
+        year: f64::from(with.scenario.start_year + 1),
+        offence: Some(sim_core::offence::OffenceType::Gbv),
+        custody: 1.0,
+        sentence_length: 1.0,
+        indeterminate_share: None,
+        offending: 1.0,
+        ages: None,
+        historic_arrests_per_100k: Some(30.0),
+        historic_lag_years: 25.0,
+        historic_custody: Some(0.6),
+        historic_sentence_months: Some(60.0),
+        source: String::new(),
+    });
+    let scale = with.scenario.scale();
+    let (a, b) = (run(with), run(base()));
+    let delayed = |o: &Outcome| -> f64 {
+        o.recorder.months[12..]
+            .iter()
+            .map(|m| m.flows.delayed_arrests as f64)
+            .sum::<f64>()
+            * scale
+            / 5.0
+    };
+    let population = a.years[3].population * scale;
+    let extra = delayed(&a) - delayed(&b);
+    let want = 30.0 * population / 1e5;
+    eprintln!("historic arrests a year: {extra:.0} against {want:.0} set");
+    assert!(
+        (extra / want - 1.0).abs() < 0.25,
+        "{extra:.0} a year against {want:.0}"
+    );
+    let older = |o: &Outcome| {
+        let (n, old) = o.recorder.years[4..]
+            .iter()
+            .fold((0u64, 0u64), |(n, old), y| {
+                let all: u64 = y.end.prisoner_ages.iter().flatten().sum();
+                let o50: u64 = y
+                    .end
+                    .prisoner_ages
+                    .iter()
+                    .map(|a| a[50..].iter().sum::<u64>())
+                    .sum();
+                (n + all, old + o50)
+            });
+        old as f64 / n as f64
+    };
+    let (s1, s0) = (older(&a), older(&b));
+    eprintln!("50+ share of prisoners in the last two years: {s1:.3} with, {s0:.3} without");
+    assert!(s1 > s0 + 0.01, "{s1:.3} against {s0:.3}");
+}

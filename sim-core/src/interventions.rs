@@ -128,6 +128,8 @@ pub struct PolicyEffects {
     /// Offending multiplier by age in years and type from the crime trends of the policy
     /// timeline; empty when there is none.
     pub offending_by_age: Vec<[f64; OFFENCE_TYPES]>,
+    /// Historic prosecutions by type from the policy timeline.
+    pub historic_arrests: [crate::policy_changes::Historic; OFFENCE_TYPES],
     /// Added reporting probability by type.
     pub report_add: [f64; OFFENCE_TYPES],
     /// Multiplier on proactive detection by type.
@@ -166,6 +168,7 @@ impl Default for PolicyEffects {
         PolicyEffects {
             offending: [1.0; OFFENCE_TYPES],
             offending_by_age: Vec::new(),
+            historic_arrests: [crate::policy_changes::Historic::default(); OFFENCE_TYPES],
             report_add: [0.0; OFFENCE_TYPES],
             detection: [1.0; OFFENCE_TYPES],
             detention: 1.0,

@@ -21,6 +21,8 @@ pub struct Suspect {
     pub kind: OffenceType,
     /// Region of the case.
     pub region: u8,
+    /// An offence prosecuted decades later through the timeline's historic prosecutions.
+    pub historic: bool,
 }
 
 /// This month's suspects, filled by Policing and emptied by Courts.
@@ -55,6 +57,8 @@ pub struct CourtCase {
     pub ready: MonthNo,
     /// Whether the defendant is held in pre-trial detention.
     pub detained: bool,
+    /// A historic prosecution (see [`Suspect::historic`]).
+    pub historic: bool,
 }
 
 /// Court queues and capacities by region. Written only by the Courts stage (and by climate
@@ -93,6 +97,8 @@ pub struct Verdict {
     pub remand_months: i32,
     /// Month the case was charged (for proven reoffending: when the new offence came to light).
     pub charged: MonthNo,
+    /// A historic prosecution (see [`Suspect::historic`]).
+    pub historic: bool,
 }
 
 /// This month's convictions, filled by Courts and emptied by Sentencing.

@@ -7,6 +7,8 @@
 //! Multipliers compound: two changes of x1.2 to the same type give x1.44 from the later one on.
 //! The share of life and indeterminate sentences is set, not multiplied (a new sentence such as
 //! England and Wales' imprisonment for public protection, 2005-2012, starts from none).
+//! Historic prosecutions (offences that come to court decades later, as after Operation Yewtree
+//! in England and Wales from 2012) are a flow of arrests set per 100,000 population a year.
 //! The offending multiplier is an exogenous trend (the model has no mechanism for why crime fell
 //! across rich countries after the 1990s): it moves the hazards of the age band it names.
 //! Year one is the observed state the model is aligned to, so a change takes effect only after
@@ -33,6 +35,17 @@ pub struct PolicyChange {
     /// The ages (first and last, in years) whose offending the multiplier moves; `None` for
     /// every age. A change with an age band moves offending only.
     pub ages: Option<(u32, u32)>,
+    /// Arrests a year per 100,000 population for offences of the type committed long before
+    /// (historic prosecutions), from this year on, when set.
+    pub historic_arrests_per_100k: Option<f64>,
+    /// Mean years between such an offence and its arrest.
+    pub historic_lag_years: f64,
+    /// Probability of a custodial sentence on conviction for those offences, when set (the
+    /// offence type's, with its leniency for women and children, otherwise).
+    pub historic_custody: Option<f64>,
+    /// Median custodial sentence for those offences in months, when set (the offence type's
+    /// under the timeline otherwise).
+    pub historic_sentence_months: Option<f64>,
     /// Where the figures come from.
     pub source: String,
 }
@@ -51,6 +64,21 @@ pub struct InForce {
     pub indeterminate_share: [Option<f64>; OFFENCE_TYPES],
     /// Multiplier on offending by age in years (index) and type.
     pub offending: Vec<[f64; OFFENCE_TYPES]>,
+    /// Historic prosecutions by type.
+    pub historic: [Historic; OFFENCE_TYPES],
+}
+
+/// Historic prosecutions of one offence type in force.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Historic {
+    /// Arrests a year per 100,000 population.
+    pub per_100k: f64,
+    /// Mean years between the offence and the arrest.
+    pub lag_years: f64,
+    /// Probability of custody on conviction, when set.
+    pub custody: Option<f64>,
+    /// Median custodial sentence (months), when set.
+    pub sentence_months: Option<f64>,
 }
 
 impl InForce {
@@ -68,6 +96,7 @@ pub fn in_force(changes: &[PolicyChange], start_year: i32, month_index: u32) -> 
         length: [1.0; OFFENCE_TYPES],
         indeterminate_share: [None; OFFENCE_TYPES],
         offending: vec![[1.0; OFFENCE_TYPES]; AGE_BINS],
+        historic: [Historic::default(); OFFENCE_TYPES],
     };
     let now = f64::from(start_year) + f64::from(month_index) / 12.0;
     let mut due: Vec<&PolicyChange> = changes.iter().filter(|c| c.year <= now + 1e-9).collect();
@@ -79,6 +108,14 @@ pub fn in_force(changes: &[PolicyChange], start_year: i32, month_index: u32) -> 
                 f.length[t] *= c.sentence_length;
                 if c.indeterminate_share.is_some() {
                     f.indeterminate_share[t] = c.indeterminate_share;
+                }
+                if let Some(rate) = c.historic_arrests_per_100k {
+                    f.historic[t] = Historic {
+                        per_100k: rate,
+                        lag_years: c.historic_lag_years,
+                        custody: c.historic_custody,
+                        sentence_months: c.historic_sentence_months,
+                    };
                 }
                 if c.offending != 1.0 {
                     let (lo, hi) = c.ages.unwrap_or((0, AGE_BINS as u32 - 1));
@@ -106,6 +143,10 @@ mod tests {
             indeterminate_share: None,
             offending: 1.0,
             ages: None,
+            historic_arrests_per_100k: None,
+            historic_lag_years: 0.0,
+            historic_custody: None,
+            historic_sentence_months: None,
             source: String::new(),
         }
     }

@@ -50,6 +50,8 @@ pub enum Stream {
     Climate = 14,
     /// Who is displaced, where they go, when they return.
     Displacement = 15,
+    /// Who is arrested for an offence committed long ago (historic prosecutions).
+    HistoricArrests = 16,
 }
 
 /// `fmix64` from MurmurHash3: a bijective avalanche mixer on 64 bits.

@@ -9,9 +9,9 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::params::ModelParams;
 use crate::systems::{
-    climate, courts, demography, displacement, economy, expected_victims, immigration,
-    interventions, metrics, newcomers, offending, policing, prisons, reintegration, reporting,
-    sentencing, victimisation,
+    climate, courts, demography, displacement, economy, expected_victims, historic_arrests,
+    immigration, interventions, metrics, newcomers, offending, policing, prisons, reintegration,
+    reporting, sentencing, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -113,7 +113,12 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
                 .chain()
                 .in_set(Stage::Victimisation),
             reporting::report_offences.in_set(Stage::Reporting),
-            policing::clear_offences.in_set(Stage::Policing),
+            (
+                policing::clear_offences,
+                historic_arrests::arrest_historic_offenders,
+            )
+                .chain()
+                .in_set(Stage::Policing),
             (courts::charge_suspects, courts::dispose_cases)
                 .chain()
                 .in_set(Stage::Courts),

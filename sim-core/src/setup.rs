@@ -41,6 +41,18 @@ struct Table<'a> {
     justice: &'a mut [Justice],
 }
 
+impl Table<'_> {
+    /// The table read-only, at the start.
+    fn view(&self) -> Persons<'_> {
+        Persons {
+            demo: self.demo,
+            socio: self.socio,
+            justice: self.justice,
+            now: 0,
+        }
+    }
+}
+
 /// Month of year-one indices: set-up draws use month `u32::MAX - k`, never a simulated month.
 const SETUP: u32 = u32::MAX;
 
@@ -310,12 +322,18 @@ struct Stocks {
     delayed: Vec<DelayedArrest>,
 }
 
-/// Picks a free person for an offence of type `c` committed `elapsed_months` ago, by rejection
-/// with the offending weights (age then, sex, capped propensity).
+/// The person table read by [`pick_person`], at month `now`.
+pub(crate) struct Persons<'a> {
+    pub demo: &'a [Demographics],
+    pub socio: &'a [Socioeconomic],
+    pub justice: &'a [Justice],
+    pub now: MonthNo,
+}
+
 /// How the person being picked came to where they are, which sets who is likely to be there:
 /// children are diverted and, like women, rarely held; women serve shorter sentences.
 #[derive(Clone, Copy, PartialEq)]
-enum Held {
+pub(crate) enum Held {
     /// Serving a sentence (or released from one): held in proportion to custody x length.
     Sentenced,
     /// Detained before trial.
@@ -346,10 +364,10 @@ const PICK_SEARCH: u32 = 16;
 /// delay of the type for those past arrest) and is now where `held` says, drawn by rejection
 /// in proportion to the offending weight at the age of the offence.
 #[allow(clippy::too_many_arguments)]
-fn pick_person(
+pub(crate) fn pick_person(
     p: &ModelParams,
     t: &CrimeTables,
-    tbl: &Table<'_>,
+    tbl: &Persons<'_>,
     key: MonthKey,
     pick: u32,
     c: usize,
@@ -381,7 +399,7 @@ fn pick_person(
         if d.slot != Slot::Alive || tbl.justice[row].state != JusticeState::Free {
             continue;
         }
-        let age_then = (i32::from(d.age_years(0) as i16) * 12 - elapsed_months - delay) / 12;
+        let age_then = (i32::from(d.age_years(tbl.now) as i16) * 12 - elapsed_months - delay) / 12;
         if age_then < j.age_of_criminal_responsibility as i32 {
             continue;
         }
@@ -479,7 +497,7 @@ fn draw_initial_stocks(
         let remaining =
             ((remaining_share(to_unit(key.bits(n, 2)), stay, g) * stay).ceil() as i32).max(1);
         let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
-        let Some(row) = pick_person(p, t, tbl, key, n, c, elapsed, Held::Sentenced) else {
+        let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, elapsed, Held::Sentenced) else {
             continue;
         };
         let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
@@ -519,7 +537,7 @@ fn draw_initial_stocks(
             } else {
                 Held::Charged
             };
-            let Some(row) = pick_person(p, t, tbl, key, n, c, waited, held) else {
+            let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, waited, held) else {
                 continue;
             };
             let r = row as usize;
@@ -531,6 +549,7 @@ fn draw_initial_stocks(
                 charged: (-waited) as MonthNo,
                 ready: remaining as MonthNo,
                 detained,
+                historic: false,
             };
             stocks.cases.push((d.region, case));
             if detained {
@@ -559,7 +578,7 @@ fn draw_initial_stocks(
         let n = next();
         let c = pick_type(&flows.admissions, to_unit(key.bits(n, 0)));
         let since = 1 + (to_unit(key.bits(n, 1)) * 36.0) as i32;
-        let Some(row) = pick_person(p, t, tbl, key, n, c, since, Held::Sentenced) else {
+        let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, since, Held::Sentenced) else {
             continue;
         };
         let r = row as usize;
@@ -586,7 +605,7 @@ fn draw_initial_stocks(
             let due = (-u.ln() * mean_delay)
                 .ceil()
                 .clamp(1.0, f64::from(MonthNo::MAX)) as MonthNo;
-            let Some(row) = pick_person(p, t, tbl, key, n, c, 0, Held::Suspected) else {
+            let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, 0, Held::Suspected) else {
                 continue;
             };
             let d = &tbl.demo[row as usize];
@@ -597,6 +616,7 @@ fn draw_initial_stocks(
                     id: d.id.0,
                     kind: OffenceType::from_index(c),
                     region: d.region,
+                    historic: false,
                 },
             });
         }

@@ -191,6 +191,43 @@ impl Bands {
     }
 }
 
+/// One published figure of `observed.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Published {
+    /// Indicator column.
+    pub indicator: String,
+    /// Calendar year.
+    pub year: i32,
+    /// Published value.
+    pub value: f64,
+    /// Whether it set a parameter (in-sample) rather than being held out.
+    pub in_sample: bool,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// `observed.csv`, the scenario's published figures; empty when the folder has none.
+pub fn published(dir: &Path) -> Result<Vec<Published>, VizError> {
+    if !dir.join("observed.csv").exists() {
+        return Ok(Vec::new());
+    }
+    let t = Table::read(dir, "observed.csv", "run or compare")?;
+    let [indicator, year, value, role, source] =
+        ["indicator", "year", "value", "role", "source"].map(|c| t.column(c));
+    let (indicator, year, value, role, source) = (indicator?, year?, value?, role?, source?);
+    (0..t.rows.len())
+        .map(|i| {
+            Ok(Published {
+                indicator: t.text(i, indicator).to_string(),
+                year: t.number(i, year)? as i32,
+                value: t.number(i, value)?,
+                in_sample: t.text(i, role) == "in-sample",
+                source: t.text(i, source).to_string(),
+            })
+        })
+        .collect()
+}
+
 /// Provenance facts shown on charts and in the report.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {

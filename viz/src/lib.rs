@@ -144,6 +144,7 @@ pub fn single_run_noise(b: &Band) -> Option<f64> {
 pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
     let bands = Bands::read(dir)?;
     let targets = targets(dir);
+    let published = data::published(dir)?;
     let source = prov.source_line();
     let mut panels = Vec::new();
     let mut figures = Vec::new();
@@ -167,6 +168,11 @@ pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErr
             unit: unit.to_string(),
             arms,
             target,
+            published: published
+                .iter()
+                .filter(|p| p.indicator == *indicator)
+                .map(|p| (p.year, p.value, p.in_sample))
+                .collect(),
             source: source.clone(),
         };
         let mut figure = render(&t)?;

@@ -135,6 +135,7 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
         }
         Err(_) => h.push_str("<p>No targets in this scenario.</p>\n"),
     }
+    published_table(dir, &mut h)?;
     for note in unsentenced_share_notes(dir)? {
         let _ = writeln!(
             h,
@@ -209,6 +210,78 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
     h.push_str(&escape(&s(&j["resolved_scenario"])));
     h.push_str("</pre></details>\n</body></html>\n");
     Ok(h)
+}
+
+/// The "Compared with published figures" section: each published value beside the baseline's
+/// median and single-run range in its year, with its role and source. Nothing when the scenario
+/// lists none.
+fn published_table(dir: &Path, h: &mut String) -> Result<(), VizError> {
+    let published = crate::data::published(dir)?;
+    if published.is_empty() {
+        return Ok(());
+    }
+    let bands = crate::data::Bands::read(dir)?;
+    let arm = bands.arms.first().cloned().unwrap_or_default();
+    h.push_str(
+        "<h2>Compared with published figures</h2>\n<p>Published values beside the simulated \
+         ones (baseline: the median of single runs and their 5-95% range). Figures held out \
+         (out-of-sample) test the model; figures used to set parameters or input trends \
+         (in-sample) only check that they were applied.</p><table id=\"published\"><tr>\
+         <th>Indicator</th><th>Year</th><th>Published</th><th>Simulated</th>\
+         <th>5-95% of single runs</th><th>Difference</th><th>Role</th><th>Source</th></tr>",
+    );
+    for p in &published {
+        let title = crate::HEADLINES
+            .iter()
+            .find(|(i, _, _)| *i == p.indicator)
+            .map_or(p.indicator.as_str(), |(_, t, _)| t);
+        let q = bands
+            .get(&arm, &p.indicator)
+            .and_then(|b| b.years.iter().position(|y| *y == p.year).map(|k| b.q[k]));
+        let (sim, range, diff) = match q {
+            Some(q) => (
+                three_figures(q[2]),
+                format!("{} to {}", three_figures(q[0]), three_figures(q[4])),
+                if p.value != 0.0 {
+                    format!("{:+.0}%", 100.0 * (q[2] / p.value - 1.0))
+                } else {
+                    "-".into()
+                },
+            ),
+            None => ("not simulated".into(), "-".into(), "-".into()),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><small>{}</small></td></tr>",
+            escape(title),
+            p.year,
+            three_figures(p.value),
+            escape(&sim),
+            escape(&range),
+            escape(&diff),
+            if p.in_sample {
+                "in-sample"
+            } else {
+                "out-of-sample"
+            },
+            escape(&p.source)
+        );
+    }
+    h.push_str("</table>\n");
+    Ok(())
+}
+
+/// `x` to three significant figures (whole numbers from 100 on), for tables that compare values.
+fn three_figures(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let digits = if x == 0.0 {
+        0
+    } else {
+        (2 - x.abs().log10().floor() as i32).max(0)
+    };
+    format!("{x:.*}", digits as usize)
 }
 
 /// Where an arm shrinks the prison population and SDG 16.3.2 (the unsentenced share of

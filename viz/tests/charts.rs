@@ -74,6 +74,7 @@ fn trajectory() -> Trajectory {
             ("prevention".into(), band(12.0, -0.25)),
         ],
         target: Some((2030, 7.0)),
+        published: vec![(2025, 12.5, true), (2028, 11.0, false)],
         source: SOURCE.into(),
     }
 }
@@ -89,6 +90,8 @@ fn trajectory_chart() {
             "baseline",
             "prevention",
             "target 2030",
+            "published, held out",
+            "published, used to set inputs",
         ],
     );
 }
@@ -442,4 +445,36 @@ fn missing_and_malformed_tables_are_named() {
         e.ends_with("comparison.csv:2: column 'effect_mean' = \"minus one\": not a number"),
         "{e}"
     );
+}
+
+/// Published figures (`observed.csv`) are tabled beside the simulated median of their year,
+/// with the difference, the role and the source; a year the run did not simulate says so.
+#[test]
+fn published_figures_are_compared_in_the_report() {
+    let dir = fixture("published");
+    std::fs::write(
+        dir.join("observed.csv"),
+        "indicator,year,value,role,source\n\
+         homicide_rate_per_100k,2026,8,out-of-sample,\"Statistics office, table 3\"\n\
+         homicide_rate_per_100k,2040,5,in-sample,Survey\n",
+    )
+    .unwrap();
+    let built = viz::build(&dir).unwrap();
+    let start = built
+        .html
+        .find("id=\"published\"")
+        .expect("the comparison table");
+    let table = &built.html[start..start + built.html[start..].find("</table>").unwrap()];
+    // The fixture's median is 10 in every year: 10 against 8 published is +25%.
+    assert!(
+        table.contains("<td>2026</td><td>8.00</td><td>10.0</td>"),
+        "{table}"
+    );
+    assert!(table.contains("+25%"), "{table}");
+    assert!(table.contains("out-of-sample") && table.contains("Statistics office, table 3"));
+    assert!(
+        table.contains("not simulated"),
+        "2040 is outside the run: {table}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -12,7 +12,8 @@ use sim_core::Outcome;
 use crate::cmd::run::{ReplicationArgs, RunControls, ScenarioChoice, check_params, pool};
 use crate::error::{CliError, CliResult};
 use crate::output::{
-    StagedDir, write_events, write_group_table, write_prison_ages, write_report, write_table,
+    StagedDir, write_events, write_group_table, write_observed, write_prison_ages, write_report,
+    write_table,
 };
 use crate::precision::Replications;
 use crate::progress;
@@ -378,6 +379,9 @@ pub fn write_compare_folder(dir: &StagedDir, c: &ComparisonInputs) -> CliResult<
     write_group_table(dir, "by_group.csv", &detail.by_group(base))?;
     write_prison_ages(dir, "prison_ages.csv", &detail.recorder, scale)?;
     files.extend(["timeseries.csv", "by_group.csv", "prison_ages.csv"].map(String::from));
+    if write_observed(dir, &c.scenario.observed)? {
+        files.push("observed.csv".into());
+    }
     if base.modules.climate {
         write_events(dir, "events.csv", &detail.events, base)?;
         files.push("events.csv".into());

@@ -11,8 +11,8 @@ use sim_core::{ModelParams, Outcome, Simulation};
 
 use crate::error::{CliError, CliResult};
 use crate::output::{
-    StagedDir, fmt_cell, write_events, write_group_table, write_prison_ages, write_report,
-    write_table,
+    StagedDir, fmt_cell, write_events, write_group_table, write_observed, write_prison_ages,
+    write_report, write_table,
 };
 use crate::precision::Replications;
 use crate::progress;
@@ -293,6 +293,9 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         )?;
         dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
         files.extend(["scorecard.json", "scorecard.md"].map(String::from));
+        if write_observed(&dir, &scenario.observed)? {
+            files.push("observed.csv".into());
+        }
     }
     if params.modules.climate {
         write_events(&dir, "events.csv", &first.events, &params)?;

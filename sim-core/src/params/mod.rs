@@ -1096,6 +1096,48 @@ impl ModelParams {
                     );
                 }
             }
+            if (c.historic_custody.is_some() || c.historic_sentence_months.is_some())
+                && c.historic_arrests_per_100k.is_none()
+            {
+                push(
+                    &key("historic_arrests_per_100k"),
+                    String::new(),
+                    "given with historic_custody and historic_sentence_months (they describe those arrests' sentences)",
+                );
+            }
+            if let Some(x) = c.historic_custody.filter(|x| !(0.0..=1.0).contains(x)) {
+                push(
+                    &key("historic_custody"),
+                    fmt_num(x),
+                    "a probability between 0 and 1",
+                );
+            }
+            if let Some(x) = c
+                .historic_sentence_months
+                .filter(|x| !(1.0..=1200.0).contains(x))
+            {
+                push(
+                    &key("historic_sentence_months"),
+                    fmt_num(x),
+                    "a median sentence between 1 and 1200 months",
+                );
+            }
+            if let Some(rate) = c.historic_arrests_per_100k {
+                if !(0.0..=1000.0).contains(&rate) {
+                    push(
+                        &key("historic_arrests_per_100k"),
+                        fmt_num(rate),
+                        "arrests a year per 100,000 population between 0 and 1000",
+                    );
+                }
+                if rate > 0.0 && !(1.0..=60.0).contains(&c.historic_lag_years) {
+                    push(
+                        &key("historic_lag_years"),
+                        fmt_num(c.historic_lag_years),
+                        "the mean years between a historic offence and its arrest, between 1 and 60 (required with historic_arrests_per_100k)",
+                    );
+                }
+            }
             for (f, v) in [
                 ("custody", c.custody),
                 ("sentence_length", c.sentence_length),

@@ -71,6 +71,7 @@ pub fn charge_suspects(
             charged: now,
             ready: (i32::from(now) + months).min(i32::from(MonthNo::MAX)) as MonthNo,
             detained,
+            historic: s.historic,
         });
         if detained {
             tally.flows.detained += 1;
@@ -173,6 +174,7 @@ pub fn dispose_cases(
                     region: r as u8,
                     remand_months: remand,
                     charged: case.charged,
+                    historic: case.historic,
                 });
             } else {
                 tally.flows.acquittals += 1;

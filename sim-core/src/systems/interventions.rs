@@ -46,6 +46,7 @@ pub fn apply_interventions(
         *e *= c;
     }
     effects.sentence_length = policy.length;
+    effects.historic_arrests = policy.historic;
     if policy.moves_offending() {
         effects.offending_by_age = policy.offending;
     }

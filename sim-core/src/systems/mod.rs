@@ -6,6 +6,7 @@ pub mod demography;
 pub mod displacement;
 pub mod economy;
 pub mod expected_victims;
+pub mod historic_arrests;
 pub mod immigration;
 pub mod interventions;
 pub mod metrics;

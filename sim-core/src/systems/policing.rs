@@ -24,7 +24,7 @@ use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
 use crate::rng::{MonthKey, Stream, to_unit};
 
 /// Arrests `s` if they are free in the community and not already in the justice system.
-fn arrest(
+pub(crate) fn arrest(
     s: Suspect,
     now: MonthNo,
     demo: &[Demographics],
@@ -111,6 +111,7 @@ pub fn clear_offences(
             id: o.offender_id,
             kind: o.kind,
             region: o.region,
+            historic: false,
         };
         let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
         if mean_delay > 0.0 {

@@ -72,7 +72,10 @@ pub fn sentence_convicted(
             tally.flows.youth_convictions += 1;
         }
         let (sex, age) = (demo[r].sex.index(), demo[r].age_years(now));
-        let custody = tables.custody[c] * leniency::custody(j, sex, age);
+        let historic = v.historic.then_some(effects.historic_arrests[c]);
+        let custody = historic
+            .and_then(|h| h.custody)
+            .unwrap_or_else(|| tables.custody[c] * leniency::custody(j, sex, age));
         let custodial = to_unit(key.bits(v.id, 0)) < custody * effects.custody[c];
         if !custodial {
             tally.flows.community += 1;
@@ -99,12 +102,19 @@ pub fn sentence_convicted(
         tally.flows.custodial += 1;
         let t = &p.crime.types[c];
         let z = standard_normal(to_unit(key.bits(v.id, 1)), to_unit(key.bits(v.id, 2)));
-        let length = (t.sentence_median_months
-            * j.severity_multiplier
-            * effects.length
-            * effects.sentence_length[c]
-            * leniency::length(j, sex)
-            * (t.sentence_log_sd * z).exp())
+        // Historic cases with their own sentence: the median of the period, as sentenced then.
+        let spread = (t.sentence_log_sd * z).exp();
+        let length = match historic.and_then(|h| h.sentence_months) {
+            Some(median) => median * effects.length * leniency::length(j, sex) * spread,
+            None => {
+                t.sentence_median_months
+                    * j.severity_multiplier
+                    * effects.length
+                    * effects.sentence_length[c]
+                    * leniency::length(j, sex)
+                    * spread
+            }
+        }
         .round()
         .clamp(1.0, 1200.0) as i32;
         // A life or indeterminate sentence: the length is the minimum term, served in full; a

@@ -1,5 +1,6 @@
 //! Indicator trajectories: the median across replications with 50% and 90% bands per arm, the
-//! SDG target as a marker at its year, 2030 highlighted; and a small-multiples overview.
+//! SDG target as a marker at its year, published figures as points (filled when held out,
+//! hollow when they set a parameter), 2030 highlighted; and a small-multiples overview.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,6 +23,8 @@ pub struct Trajectory {
     pub arms: Vec<(String, Band)>,
     /// Target (year, threshold).
     pub target: Option<(i32, f64)>,
+    /// Published figures: (year, value, in-sample).
+    pub published: Vec<(i32, f64, bool)>,
     /// Source line.
     pub source: String,
 }
@@ -42,7 +45,8 @@ fn draw_bands<DB: DrawingBackend>(
         .arms
         .iter()
         .flat_map(|(_, b)| b.q.iter().flat_map(|q| [q[0], q[4]]))
-        .chain(t.target.map(|t| t.1));
+        .chain(t.target.map(|t| t.1))
+        .chain(t.published.iter().map(|p| p.1));
     let (lo, hi) = range(values, true);
     let x = f64::from(y0) - 0.5..f64::from(y1) + 0.5;
     let mut chart = ChartBuilder::on(area)
@@ -119,8 +123,77 @@ fn draw_bands<DB: DrawingBackend>(
             .label(format!("target {year}"))
             .legend(|(x, y)| TriangleMarker::new((x + 12, y), 8, BLACK.filled()));
     }
-    draw_legend(&mut chart, size(SMALL), SeriesLabelPosition::UpperRight)?;
+    for (in_sample, label) in [
+        (false, "published, held out"),
+        (true, "published, used to set inputs"),
+    ] {
+        let points: Vec<(f64, f64)> = t
+            .published
+            .iter()
+            .filter(|p| p.2 == in_sample && (y0..=y1).contains(&p.0))
+            .map(|p| (f64::from(p.0), p.1))
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        let r = size(9) as i32;
+        let style = move |filled: bool| {
+            if filled {
+                BLACK.filled()
+            } else {
+                BLACK.stroke_width(2)
+            }
+        };
+        chart
+            .draw_series(
+                points
+                    .into_iter()
+                    .map(move |p| Circle::new(p, r, style(!in_sample))),
+            )
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| Circle::new((x + 12, y), 6, style(!in_sample)));
+    }
+    let marks: Vec<(f64, f64)> = t
+        .arms
+        .iter()
+        .flat_map(|(_, b)| b.years.iter().zip(&b.q).map(|(y, q)| (f64::from(*y), q[2])))
+        .chain(t.target.map(|(y, v)| (f64::from(y), v)))
+        .chain(t.published.iter().map(|p| (f64::from(p.0), p.1)))
+        .collect();
+    let corner = emptiest_corner(&marks, (f64::from(y0), f64::from(y1)), (lo, hi));
+    draw_legend(&mut chart, size(SMALL), corner)?;
     Ok(())
+}
+
+/// The legend corner that covers the fewest data points (medians, target, published figures),
+/// upper right when several tie: a legend must never hide a value the reader compares.
+fn emptiest_corner(
+    marks: &[(f64, f64)],
+    (x0, x1): (f64, f64),
+    (lo, hi): (f64, f64),
+) -> SeriesLabelPosition {
+    // The legend box is about a third of the width and a quarter of the height.
+    let covered = |right: bool, upper: bool| {
+        marks
+            .iter()
+            .filter(|(x, y)| {
+                let fx = (x - x0) / (x1 - x0).max(1e-9);
+                let fy = (y - lo) / (hi - lo).max(1e-12);
+                (if right { fx > 0.62 } else { fx < 0.38 })
+                    && (if upper { fy > 0.7 } else { fy < 0.3 })
+            })
+            .count()
+    };
+    [
+        (SeriesLabelPosition::UpperRight, true, true),
+        (SeriesLabelPosition::UpperLeft, false, true),
+        (SeriesLabelPosition::LowerRight, true, false),
+        (SeriesLabelPosition::LowerLeft, false, false),
+    ]
+    .into_iter()
+    .min_by_key(|(_, right, upper)| covered(*right, *upper))
+    .map_or(SeriesLabelPosition::UpperRight, |c| c.0)
 }
 
 impl Chart for Trajectory {
@@ -166,5 +239,29 @@ impl Chart for Overview {
             draw_bands(panel, cell, 0.55)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rising series fills the upper right: the legend goes where no value is.
+    #[test]
+    fn the_legend_avoids_the_data() {
+        let rising: Vec<(f64, f64)> = (0..20)
+            .map(|i| (2002.0 + f64::from(i), f64::from(i)))
+            .collect();
+        let corner = emptiest_corner(&rising, (2002.0, 2021.0), (0.0, 19.0));
+        assert!(
+            matches!(corner, SeriesLabelPosition::UpperLeft),
+            "{corner:?}"
+        );
+        let falling: Vec<(f64, f64)> = rising.iter().map(|(x, y)| (*x, 19.0 - y)).collect();
+        let corner = emptiest_corner(&falling, (2002.0, 2021.0), (0.0, 19.0));
+        assert!(
+            matches!(corner, SeriesLabelPosition::UpperRight),
+            "{corner:?}"
+        );
     }
 }
