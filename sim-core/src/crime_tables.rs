@@ -42,6 +42,9 @@ pub struct CrimeTables {
     /// intensity (see [`crate::reoffending::align_programme_multipliers`]); empty before setup,
     /// when `1 - effect` applies.
     pub programme_multiplier: Vec<f64>,
+    /// The people released in the three years before the start, as set-up drew them: the
+    /// programme multipliers are solved from them (again when a snapshot is branched).
+    pub setup_releasees: Vec<crate::calibration::PersonView>,
     /// Log-normal parameters (mu, sigma) of procedural time in months.
     pub procedure: (f64, f64),
     /// Year-one national occupancy (the reference for overcrowding effects).
@@ -99,6 +102,7 @@ impl CrimeTables {
             custody: std::array::from_fn(|i| c.types[i].custody),
             release_m0: 1.0,
             programme_multiplier: Vec::new(),
+            setup_releasees: Vec::new(),
             procedure,
             baseline_occupancy: p.prisons.occupancy_pct / 100.0,
             warnings: Vec::new(),

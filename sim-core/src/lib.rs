@@ -39,6 +39,7 @@ pub mod reoffending;
 pub mod rng;
 pub mod schedule;
 pub mod setup;
+pub mod snapshot;
 pub mod stats;
 pub mod systems;
 pub mod tables;

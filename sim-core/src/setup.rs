@@ -123,6 +123,7 @@ pub fn setup_justice(p: &ModelParams, world: &mut World) {
     }
     align_release_multiplier(p, &mut t, &flows, &releasees);
     align_programme_multipliers(p, &mut t, &flows, &releasees);
+    t.setup_releasees = releasees;
 
     let regions = p.regions.len();
     let mut policing = Policing {
