@@ -211,3 +211,78 @@ fn the_server_listens_on_loopback_only_unless_told() {
     child.wait().unwrap();
     assert!(line.contains("http://127.0.0.1:"), "{line}");
 }
+
+/// The dashboard runs an arm from a snapshot of its baseline at the month the interventions
+/// start; the numbers equal those of `cjsim compare`, which runs every arm from the start.
+/// First with nothing cached (the baseline runs to the branch month, then the rest of it and
+/// the arm side by side), then another coverage with the baseline and its snapshots cached.
+#[test]
+fn a_branched_arm_equals_the_command_line_comparison() {
+    let dir = common::tempdir("serve_api", "branched");
+    let out = dir.join("cmp");
+    let o = common::cjsim(
+        &[
+            "compare",
+            "coastal-middle-income",
+            "--agents",
+            "20000",
+            "--reps",
+            "2",
+            "--arm",
+            "high=legal_aid:0.8",
+            "--arm",
+            "low=legal_aid:0.3",
+            "--no-report",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", common::text(&o));
+    let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let (arm, ind, year, arm_mean) = (col("arm"), col("indicator"), col("year"), col("arm_mean"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    for (name, coverage) in [("high", 0.8), ("low", 0.3)] {
+        let expected: Vec<(&str, i64, f64)> = rows
+            .iter()
+            .filter(|f| f[arm] == name)
+            .filter(|f| f[ind] == "unsentenced_share_pct" || f[ind] == "prison_occupancy_pct")
+            .map(|f| {
+                (
+                    f[ind].as_str(),
+                    f[year].parse().unwrap(),
+                    f[arm_mean].parse().unwrap(),
+                )
+            })
+            .collect();
+        assert!(!expected.is_empty());
+        let (code, text) = http(a, "POST", "/api/run", Some(&run_body(coverage, "small", 2)));
+        assert_eq!(code, 202, "{text}");
+        let id = json(&text)["id"].as_str().unwrap().to_string();
+        let v = wait_until_finished(a, &id, Duration::from_secs(120));
+        assert_eq!(v["status"], "done", "{v}");
+        let res = json(&http(a, "GET", &format!("/api/results/{id}"), None).1);
+        for (indicator, y, want) in &expected {
+            let card = res["headline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h["indicator"] == *indicator && h["year"] == *y)
+                .unwrap_or_else(|| panic!("no {indicator} {y} in the dashboard's headline"));
+            let got = card["arm"].as_f64().unwrap();
+            // comparison.csv holds values to their significant digits.
+            assert!(
+                (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+                "{name} {indicator} {y}: dashboard {got}, compare {want}"
+            );
+        }
+    }
+}

@@ -16,13 +16,17 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sim_core::{ModelParams, Outcome};
+use sim_core::snapshot::Snapshot;
+use sim_core::{ModelParams, Outcome, Simulation};
 
 use super::request::ValidRun;
 use super::results;
 
 /// Finished run sets kept for reuse.
 const RUN_SET_CACHE: usize = 32;
+/// Baseline snapshots kept for branching arms from (one per replication and branch month; a
+/// medium-size snapshot is about 10 MB).
+const SNAPSHOT_CACHE: usize = 24;
 /// Finished jobs kept (their results stay available and serve identical requests).
 const FINISHED_KEPT: usize = 200;
 /// Jobs that may wait at once; more are refused with 503.
@@ -121,6 +125,7 @@ pub struct Jobs {
     /// Signalled when a worker finishes a job (shutdown waits for the running ones).
     idle: Condvar,
     run_sets: Mutex<VecDeque<(String, RunSet)>>,
+    snapshots: Mutex<VecDeque<(String, Arc<Snapshot>)>>,
     workers: usize,
     scratch: PathBuf,
 }
@@ -141,6 +146,7 @@ impl Jobs {
             wake: Condvar::new(),
             idle: Condvar::new(),
             run_sets: Mutex::new(VecDeque::new()),
+            snapshots: Mutex::new(VecDeque::new()),
             workers,
             scratch,
         });
@@ -371,38 +377,102 @@ impl Jobs {
             .collect();
         let mut found: Vec<Option<RunSet>> = keys.iter().map(|k| self.cached(k)).collect();
         let missing: Vec<usize> = (0..sets.len()).filter(|&i| found[i].is_none()).collect();
+
+        // The arm branches from the baseline's snapshot at the month its interventions start
+        // (the same result as a fresh run, without the set-up and the years before).
+        let branch_at = run
+            .arm
+            .as_ref()
+            .filter(|_| missing.contains(&1))
+            .and_then(|arm| branch_month(&run.scenario.params, arm));
+        // Months to simulate, for the progress bar.
         let months = u64::from(run.scenario.params.scenario.months());
+        let per_replication_months = match branch_at {
+            Some(m) => {
+                let m = u64::from(m);
+                (if missing.contains(&0) { months } else { m }) + (months - m)
+            }
+            None => months * missing.len() as u64,
+        };
         total.store(
-            (months * missing.len() as u64 * u64::from(run.replications)).max(1),
+            (per_replication_months * u64::from(run.replications)).max(1),
             Ordering::Relaxed,
         );
-        let tasks: Vec<(usize, u32)> = missing
-            .iter()
-            .flat_map(|&s| (0..run.replications).map(move |r| (s, r)))
-            .collect();
-        let outcomes: Vec<Result<Outcome, Option<String>>> = tasks
-            .par_iter()
+        let step = |sim: &mut Simulation, until: u32| -> Result<(), Option<String>> {
+            while sim.calendar().month_index < until && !sim.finished() {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(None);
+                }
+                sim.step();
+                progress.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        };
+        let fresh = |s: usize, r: u32| -> Result<Outcome, Option<String>> {
+            let mut p = sets[s].clone();
+            p.scenario.seed = crate::replicate::replication_seed(p.scenario.seed, r);
+            let mut sim = crate::replicate::new_simulation(p).map_err(Some)?;
+            step(&mut sim, u32::MAX)?;
+            Ok(crate::replicate::lighten(sim.into_outcome()))
+        };
+        let per_replication: Vec<Result<Vec<(usize, Outcome)>, Option<String>>> = (0..run
+            .replications)
+            .into_par_iter()
             .with_max_len(1)
-            .map(|&(s, r)| {
-                let mut p = sets[s].clone();
+            .map(|r| {
+                let mut out = Vec::new();
+                let Some(month) = branch_at else {
+                    for &s in &missing {
+                        out.push((s, fresh(s, r)?));
+                    }
+                    return Ok(out);
+                };
+                let snap_key = format!("{}|{r}|{month}", keys[0]);
+                let arm = run.arm.as_ref().expect("branching needs an arm");
+                let branch = |snapshot: &Snapshot| -> Result<Outcome, Option<String>> {
+                    let mut sim = Simulation::branch(snapshot, arm.interventions.clone())
+                        .map_err(|issues| Some(format!("{issues:?}")))?;
+                    step(&mut sim, u32::MAX)?;
+                    Ok(crate::replicate::lighten(sim.into_outcome()))
+                };
+                if let Some(snapshot) = self.cached_snapshot(&snap_key)
+                    && !missing.contains(&0)
+                {
+                    out.push((1, branch(&snapshot)?));
+                    return Ok(out);
+                }
+                let mut p = sets[0].clone();
                 p.scenario.seed = crate::replicate::replication_seed(p.scenario.seed, r);
                 let mut sim = crate::replicate::new_simulation(p).map_err(Some)?;
-                while !sim.finished() {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(None);
-                    }
-                    sim.step();
-                    progress.fetch_add(1, Ordering::Relaxed);
+                step(&mut sim, month)?;
+                let snapshot = Arc::new(sim.snapshot());
+                self.remember_snapshot(&snap_key, Arc::clone(&snapshot));
+                // The rest of the baseline and the arm side by side.
+                let (base, arm) = rayon::join(
+                    || -> Result<Option<Outcome>, Option<String>> {
+                        if !missing.contains(&0) {
+                            return Ok(None);
+                        }
+                        step(&mut sim, u32::MAX)?;
+                        Ok(Some(crate::replicate::lighten(sim.into_outcome())))
+                    },
+                    || branch(&snapshot),
+                );
+                if let Some(base) = base? {
+                    out.push((0, base));
                 }
-                Ok(crate::replicate::lighten(sim.into_outcome()))
+                out.push((1, arm?));
+                Ok(out)
             })
             .collect();
-        let mut outcomes = outcomes.into_iter();
+        let mut by_set: Vec<Vec<Outcome>> = vec![Vec::new(); sets.len()];
+        for replication in per_replication {
+            for (s, outcome) in replication? {
+                by_set[s].push(outcome);
+            }
+        }
         for &s in &missing {
-            let set: Vec<Outcome> = (0..run.replications)
-                .map(|_| outcomes.next().expect("one per task"))
-                .collect::<Result<_, _>>()?;
-            let set = Arc::new(set);
+            let set = Arc::new(std::mem::take(&mut by_set[s]));
             self.remember(&keys[s], Arc::clone(&set));
             found[s] = Some(set);
         }
@@ -419,6 +489,20 @@ impl Jobs {
         .map_err(Some)
     }
 
+    fn cached_snapshot(&self, key: &str) -> Option<Arc<Snapshot>> {
+        let g = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        g.iter().find(|(k, _)| k == key).map(|(_, v)| Arc::clone(v))
+    }
+
+    fn remember_snapshot(&self, key: &str, snapshot: Arc<Snapshot>) {
+        let mut g = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        g.retain(|(k, _)| k != key);
+        g.push_back((key.to_string(), snapshot));
+        while g.len() > SNAPSHOT_CACHE {
+            g.pop_front();
+        }
+    }
+
     fn cached(&self, key: &str) -> Option<RunSet> {
         let g = self.run_sets.lock().unwrap_or_else(|e| e.into_inner());
         g.iter().find(|(k, _)| k == key).map(|(_, v)| Arc::clone(v))
@@ -432,6 +516,24 @@ impl Jobs {
             g.pop_front();
         }
     }
+}
+
+/// The month from which `arm` can branch from the baseline `base`: the first month any of
+/// its interventions is in force, when the arm is the baseline plus interventions that start
+/// after the first month; `None` otherwise (the arm then runs from the start).
+fn branch_month(base: &ModelParams, arm: &ModelParams) -> Option<u32> {
+    let mut plain = arm.clone();
+    plain.interventions = base.interventions.clone();
+    if plain != *base || !base.interventions.is_empty() {
+        return None;
+    }
+    let start = arm.scenario.start_year;
+    let first = (0..arm.scenario.months()).find(|&m| {
+        arm.interventions
+            .iter()
+            .any(|iv| iv.intensity(start, m) > 0.0)
+    })?;
+    (first > 0).then_some(first)
 }
 
 fn view(g: &Inner, id: &str) -> Option<StatusView> {
@@ -451,4 +553,24 @@ fn view(g: &Inner, id: &str) -> Option<StatusView> {
         error: job.error.clone(),
         cached: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::branch_month;
+
+    /// An arm branches at the first month its interventions are in force (the catalogue's
+    /// default start is the second year), and not at all when it differs otherwise.
+    #[test]
+    fn an_arm_branches_where_its_interventions_start() {
+        let base = scenarios::builtin("coastal-middle-income").unwrap().params;
+        let mut arm = base.clone();
+        scenarios::resolve::apply_override(&mut arm, "interventions.legal_aid.coverage=0.8")
+            .unwrap();
+        assert_eq!(branch_month(&base, &arm), Some(12));
+        let mut other = arm.clone();
+        other.scenario.seed += 1;
+        assert_eq!(branch_month(&base, &other), None, "not the same baseline");
+        assert_eq!(branch_month(&base, &base), None, "no interventions");
+    }
 }
