@@ -118,6 +118,9 @@ struct Inner {
 /// Outcomes of one parameter set, by replication.
 type RunSet = Arc<Vec<Outcome>>;
 
+/// What one replication produced: (parameter set, outcome) pairs; `Err(None)` when cancelled.
+type Produced = Result<Vec<(usize, Outcome)>, Option<String>>;
+
 /// The queue, its workers and the caches.
 pub struct Jobs {
     inner: Mutex<Inner>,
@@ -415,8 +418,7 @@ impl Jobs {
             step(&mut sim, u32::MAX)?;
             Ok(crate::replicate::lighten(sim.into_outcome()))
         };
-        let per_replication: Vec<Result<Vec<(usize, Outcome)>, Option<String>>> = (0..run
-            .replications)
+        let per_replication: Vec<Produced> = (0..run.replications)
             .into_par_iter()
             .with_max_len(1)
             .map(|r| {
