@@ -207,28 +207,118 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
         Duration::from_secs(20),
     );
 
-    // A bad value is refused next to its field.
-    b.script("document.querySelector('#replications').value = '99';");
-    b.click("#run");
+    // The page runs the baseline at once, without a Run button.
+    b.wait_for(
+        "document.querySelector('#results').dataset.stale === '0'",
+        "the baseline's results on opening",
+        Duration::from_secs(60),
+    );
+    assert_eq!(
+        b.script("return document.querySelector('#run') === null;"),
+        Value::Bool(true),
+        "no Run button"
+    );
+
+    // A bad value is refused next to its field as soon as it is typed.
+    b.script(
+        "const r = document.querySelector('#replications');\
+         r.value = '99'; r.dispatchEvent(new Event('input', { bubbles: true }));",
+    );
     b.wait_for(
         "document.querySelector('[data-error-for=\"replications\"]').textContent.includes('1 to 10')",
         "the replications error",
         Duration::from_secs(20),
     );
 
-    // Legal aid at full coverage, ten replications of the small population.
+    // Instant mode: one replication; legal aid on; then the coverage slider moved 20 times.
+    // Each change greys the results at once and updates them without pressing anything.
     b.script(
-        "document.querySelector('#replications').value = '10';\
-         const slider = document.querySelector('#cov-legal_aid');\
-         slider.value = '1';\
-         slider.dispatchEvent(new Event('input'));",
+        "const r = document.querySelector('#replications');\
+         r.value = '1'; r.dispatchEvent(new Event('input', { bubbles: true }));",
     );
     b.click("#iv-legal_aid");
-    b.click("#run");
     b.wait_for(
-        "document.querySelector('#results').dataset.ready === '1'",
-        "the results",
-        Duration::from_secs(120),
+        "document.querySelector('#results').dataset.key.includes('legal_aid') && \
+         document.querySelector('#results').dataset.stale === '0'",
+        "legal aid's first results",
+        Duration::from_secs(60),
+    );
+    b.script("window.cjsimLatencies = [];");
+    let mut stale_seen = 0;
+    let steps = (6..20).chain((13..19).rev()).map(|k| f64::from(k) * 0.05);
+    for coverage in steps {
+        // As the page sends it: the slider's step of 0.05, printed the shortest way.
+        let coverage = format!("{}", (coverage * 100.0).round() / 100.0);
+        let stale = b.script(&format!(
+            "const s = document.querySelector('#cov-legal_aid');\
+             s.value = '{coverage}'; s.dispatchEvent(new Event('input', {{ bubbles: true }}));\
+             return document.querySelector('#results').dataset.stale;"
+        ));
+        stale_seen += usize::from(stale == "1");
+        b.wait_for(
+            &format!(
+                "document.querySelector('#results').dataset.key.includes('\"coverage\":{coverage}}}') && \
+                 document.querySelector('#results').dataset.stale === '0'"
+            ),
+            &format!("the results for coverage {coverage}"),
+            Duration::from_secs(60),
+        );
+    }
+    assert_eq!(
+        stale_seen, 20,
+        "every change marks the results stale at once"
+    );
+    let latencies = b.script("return window.cjsimLatencies;");
+    let mut ms: Vec<f64> = latencies
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    assert!(ms.len() >= 20, "latencies {latencies}");
+    let (median, p95) = (ms[ms.len() / 2], ms[(ms.len() * 95).div_ceil(100) - 1]);
+    let dir = artifacts();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("serve-instant-latency.json"),
+        j!({ "changes": ms.len(), "median_ms": median, "p95_ms": p95, "all_ms": ms }).to_string(),
+    )
+    .unwrap();
+    eprintln!("slider to update: median {median:.0} ms, 95th percentile {p95:.0} ms");
+
+    // The address holds the configuration: opening it elsewhere restores it and reruns.
+    let shared = b.script("return location.href;");
+    let shared = shared.as_str().unwrap().to_string();
+    assert!(shared.contains("iv=legal_aid"), "{shared}");
+    b.call("POST", "/url", Some(j!({ "url": "about:blank" })));
+    b.call("POST", "/url", Some(j!({ "url": shared })));
+    b.wait_for(
+        "document.querySelector('#iv-legal_aid') && document.querySelector('#iv-legal_aid').checked && \
+         (document.querySelector('#results').dataset.key || '').includes('legal_aid') && \
+         document.querySelector('#results').dataset.stale === '0'",
+        "the shared configuration restored and run",
+        Duration::from_secs(60),
+    );
+    let restored = b.script("return document.querySelector('#cov-legal_aid').value;");
+    assert_eq!(
+        restored, "0.65",
+        "the slider position comes back from the link"
+    );
+
+    // Legal aid at full coverage, ten replications ("More precise").
+    b.script(
+        "const slider = document.querySelector('#cov-legal_aid');\
+         slider.value = '1';\
+         slider.dispatchEvent(new Event('input', { bubbles: true }));",
+    );
+    b.click("#precise");
+    b.wait_for(
+        "document.querySelector('#results').dataset.key.includes('\"replications\":10') && \
+         document.querySelector('#results').dataset.key.includes('\"coverage\":1}') && \
+         document.querySelector('#results').dataset.stale === '0'",
+        "the precise results",
+        Duration::from_secs(180),
     );
     let error_left =
         b.script("return document.querySelector('[data-error-for=\"replications\"]').textContent;");
@@ -243,8 +333,6 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
                   cost: document.querySelector('#cost-per-homicide') !== null };",
     );
     let png = b.call("GET", "/screenshot", None);
-    let dir = artifacts();
-    std::fs::create_dir_all(&dir).unwrap();
     let shot = dir.join("serve-dashboard.png");
     std::fs::write(&shot, base64_decode(png.as_str().unwrap())).unwrap();
     eprintln!("screenshot: {}", shot.display());
