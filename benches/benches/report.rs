@@ -22,6 +22,7 @@ fn comparison_folder() -> std::path::PathBuf {
             ..Default::default()
         },
         checkpoints: Vec::new(),
+        discount_rate: 3.0,
         out: Some(out.clone()),
         controls: RunControls {
             quiet: true,

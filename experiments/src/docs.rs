@@ -136,9 +136,14 @@ pub fn outputs_markdown() -> String {
          (police, courts and prisons, paired, cumulative), `homicides_averted` and \
          `victimisations_averted` (homicide, assault, GBV, property and trafficking, true counts \
          by the run's estimator, paired, cumulative) each with its 90% confidence interval, \
-         `cost_per_homicide_averted`, `cost_per_victimisation_averted` (mean cost over mean \
-         averted; empty, \"not estimable\", unless the interval of what is averted lies above \
-         zero).\n\n## `scorecard.json`, `scorecard.md`\n\nPer arm and target: the target in \
+         `cost_per_homicide_averted`, `cost_per_victimisation_averted` (mean intervention cost \
+         over mean averted; empty, \"not estimable\", unless the interval of what is averted \
+         lies above zero); `net_cost` (intervention cost plus the change in justice costs, \
+         paired) with its 90% confidence interval; `net_cost_per_homicide_averted` with its 90% \
+         confidence interval by Fieller's theorem (empty when not estimable); `discount_rate` \
+         (a year, `--discount-rate`, 3% by default). Costs and averted counts are discounted to \
+         the first simulated year at that rate, as cost-effectiveness analyses do (WHO-CHOICE; \
+         the US Second Panel on Cost-Effectiveness).\n\n## `scorecard.json`, `scorecard.md`\n\nPer arm and target: the target in \
          words, threshold and direction, replications, the mean in the target year with its 90% \
          confidence interval (`ci90_low`, `ci90_high`) and the 5-95% range of single runs \
          (`q05`, `q95`), status (`on track` when the mean meets the target, `off track`, `not \

@@ -112,15 +112,21 @@ pub fn write_band_rows(rows: &[BandRow], out: &mut String) {
     }
 }
 
-/// Sum of a monthly quantity from the start to the end of `year`.
-fn cumulative(o: &Outcome, year: i32, f: impl Fn(&MonthRow) -> f64) -> f64 {
+/// Sum of a monthly quantity from the start to the end of `year`, each year's amount
+/// discounted to the first year at `discount` a year (costs and outcomes alike, as in cost-
+/// effectiveness analysis: WHO-CHOICE and the US Second Panel use 3%).
+fn cumulative(o: &Outcome, year: i32, discount: f64, f: impl Fn(&MonthRow) -> f64) -> f64 {
+    let first = o.recorder.months.first().map_or(year, |m| m.year);
     o.recorder
         .months
         .iter()
         .filter(|m| m.year <= year)
-        .map(f)
+        .map(|m| f(m) / (1.0 + discount).powi(m.year - first))
         .sum()
 }
+
+/// Default discount rate of costs and averted outcomes (a year).
+pub const DEFAULT_DISCOUNT_RATE: f64 = 0.03;
 
 /// Homicide victims of a month, by the outcome's estimator (agents).
 fn homicides(m: &MonthRow, e: Estimator) -> f64 {
@@ -151,6 +157,14 @@ pub struct Costs {
     pub homicides_averted: Summary,
     /// Victimisations averted (persons).
     pub victimisations_averted: Summary,
+    /// Net cost: intervention cost plus the change in police, court and prison costs, paired by
+    /// replication (currency).
+    pub net_cost: Summary,
+    /// Net cost per homicide averted with its 90% confidence interval (Fieller), when the
+    /// interval of homicides averted lies above zero.
+    pub net_per_homicide: Option<(f64, f64, f64)>,
+    /// The discount rate applied to costs and averted counts (a year).
+    pub discount_rate: f64,
 }
 
 impl Costs {
@@ -203,6 +217,7 @@ pub fn comparison(
     arms: &[(&str, &[Outcome])],
     checkpoints: &[i32],
     scale: f64,
+    discount: f64,
 ) -> Vec<ComparisonRow> {
     let (_, base) = &arms[0];
     let mut rows = Vec::new();
@@ -217,24 +232,31 @@ pub fn comparison(
         for &year in checkpoints {
             let cost: Vec<f64> = outcomes
                 .iter()
-                .map(|o| cumulative(o, year, |m| m.flows.intervention_cost))
+                .map(|o| cumulative(o, year, discount, |m| m.flows.intervention_cost))
                 .collect();
             let justice = paired(&|o| {
-                cumulative(o, year, |m| {
+                cumulative(o, year, discount, |m| {
                     m.flows.prison_cost + m.flows.police_cost + m.flows.court_cost
                 })
             });
             let averted = |f: fn(&MonthRow, Estimator) -> f64| -> Vec<f64> {
-                paired(&|o| cumulative(o, year, |m| f(m, o.estimator)))
+                paired(&|o| cumulative(o, year, discount, |m| f(m, o.estimator)))
                     .iter()
                     .map(|d| -d * scale)
                     .collect()
             };
+            let net: Vec<f64> = cost.iter().zip(&justice).map(|(c, j)| c + j).collect();
+            let homicides_averted = averted(homicides);
             let costs = Costs {
                 intervention_cost: summarise(&cost),
                 justice_cost_change: summarise(&justice),
-                homicides_averted: summarise(&averted(homicides)),
+                homicides_averted: summarise(&homicides_averted),
                 victimisations_averted: summarise(&averted(victimisations)),
+                net_cost: summarise(&net),
+                net_per_homicide: sim_core::stats::ratio_ci90(&net, &homicides_averted)
+                    .filter(|(r, _, _)| r.is_finite())
+                    .filter(|_| summarise(&homicides_averted).ci90.0 > 0.0),
+                discount_rate: discount,
             };
             for c in YEAR_COLUMNS.iter().skip(1) {
                 let value = |o: &Outcome| year_row(o, year).map_or(f64::NAN, |y| c.value(y, scale));
@@ -262,7 +284,9 @@ effect_mean,effect_ci90_low,effect_ci90_high,effect_detected,single_run_differen
 single_run_difference_q95,intervention_cost,justice_cost_change,homicides_averted,\
 homicides_averted_ci90_low,homicides_averted_ci90_high,victimisations_averted,\
 victimisations_averted_ci90_low,victimisations_averted_ci90_high,cost_per_homicide_averted,\
-cost_per_victimisation_averted\n";
+cost_per_victimisation_averted,net_cost,net_cost_ci90_low,net_cost_ci90_high,\
+net_cost_per_homicide_averted,net_cost_per_homicide_averted_ci90_low,\
+net_cost_per_homicide_averted_ci90_high,discount_rate\n";
 
 /// `comparison.csv`: one line per row.
 pub fn write_comparison(dir: &StagedDir, file: &str, rows: &[ComparisonRow]) -> CliResult<()> {
@@ -302,6 +326,13 @@ pub fn write_comparison(dir: &StagedDir, file: &str, rows: &[ComparisonRow]) -> 
             f(c.victimisations_averted.ci90.1),
             opt(c.per_homicide_averted()),
             opt(c.per_victimisation_averted()),
+            f(c.net_cost.mean),
+            f(c.net_cost.ci90.0),
+            f(c.net_cost.ci90.1),
+            opt(c.net_per_homicide.map(|r| r.0)),
+            opt(c.net_per_homicide.map(|r| r.1)),
+            opt(c.net_per_homicide.map(|r| r.2)),
+            f(c.discount_rate),
         ];
         text.push_str(&cells.join(","));
         text.push('\n');

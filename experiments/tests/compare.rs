@@ -89,6 +89,120 @@ fn an_arm_identical_to_the_baseline_differs_by_exactly_zero() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("c/run.json")).unwrap()).unwrap();
     assert_eq!(json["replications"], 3);
     assert_eq!(json["arms"][1]["name"], "aid");
+    summary_matches_the_comparison(&dir.join("c"));
+}
+
+/// The values between `from` and the next `to` after it, for every occurrence.
+fn between<'a>(text: &'a str, from: &str, to: &str) -> Vec<&'a str> {
+    text.split(from)
+        .skip(1)
+        .map(|part| &part[..part.find(to).unwrap_or(part.len())])
+        .collect()
+}
+
+/// The report's summary tables hold comparison.csv's numbers, cell for cell: every effect with
+/// its interval, and the costs of each checkpoint.
+fn summary_matches_the_comparison(dir: &Path) {
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let rows = csv(&dir.join("comparison.csv"));
+    let h = &rows[0];
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let find = |arm: &str, ind: &str, year: &str| {
+        rows[1..]
+            .iter()
+            .find(|r| r[col("arm")] == arm && r[col("indicator")] == ind && r[col("year")] == year)
+            .unwrap_or_else(|| panic!("no {arm} {ind} {year} in comparison.csv"))
+    };
+    let mut checked = 0;
+    for arm in ["same", "aid"] {
+        let table = between(
+            &html,
+            &format!("<table class=\"summary\" data-arm=\"{arm}\">"),
+            "</table>",
+        );
+        assert_eq!(table.len(), 1, "one summary table for {arm}");
+        for row in between(table[0], "<tr data-indicator=\"", "</tr>") {
+            let ind = &row[..row.find('"').unwrap()];
+            for cell in between(row, "<td data-year=\"", "</td>") {
+                let year = &cell[..cell.find('"').unwrap()];
+                let values = between(cell, "data-value=\"", "\"");
+                let r = find(arm, ind, year);
+                let want = [
+                    &r[col("effect_mean")],
+                    &r[col("effect_ci90_low")],
+                    &r[col("effect_ci90_high")],
+                ];
+                assert_eq!(values, want, "{arm} {ind} {year}");
+                checked += 1;
+            }
+        }
+        let costs = between(
+            &html,
+            &format!("<table class=\"costs\" data-arm=\"{arm}\">"),
+            "</table>",
+        );
+        let net = between(costs[0], "<th>Net cost</th>", "</tr>");
+        for cell in between(net[0], "<td data-year=\"", "</td>") {
+            let year = &cell[..cell.find('"').unwrap()];
+            let values = between(cell, "data-value=\"", "\"");
+            assert_eq!(
+                values,
+                [&find(arm, "homicide_rate_per_100k", year)[col("net_cost")]]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} cells checked");
+}
+
+/// Costs and averted outcomes are discounted at --discount-rate (3% by default): later years
+/// weigh less, so the cumulative cost by the last year is lower at 10% than at 0%.
+#[test]
+fn costs_are_discounted_at_the_stated_rate() {
+    let dir = tempdir("discount");
+    let cost = |rate: &str, out: &str| -> (f64, String) {
+        cjsim(
+            &[
+                "compare",
+                "--arm",
+                "aid=legal_aid:1",
+                "--reps",
+                "2",
+                "--agents",
+                "20000",
+                "--years",
+                "6",
+                "--discount-rate",
+                rate,
+                "--no-report",
+                "--out",
+                out,
+                "-q",
+            ],
+            &dir,
+        );
+        let rows = csv(&dir.join(out).join("comparison.csv"));
+        let h = &rows[0];
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let last = rows[1..]
+            .iter()
+            .map(|r| r[col("year")].clone())
+            .max()
+            .unwrap();
+        let r = rows[1..].iter().find(|r| r[col("year")] == last).unwrap();
+        (
+            r[col("intervention_cost")].parse().unwrap(),
+            r[col("discount_rate")].clone(),
+        )
+    };
+    let (plain, r0) = cost("0", "d0");
+    let (discounted, r10) = cost("10", "d10");
+    assert_eq!((r0.as_str(), r10.as_str()), ("0", "0.1"));
+    assert!(discounted < 0.95 * plain, "{discounted} against {plain}");
+    assert!(
+        discounted > plain / 1.1f64.powi(5),
+        "the first year is not discounted"
+    );
 }
 
 fn scenario_with_target(level: f64) -> String {

@@ -75,7 +75,7 @@ fn five_paired_replications_detect_a_ten_percent_cut_in_homicide() {
         ("baseline", runs[0].as_slice()),
         ("cut", runs[1].as_slice()),
     ];
-    let rows = comparison(&named, &[2030], scale);
+    let rows = comparison(&named, &[2030], scale, 0.0);
     let row = rows
         .iter()
         .find(|r| r.indicator == "homicide_rate_per_100k")
@@ -169,7 +169,7 @@ fn the_dashboard_defaults_detect_a_ten_percent_homicide_effect() {
             ("baseline", runs[0].as_slice()),
             ("cut", runs[1].as_slice()),
         ];
-        let rows = comparison(&named, &[2030], p.scenario.scale());
+        let rows = comparison(&named, &[2030], p.scenario.scale(), 0.0);
         let row = rows
             .iter()
             .find(|r| r.indicator == "homicide_rate_per_100k")

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod data;
 pub mod figure;
 pub mod report;
+pub mod summary;
 
 use std::path::Path;
 

@@ -1,5 +1,6 @@
 //! `report.html`: one self-contained file (inline SVG charts, inline style, no scripts, no
-//! external requests) with the scenario summary, the scorecard, the charts and the provenance.
+//! external requests) with a comparison's summary, the scenario, the scorecard, the charts and
+//! the provenance.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -40,7 +41,8 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
         escape(&title),
         escape(&title)
     );
-    // Summary.
+    // A comparison opens with its summary: effects, costs, sentences and trade-offs.
+    h.push_str(&crate::summary::section(dir, crate::HEADLINES)?);
     let _ = write!(h, "<h2>Scenario</h2>\n<table>");
     let mut row = |k: &str, v: String| {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));

@@ -41,6 +41,11 @@ pub struct CompareArgs {
     /// Checkpoint years [default: 2030 if simulated, and the last year].
     #[arg(long, value_delimiter = ',')]
     pub checkpoints: Vec<i32>,
+    /// Yearly discount rate of costs and averted outcomes, in percent (0-20), to the first
+    /// simulated year, as cost-effectiveness analyses do (WHO-CHOICE and the US Second Panel
+    /// on Cost-Effectiveness use 3%).
+    #[arg(long, value_name = "PERCENT", default_value_t = 3.0)]
+    pub discount_rate: f64,
     /// Result folder [default: out/<scenario-name>-compare/].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -191,6 +196,12 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             base.scenario.start_year
         )));
     }
+    if !(0.0..=20.0).contains(&args.discount_rate) {
+        return Err(CliError::BadInput(format!(
+            "--discount-rate {}: must be a percentage from 0 to 20",
+            args.discount_rate
+        )));
+    }
     let (pool, threads) = pool(args.controls.threads)?;
     let out = args
         .out
@@ -272,6 +283,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
             arms: &named,
             infos,
             checkpoints: &checkpoints,
+            discount_rate: args.discount_rate / 100.0,
             threads,
             replications,
             precision: precision.clone(),
@@ -317,6 +329,8 @@ pub struct ComparisonInputs<'a> {
     pub infos: Vec<ArmInfo>,
     /// Checkpoint years of `comparison.csv`.
     pub checkpoints: &'a [i32],
+    /// Yearly discount rate of costs and averted outcomes (a fraction).
+    pub discount_rate: f64,
     /// Threads used (provenance).
     pub threads: usize,
     /// Replications per arm.
@@ -344,7 +358,7 @@ pub fn write_compare_folder(dir: &StagedDir, c: &ComparisonInputs) -> CliResult<
     let base = &c.scenario.params;
     let scale = base.scenario.scale();
     let named = c.arms;
-    let rows = comparison(named, c.checkpoints, scale);
+    let rows = comparison(named, c.checkpoints, scale, c.discount_rate);
     write_comparison(dir, "comparison.csv", &rows)?;
     let mut band_text = String::from(BAND_HEADER);
     let mut lines = Vec::new();

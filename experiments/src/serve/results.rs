@@ -82,6 +82,13 @@ pub struct Costs {
     pub cost_per_homicide_averted: Option<f64>,
     /// Intervention cost per victimisation averted.
     pub cost_per_victimisation_averted: Option<f64>,
+    /// Net cost (interventions plus the change in justice costs).
+    pub net_cost: Option<f64>,
+    /// Net cost per homicide averted with its 90% confidence interval (Fieller), when
+    /// estimable.
+    pub net_cost_per_homicide_averted: Option<(f64, f64, f64)>,
+    /// Yearly discount rate of the costs and averted counts.
+    pub discount_rate: f64,
 }
 
 /// A chart.
@@ -170,6 +177,7 @@ pub fn build(
             arms: &named,
             infos,
             checkpoints: &checkpoints,
+            discount_rate: crate::tables::DEFAULT_DISCOUNT_RATE,
             threads: rayon::current_num_threads(),
             replications: run.replications,
             precision: None,
@@ -227,6 +235,9 @@ pub fn build(
                 victimisations_averted_ci90: ci(&c.victimisations_averted),
                 cost_per_homicide_averted: c.per_homicide_averted(),
                 cost_per_victimisation_averted: c.per_victimisation_averted(),
+                net_cost: finite(c.net_cost.mean),
+                net_cost_per_homicide_averted: c.net_per_homicide,
+                discount_rate: c.discount_rate,
             }
         })
     };
