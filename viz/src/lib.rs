@@ -12,6 +12,7 @@ pub mod charts;
 pub mod data;
 pub mod figure;
 pub mod report;
+pub mod style;
 pub mod summary;
 
 use std::path::Path;
@@ -215,6 +216,12 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
         c("effect_ci90_high")?,
         c("cost_per_homicide_averted")?,
     );
+    // Net and with intervals when the comparison has them (older folders: gross only).
+    let net = t.column("net_cost_per_homicide_averted").ok();
+    let net_ci = (
+        t.column("net_cost_per_homicide_averted_ci90_low").ok(),
+        t.column("net_cost_per_homicide_averted_ci90_high").ok(),
+    );
     let mut years: Vec<i32> = Vec::new();
     for i in 0..t.rows.len() {
         let y = t.number(i, year)? as i32;
@@ -225,7 +232,7 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
     let mut figures = Vec::new();
     for y in years {
         let mut rows = Vec::new();
-        let mut costs: Vec<(String, f64)> = Vec::new();
+        let mut costs: Vec<(String, f64, (f64, f64))> = Vec::new();
         for (indicator, title, _) in HEADLINES.iter().take(6) {
             for i in 0..t.rows.len() {
                 if t.number(i, year)? as i32 != y || t.text(i, ind) != *indicator {
@@ -247,7 +254,9 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
                 });
                 let a = t.text(i, arm).to_string();
                 if !costs.iter().any(|x| x.0 == a) {
-                    costs.push((a, t.number(i, cost)?));
+                    let value = t.number(i, net.unwrap_or(cost))?;
+                    let bound = |c: Option<usize>| c.map_or(Ok(f64::NAN), |c| t.number(i, c));
+                    costs.push((a, value, (bound(net_ci.0)?, bound(net_ci.1)?)));
                 }
             }
         }
@@ -260,6 +269,7 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
         figures.push(render(&CostPerHomicide {
             year: y,
             arms: costs,
+            net: net.is_some(),
             source,
         })?);
     }

@@ -1,6 +1,9 @@
 //! Every chart builds from a small fixture; its SVG carries the title, axis labels and series
 //! names; its PNG decodes at the expected size and is not blank. The report holds every chart
 //! and the scorecard and makes no external request. Bad tables give errors naming file and column.
+//! The house style holds: no text under 12 px at native size, no legend over the data of a
+//! trajectory, and an arm has the same colour in every chart (checked by drawing each chart on a
+//! backend that records what is drawn).
 
 use std::path::{Path, PathBuf};
 
@@ -16,8 +19,159 @@ use viz::figure::{Chart, HEIGHT, WIDTH, render};
 
 const SOURCE: &str = "Source: cjsim test fixture, scenario fixture, seed 1";
 
-/// Checks the SVG text and the PNG pixels of a rendered chart.
+/// What a chart drew: texts with their sizes, strokes and fills with their colours, and the
+/// rectangles filled (the legend's box among them).
+#[derive(Default)]
+struct Drawn {
+    texts: Vec<(String, f64)>,
+    strokes: Vec<((u8, u8, u8), u32, Vec<(i32, i32)>)>,
+    fills: Vec<(u8, u8, u8)>,
+    boxes: Vec<((i32, i32), (i32, i32), (u8, u8, u8), f64)>,
+    circles: Vec<(i32, i32)>,
+}
+
+/// A drawing backend that records instead of drawing (shared, to read it after drawing).
+struct Recorder(std::rc::Rc<std::cell::RefCell<Drawn>>);
+
+impl plotters_backend::DrawingBackend for Recorder {
+    type ErrorType = std::io::Error;
+
+    fn get_size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn ensure_prepared(
+        &mut self,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        Ok(())
+    }
+
+    fn draw_pixel(
+        &mut self,
+        _: (i32, i32),
+        _: plotters_backend::BackendColor,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        Ok(())
+    }
+
+    fn draw_line<S: plotters_backend::BackendStyle>(
+        &mut self,
+        from: (i32, i32),
+        to: (i32, i32),
+        style: &S,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        let c = style.color().rgb;
+        self.0
+            .borrow_mut()
+            .strokes
+            .push((c, style.stroke_width(), vec![from, to]));
+        Ok(())
+    }
+
+    fn draw_path<S: plotters_backend::BackendStyle, I: IntoIterator<Item = (i32, i32)>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        let c = style.color().rgb;
+        self.0
+            .borrow_mut()
+            .strokes
+            .push((c, style.stroke_width(), path.into_iter().collect()));
+        Ok(())
+    }
+
+    fn draw_rect<S: plotters_backend::BackendStyle>(
+        &mut self,
+        upper_left: (i32, i32),
+        bottom_right: (i32, i32),
+        style: &S,
+        fill: bool,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        let c = style.color();
+        if fill {
+            let mut d = self.0.borrow_mut();
+            d.fills.push(c.rgb);
+            d.boxes.push((upper_left, bottom_right, c.rgb, c.alpha));
+        }
+        Ok(())
+    }
+
+    fn draw_circle<S: plotters_backend::BackendStyle>(
+        &mut self,
+        center: (i32, i32),
+        _: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        let mut d = self.0.borrow_mut();
+        if fill {
+            d.fills.push(style.color().rgb);
+        }
+        d.circles.push(center);
+        Ok(())
+    }
+
+    fn fill_polygon<S: plotters_backend::BackendStyle, I: IntoIterator<Item = (i32, i32)>>(
+        &mut self,
+        _: I,
+        style: &S,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        self.0.borrow_mut().fills.push(style.color().rgb);
+        Ok(())
+    }
+
+    fn draw_text<T: plotters_backend::BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &T,
+        _: (i32, i32),
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        self.0
+            .borrow_mut()
+            .texts
+            .push((text.to_string(), style.size()));
+        Ok(())
+    }
+}
+
+/// Draws `chart` on the recording backend.
+fn drawn(chart: &impl Chart) -> Drawn {
+    use plotters::prelude::IntoDrawingArea;
+    viz::figure::register_fonts();
+    let record = std::rc::Rc::new(std::cell::RefCell::new(Drawn::default()));
+    {
+        let area = Recorder(std::rc::Rc::clone(&record)).into_drawing_area();
+        area.fill(&plotters::style::WHITE).unwrap();
+        chart.draw(&area).unwrap();
+        area.present().unwrap();
+    }
+    std::rc::Rc::try_unwrap(record)
+        .ok()
+        .expect("the drawing area is dropped")
+        .into_inner()
+}
+
+/// The house minimum: no text under 12 px at the chart's native size.
+fn assert_readable(chart: &impl Chart) {
+    let d = drawn(chart);
+    assert!(!d.texts.is_empty(), "{}: no text drawn", chart.name());
+    for (text, size) in &d.texts {
+        assert!(
+            *size >= f64::from(viz::style::MIN_TEXT),
+            "{}: {text:?} at {size} px",
+            chart.name()
+        );
+    }
+}
+
+/// Checks the SVG text and the PNG pixels of a rendered chart, and its text sizes.
 fn check(chart: &impl Chart, texts: &[&str]) {
+    assert_readable(chart);
     let f = render(chart).unwrap();
     for t in texts.iter().chain(&[SOURCE]) {
         assert!(f.svg.contains(t), "{}: SVG lacks {t:?}", f.name);
@@ -146,13 +300,18 @@ fn forest_and_cost_charts() {
     check(
         &CostPerHomicide {
             year: 2030,
-            arms: vec![("justice".into(), f64::NAN), ("prevention".into(), 2.5e6)],
+            arms: vec![
+                ("justice".into(), f64::NAN, (f64::NAN, f64::NAN)),
+                ("prevention".into(), 2.5e6, (2.1e6, 2.9e6)),
+            ],
+            net: true,
             source: SOURCE.into(),
         },
         &[
-            "Cost per homicide averted",
+            "Net cost per homicide averted",
             "prevention",
-            "justice: no homicide averted",
+            "justice: not estimable",
+            "2.5 M",
         ],
     );
 }
@@ -477,4 +636,103 @@ fn published_figures_are_compared_in_the_report() {
         "2040 is outside the run: {table}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// No legend over the data: in a trajectory whose lines fill the upper right, the legend's box
+/// holds none of the lines' points or markers.
+#[test]
+fn the_trajectory_legend_leaves_the_data_visible() {
+    let mut t = trajectory();
+    // Rising lines: the data fills the upper right, where legends usually go.
+    t.arms = vec![
+        ("baseline".into(), band(5.0, 0.3)),
+        ("prevention".into(), band(5.0, 0.25)),
+    ];
+    t.target = Some((2050, 12.0));
+    let d = drawn(&t);
+    let legend: Vec<_> = d
+        .boxes
+        .iter()
+        .filter(|(_, _, rgb, alpha)| *rgb == (255, 255, 255) && *alpha < 1.0)
+        .collect();
+    assert_eq!(legend.len(), 1, "one legend box");
+    let ((x0, y0), (x1, y1), _, _) = *legend[0];
+    let inside = |(x, y): &(i32, i32)| (x0..=x1).contains(x) && (y0..=y1).contains(y);
+    // The medians are the long paths (a legend's sample line has two points).
+    let under = d
+        .strokes
+        .iter()
+        .filter(|(_, w, pts)| *w == viz::style::LINE && pts.len() > 2)
+        .flat_map(|(_, _, pts)| pts.iter())
+        .filter(|p| inside(p))
+        .count();
+    assert_eq!(under, 0, "median points under the legend");
+    assert!(
+        !d.circles.iter().any(|c| inside(c) && c.0 > x0 + 40),
+        "a marker under the legend"
+    );
+}
+
+/// One colour per arm, fixed by its place in the comparison (the baseline first): the same
+/// arm has the same colour in the trajectories, the forest plot and the cost chart.
+#[test]
+fn an_arm_has_one_colour_in_every_chart() {
+    use viz::style::arm_colour;
+    let rgb = |i: usize| {
+        let c = arm_colour(i);
+        (c.0, c.1, c.2)
+    };
+    let mut t = trajectory();
+    t.arms = vec![
+        ("baseline".into(), band(12.0, -0.1)),
+        ("justice".into(), band(12.0, -0.2)),
+        ("prevention".into(), band(12.0, -0.25)),
+    ];
+    let lines = drawn(&t);
+    let line_colours: Vec<_> = lines
+        .strokes
+        .iter()
+        .filter(|(_, w, pts)| *w == viz::style::LINE && pts.len() > 2)
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(
+        line_colours,
+        vec![rgb(0), rgb(1), rgb(2)],
+        "trajectory medians"
+    );
+    let forest = drawn(&Forest {
+        year: 2030,
+        rows: vec![
+            Effect {
+                arm: "justice".into(),
+                indicator: "Unsentenced prisoners".into(),
+                median: -12.0,
+                interval: (-20.0, -4.0),
+            },
+            Effect {
+                arm: "prevention".into(),
+                indicator: "Homicide rate".into(),
+                median: -8.0,
+                interval: (-15.0, 1.0),
+            },
+        ],
+        source: SOURCE.into(),
+    });
+    let costs = drawn(&CostPerHomicide {
+        year: 2030,
+        arms: vec![
+            ("justice".into(), 1.0e6, (0.8e6, 1.2e6)),
+            ("prevention".into(), 2.5e6, (2.1e6, 2.9e6)),
+        ],
+        net: true,
+        source: SOURCE.into(),
+    });
+    for (name, d) in [("forest", &forest), ("cost", &costs)] {
+        assert!(d.fills.contains(&rgb(1)), "{name}: justice's colour");
+        assert!(d.fills.contains(&rgb(2)), "{name}: prevention's colour");
+        assert!(
+            !d.fills.contains(&rgb(0)),
+            "{name}: the baseline's colour on an arm"
+        );
+    }
 }

@@ -48,7 +48,7 @@ impl Chart for Displacement {
             .x_desc("Year")
             .y_desc("People")
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| crate::style::axis_number(*v))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .light_line_style(RGBColor(235, 235, 235))

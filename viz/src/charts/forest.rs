@@ -5,9 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{
-    Chart, FONT, LABEL, SMALL, TITLE, colour, err, labelled_rows, range, with_source,
-};
+use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, err, labelled_rows, range, with_source};
+use crate::style::{LINE, arm_colour, axis_number};
 
 /// One row of the forest plot.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,12 +83,13 @@ impl Chart for Forest {
         };
         for (i, r) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
-            let c = colour(arms.iter().position(|a| **a == r.arm).unwrap_or(0));
+            // The baseline is arm 0 in every chart; the forest shows the others from 1 on.
+            let c = arm_colour(arms.iter().position(|a| **a == r.arm).unwrap_or(0) + 1);
             if r.interval.0.is_finite() && r.interval.1.is_finite() {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
                         vec![(r.interval.0, y), (r.interval.1, y)],
-                        c.stroke_width(4),
+                        c.stroke_width(LINE),
                     )))
                     .map_err(err)?;
             }
@@ -103,13 +103,16 @@ impl Chart for Forest {
     }
 }
 
-/// Cost per homicide averted by arm at a checkpoint.
+/// Cost per homicide averted by arm at a checkpoint: net of the justice system's savings and
+/// discounted when the comparison holds those figures.
 #[derive(Clone, Debug)]
 pub struct CostPerHomicide {
     /// Checkpoint year.
     pub year: i32,
-    /// (arm, cost; NaN when nothing was averted).
-    pub arms: Vec<(String, f64)>,
+    /// (arm, cost, its 90% confidence interval; NaN when not estimable).
+    pub arms: Vec<(String, f64, (f64, f64))>,
+    /// Whether the costs are net of the change in police, court and prison costs.
+    pub net: bool,
     /// Source line.
     pub source: String,
 }
@@ -120,13 +123,20 @@ impl Chart for CostPerHomicide {
     }
 
     fn title(&self) -> String {
-        format!("Cost per homicide averted, cumulative to {}", self.year)
+        format!(
+            "{} per homicide averted, cumulative to {}",
+            if self.net { "Net cost" } else { "Cost" },
+            self.year
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let plot = with_source(area, &self.source)?;
         let n = self.arms.len().max(1);
-        let (_, hi) = range(self.arms.iter().map(|a| a.1), true);
+        let (_, hi) = range(
+            self.arms.iter().flat_map(|a| [a.1, a.2.1].into_iter()),
+            true,
+        );
         let labels: Vec<String> = self.arms.iter().map(|a| a.0.clone()).collect();
         let mut chart = ChartBuilder::on(&plot)
             .caption(self.title(), (FONT, TITLE))
@@ -137,7 +147,11 @@ impl Chart for CostPerHomicide {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("Currency units per homicide averted")
+            .x_desc(if self.net {
+                "Net cost per homicide averted, with its 90% confidence interval (currency units, discounted)"
+            } else {
+                "Cost per homicide averted (currency units)"
+            })
             .y_labels(n)
             .y_label_formatter(&|v| {
                 let i = v.round();
@@ -147,25 +161,33 @@ impl Chart for CostPerHomicide {
                     String::new()
                 }
             })
-            .x_label_formatter(&|v| format!("{v:.3e}"))
+            .x_label_formatter(&|v| axis_number(*v))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .disable_y_mesh()
             .draw()
             .map_err(err)?;
-        for (i, (arm, cost)) in self.arms.iter().enumerate() {
+        for (i, (arm, cost, (lo, hi))) in self.arms.iter().enumerate() {
             let y = i as f64;
             if cost.is_finite() {
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         [(0.0, y - 0.3), (*cost, y + 0.3)],
-                        colour(i + 1).filled(),
+                        arm_colour(i + 1).filled(),
                     )))
                     .map_err(err)?;
+                if lo.is_finite() && hi.is_finite() {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(*lo, y), (*hi, y)],
+                            BLACK.stroke_width(LINE),
+                        )))
+                        .map_err(err)?;
+                }
             } else {
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        format!("{arm}: no homicide averted"),
+                        format!("{arm}: not estimable (no homicide averted with confidence)"),
                         (hi * 0.02, y),
                         (FONT, SMALL),
                     )))

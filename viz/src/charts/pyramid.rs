@@ -56,7 +56,7 @@ impl Chart for Pyramid {
                     String::new()
                 }
             })
-            .x_label_formatter(&|v| format!("{:.0}", v.abs()))
+            .x_label_formatter(&|v| crate::style::axis_number(v.abs()))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .disable_y_mesh()

@@ -6,9 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::data::Band;
-use crate::figure::{
-    Chart, FONT, LABEL, SMALL, TITLE, colour, draw_legend, err, range, with_source,
-};
+use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, draw_legend, err, range, with_source};
+use crate::style::{LINE, MIN_TEXT, arm_colour as colour, axis_number};
 
 /// One indicator over time, per arm.
 #[derive(Clone, Debug)]
@@ -35,7 +34,9 @@ fn draw_bands<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     k: f64,
 ) -> Result<(), String> {
-    let size = |s: u32| ((f64::from(s) * k) as u32).max(10);
+    // Text scales with the panel but never below the house minimum; lines keep their width.
+    let size = |s: u32| ((f64::from(s) * k) as u32).max(MIN_TEXT);
+    let line = ((f64::from(LINE) * k).round() as u32).max(2);
     let years = t.arms.iter().flat_map(|(_, b)| b.years.iter().copied());
     let (y0, y1) = (
         years.clone().min().unwrap_or(2025),
@@ -61,6 +62,7 @@ fn draw_bands<DB: DrawingBackend>(
         .x_desc("Year")
         .y_desc(&t.unit)
         .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| axis_number(*v))
         .label_style((FONT, size(SMALL)))
         .axis_desc_style((FONT, size(LABEL)))
         .light_line_style(RGBColor(235, 235, 235))
@@ -72,7 +74,28 @@ fn draw_bands<DB: DrawingBackend>(
                 [(2029.5, lo), (2030.5, hi)],
                 RGBColor(255, 236, 179).filled(),
             )))
-            .map_err(err)?;
+            .map_err(err)?
+            .label("2030, the SDG target year")
+            .legend(|(x, y)| {
+                Rectangle::new(
+                    [(x, y - 6), (x + 24, y + 6)],
+                    RGBColor(255, 236, 179).filled(),
+                )
+            });
+    }
+    // What the bands are: the spread of single simulated futures, not a confidence interval.
+    let first = colour(0);
+    for (alpha, label) in [
+        (0.45, "50% of simulated futures"),
+        (0.2, "90% of simulated futures"),
+    ] {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 24, y + 6)], first.mix(alpha).filled())
+            });
     }
     for (i, (arm, b)) in t.arms.iter().enumerate() {
         let c = colour(i);
@@ -107,10 +130,10 @@ fn draw_bands<DB: DrawingBackend>(
             .map(|(y, q)| (f64::from(*y), q[2]))
             .collect();
         chart
-            .draw_series(LineSeries::new(median, c.stroke_width(size(4))))
+            .draw_series(LineSeries::new(median, c.stroke_width(line)))
             .map_err(err)?
-            .label(arm.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(4)));
+            .label(format!("{arm} (median)"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
     if let Some((year, value)) = t.target {
         chart
