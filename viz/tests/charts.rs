@@ -19,14 +19,21 @@ use viz::figure::{Chart, HEIGHT, WIDTH, render};
 
 const SOURCE: &str = "Source: cjsim test fixture, scenario fixture, seed 1";
 
+/// A colour as red, green, blue.
+type Rgb = (u8, u8, u8);
+/// A stroke: colour, width and the points it passes through.
+type Stroke = (Rgb, u32, Vec<(i32, i32)>);
+/// A filled rectangle: corners, colour and opacity.
+type FilledBox = ((i32, i32), (i32, i32), Rgb, f64);
+
 /// What a chart drew: texts with their sizes, strokes and fills with their colours, and the
 /// rectangles filled (the legend's box among them).
 #[derive(Default)]
 struct Drawn {
     texts: Vec<(String, f64)>,
-    strokes: Vec<((u8, u8, u8), u32, Vec<(i32, i32)>)>,
-    fills: Vec<(u8, u8, u8)>,
-    boxes: Vec<((i32, i32), (i32, i32), (u8, u8, u8), f64)>,
+    strokes: Vec<Stroke>,
+    fills: Vec<Rgb>,
+    boxes: Vec<FilledBox>,
     circles: Vec<(i32, i32)>,
 }
 
