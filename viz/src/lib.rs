@@ -20,6 +20,7 @@ use std::path::Path;
 pub use data::VizError;
 pub use figure::Figure;
 
+use charts::disaggregation::Disaggregation;
 use charts::displacement::Displacement;
 use charts::forest::{CostPerHomicide, Effect, Forest};
 use charts::funnel::Funnel;
@@ -271,6 +272,91 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
             arms: costs,
             net: net.is_some(),
             source,
+        })?);
+    }
+    Ok(figures)
+}
+
+/// Indicators charted by group from `by_group.csv`: column, title, unit.
+const BY_GROUP: &[(&str, &str, &str)] = &[
+    (
+        "homicide_rate_per_100k",
+        "Homicide victims (SDG 16.1.1)",
+        "Victims per 100,000",
+    ),
+    (
+        "violence_prevalence_pct",
+        "Victims of violence (SDG 16.1.3)",
+        "% in the past year",
+    ),
+    (
+        "gbv_prevalence_pct",
+        "Victims of partner and sexual violence",
+        "% in the past year",
+    ),
+    (
+        "trafficking_victims_per_100k",
+        "Trafficking victims (SDG 16.2.2)",
+        "Victims per 100,000",
+    ),
+    (
+        "reporting_rate_pct",
+        "Victims who reported violence (SDG 16.3.1)",
+        "% of victims",
+    ),
+];
+
+/// Indicators by sex, age group, region and displacement status (`by_group.csv`, the
+/// baseline's first replication), in 2030 when simulated, else the last year.
+pub fn disaggregations(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = Table::read(dir, "by_group.csv", "run")?;
+    let (year, ind, dim, group, value) = (
+        t.column("year")?,
+        t.column("indicator")?,
+        t.column("dimension")?,
+        t.column("group")?,
+        t.column("value")?,
+    );
+    let mut years: Vec<i32> = Vec::new();
+    for i in 0..t.rows.len() {
+        let y = t.number(i, year)? as i32;
+        if !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    let Some(&last) = years.iter().max() else {
+        return Ok(Vec::new());
+    };
+    let shown = if years.contains(&2030) { 2030 } else { last };
+    let mut figures = Vec::new();
+    for (indicator, title, unit) in BY_GROUP {
+        let mut panels: Vec<(String, Vec<(String, f64)>)> = Vec::new();
+        for i in 0..t.rows.len() {
+            if t.text(i, ind) != *indicator || t.number(i, year)? as i32 != shown {
+                continue;
+            }
+            let d = t.text(i, dim).to_string();
+            let entry = match panels.iter_mut().find(|p| p.0 == d) {
+                Some(p) => p,
+                None => {
+                    panels.push((d, Vec::new()));
+                    panels.last_mut().expect("just pushed")
+                }
+            };
+            entry
+                .1
+                .push((t.text(i, group).to_string(), t.number(i, value)?));
+        }
+        if panels.is_empty() {
+            continue;
+        }
+        figures.push(render(&Disaggregation {
+            indicator: indicator.to_string(),
+            title: title.to_string(),
+            unit: unit.to_string(),
+            year: shown,
+            panels,
+            source: prov.source_line(),
         })?);
     }
     Ok(figures)
@@ -552,6 +638,7 @@ pub fn build(dir: &Path) -> Result<Built, VizError> {
     };
     figures.extend(optional(comparisons(dir, &prov))?);
     figures.extend(optional(pyramid(dir, &prov).map(|f| vec![f]))?);
+    figures.extend(optional(disaggregations(dir, &prov))?);
     figures.extend(optional(occupancy(dir, &prov).map(|f| vec![f]))?);
     figures.extend(optional(monthly(dir, &prov))?);
     figures.extend(optional(tornadoes(dir, &prov))?);

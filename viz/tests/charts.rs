@@ -743,3 +743,40 @@ fn an_arm_has_one_colour_in_every_chart() {
         );
     }
 }
+
+#[test]
+fn disaggregation_chart() {
+    use viz::charts::disaggregation::Disaggregation;
+    let panel = |d: &str, groups: &[(&str, f64)]| {
+        (
+            d.to_string(),
+            groups.iter().map(|(g, v)| (g.to_string(), *v)).collect(),
+        )
+    };
+    check(
+        &Disaggregation {
+            indicator: "violence_prevalence_pct".into(),
+            title: "Victims of violence (SDG 16.1.3)".into(),
+            unit: "% in the past year".into(),
+            year: 2030,
+            panels: vec![
+                panel("sex", &[("male", 4.1), ("female", 5.2)]),
+                panel("age_group", &[("15-17", 6.0), ("18-24", 7.5), ("65+", 1.2)]),
+                panel("region", &[("north", 4.0), ("south", 5.5)]),
+                panel(
+                    "displacement",
+                    &[("displaced", 9.1), ("not displaced", 4.5)],
+                ),
+            ],
+            source: SOURCE.into(),
+        },
+        &[
+            "Victims of violence (SDG 16.1.3) by group, 2030",
+            "By sex",
+            "By age group",
+            "Displaced or not",
+            "not displaced",
+            "9.1",
+        ],
+    );
+}

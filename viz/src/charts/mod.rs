@@ -1,5 +1,6 @@
 //! One chart per file; each builds from plain data taken from the output tables.
 
+pub mod disaggregation;
 pub mod displacement;
 pub mod forest;
 pub mod funnel;
