@@ -332,6 +332,11 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
                   difference: card ? Number(card.dataset.difference) : null,\
                   cost: document.querySelector('#cost-per-homicide') !== null };",
     );
+    // The comparison on screen downloads as one self-contained page, and each chart as SVG.
+    let report = b.script("return window.cjsimReportHtml();");
+    let report = report.as_str().unwrap().to_string();
+    b.click("#download");
+    b.click(".svg-download");
     let png = b.call("GET", "/screenshot", None);
     let shot = dir.join("serve-dashboard.png");
     std::fs::write(&shot, base64_decode(png.as_str().unwrap())).unwrap();
@@ -345,6 +350,23 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     drop(driver);
     let _ = std::fs::remove_dir_all(&profile);
 
+    std::fs::write(dir.join("serve-report.html"), &report).unwrap();
+    for part in [
+        "<!DOCTYPE html>",
+        "<svg",
+        "data-indicator=\"unsentenced_share_pct\"",
+        "Reproduce it:",
+        "iv=legal_aid",
+    ] {
+        assert!(
+            report.contains(part),
+            "the downloaded report lacks {part:?}"
+        );
+    }
+    assert!(
+        !report.contains("<script"),
+        "the downloaded report runs no script"
+    );
     assert_eq!(check["chart"], true, "unsentenced-share chart: {check}");
     assert_eq!(check["pyramid"], true, "prison pyramid: {check}");
     assert_eq!(check["cost"], true, "cost per homicide averted: {check}");
