@@ -625,6 +625,11 @@ pub fn sensitivity_charts(
         .collect()
 }
 
+/// As [`build`], with the charts as SVG only (for a page: the dashboard).
+pub fn build_for_screen(dir: &Path) -> Result<Built, VizError> {
+    figure::svg_only(|| build(dir))
+}
+
 /// Draws every chart the folder's tables allow and assembles the report. A table that exists
 /// but is malformed is an error; a table that is absent just means fewer charts.
 pub fn build(dir: &Path) -> Result<Built, VizError> {

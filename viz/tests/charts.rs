@@ -780,3 +780,21 @@ fn disaggregation_chart() {
         ],
     );
 }
+
+/// For a screen the charts are drawn as SVG only: the same SVG, no PNG.
+#[test]
+fn a_screen_build_draws_svg_only() {
+    let dir = fixture("screen");
+    let full = viz::build(&dir).unwrap();
+    let screen = viz::build_for_screen(&dir).unwrap();
+    assert_eq!(full.figures.len(), screen.figures.len());
+    for (a, b) in full.figures.iter().zip(&screen.figures) {
+        assert_eq!(a.svg, b.svg, "{}", a.name);
+        assert!(!a.png.is_empty() && b.png.is_empty(), "{}", a.name);
+    }
+    assert!(
+        !viz::build(&dir).unwrap().figures[0].png.is_empty(),
+        "PNG again after"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

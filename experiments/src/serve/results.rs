@@ -185,7 +185,7 @@ pub fn build(
         },
     )
     .map_err(|e| e.to_string())?;
-    let built = viz::build(&dir.path("")).map_err(|e| e.to_string())?;
+    let built = viz::build_for_screen(&dir.path("")).map_err(|e| e.to_string())?;
     drop(dir);
     let scale = p.scenario.scale();
     let comparison = &written.rows;
