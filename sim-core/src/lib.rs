@@ -21,6 +21,7 @@ pub mod census;
 pub mod crime_tables;
 pub mod curves;
 pub mod custody;
+pub mod extend;
 pub mod indicators;
 pub mod interventions;
 pub mod justice;
@@ -103,6 +104,8 @@ pub struct Outcome {
     pub estimator: indicators::Estimator,
     /// Climate hazard events, in order (empty without the climate module).
     pub events: Vec<systems::climate::HazardEvent>,
+    /// The values of the collectors registered with [`Simulation::collect`].
+    pub collected: Vec<extend::Collected>,
 }
 
 impl Outcome {
@@ -125,6 +128,7 @@ pub struct Simulation {
     world: World,
     schedule: Schedule,
     months: u32,
+    collectors: Vec<extend::Registered>,
 }
 
 impl Simulation {
@@ -175,6 +179,7 @@ impl Simulation {
             world,
             schedule,
             months,
+            collectors: Vec::new(),
         })
     }
 
@@ -197,6 +202,7 @@ impl Simulation {
     pub fn step(&mut self) -> &MonthRow {
         self.schedule.run(&mut self.world);
         self.world.resource_mut::<Calendar>().month_index += 1;
+        self.collect_year_end();
         self.world
             .resource::<Recorder>()
             .months
@@ -262,6 +268,7 @@ impl Simulation {
             years_other,
             estimator: indicators::Estimator::Expected,
             events,
+            collected: self.collectors.into_iter().map(|c| c.collected).collect(),
         }
     }
 

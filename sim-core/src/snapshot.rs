@@ -138,6 +138,7 @@ impl Simulation {
             world,
             schedule,
             months: snapshot.months,
+            collectors: Vec::new(),
         }
     }
 
