@@ -122,9 +122,7 @@ impl<'t> Walker<'t> {
         for (k, v) in sorted(table) {
             let path = format!("{prefix}.{}", k.get_ref().as_ref());
             self.spans.insert(path.clone(), k.span());
-            if let DeValue::Table(t) = v.get_ref()
-                && !is_leaf_key(&path)
-            {
+            if let DeValue::Table(t) = v.get_ref() {
                 self.walk_table(&path, t, p);
                 continue;
             }
@@ -834,11 +832,6 @@ impl<'t> Walker<'t> {
             None => self.unknown(key_span, path, known_keys()),
         }
     }
-}
-
-/// Whether a table value at `path` is itself a value (none yet: every table is a section).
-fn is_leaf_key(_path: &str) -> bool {
-    false
 }
 
 /// Region-scoped keys as written inside `[[regions]]`.

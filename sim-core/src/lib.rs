@@ -272,15 +272,6 @@ impl Simulation {
         }
     }
 
-    /// Simulates the remaining months, calling `progress(done, total)` after each.
-    pub fn run_with_progress(mut self, mut progress: impl FnMut(u32, u32)) -> Recorder {
-        while !self.finished() {
-            self.step();
-            progress(self.calendar().month_index, self.months);
-        }
-        self.into_recorder()
-    }
-
     /// The derived and calibrated crime tables (alignment results, warnings), if the justice
     /// module runs.
     pub fn crime_tables(&self) -> Option<&crime_tables::CrimeTables> {

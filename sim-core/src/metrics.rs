@@ -25,26 +25,6 @@ pub type AgeHist = [u32; MAX_REGIONS * 2 * AGE_BINS];
 /// An empty histogram.
 pub const EMPTY_HIST: AgeHist = [0; MAX_REGIONS * 2 * AGE_BINS];
 
-/// Adds `b` into `a`, element by element.
-pub fn add_hist(a: &mut AgeHist, b: &AgeHist) {
-    for (x, y) in a.iter_mut().zip(b.iter()) {
-        *x += *y;
-    }
-}
-
-/// Sums a histogram over regions and sexes for ages `lo..=hi`.
-pub fn hist_sum(h: &AgeHist, regions: usize, sexes: &[usize], lo: u32, hi: u32) -> u64 {
-    let mut s = 0u64;
-    for r in 0..regions {
-        for &sex in sexes {
-            for age in lo..=hi.min(AGE_BINS as u32 - 1) {
-                s += u64::from(h[hist_index(r as u8, sex, age)]);
-            }
-        }
-    }
-    s
-}
-
 /// The month's flow counts (agents), filled by the stages.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Flows {

@@ -66,19 +66,6 @@ impl OffenceType {
         Self::NAMES[self.index()]
     }
 
-    /// International Classification of Crime for Statistical Purposes section.
-    pub fn iccs(self) -> &'static str {
-        match self {
-            OffenceType::Homicide => "01",
-            OffenceType::Assault => "02",
-            OffenceType::Gbv => "0201/03",
-            OffenceType::Property => "04/05",
-            OffenceType::Trafficking => "0204",
-            OffenceType::Drug => "06",
-            OffenceType::Environment => "10",
-        }
-    }
-
     /// Non-lethal violence against a person that counts towards SDG 16.1.3 prevalence.
     pub fn is_nonlethal_violence(self) -> bool {
         matches!(self, OffenceType::Assault | OffenceType::Gbv)
