@@ -79,6 +79,11 @@ pub const HEADLINES: &[(&str, &str, &str)] = &[
         "People displaced by climate hazards",
         "People",
     ),
+    (
+        "gbv_prevalence_women_pct",
+        "Women victims of partner and sexual violence",
+        "% of women 15-49",
+    ),
 ];
 
 /// Everything built from a result folder.
