@@ -247,15 +247,17 @@ pub fn comparison(
             };
             let net: Vec<f64> = cost.iter().zip(&justice).map(|(c, j)| c + j).collect();
             let homicides_averted = averted(homicides);
+            let averted_homicides = summarise(&homicides_averted);
             let costs = Costs {
                 intervention_cost: summarise(&cost),
                 justice_cost_change: summarise(&justice),
-                homicides_averted: summarise(&homicides_averted),
+                homicides_averted: averted_homicides,
                 victimisations_averted: summarise(&averted(victimisations)),
                 net_cost: summarise(&net),
+                // Estimable only when homicides are averted: Fieller's interval exists whenever
+                // the interval of what is averted excludes zero, on either side.
                 net_per_homicide: sim_core::stats::ratio_ci90(&net, &homicides_averted)
-                    .filter(|(r, _, _)| r.is_finite())
-                    .filter(|_| summarise(&homicides_averted).ci90.0 > 0.0),
+                    .filter(|_| averted_homicides.ci90.0 > 0.0),
                 discount_rate: discount,
             };
             for c in YEAR_COLUMNS.iter().skip(1) {

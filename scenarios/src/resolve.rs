@@ -298,20 +298,7 @@ impl<'t> Walker<'t> {
             "source",
         ];
         for (i, item, t) in self.array_of_tables("policy_changes", v) {
-            let mut change = PolicyChange {
-                year: f64::NAN,
-                offence: None,
-                custody: 1.0,
-                sentence_length: 1.0,
-                indeterminate_share: None,
-                offending: 1.0,
-                ages: None,
-                historic_arrests_per_100k: None,
-                historic_lag_years: 0.0,
-                historic_custody: None,
-                historic_sentence_months: None,
-                source: String::new(),
-            };
+            let mut change = PolicyChange::neutral(f64::NAN, None);
             let (mut from_age, mut to_age) = (None, None);
             for (k, v) in sorted(t) {
                 let key = k.get_ref().as_ref().to_string();
@@ -359,7 +346,8 @@ impl<'t> Walker<'t> {
                         }
                     }
                     "from_age" | "to_age" => {
-                        let age = self.number_in(&path, v, 0.0, 100.0, "age in whole years");
+                        let oldest = f64::from(sim_core::metrics::AGE_BINS as u32 - 1);
+                        let age = self.number_in(&path, v, 0.0, oldest, "age in whole years");
                         if let Some(a) = age {
                             if a.fract() != 0.0 {
                                 self.error(
@@ -411,7 +399,10 @@ impl<'t> Walker<'t> {
                 continue;
             }
             if from_age.is_some() || to_age.is_some() {
-                change.ages = Some((from_age.unwrap_or(0), to_age.unwrap_or(100)));
+                change.ages = Some((
+                    from_age.unwrap_or(0),
+                    to_age.unwrap_or(sim_core::metrics::AGE_BINS as u32 - 1),
+                ));
             }
             if change.year.is_finite() {
                 p.policy_changes.push(change);
@@ -472,15 +463,7 @@ impl<'t> Walker<'t> {
                 self.spans.insert(path.clone(), k.span());
                 match (key.as_str(), v.get_ref()) {
                     ("indicator", DeValue::String(s)) => {
-                        if targets::target_indicators().any(|n| n == s.as_ref()) {
-                            indicator = Some(s.to_string());
-                        } else {
-                            let problem = match suggest(s, targets::target_indicators()) {
-                                Some(n) => format!("unknown indicator '{s}'; did you mean '{n}'?"),
-                                None => "unknown indicator; targets name a column of indicators_yearly.csv".into(),
-                            };
-                            self.error(Some(v.span()), &path, format!("{s:?}"), problem);
-                        }
+                        indicator = self.indicator(&path, v, s, "targets name");
                     }
                     ("year", _) => year = self.number_in(&path, v, 1900.0, 2200.0, "calendar year"),
                     ("level", _) => {
@@ -593,6 +576,27 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// An indicator named in `[[targets]]` or `[[observed]]`: a column of
+    /// `indicators_yearly.csv`, or an error with the nearest name (`hint` begins the fallback
+    /// message).
+    fn indicator(
+        &mut self,
+        path: &str,
+        v: &Spanned<DeValue<'_>>,
+        name: &str,
+        hint: &str,
+    ) -> Option<String> {
+        if targets::target_indicators().any(|n| n == name) {
+            return Some(name.to_string());
+        }
+        let problem = match suggest(name, targets::target_indicators()) {
+            Some(n) => format!("unknown indicator '{name}'; did you mean '{n}'?"),
+            None => format!("unknown indicator; {hint} a column of indicators_yearly.csv"),
+        };
+        self.error(Some(v.span()), path, format!("{name:?}"), problem);
+        None
+    }
+
     /// `[[observed]]`: indicator, year, value, role and source, all required.
     fn walk_observed(&mut self, v: &Spanned<DeValue<'_>>) {
         const KEYS: [&str; 5] = ["indicator", "year", "value", "role", "source"];
@@ -614,16 +618,7 @@ impl<'t> Walker<'t> {
                 self.spans.insert(path.clone(), k.span());
                 match (key.as_str(), v.get_ref()) {
                     ("indicator", DeValue::String(s)) => {
-                        if targets::target_indicators().any(|n| n == s.as_ref()) {
-                            indicator = Some(s.to_string());
-                        } else {
-                            let problem = match suggest(s, targets::target_indicators()) {
-                                Some(n) => format!("unknown indicator '{s}'; did you mean '{n}'?"),
-                                None => "unknown indicator; name a column of indicators_yearly.csv"
-                                    .into(),
-                            };
-                            self.error(Some(v.span()), &path, format!("{s:?}"), problem);
-                        }
+                        indicator = self.indicator(&path, v, s, "name");
                     }
                     ("year", _) => {
                         if let Some(y) = self.number_in(&path, v, 1900.0, 2200.0, "calendar year") {

@@ -142,18 +142,14 @@ fn historic_prosecutions_bring_older_people_into_prison() {
     };
     let mut with = base();
     with.policy_changes.push(PolicyChange {
-        year: f64::from(with.scenario.start_year + 1),
-        offence: Some(sim_core::offence::OffenceType::Gbv),
-        custody: 1.0,
-        sentence_length: 1.0,
-        indeterminate_share: None,
-        offending: 1.0,
-        ages: None,
         historic_arrests_per_100k: Some(30.0),
         historic_lag_years: 25.0,
         historic_custody: Some(0.6),
         historic_sentence_months: Some(60.0),
-        source: String::new(),
+        ..PolicyChange::neutral(
+            f64::from(with.scenario.start_year + 1),
+            Some(sim_core::offence::OffenceType::Gbv),
+        )
     });
     let scale = with.scenario.scale();
     let (a, b) = (run(with), run(base()));

@@ -50,6 +50,27 @@ pub struct PolicyChange {
     pub source: String,
 }
 
+impl PolicyChange {
+    /// A change from `year` for `offence` (all types when `None`) that changes nothing yet:
+    /// every multiplier 1, no share set, no historic prosecutions.
+    pub fn neutral(year: f64, offence: Option<OffenceType>) -> Self {
+        PolicyChange {
+            year,
+            offence,
+            custody: 1.0,
+            sentence_length: 1.0,
+            indeterminate_share: None,
+            offending: 1.0,
+            ages: None,
+            historic_arrests_per_100k: None,
+            historic_lag_years: 0.0,
+            historic_custody: None,
+            historic_sentence_months: None,
+            source: String::new(),
+        }
+    }
+}
+
 /// Allowed range of either multiplier.
 pub const MULTIPLIER_RANGE: (f64, f64) = (0.0, 10.0);
 
@@ -136,18 +157,8 @@ mod tests {
 
     fn change(year: f64, offence: Option<OffenceType>, length: f64) -> PolicyChange {
         PolicyChange {
-            year,
-            offence,
-            custody: 1.0,
             sentence_length: length,
-            indeterminate_share: None,
-            offending: 1.0,
-            ages: None,
-            historic_arrests_per_100k: None,
-            historic_lag_years: 0.0,
-            historic_custody: None,
-            historic_sentence_months: None,
-            source: String::new(),
+            ..PolicyChange::neutral(year, offence)
         }
     }
 

@@ -83,7 +83,6 @@ state_resources! {
 pub struct Snapshot {
     persons: Vec<PersonBundle>,
     resources: Resources,
-    months: u32,
 }
 
 impl Snapshot {
@@ -119,7 +118,6 @@ impl Simulation {
         Snapshot {
             persons: world_persons,
             resources: Resources::capture(&self.world),
-            months: self.months,
         }
     }
 
@@ -137,7 +135,7 @@ impl Simulation {
         Simulation {
             world,
             schedule,
-            months: snapshot.months,
+            months: snapshot.params().scenario.months(),
             collectors: Vec::new(),
         }
     }

@@ -120,6 +120,18 @@ impl Table {
         })
     }
 
+    /// The distinct whole values of column `c` (years), in the order they first appear.
+    pub fn years(&self, c: usize) -> Result<Vec<i32>, VizError> {
+        let mut years: Vec<i32> = Vec::new();
+        for i in 0..self.rows.len() {
+            let y = self.number(i, c)? as i32;
+            if !years.contains(&y) {
+                years.push(y);
+            }
+        }
+        Ok(years)
+    }
+
     /// The text in row `i`, column `c`.
     pub fn text(&self, i: usize, c: usize) -> &str {
         self.rows[i].get(c).map(String::as_str).unwrap_or("")

@@ -230,20 +230,24 @@ pub fn labelled_rows<'a, DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_desc)
         .y_labels(n)
-        .y_label_formatter(&|v| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                labels[n - 1 - i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|v| row_label(labels, *v, true))
         .label_style((FONT, SMALL))
         .axis_desc_style((FONT, LABEL))
         .disable_y_mesh()
         .draw()
         .map_err(err)?;
     Ok(chart)
+}
+
+/// The label of a category axis at tick `v`: `labels[i]` at whole ticks `i` (counted from the
+/// top when `top_first`, from the bottom otherwise), nothing between them.
+pub fn row_label(labels: &[String], v: f64, top_first: bool) -> String {
+    let i = v.round();
+    if (v - i).abs() >= 1e-6 || i < 0.0 || i as usize >= labels.len() {
+        return String::new();
+    }
+    let i = i as usize;
+    labels[if top_first { labels.len() - 1 - i } else { i }].clone()
 }
 
 /// Draws the chart's legend in the house style: small type on a translucent white box with a

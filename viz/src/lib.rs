@@ -228,13 +228,7 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
         t.column("net_cost_per_homicide_averted_ci90_low").ok(),
         t.column("net_cost_per_homicide_averted_ci90_high").ok(),
     );
-    let mut years: Vec<i32> = Vec::new();
-    for i in 0..t.rows.len() {
-        let y = t.number(i, year)? as i32;
-        if !years.contains(&y) {
-            years.push(y);
-        }
-    }
+    let years = t.years(year)?;
     let mut figures = Vec::new();
     for y in years {
         let mut rows = Vec::new();
@@ -322,13 +316,7 @@ pub fn disaggregations(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, Viz
         t.column("group")?,
         t.column("value")?,
     );
-    let mut years: Vec<i32> = Vec::new();
-    for i in 0..t.rows.len() {
-        let y = t.number(i, year)? as i32;
-        if !years.contains(&y) {
-            years.push(y);
-        }
-    }
+    let years = t.years(year)?;
     let Some(&last) = years.iter().max() else {
         return Ok(Vec::new());
     };
@@ -361,7 +349,11 @@ pub fn disaggregations(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, Viz
             unit: unit.to_string(),
             year: shown,
             panels,
-            source: prov.source_line(),
+            // The table holds one run, so say how far to trust a difference between groups.
+            source: format!(
+                "{}; one simulated run, so small groups (the displaced) vary from run to run",
+                prov.source_line()
+            ),
         })?);
     }
     Ok(figures)

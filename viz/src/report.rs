@@ -242,8 +242,12 @@ fn published_table(dir: &Path, h: &mut String) -> Result<(), VizError> {
             .and_then(|b| b.years.iter().position(|y| *y == p.year).map(|k| b.q[k]));
         let (sim, range, diff) = match q {
             Some(q) => (
-                three_figures(q[2]),
-                format!("{} to {}", three_figures(q[0]), three_figures(q[4])),
+                crate::style::readable(q[2]),
+                format!(
+                    "{} to {}",
+                    crate::style::readable(q[0]),
+                    crate::style::readable(q[4])
+                ),
                 if p.value != 0.0 {
                     format!("{:+.0}%", 100.0 * (q[2] / p.value - 1.0))
                 } else {
@@ -257,7 +261,7 @@ fn published_table(dir: &Path, h: &mut String) -> Result<(), VizError> {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><small>{}</small></td></tr>",
             escape(title),
             p.year,
-            three_figures(p.value),
+            crate::style::readable(p.value),
             escape(&sim),
             escape(&range),
             escape(&diff),
@@ -271,19 +275,6 @@ fn published_table(dir: &Path, h: &mut String) -> Result<(), VizError> {
     }
     h.push_str("</table>\n");
     Ok(())
-}
-
-/// `x` to three significant figures (whole numbers from 100 on), for tables that compare values.
-fn three_figures(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let digits = if x == 0.0 {
-        0
-    } else {
-        (2 - x.abs().log10().floor() as i32).max(0)
-    };
-    format!("{x:.*}", digits as usize)
 }
 
 /// Where an arm shrinks the prison population and SDG 16.3.2 (the unsentenced share of

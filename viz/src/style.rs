@@ -39,15 +39,7 @@ pub fn axis_number(v: f64) -> String {
         return format!("{} M", trim(format!("{:.2}", v / 1e6)));
     }
     if a >= 1e3 {
-        let digits = format!("{:.0}", a);
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        return format!("{}{grouped}", if v < 0.0 { "-" } else { "" });
+        return grouped(v, 1.0);
     }
     let decimals = if a >= 100.0 {
         0
@@ -59,9 +51,64 @@ pub fn axis_number(v: f64) -> String {
     trim(format!("{v:.decimals$}"))
 }
 
+/// `x` rounded to a multiple of `step` and written with thousands separators.
+fn grouped(x: f64, step: f64) -> String {
+    let digits = format!("{:.0}", (x.abs() / step).round() * step);
+    let mut out = String::from(if x < 0.0 { "-" } else { "" });
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number in a sentence or a table: three significant figures, thousands separated (whole
+/// numbers below 10,000), millions and billions named.
+pub fn readable(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let a = x.abs();
+    if a >= 1e9 {
+        return format!("{:.2} billion", x / 1e9);
+    }
+    if a >= 1e6 {
+        return format!("{:.2} million", x / 1e6);
+    }
+    if a >= 1e3 {
+        let step = if a < 1e4 {
+            1.0
+        } else {
+            10f64.powi(a.log10().floor() as i32 - 2)
+        };
+        return grouped(x, step);
+    }
+    let decimals = if a == 0.0 {
+        0
+    } else {
+        (2 - a.log10().floor() as i32).clamp(0, 6)
+    };
+    format!("{x:.*}", decimals as usize)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::axis_number;
+    use super::{axis_number, readable};
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(readable(52_750.0), "52,800");
+        assert_eq!(readable(-52_750.0), "-52,800");
+        assert_eq!(readable(2_640_000.0), "2.64 million");
+        assert_eq!(readable(12.345), "12.3");
+        assert_eq!(readable(0.0123), "0.0123");
+        assert_eq!(readable(450_000.0), "450,000");
+        assert_eq!(readable(1905.0), "1,905");
+        assert_eq!(readable(2873.4), "2,873");
+        assert_eq!(readable(f64::NAN), "-");
+    }
 
     #[test]
     fn axis_numbers_are_written_as_people_write_them() {

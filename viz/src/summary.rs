@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::data::{Table, VizError};
 use crate::report::escape;
+use crate::style::readable;
 
 /// Whether lower values of an indicator are better (true), higher (false); indicators where
 /// neither is simply better (prison population, the 50+ share, detected trafficking) are absent.
@@ -32,45 +33,6 @@ const LOWER_IS_BETTER: &[(&str, bool)] = &[
     ("displaced_stock", true),
     ("newly_displaced", true),
 ];
-
-/// A number as people read it: three significant figures, thousands separated, millions and
-/// billions named.
-pub fn readable(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let a = x.abs();
-    if a >= 1e9 {
-        return format!("{:.2} billion", x / 1e9);
-    }
-    if a >= 1e6 {
-        return format!("{:.2} million", x / 1e6);
-    }
-    if a >= 1e3 {
-        // Whole numbers below 10,000; three significant figures above.
-        let step = if a < 1e4 {
-            1.0
-        } else {
-            10f64.powi(a.log10().floor() as i32 - 2)
-        };
-        let whole = (a / step).round() * step;
-        let digits = format!("{:.0}", whole);
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        return format!("{}{grouped}", if x < 0.0 { "-" } else { "" });
-    }
-    let decimals = if a == 0.0 {
-        0
-    } else {
-        (2 - a.log10().floor() as i32).clamp(0, 6)
-    };
-    format!("{x:.*}", decimals as usize)
-}
 
 /// How a change in an indicator of `unit` is counted: percentage points for shares.
 fn size_unit(unit: &str) -> String {
@@ -417,22 +379,4 @@ pub fn section(dir: &Path, titles: &[(&str, &str, &str)]) -> Result<String, VizE
         );
     }
     Ok(h)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::readable;
-
-    #[test]
-    fn numbers_read_as_people_write_them() {
-        assert_eq!(readable(52_750.0), "52,800");
-        assert_eq!(readable(-52_750.0), "-52,800");
-        assert_eq!(readable(2_640_000.0), "2.64 million");
-        assert_eq!(readable(12.345), "12.3");
-        assert_eq!(readable(0.0123), "0.0123");
-        assert_eq!(readable(450_000.0), "450,000");
-        assert_eq!(readable(1905.0), "1,905");
-        assert_eq!(readable(2873.4), "2,873");
-        assert_eq!(readable(f64::NAN), "-");
-    }
 }

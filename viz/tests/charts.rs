@@ -275,9 +275,9 @@ fn overview_chart() {
     );
 }
 
-#[test]
-fn forest_and_cost_charts() {
-    let rows = vec![
+/// Two arms' effects: the justice arm's detected, the prevention arm's not.
+fn two_effects() -> Vec<Effect> {
+    vec![
         Effect {
             arm: "justice".into(),
             indicator: "Unsentenced prisoners".into(),
@@ -290,7 +290,12 @@ fn forest_and_cost_charts() {
             median: -8.0,
             interval: (-15.0, 1.0),
         },
-    ];
+    ]
+}
+
+#[test]
+fn forest_and_cost_charts() {
+    let rows = two_effects();
     check(
         &Forest {
             year: 2030,
@@ -709,20 +714,7 @@ fn an_arm_has_one_colour_in_every_chart() {
     );
     let forest = drawn(&Forest {
         year: 2030,
-        rows: vec![
-            Effect {
-                arm: "justice".into(),
-                indicator: "Unsentenced prisoners".into(),
-                median: -12.0,
-                interval: (-20.0, -4.0),
-            },
-            Effect {
-                arm: "prevention".into(),
-                indicator: "Homicide rate".into(),
-                median: -8.0,
-                interval: (-15.0, 1.0),
-            },
-        ],
+        rows: two_effects(),
         source: SOURCE.into(),
     });
     let costs = drawn(&CostPerHomicide {

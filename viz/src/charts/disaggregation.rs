@@ -77,14 +77,7 @@ impl Chart for Disaggregation {
                 .x_labels(4)
                 .x_label_formatter(&|v| axis_number(*v))
                 .y_labels(n)
-                .y_label_formatter(&|v| {
-                    let i = v.round();
-                    if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                        labels[n - 1 - i as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&|v| crate::figure::row_label(&labels, *v, true))
                 .label_style((FONT, SMALL))
                 .axis_desc_style((FONT, SMALL))
                 .disable_y_mesh()

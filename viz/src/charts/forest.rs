@@ -153,14 +153,7 @@ impl Chart for CostPerHomicide {
                 "Cost per homicide averted (currency units)"
             })
             .y_labels(n)
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|v| crate::figure::row_label(&labels, *v, false))
             .x_label_formatter(&|v| axis_number(*v))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))

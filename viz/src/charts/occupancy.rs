@@ -82,14 +82,7 @@ impl Chart for OccupancyMap {
             .x_desc("Year")
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_labels(n)
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-                    names[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|v| crate::figure::row_label(&names, *v, false))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .disable_mesh()

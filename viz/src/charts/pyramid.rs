@@ -48,14 +48,7 @@ impl Chart for Pyramid {
             .x_desc("Prisoners (men left, women right)")
             .y_desc("Age")
             .y_labels(n)
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < groups.len() {
-                    groups[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|v| crate::figure::row_label(&groups, *v, false))
             .x_label_formatter(&|v| crate::style::axis_number(v.abs()))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
