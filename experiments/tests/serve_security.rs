@@ -256,7 +256,8 @@ fn a_token_guards_every_request_when_one_is_set() {
     assert!(server.token.as_ref().is_some_and(|t| t.len() == 32));
 }
 
-/// Issue 12: the dashboard's scratch folder stayed in /tmp after Ctrl-C.
+/// Issue 12: the dashboard's scratch folder stayed in /tmp after Ctrl-C. Since issue 16 the
+/// dashboard writes none: its results are built and drawn in memory.
 #[test]
 fn ctrl_c_leaves_no_scratch_folder() {
     use std::io::BufRead as _;
@@ -294,6 +295,11 @@ fn ctrl_c_leaves_no_scratch_folder() {
                     .starts_with(&format!("cjsim-serve-{pid}-"))
             })
     };
+    // Issue 16: results stay in memory, so a finished job leaves no folder at all.
+    assert!(
+        !scratch_of_server(pid),
+        "the server {pid} wrote a scratch folder for a job"
+    );
     let interrupted = Command::new("kill")
         .args(["-INT", &pid.to_string()])
         .status()

@@ -1,8 +1,9 @@
-//! Reading the output tables of a result folder. Every problem names the file, and for a bad
+//! What the charts read from the results of a run: bands, published figures, provenance. Every problem names the file, and for a bad
 //! cell its line and column.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+
+use crate::results::Results;
 
 /// What went wrong reading tables or writing charts.
 #[derive(Debug, thiserror::Error)]
@@ -53,91 +54,6 @@ pub enum VizError {
     },
 }
 
-/// A CSV table read into memory.
-pub struct Table {
-    /// File label for errors.
-    pub file: String,
-    /// Column names.
-    pub header: Vec<String>,
-    /// Rows of cells.
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// Reads `dir/name`.
-    pub fn read(dir: &Path, name: &str, by: &'static str) -> Result<Table, VizError> {
-        let path: PathBuf = dir.join(name);
-        let file = path.display().to_string();
-        if !path.exists() {
-            return Err(VizError::Missing { file, by });
-        }
-        let mut reader = csv::Reader::from_path(&path).map_err(|e| VizError::Unreadable {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?;
-        let header = reader
-            .headers()
-            .map_err(|e| VizError::Unreadable {
-                file: file.clone(),
-                reason: e.to_string(),
-            })?
-            .iter()
-            .map(String::from)
-            .collect();
-        let mut rows = Vec::new();
-        for r in reader.records() {
-            let r = r.map_err(|e| VizError::Unreadable {
-                file: file.clone(),
-                reason: e.to_string(),
-            })?;
-            rows.push(r.iter().map(String::from).collect());
-        }
-        Ok(Table { file, header, rows })
-    }
-
-    /// Index of a column.
-    pub fn column(&self, name: &str) -> Result<usize, VizError> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| VizError::MissingColumn {
-                file: self.file.clone(),
-                column: name.to_string(),
-            })
-    }
-
-    /// The number in row `i`, column `c` (empty cells are NaN).
-    pub fn number(&self, i: usize, c: usize) -> Result<f64, VizError> {
-        let text = self.rows[i].get(c).map(String::as_str).unwrap_or("");
-        if text.is_empty() {
-            return Ok(f64::NAN);
-        }
-        text.parse().map_err(|_| VizError::BadNumber {
-            file: self.file.clone(),
-            line: i + 2,
-            column: self.header[c].clone(),
-            value: text.to_string(),
-        })
-    }
-
-    /// The distinct whole values of column `c` (years), in the order they first appear.
-    pub fn years(&self, c: usize) -> Result<Vec<i32>, VizError> {
-        let mut years: Vec<i32> = Vec::new();
-        for i in 0..self.rows.len() {
-            let y = self.number(i, c)? as i32;
-            if !years.contains(&y) {
-                years.push(y);
-            }
-        }
-        Ok(years)
-    }
-
-    /// The text in row `i`, column `c`.
-    pub fn text(&self, i: usize, c: usize) -> &str {
-        self.rows[i].get(c).map(String::as_str).unwrap_or("")
-    }
-}
-
 /// Quantile bands of one indicator for one arm, by year.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Band {
@@ -158,9 +74,9 @@ pub struct Bands {
 }
 
 impl Bands {
-    /// Reads the band table of a result folder.
-    pub fn read(dir: &Path) -> Result<Bands, VizError> {
-        let t = Table::read(dir, "indicators_quantiles.csv", "run or compare")?;
+    /// The band table of a run or comparison.
+    pub fn read(results: &Results) -> Result<Bands, VizError> {
+        let t = results.table("indicators_quantiles.csv", "run or compare")?;
         let (arm, year, ind) = (t.column("arm")?, t.column("year")?, t.column("indicator")?);
         let qs = ["q05", "q25", "q50", "q75", "q95"]
             .map(|q| t.column(q))
@@ -171,7 +87,7 @@ impl Bands {
             arms: Vec::new(),
             by: BTreeMap::new(),
         };
-        for i in 0..t.rows.len() {
+        for i in 0..t.len() {
             let a = t.text(i, arm).to_string();
             if !bands.arms.contains(&a) {
                 bands.arms.push(a.clone());
@@ -218,16 +134,15 @@ pub struct Published {
     pub source: String,
 }
 
-/// `observed.csv`, the scenario's published figures; empty when the folder has none.
-pub fn published(dir: &Path) -> Result<Vec<Published>, VizError> {
-    if !dir.join("observed.csv").exists() {
+/// `observed.csv`, the scenario's published figures; empty when the results have none.
+pub fn published(results: &Results) -> Result<Vec<Published>, VizError> {
+    let Some(t) = results.get("observed.csv") else {
         return Ok(Vec::new());
-    }
-    let t = Table::read(dir, "observed.csv", "run or compare")?;
+    };
     let [indicator, year, value, role, source] =
         ["indicator", "year", "value", "role", "source"].map(|c| t.column(c));
     let (indicator, year, value, role, source) = (indicator?, year?, value?, role?, source?);
-    (0..t.rows.len())
+    (0..t.len())
         .map(|i| {
             Ok(Published {
                 indicator: t.text(i, indicator).to_string(),
@@ -255,16 +170,17 @@ pub struct Provenance {
 
 impl Provenance {
     /// Reads `run.json`.
-    pub fn read(dir: &Path) -> Result<Provenance, VizError> {
-        let path = dir.join("run.json");
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|_| VizError::Missing {
-            file: file.clone(),
-            by: "run or compare",
-        })?;
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| VizError::Unreadable {
+    pub fn read(results: &Results) -> Result<Provenance, VizError> {
+        let file = results.label("run.json");
+        let text = results
+            .document("run.json")
+            .ok_or_else(|| VizError::Missing {
                 file: file.clone(),
+                by: "run or compare",
+            })?;
+        let json: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| VizError::Unreadable {
+                file,
                 reason: format!("not JSON: {e}"),
             })?;
         Ok(Provenance {

@@ -12,13 +12,13 @@ pub mod charts;
 pub mod data;
 pub mod figure;
 pub mod report;
+pub mod results;
 pub mod style;
 pub mod summary;
 
-use std::path::Path;
-
 pub use data::VizError;
 pub use figure::Figure;
+pub use results::{Results, Table};
 
 use charts::disaggregation::Disaggregation;
 use charts::displacement::Displacement;
@@ -28,7 +28,7 @@ use charts::occupancy::OccupancyMap;
 use charts::pyramid::Pyramid;
 use charts::tornado::Tornado;
 use charts::trajectory::{Overview, Trajectory};
-use data::{Band, Bands, Provenance, Table};
+use data::{Band, Bands, Provenance};
 use figure::render;
 
 /// Headline indicators: column, title, unit.
@@ -94,12 +94,12 @@ pub struct Built {
     pub html: String,
 }
 
-/// Targets from `scorecard.json` (indicator, year, threshold), if the folder has one.
-fn targets(dir: &Path) -> Vec<(String, i32, f64)> {
-    let Ok(text) = std::fs::read_to_string(dir.join("scorecard.json")) else {
+/// Targets from `scorecard.json` (indicator, year, threshold), if the results have one.
+fn targets(results: &Results) -> Vec<(String, i32, f64)> {
+    let Some(text) = results.document("scorecard.json") else {
         return Vec::new();
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
     json.as_array()
@@ -149,10 +149,10 @@ pub fn single_run_noise(b: &Band) -> Option<f64> {
 }
 
 /// The trajectory charts and the overview.
-pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
-    let bands = Bands::read(dir)?;
-    let targets = targets(dir);
-    let published = data::published(dir)?;
+pub fn trajectories(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let bands = Bands::read(results)?;
+    let targets = targets(results);
+    let published = data::published(results)?;
     let source = prov.source_line();
     let mut panels = Vec::new();
     let mut figures = Vec::new();
@@ -209,8 +209,8 @@ pub fn trajectories(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErr
 }
 
 /// Forest plots and cost charts from `comparison.csv`.
-pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
-    let t = Table::read(dir, "comparison.csv", "compare")?;
+pub fn comparisons(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = results.table("comparison.csv", "compare")?;
     let c = |n: &str| t.column(n);
     let (arm, ind, year, base, diff, lo, hi, cost) = (
         c("arm")?,
@@ -234,7 +234,7 @@ pub fn comparisons(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizErro
         let mut rows = Vec::new();
         let mut costs: Vec<(String, f64, (f64, f64))> = Vec::new();
         for (indicator, title, _) in HEADLINES.iter().take(6) {
-            for i in 0..t.rows.len() {
+            for i in 0..t.len() {
                 if t.number(i, year)? as i32 != y || t.text(i, ind) != *indicator {
                     continue;
                 }
@@ -307,8 +307,8 @@ const BY_GROUP: &[(&str, &str, &str)] = &[
 
 /// Indicators by sex, age group, region and displacement status (`by_group.csv`, the
 /// baseline's first replication), in 2030 when simulated, else the last year.
-pub fn disaggregations(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
-    let t = Table::read(dir, "by_group.csv", "run")?;
+pub fn disaggregations(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = results.table("by_group.csv", "run")?;
     let (year, ind, dim, group, value) = (
         t.column("year")?,
         t.column("indicator")?,
@@ -324,7 +324,7 @@ pub fn disaggregations(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, Viz
     let mut figures = Vec::new();
     for (indicator, title, unit) in BY_GROUP {
         let mut panels: Vec<(String, Vec<(String, f64)>)> = Vec::new();
-        for i in 0..t.rows.len() {
+        for i in 0..t.len() {
             if t.text(i, ind) != *indicator || t.number(i, year)? as i32 != shown {
                 continue;
             }
@@ -360,8 +360,8 @@ pub fn disaggregations(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, Viz
 }
 
 /// The prison pyramid from `prison_ages.csv` (first and last year).
-pub fn pyramid(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
-    let t = Table::read(dir, "prison_ages.csv", "run")?;
+pub fn pyramid(results: &Results, prov: &Provenance) -> Result<Figure, VizError> {
+    let t = results.table("prison_ages.csv", "run")?;
     let (year, sex, group, n) = (
         t.column("year")?,
         t.column("sex")?,
@@ -370,7 +370,7 @@ pub fn pyramid(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
     );
     let mut groups: Vec<String> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
-    for i in 0..t.rows.len() {
+    for i in 0..t.len() {
         let g = t.text(i, group).to_string();
         if !groups.contains(&g) {
             groups.push(g);
@@ -389,13 +389,13 @@ pub fn pyramid(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
     for y in picked {
         let mut men = vec![0.0; groups.len()];
         let mut women = vec![0.0; groups.len()];
-        for i in 0..t.rows.len() {
+        for i in 0..t.len() {
             if t.number(i, year)? as i32 != y {
                 continue;
             }
             let g = groups
                 .iter()
-                .position(|x| x == t.text(i, group))
+                .position(|x| *x == t.text(i, group))
                 .unwrap_or(0);
             let v = t.number(i, n)?;
             if t.text(i, sex) == "male" {
@@ -414,8 +414,8 @@ pub fn pyramid(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
 }
 
 /// The occupancy heat map from `by_group.csv`, with prison damage from `events.csv`.
-pub fn occupancy(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
-    let t = Table::read(dir, "by_group.csv", "run")?;
+pub fn occupancy(results: &Results, prov: &Provenance) -> Result<Figure, VizError> {
+    let t = results.table("by_group.csv", "run")?;
     let (year, ind, dim, group, value) = (
         t.column("year")?,
         t.column("indicator")?,
@@ -426,7 +426,7 @@ pub fn occupancy(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
     let mut regions: Vec<String> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
     let mut cells = Vec::new();
-    for i in 0..t.rows.len() {
+    for i in 0..t.len() {
         if t.text(i, ind) != "prison_occupancy_pct" || t.text(i, dim) != "region" {
             continue;
         }
@@ -447,15 +447,15 @@ pub fn occupancy(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
         values[ri][yi] = v;
     }
     let mut events = Vec::new();
-    if let Ok(e) = Table::read(dir, "events.csv", "run") {
+    if let Some(e) = results.get("events.csv") {
         let (ey, er, ed) = (
             e.column("year")?,
             e.column("region")?,
             e.column("prison_damage_pct")?,
         );
-        for i in 0..e.rows.len() {
+        for i in 0..e.len() {
             if e.number(i, ed)? > 0.0
-                && let Some(r) = regions.iter().position(|x| x == e.text(i, er))
+                && let Some(r) = regions.iter().position(|x| *x == e.text(i, er))
             {
                 events.push((r, e.number(i, ey)? as i32));
             }
@@ -471,8 +471,8 @@ pub fn occupancy(dir: &Path, prov: &Provenance) -> Result<Figure, VizError> {
 }
 
 /// Displacement series and the justice funnel of the first year, from `timeseries.csv`.
-pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
-    let t = Table::read(dir, "timeseries.csv", "run")?;
+pub fn monthly(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let t = results.table("timeseries.csv", "run")?;
     let (year, month) = (t.column("year")?, t.column("month")?);
     let mut figures = Vec::new();
     if let (Ok(newly), Ok(stock)) = (t.column("newly_displaced"), t.column("displaced_stock")) {
@@ -483,20 +483,20 @@ pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
             events: Vec::new(),
             source: prov.source_line(),
         };
-        for i in 0..t.rows.len() {
+        for i in 0..t.len() {
             d.time
                 .push(t.number(i, year)? + (t.number(i, month)? - 0.5) / 12.0);
             d.newly.push(t.number(i, newly)?);
             d.stock.push(t.number(i, stock)?);
         }
-        if let Ok(e) = Table::read(dir, "events.csv", "run") {
+        if let Some(e) = results.get("events.csv") {
             let (ey, em, eh, ed) = (
                 e.column("year")?,
                 e.column("month")?,
                 e.column("hazard")?,
                 e.column("displaced")?,
             );
-            for i in 0..e.rows.len() {
+            for i in 0..e.len() {
                 if e.number(i, ed)? > 0.0 {
                     d.events.push((
                         e.number(i, ey)? + (e.number(i, em)? - 0.5) / 12.0,
@@ -527,7 +527,7 @@ pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
         let mut out = Vec::new();
         for (label, col) in steps {
             let mut sum = 0.0;
-            for i in 0..t.rows.len() {
+            for i in 0..t.len() {
                 if t.number(i, year)? as i32 != first {
                     continue;
                 }
@@ -552,19 +552,19 @@ pub fn monthly(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
 
 /// Tornado charts of `sensitivity.csv` in `dir` (one per indicator and year, of the Sobol
 /// total index, Morris mu* or PRCC), captioned with `prov`'s source line.
-pub fn tornadoes(dir: &Path, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
-    sensitivity_charts(dir, &prov.source_line(), None)
+pub fn tornadoes(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    sensitivity_charts(results, &prov.source_line(), None)
 }
 
 /// Tornado charts of `sensitivity.csv` in `dir`, of `year` only when given (a sweep keeps
 /// many years; one chart per indicator is what a reader can take in). Factors whose index
 /// could not be computed (an output that never varies) are left out.
 pub fn sensitivity_charts(
-    dir: &Path,
+    results: &Results,
     source: &str,
     year: Option<i32>,
 ) -> Result<Vec<Figure>, VizError> {
-    let t = Table::read(dir, "sensitivity.csv", "sensitivity")?;
+    let t = results.table("sensitivity.csv", "sensitivity")?;
     let (ind, year_col, factor, method, value, lo, hi) = (
         t.column("indicator")?,
         t.column("year")?,
@@ -576,9 +576,9 @@ pub fn sensitivity_charts(
     );
     let noisy_col = t.column("noisy").ok();
     let mut groups: Vec<(String, String, Vec<charts::tornado::FactorIndex>, bool)> = Vec::new();
-    for i in 0..t.rows.len() {
+    for i in 0..t.len() {
         let m = t.text(i, method);
-        if !matches!(m, "sobol_total" | "morris_mu_star" | "prcc") {
+        if !matches!(&*m, "sobol_total" | "morris_mu_star" | "prcc") {
             continue;
         }
         if let Some(y) = year
@@ -623,27 +623,27 @@ pub fn sensitivity_charts(
 }
 
 /// As [`build`], with the charts as SVG only (for a page: the dashboard).
-pub fn build_for_screen(dir: &Path) -> Result<Built, VizError> {
-    figure::svg_only(|| build(dir))
+pub fn build_for_screen(results: &Results) -> Result<Built, VizError> {
+    figure::svg_only(|| build(results))
 }
 
 /// Draws every chart the folder's tables allow and assembles the report. A table that exists
 /// but is malformed is an error; a table that is absent just means fewer charts.
-pub fn build(dir: &Path) -> Result<Built, VizError> {
-    let prov = Provenance::read(dir)?;
-    let mut figures = trajectories(dir, &prov)?;
+pub fn build(results: &Results) -> Result<Built, VizError> {
+    let prov = Provenance::read(results)?;
+    let mut figures = trajectories(results, &prov)?;
     let optional = |r: Result<Vec<Figure>, VizError>| -> Result<Vec<Figure>, VizError> {
         match r {
             Err(VizError::Missing { .. }) => Ok(Vec::new()),
             other => other,
         }
     };
-    figures.extend(optional(comparisons(dir, &prov))?);
-    figures.extend(optional(pyramid(dir, &prov).map(|f| vec![f]))?);
-    figures.extend(optional(disaggregations(dir, &prov))?);
-    figures.extend(optional(occupancy(dir, &prov).map(|f| vec![f]))?);
-    figures.extend(optional(monthly(dir, &prov))?);
-    figures.extend(optional(tornadoes(dir, &prov))?);
-    let html = report::html(dir, &prov, &figures)?;
+    figures.extend(optional(comparisons(results, &prov))?);
+    figures.extend(optional(pyramid(results, &prov).map(|f| vec![f]))?);
+    figures.extend(optional(disaggregations(results, &prov))?);
+    figures.extend(optional(occupancy(results, &prov).map(|f| vec![f]))?);
+    figures.extend(optional(monthly(results, &prov))?);
+    figures.extend(optional(tornadoes(results, &prov))?);
+    let html = report::html(results, &prov, &figures)?;
     Ok(Built { figures, html })
 }

@@ -3,10 +3,10 @@
 //! the provenance.
 
 use std::fmt::Write;
-use std::path::Path;
 
-use crate::data::{Provenance, Table, VizError};
+use crate::data::{Provenance, VizError};
 use crate::figure::Figure;
+use crate::results::Results;
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
@@ -31,7 +31,7 @@ text-align:left;vertical-align:top}th{background:#eef4fa}.on{color:#006e52;font-
 svg{max-width:100%;height:auto}.warn{background:#fff3d6;padding:.5em 1em}.note{background:#e8f0fb;padding:.5em 1em}";
 
 /// Builds the report.
-pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String, VizError> {
+pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<String, VizError> {
     let j = &prov.json;
     let mut h = String::new();
     let title = format!("cjsim report: {}", prov.scenario);
@@ -42,7 +42,7 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
         escape(&title)
     );
     // A comparison opens with its summary: effects, costs, sentences and trade-offs.
-    h.push_str(&crate::summary::section(dir, crate::HEADLINES)?);
+    h.push_str(&crate::summary::section(results, crate::HEADLINES)?);
     let _ = write!(h, "<h2>Scenario</h2>\n<table>");
     let mut row = |k: &str, v: String| {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
@@ -90,11 +90,11 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
     }
     // Scorecard.
     h.push_str("<h2>Scorecard</h2>\n");
-    match std::fs::read_to_string(dir.join("scorecard.json")) {
-        Ok(text) => {
+    match results.document("scorecard.json") {
+        Some(text) => {
             let lines: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| VizError::Unreadable {
-                    file: dir.join("scorecard.json").display().to_string(),
+                serde_json::from_str(text).map_err(|e| VizError::Unreadable {
+                    file: results.label("scorecard.json"),
                     reason: format!("not JSON: {e}"),
                 })?;
             h.push_str(
@@ -135,10 +135,10 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
             }
             h.push_str("</table>\n");
         }
-        Err(_) => h.push_str("<p>No targets in this scenario.</p>\n"),
+        None => h.push_str("<p>No targets in this scenario.</p>\n"),
     }
-    published_table(dir, &mut h)?;
-    for note in unsentenced_share_notes(dir)? {
+    published_table(results, &mut h)?;
+    for note in unsentenced_share_notes(results)? {
         let _ = writeln!(
             h,
             "<p class=\"note\" id=\"unsentenced-note\">{}</p>",
@@ -217,12 +217,12 @@ pub fn html(dir: &Path, prov: &Provenance, figures: &[Figure]) -> Result<String,
 /// The "Compared with published figures" section: each published value beside the baseline's
 /// median and single-run range in its year, with its role and source. Nothing when the scenario
 /// lists none.
-fn published_table(dir: &Path, h: &mut String) -> Result<(), VizError> {
-    let published = crate::data::published(dir)?;
+fn published_table(results: &Results, h: &mut String) -> Result<(), VizError> {
+    let published = crate::data::published(results)?;
     if published.is_empty() {
         return Ok(());
     }
-    let bands = crate::data::Bands::read(dir)?;
+    let bands = crate::data::Bands::read(results)?;
     let arm = bands.arms.first().cloned().unwrap_or_default();
     h.push_str(
         "<h2>Compared with published figures</h2>\n<p>Published values beside the simulated \
@@ -281,11 +281,10 @@ fn published_table(dir: &Path, h: &mut String) -> Result<(), VizError> {
 /// prisoners) rises, both detectably: a sentence saying why, for the arm's last compared year.
 /// Fewer sentenced prisoners raise the share even when nobody more waits for trial, which reads
 /// as a setback unless the report says so.
-pub fn unsentenced_share_notes(dir: &Path) -> Result<Vec<String>, VizError> {
-    if !dir.join("comparison.csv").exists() {
+pub fn unsentenced_share_notes(results: &Results) -> Result<Vec<String>, VizError> {
+    let Some(t) = results.get("comparison.csv") else {
         return Ok(Vec::new());
-    }
-    let t = Table::read(dir, "comparison.csv", "compare")?;
+    };
     let [arm, indicator, year, mean, low, high] = [
         "arm",
         "indicator",
@@ -298,7 +297,7 @@ pub fn unsentenced_share_notes(dir: &Path) -> Result<Vec<String>, VizError> {
     let (arm, indicator, year, mean, low, high) = (arm?, indicator?, year?, mean?, low?, high?);
     // (arm, year) -> (share effect, share CI low, population effect, population CI high)
     let mut found: Vec<(String, String, f64, f64, f64, f64)> = Vec::new();
-    for i in 0..t.rows.len() {
+    for i in 0..t.len() {
         let key = (t.text(i, arm).to_string(), t.text(i, year).to_string());
         let at = match found.iter().position(|f| (&f.0, &f.1) == (&key.0, &key.1)) {
             Some(at) => at,
@@ -308,7 +307,7 @@ pub fn unsentenced_share_notes(dir: &Path) -> Result<Vec<String>, VizError> {
             }
         };
         let f = &mut found[at];
-        match t.text(i, indicator) {
+        match &*t.text(i, indicator) {
             "unsentenced_share_pct" => (f.2, f.3) = (t.number(i, mean)?, t.number(i, low)?),
             "prison_population_per_100k" => (f.4, f.5) = (t.number(i, mean)?, t.number(i, high)?),
             _ => {}
@@ -358,7 +357,7 @@ mod tests {
              noisy,unsentenced_share_pct,2050,1.0,-0.5,2.5\n\
              noisy,prison_population_per_100k,2050,-10,-15,-5\n",
         );
-        let notes = unsentenced_share_notes(&dir).unwrap();
+        let notes = unsentenced_share_notes(&Results::load(&dir).unwrap()).unwrap();
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].starts_with("decarcerate, 2050"), "{}", notes[0]);
         assert!(notes[0].contains("9.0 points"), "{}", notes[0]);

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
-use std::path::Path;
 
-use crate::data::{Table, VizError};
+use crate::data::VizError;
 use crate::report::escape;
+use crate::results::Results;
 use crate::style::readable;
 
 /// Whether lower values of an indicator are better (true), higher (false); indicators where
@@ -132,16 +132,15 @@ fn with_interval(row: &Row, mean: &str, low: &str, high: &str) -> String {
 }
 
 /// The summary section, or nothing for a folder without `comparison.csv`.
-pub fn section(dir: &Path, titles: &[(&str, &str, &str)]) -> Result<String, VizError> {
-    if !dir.join("comparison.csv").exists() {
+pub fn section(results: &Results, titles: &[(&str, &str, &str)]) -> Result<String, VizError> {
+    let Some(t) = results.get("comparison.csv") else {
         return Ok(String::new());
-    }
-    let t = Table::read(dir, "comparison.csv", "compare")?;
+    };
     let (arm, indicator, year) = (t.column("arm")?, t.column("indicator")?, t.column("year")?);
     let columns: Vec<Option<usize>> = COLUMNS.iter().map(|c| t.column(c).ok()).collect();
     let discount = t.column(DISCOUNT).ok();
     let mut rows = Vec::new();
-    for i in 0..t.rows.len() {
+    for i in 0..t.len() {
         rows.push(Row {
             arm: t.text(i, arm).to_string(),
             indicator: t.text(i, indicator).to_string(),
@@ -165,7 +164,7 @@ pub fn section(dir: &Path, titles: &[(&str, &str, &str)]) -> Result<String, VizE
         .into_iter()
         .collect();
     let rate = discount
-        .and_then(|c| t.rows.first().map(|_| t.text(0, c)))
+        .and_then(|c| (!t.is_empty()).then(|| t.text(0, c)))
         .and_then(|x| x.parse::<f64>().ok());
     let find = |a: &str, ind: &str, y: i32| {
         rows.iter()

@@ -541,7 +541,7 @@ fn fixture(name: &str) -> PathBuf {
 #[test]
 fn the_report_holds_every_chart_and_the_scorecard_and_no_url() {
     let dir = fixture("report");
-    let built = viz::build(&dir).unwrap();
+    let built = viz::build(&loaded(&dir)).unwrap();
     let names: Vec<&str> = built.figures.iter().map(|f| f.name.as_str()).collect();
     for expected in [
         "overview",
@@ -574,8 +574,13 @@ fn the_report_holds_every_chart_and_the_scorecard_and_no_url() {
     );
 }
 
+/// The results of a fixture folder.
+fn loaded(dir: &Path) -> viz::Results {
+    viz::Results::load(dir).unwrap()
+}
+
 fn error_of(dir: &Path) -> String {
-    match viz::build(dir) {
+    match viz::build(&loaded(dir)) {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),
     }
@@ -630,7 +635,7 @@ fn published_figures_are_compared_in_the_report() {
          homicide_rate_per_100k,2040,5,in-sample,Survey\n",
     )
     .unwrap();
-    let built = viz::build(&dir).unwrap();
+    let built = viz::build(&loaded(&dir)).unwrap();
     let start = built
         .html
         .find("id=\"published\"")
@@ -777,15 +782,16 @@ fn disaggregation_chart() {
 #[test]
 fn a_screen_build_draws_svg_only() {
     let dir = fixture("screen");
-    let full = viz::build(&dir).unwrap();
-    let screen = viz::build_for_screen(&dir).unwrap();
+    let results = loaded(&dir);
+    let full = viz::build(&results).unwrap();
+    let screen = viz::build_for_screen(&results).unwrap();
     assert_eq!(full.figures.len(), screen.figures.len());
     for (a, b) in full.figures.iter().zip(&screen.figures) {
         assert_eq!(a.svg, b.svg, "{}", a.name);
         assert!(!a.png.is_empty() && b.png.is_empty(), "{}", a.name);
     }
     assert!(
-        !viz::build(&dir).unwrap().figures[0].png.is_empty(),
+        !viz::build(&results).unwrap().figures[0].png.is_empty(),
         "PNG again after"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -11,19 +11,12 @@ use sim_core::Outcome;
 
 use crate::cmd::run::{ReplicationArgs, RunControls, ScenarioChoice, check_params, pool};
 use crate::error::{CliError, CliResult};
-use crate::output::{
-    StagedDir, write_events, write_group_table, write_observed, write_prison_ages, write_report,
-    write_table,
-};
+use crate::output::{StagedDir, write_report, write_results};
 use crate::precision::Replications;
 use crate::progress;
-use crate::provenance::{ArmInfo, Provenance};
+use crate::provenance::ArmInfo;
 use crate::replicate::run_all;
-use crate::scorecard;
-use crate::tables::{
-    BAND_HEADER, ComparisonRow, bands, comparison, write_band_rows, write_comparison,
-};
-use sim_core::metrics::MONTH_COLUMNS;
+use crate::results::{ComparisonInputs, of_comparison};
 
 /// Arguments of `cjsim compare`.
 #[derive(Args, Debug)]
@@ -276,20 +269,23 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .map(String::as_str)
         .zip(results.iter().map(Vec::as_slice))
         .collect();
-    let ComparisonWritten { files, lines, .. } = write_compare_folder(
-        &dir,
-        &ComparisonInputs {
-            scenario: &scenario,
-            arms: &named,
-            infos,
-            checkpoints: &checkpoints,
-            discount_rate: args.discount_rate / 100.0,
-            threads,
-            replications,
-            precision: precision.clone(),
-            report: !args.controls.no_report,
-        },
-    )?;
+    let report = !args.controls.no_report;
+    let assembled = of_comparison(&ComparisonInputs {
+        scenario: &scenario,
+        arms: &named,
+        infos,
+        checkpoints: &checkpoints,
+        discount_rate: args.discount_rate / 100.0,
+        threads,
+        replications,
+        precision: precision.clone(),
+        report,
+    });
+    write_results(&dir, &assembled.results)?;
+    if report {
+        write_report(&dir, &assembled.results)?;
+    }
+    let (files, lines) = (assembled.files, assembled.lines);
     let out = dir.commit()?;
     if !args.controls.quiet {
         println!(
@@ -317,103 +313,6 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         println!("  wrote {}/ ({})", out.display(), files.join(", "));
     }
     Ok(())
-}
-
-/// Everything a comparison folder is written from.
-pub struct ComparisonInputs<'a> {
-    /// The scenario (baseline parameters, targets, provenance).
-    pub scenario: &'a scenarios::Scenario,
-    /// (arm name, outcomes by replication), the baseline first.
-    pub arms: &'a [(&'a str, &'a [Outcome])],
-    /// The arms' interventions for `run.json`.
-    pub infos: Vec<ArmInfo>,
-    /// Checkpoint years of `comparison.csv`.
-    pub checkpoints: &'a [i32],
-    /// Yearly discount rate of costs and averted outcomes (a fraction).
-    pub discount_rate: f64,
-    /// Threads used (provenance).
-    pub threads: usize,
-    /// Replications per arm.
-    pub replications: u32,
-    /// With `--reps auto`: the precision asked for and reached.
-    pub precision: Option<crate::precision::PrecisionRecord>,
-    /// Whether to draw the charts and report.html.
-    pub report: bool,
-}
-
-/// What writing a comparison folder produced: the files, the scorecard lines and the
-/// comparison rows (the dashboard reads the last two without reading any file back).
-pub struct ComparisonWritten {
-    /// Files written.
-    pub files: Vec<String>,
-    /// Scorecard lines of every arm.
-    pub lines: Vec<scorecard::ScoreLine>,
-    /// The comparison with the baseline.
-    pub rows: Vec<ComparisonRow>,
-}
-
-/// Writes the tables (and, if asked, the report) of a comparison into `dir`. Used by
-/// `cjsim compare` and by `cjsim serve`.
-pub fn write_compare_folder(dir: &StagedDir, c: &ComparisonInputs) -> CliResult<ComparisonWritten> {
-    let base = &c.scenario.params;
-    let scale = base.scenario.scale();
-    let named = c.arms;
-    let rows = comparison(named, c.checkpoints, scale, c.discount_rate);
-    write_comparison(dir, "comparison.csv", &rows)?;
-    let mut band_text = String::from(BAND_HEADER);
-    let mut lines = Vec::new();
-    for (name, outcomes) in named {
-        write_band_rows(&bands(name, outcomes, scale), &mut band_text);
-        lines.extend(scorecard::score(name, &c.scenario.targets, outcomes, scale));
-    }
-    dir.write("indicators_quantiles.csv", band_text.as_bytes())?;
-    dir.write(
-        "scorecard.json",
-        (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
-    )?;
-    dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
-    let mut files: Vec<String> = [
-        "run.json",
-        "comparison.csv",
-        "indicators_quantiles.csv",
-        "scorecard.json",
-        "scorecard.md",
-    ]
-    .map(String::from)
-    .to_vec();
-    // The baseline's first replication in detail, for the report's other charts.
-    let detail = &named[0].1[0];
-    write_table(
-        dir,
-        "timeseries.csv",
-        MONTH_COLUMNS,
-        &detail.recorder.months,
-        scale,
-    )?;
-    write_group_table(dir, "by_group.csv", &detail.by_group(base))?;
-    write_prison_ages(dir, "prison_ages.csv", &detail.recorder, scale)?;
-    files.extend(["timeseries.csv", "by_group.csv", "prison_ages.csv"].map(String::from));
-    if write_observed(dir, &c.scenario.observed)? {
-        files.push("observed.csv".into());
-    }
-    if base.modules.climate {
-        write_events(dir, "events.csv", &detail.events, base)?;
-        files.push("events.csv".into());
-    }
-    if c.report {
-        files.extend(["report.html", "charts/"].map(String::from));
-    }
-    let mut prov = Provenance::new("compare", c.scenario, c.threads, files.clone());
-    prov.replications = c.replications;
-    prov.estimator = detail.estimator.name();
-    prov.precision = c.precision.clone();
-    prov.arms = c.infos.clone();
-    prov.alignment_warnings = detail.warnings.clone();
-    dir.write("run.json", prov.to_json().as_bytes())?;
-    if c.report {
-        write_report(dir)?;
-    }
-    Ok(ComparisonWritten { files, lines, rows })
 }
 
 #[cfg(test)]

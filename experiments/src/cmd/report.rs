@@ -16,7 +16,9 @@ pub fn run(dir: PathBuf) -> CliResult<()> {
             outdir::MARKER
         )));
     };
-    let built = viz::build(&dir).map_err(|e| CliError::BadInput(e.to_string()))?;
+    let built = viz::Results::load(&dir)
+        .and_then(|r| viz::build(&r))
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
     outdir::recover(&dir);
     let staging = dir.join(format!(".charts.cjsim-staging-{}", std::process::id()));
     let result = (|| {

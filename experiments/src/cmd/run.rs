@@ -5,21 +5,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
-use sim_core::indicators::{Estimator, YEAR_COLUMNS};
-use sim_core::metrics::MONTH_COLUMNS;
+use sim_core::indicators::Estimator;
 use sim_core::{ModelParams, Outcome, Simulation};
 
 use crate::error::{CliError, CliResult};
-use crate::output::{
-    StagedDir, fmt_cell, write_events, write_group_table, write_observed, write_prison_ages,
-    write_report, write_table,
-};
+use crate::output::{StagedDir, fmt_cell, write_report, write_results};
 use crate::precision::Replications;
 use crate::progress;
-use crate::provenance::Provenance;
 use crate::replicate::run_all;
-use crate::scorecard;
-use crate::tables::{BAND_HEADER, bands, write_band_rows, write_mean_yearly};
 
 /// Which scenario to run and the command-line overrides of it; shared by `run` and `compare`.
 #[derive(Args, Debug, Clone, Default)]
@@ -252,69 +245,20 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     let reps = outcomes.len() as u32;
     let elapsed = started.elapsed().as_secs_f64();
     let first = &outcomes[0];
-    write_table(
-        &dir,
-        "timeseries.csv",
-        MONTH_COLUMNS,
-        &first.recorder.months,
-        scale,
-    )?;
-    let mut files = vec!["run.json".to_string(), "timeseries.csv".to_string()];
-    if params.modules.justice {
-        if reps == 1 {
-            write_table(
-                &dir,
-                "indicators_yearly.csv",
-                YEAR_COLUMNS,
-                &first.years,
-                scale,
-            )?;
-        } else {
-            write_mean_yearly(&dir, "indicators_yearly.csv", &outcomes, scale)?;
-        }
-        let mut band_text = String::from(BAND_HEADER);
-        write_band_rows(&bands("baseline", &outcomes, scale), &mut band_text);
-        dir.write("indicators_quantiles.csv", band_text.as_bytes())?;
-        write_group_table(&dir, "by_group.csv", &first.by_group(&params))?;
-        write_prison_ages(&dir, "prison_ages.csv", &first.recorder, scale)?;
-        files.extend(
-            [
-                "indicators_yearly.csv",
-                "indicators_quantiles.csv",
-                "by_group.csv",
-                "prison_ages.csv",
-            ]
-            .map(String::from),
-        );
-        let lines = scorecard::score("baseline", &scenario.targets, &outcomes, scale);
-        dir.write(
-            "scorecard.json",
-            (serde_json::to_string_pretty(&lines).expect("plain data") + "\n").as_bytes(),
-        )?;
-        dir.write("scorecard.md", scorecard::markdown(&lines).as_bytes())?;
-        files.extend(["scorecard.json", "scorecard.md"].map(String::from));
-        if write_observed(&dir, &scenario.observed)? {
-            files.push("observed.csv".into());
-        }
-    }
-    if params.modules.climate {
-        write_events(&dir, "events.csv", &first.events, &params)?;
-        files.push("events.csv".into());
-    }
-    let warnings = first.warnings.clone();
     let report = !args.controls.no_report && params.modules.justice;
+    let assembled = crate::results::of_run(&crate::results::RunInputs {
+        scenario: &scenario,
+        outcomes: &outcomes,
+        threads,
+        precision: precision.clone(),
+        report,
+    });
+    write_results(&dir, &assembled.results)?;
     if report {
-        files.extend(["report.html", "charts/"].map(String::from));
+        write_report(&dir, &assembled.results)?;
     }
-    let mut prov = Provenance::new("run", &scenario, threads, files.clone());
-    prov.alignment_warnings = warnings.clone();
-    prov.replications = reps;
-    prov.estimator = estimator.name();
-    prov.precision = precision.clone();
-    dir.write("run.json", prov.to_json().as_bytes())?;
-    if report {
-        write_report(&dir)?;
-    }
+    let files = assembled.files;
+    let warnings = &first.warnings;
     let out = dir.commit()?;
     if !args.controls.quiet {
         let (a, b) = (first.recorder.months.first(), first.recorder.months.last());
@@ -354,7 +298,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
         if let Some(p) = &precision {
             println!("  {}", p.summary());
         }
-        for w in &warnings {
+        for w in warnings {
             println!("  alignment warning: {w}");
         }
         println!("  wrote {}/ ({})", out.display(), files.join(", "));

@@ -9,7 +9,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
@@ -130,7 +129,6 @@ pub struct Jobs {
     run_sets: Mutex<VecDeque<(String, RunSet)>>,
     snapshots: Mutex<VecDeque<(String, Arc<Snapshot>)>>,
     workers: usize,
-    scratch: PathBuf,
 }
 
 /// Why a submission was refused.
@@ -142,8 +140,8 @@ pub enum Refused {
 }
 
 impl Jobs {
-    /// Starts `workers` worker threads; results are assembled in `scratch`.
-    pub fn start(workers: usize, scratch: PathBuf) -> Arc<Jobs> {
+    /// Starts `workers` worker threads.
+    pub fn start(workers: usize) -> Arc<Jobs> {
         let jobs = Arc::new(Jobs {
             inner: Mutex::new(Inner::default()),
             wake: Condvar::new(),
@@ -151,7 +149,6 @@ impl Jobs {
             run_sets: Mutex::new(VecDeque::new()),
             snapshots: Mutex::new(VecDeque::new()),
             workers,
-            scratch,
         });
         for i in 0..workers {
             let j = Arc::clone(&jobs);
@@ -265,8 +262,7 @@ impl Jobs {
         }
     }
 
-    /// Stops the workers once their current job ends; queued jobs are dropped. The scratch
-    /// folder is removed once no worker can write into it any more.
+    /// Stops the workers once their current job ends; queued jobs are dropped.
     pub fn shutdown(&self) {
         let mut g = self.lock();
         g.shutdown = true;
@@ -284,7 +280,6 @@ impl Jobs {
                 .unwrap_or_else(|e| e.into_inner().0);
         }
         drop(g);
-        let _ = std::fs::remove_dir_all(&self.scratch);
     }
 
     /// A worker: takes the oldest queued job, runs it, records the outcome.
@@ -312,7 +307,7 @@ impl Jobs {
                     Arc::clone(&job.cancel),
                 )
             };
-            let outcome = self.execute(&id, &run, &progress, &total, &cancel);
+            let outcome = self.execute(&run, &progress, &total, &cancel);
             let mut g = self.lock();
             g.running -= 1;
             self.idle.notify_all();
@@ -357,7 +352,6 @@ impl Jobs {
     /// `Err(None)` when cancelled.
     fn execute(
         &self,
-        id: &str,
         run: &ValidRun,
         progress: &AtomicU64,
         total: &AtomicU64,
@@ -482,13 +476,7 @@ impl Jobs {
         if cancel.load(Ordering::Relaxed) {
             return Err(None);
         }
-        results::build(
-            &self.scratch.join(format!("job-{id}")),
-            run,
-            &found,
-            started,
-        )
-        .map_err(Some)
+        results::build(run, &found, started).map_err(Some)
     }
 
     fn cached_snapshot(&self, key: &str) -> Option<Arc<Snapshot>> {

@@ -8,7 +8,6 @@ pub mod request;
 pub mod results;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::{CliError, CliResult};
@@ -114,12 +113,7 @@ pub fn start(config: ServeConfig) -> CliResult<Server> {
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::Internal(format!("socket: {e}")))?;
-    let scratch: PathBuf = std::env::temp_dir().join(format!(
-        "cjsim-serve-{}-{}",
-        std::process::id(),
-        addr.port()
-    ));
-    let jobs = jobs::Jobs::start(config.workers.max(1), scratch);
+    let jobs = jobs::Jobs::start(config.workers.max(1));
     let token = if config.bind.is_loopback() {
         config.token.clone()
     } else {

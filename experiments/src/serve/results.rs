@@ -1,8 +1,7 @@
-//! The results of a dashboard run as JSON: the comparison rows `cjsim compare` computes (taken
-//! in memory), the viz crate's charts (drawn from the same tables in a scratch folder that is
-//! removed afterwards), and the numbers the page shows beside the charts.
+//! The results of a dashboard run as JSON: the comparison rows `cjsim compare` computes, the
+//! viz crate's charts drawn from the same results, and the numbers the page shows beside the
+//! charts. Everything stays in memory: nothing is written to or read back from the disk.
 
-use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -10,9 +9,8 @@ use sim_core::Outcome;
 use sim_core::indicators::YEAR_COLUMNS;
 
 use super::request::ValidRun;
-use crate::cmd::compare::{ComparisonInputs, write_compare_folder};
-use crate::output::StagedDir;
 use crate::provenance::ArmInfo;
+use crate::results::{ComparisonInputs, of_comparison};
 use crate::scorecard::ScoreLine;
 
 /// Indicators shown as headline cards and trajectory charts, in page order.
@@ -135,10 +133,8 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-/// Builds the results of `run` from its run sets (baseline first); `scratch` is a folder that
-/// exists only while the tables are drawn.
+/// Builds the results of `run` from its run sets (baseline first), in memory.
 pub fn build(
-    scratch: &Path,
     run: &ValidRun,
     sets: &[std::sync::Arc<Vec<Outcome>>],
     started: Instant,
@@ -157,7 +153,6 @@ pub fn build(
     if sets.len() > 1 {
         named.push((ARM, sets[1].as_slice()));
     }
-    let dir = StagedDir::new(scratch, "compare", false).map_err(|e| e.to_string())?;
     let infos = if run.interventions.is_empty() {
         Vec::new()
     } else {
@@ -170,23 +165,18 @@ pub fn build(
                 .collect(),
         }]
     };
-    let written = write_compare_folder(
-        &dir,
-        &ComparisonInputs {
-            scenario: &run.scenario,
-            arms: &named,
-            infos,
-            checkpoints: &checkpoints,
-            discount_rate: crate::tables::DEFAULT_DISCOUNT_RATE,
-            threads: rayon::current_num_threads(),
-            replications: run.replications,
-            precision: None,
-            report: false,
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    let built = viz::build_for_screen(&dir.path("")).map_err(|e| e.to_string())?;
-    drop(dir);
+    let written = of_comparison(&ComparisonInputs {
+        scenario: &run.scenario,
+        arms: &named,
+        infos,
+        checkpoints: &checkpoints,
+        discount_rate: crate::tables::DEFAULT_DISCOUNT_RATE,
+        threads: rayon::current_num_threads(),
+        replications: run.replications,
+        precision: None,
+        report: false,
+    });
+    let built = viz::build_for_screen(&written.results).map_err(|e| e.to_string())?;
     let scale = p.scenario.scale();
     let comparison = &written.rows;
     let mut headline = Vec::new();

@@ -402,7 +402,13 @@ pub fn write_sensitivity(
         d.runs,
         d.seed
     );
-    let figures = viz::sensitivity_charts(dir, &source, Some(last))
+    let mut tables = viz::Results::new();
+    tables.put_table(
+        "sensitivity.csv",
+        viz::Table::read(dir, "sensitivity.csv", "sweep")
+            .map_err(|e| CliError::Internal(format!("tornado charts: {e}")))?,
+    );
+    let figures = viz::sensitivity_charts(&tables, &source, Some(last))
         .map_err(|e| CliError::Internal(format!("tornado charts: {e}")))?;
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).map_err(|e| io_error("create", &charts, e))?;

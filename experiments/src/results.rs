@@ -1,0 +1,185 @@
+//! The results of a run or a comparison, assembled in memory as a [`viz::Results`]: every
+//! table and document of a result folder. `cjsim run` and `cjsim compare` write them as a folder
+//! ([`crate::output::write_results`]) and draw the report from them; `cjsim serve` draws the
+//! dashboard from them without touching the disk.
+
+use sim_core::Outcome;
+use sim_core::indicators::YEAR_COLUMNS;
+use sim_core::metrics::MONTH_COLUMNS;
+use viz::Results;
+
+use crate::output::{column_table, events_table, group_table, observed_table, prison_ages_table};
+use crate::precision::PrecisionRecord;
+use crate::provenance::{ArmInfo, Provenance};
+use crate::scorecard::{self, ScoreLine};
+use crate::tables::{
+    ComparisonRow, band_table, bands, comparison, comparison_table, mean_yearly_table,
+    push_band_rows,
+};
+
+/// Results with the facts the command line prints and the dashboard shows beside them.
+pub struct Assembled {
+    /// The tables and documents.
+    pub results: Results,
+    /// The files of the result folder, as `run.json` lists them (with `report.html` and
+    /// `charts/` when a report is asked for).
+    pub files: Vec<String>,
+    /// Scorecard lines of every arm.
+    pub lines: Vec<ScoreLine>,
+    /// The comparison with the baseline (empty for a run).
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// Everything the results of `cjsim run` are assembled from.
+pub struct RunInputs<'a> {
+    /// The scenario (parameters, targets, provenance).
+    pub scenario: &'a scenarios::Scenario,
+    /// Outcomes by replication.
+    pub outcomes: &'a [Outcome],
+    /// Threads used (provenance).
+    pub threads: usize,
+    /// With `--reps auto`: the precision asked for and reached.
+    pub precision: Option<PrecisionRecord>,
+    /// Whether a report will be drawn (listed in `run.json`).
+    pub report: bool,
+}
+
+/// The results of one scenario's replications.
+pub fn of_run(r: &RunInputs) -> Assembled {
+    let params = &r.scenario.params;
+    let scale = params.scenario.scale();
+    let first = &r.outcomes[0];
+    let mut results = Results::new();
+    let mut lines = Vec::new();
+    results.put_table(
+        "timeseries.csv",
+        column_table(MONTH_COLUMNS, &first.recorder.months, scale),
+    );
+    if params.modules.justice {
+        let yearly = if r.outcomes.len() == 1 {
+            column_table(YEAR_COLUMNS, &first.years, scale)
+        } else {
+            mean_yearly_table(r.outcomes, scale)
+        };
+        results.put_table("indicators_yearly.csv", yearly);
+        let mut band = band_table();
+        push_band_rows(&bands("baseline", r.outcomes, scale), &mut band);
+        results.put_table("indicators_quantiles.csv", band);
+        results.put_table("by_group.csv", group_table(&first.by_group(params)));
+        results.put_table("prison_ages.csv", prison_ages_table(&first.recorder, scale));
+        lines = scorecard::score("baseline", &r.scenario.targets, r.outcomes, scale);
+        put_scorecard(&mut results, &lines);
+        if let Some(t) = observed_table(&r.scenario.observed) {
+            results.put_table("observed.csv", t);
+        }
+    }
+    if params.modules.climate {
+        results.put_table("events.csv", events_table(&first.events, params));
+    }
+    let mut files = file_list(&results);
+    if r.report {
+        files.extend(["report.html", "charts/"].map(String::from));
+    }
+    let mut prov = Provenance::new("run", r.scenario, r.threads, files.clone());
+    prov.alignment_warnings = first.warnings.clone();
+    prov.replications = r.outcomes.len() as u32;
+    prov.estimator = first.estimator.name();
+    prov.precision = r.precision.clone();
+    results.put_document("run.json", prov.to_json());
+    Assembled {
+        results,
+        files,
+        lines,
+        rows: Vec::new(),
+    }
+}
+
+/// Everything the results of a comparison are assembled from.
+pub struct ComparisonInputs<'a> {
+    /// The scenario (baseline parameters, targets, provenance).
+    pub scenario: &'a scenarios::Scenario,
+    /// (arm name, outcomes by replication), the baseline first.
+    pub arms: &'a [(&'a str, &'a [Outcome])],
+    /// The arms' interventions for `run.json`.
+    pub infos: Vec<ArmInfo>,
+    /// Checkpoint years of `comparison.csv`.
+    pub checkpoints: &'a [i32],
+    /// Yearly discount rate of costs and averted outcomes (a fraction).
+    pub discount_rate: f64,
+    /// Threads used (provenance).
+    pub threads: usize,
+    /// Replications per arm.
+    pub replications: u32,
+    /// With `--reps auto`: the precision asked for and reached.
+    pub precision: Option<PrecisionRecord>,
+    /// Whether a report will be drawn (listed in `run.json`).
+    pub report: bool,
+}
+
+/// The results of a comparison: its tables, the scorecard of every arm, and the baseline's
+/// first replication in detail for the charts that show one run.
+pub fn of_comparison(c: &ComparisonInputs) -> Assembled {
+    let base = &c.scenario.params;
+    let scale = base.scenario.scale();
+    let rows = comparison(c.arms, c.checkpoints, scale, c.discount_rate);
+    let mut results = Results::new();
+    results.put_table("comparison.csv", comparison_table(&rows));
+    let mut band = band_table();
+    let mut lines = Vec::new();
+    for (name, outcomes) in c.arms {
+        push_band_rows(&bands(name, outcomes, scale), &mut band);
+        lines.extend(scorecard::score(name, &c.scenario.targets, outcomes, scale));
+    }
+    results.put_table("indicators_quantiles.csv", band);
+    put_scorecard(&mut results, &lines);
+    let detail = &c.arms[0].1[0];
+    results.put_table(
+        "timeseries.csv",
+        column_table(MONTH_COLUMNS, &detail.recorder.months, scale),
+    );
+    results.put_table("by_group.csv", group_table(&detail.by_group(base)));
+    results.put_table(
+        "prison_ages.csv",
+        prison_ages_table(&detail.recorder, scale),
+    );
+    if let Some(t) = observed_table(&c.scenario.observed) {
+        results.put_table("observed.csv", t);
+    }
+    if base.modules.climate {
+        results.put_table("events.csv", events_table(&detail.events, base));
+    }
+    let mut files = file_list(&results);
+    if c.report {
+        files.extend(["report.html", "charts/"].map(String::from));
+    }
+    let mut prov = Provenance::new("compare", c.scenario, c.threads, files.clone());
+    prov.replications = c.replications;
+    prov.estimator = detail.estimator.name();
+    prov.precision = c.precision.clone();
+    prov.arms = c.infos.clone();
+    prov.alignment_warnings = detail.warnings.clone();
+    results.put_document("run.json", prov.to_json());
+    Assembled {
+        results,
+        files,
+        lines,
+        rows,
+    }
+}
+
+/// `scorecard.json` and `scorecard.md`.
+fn put_scorecard(results: &mut Results, lines: &[ScoreLine]) {
+    results.put_document(
+        "scorecard.json",
+        serde_json::to_string_pretty(lines).expect("plain data") + "\n",
+    );
+    results.put_document("scorecard.md", scorecard::markdown(lines));
+}
+
+/// The files the results make, `run.json` (written last) first as the folder's index.
+fn file_list(results: &Results) -> Vec<String> {
+    std::iter::once("run.json")
+        .chain(results.names())
+        .map(String::from)
+        .collect()
+}
