@@ -2,13 +2,16 @@
 
 use std::fmt;
 
-/// What went wrong, by whose fault: bad input (exit 2) or an internal failure (exit 1).
+/// What went wrong, by whose fault: bad input (exit 2), an internal failure (exit 1), or a
+/// stop on request (exit 130, as for an interrupt).
 #[derive(Debug)]
 pub enum CliError {
     /// The user's scenario, arguments or files are wrong; the message says how to fix them.
     BadInput(String),
     /// Something failed that the user could not have prevented (disk full, a bug).
     Internal(String),
+    /// The job was stopped on request (Ctrl-C in Python) before it finished.
+    Cancelled,
 }
 
 impl CliError {
@@ -17,6 +20,7 @@ impl CliError {
         match self {
             CliError::BadInput(_) => 2,
             CliError::Internal(_) => 1,
+            CliError::Cancelled => 130,
         }
     }
 }
@@ -25,6 +29,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::BadInput(m) | CliError::Internal(m) => f.write_str(m),
+            CliError::Cancelled => f.write_str("cancelled"),
         }
     }
 }

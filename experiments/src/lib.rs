@@ -14,5 +14,6 @@ pub mod replicate;
 pub mod results;
 pub mod scorecard;
 pub mod serve;
+pub mod simulate;
 pub mod sweep;
 pub mod tables;

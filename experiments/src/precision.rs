@@ -302,16 +302,15 @@ pub fn headline_columns_exist() -> bool {
 }
 
 /// Runs replications of every parameter set in batches until `measure` says every headline is
-/// within `target` or `max` replications are done. `tick` is called after each run and `batch`
-/// after each batch with the replications so far and the worst half-width.
+/// within `target` or `max` replications are done. `watch` is told of each run and, after each
+/// batch, of the replications so far and the worst half-width.
 pub fn run_to_precision(
     sets: &[sim_core::ModelParams],
     target: f64,
     max: u32,
     estimator: sim_core::indicators::Estimator,
     measure: &dyn Fn(&[Vec<Outcome>]) -> Vec<Reached>,
-    tick: &(dyn Fn() + Sync),
-    batch: &dyn Fn(u32, f64),
+    watch: &dyn crate::simulate::Watch,
 ) -> CliResult<(Vec<Vec<Outcome>>, PrecisionRecord)> {
     let mut all: Vec<Vec<Outcome>> = sets.iter().map(|_| Vec::new()).collect();
     let mut n = 0u32;
@@ -321,7 +320,7 @@ pub fn run_to_precision(
         if add == 0 {
             break;
         }
-        let runs = crate::replicate::run_range(sets, n..n + add, tick)?;
+        let runs = crate::replicate::run_range(sets, n..n + add, watch)?;
         for (set, mut more) in all.iter_mut().zip(runs) {
             for o in &mut more {
                 o.use_estimator(estimator);
@@ -334,7 +333,7 @@ pub fn run_to_precision(
             .iter()
             .map(|r| r.relative_half_width)
             .fold(0.0f64, f64::max);
-        batch(n, worst);
+        watch.batch(n, worst);
     }
     Ok((all, PrecisionRecord::new(target, max, n, reached)))
 }

@@ -90,3 +90,58 @@ pub fn human_seconds(s: f64) -> String {
         format!("{s}s")
     }
 }
+
+/// The command line's [`crate::simulate::Watch`]: a bar sized when the work starts (see
+/// [`bar`]) and, with `--reps auto`, a line after each batch saying the precision reached.
+pub struct BarWatch {
+    bar: std::sync::OnceLock<ProgressBar>,
+    quiet: bool,
+    /// What a batch line says the half-width is of ("90% CI half-width" or "effects' 90% CI
+    /// half-width").
+    measured: &'static str,
+    /// What it is relative to ("the level", "the baseline level").
+    relative_to: &'static str,
+}
+
+impl BarWatch {
+    /// A watch whose batch lines read "N replications: MEASURED at most X% of RELATIVE_TO".
+    pub fn new(quiet: bool, measured: &'static str, relative_to: &'static str) -> Self {
+        BarWatch {
+            bar: std::sync::OnceLock::new(),
+            quiet,
+            measured,
+            relative_to,
+        }
+    }
+}
+
+impl crate::simulate::Watch for BarWatch {
+    fn start(&self, total: u64, unit: &'static str) {
+        let _ = self.bar.set(bar(total, unit, self.quiet));
+    }
+
+    fn advance(&self, done: u64) {
+        if let Some(b) = self.bar.get() {
+            b.set_position(done);
+        }
+    }
+
+    fn batch(&self, replications: u32, worst: f64) {
+        if !self.quiet
+            && let Some(b) = self.bar.get()
+        {
+            b.println(format!(
+                "  {replications} replications: {} at most {:.2}% of {}",
+                self.measured,
+                100.0 * worst,
+                self.relative_to
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = self.bar.get() {
+            b.finish_and_clear();
+        }
+    }
+}

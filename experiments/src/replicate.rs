@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use sim_core::{ModelParams, Outcome, Simulation};
 
 use crate::error::{CliError, CliResult};
+use crate::simulate::{RunCounter, Watch};
 
 /// Seed of replication `r`.
 pub fn replication_seed(seed: u64, r: u32) -> u64 {
@@ -13,14 +14,11 @@ pub fn replication_seed(seed: u64, r: u32) -> u64 {
 }
 
 /// Runs `reps` replications of each parameter set, in parallel on the current rayon pool;
-/// `done` is called after each run. Results are in (set, replication) order whatever the
-/// thread timing. Heavy histograms are dropped from the outcomes once indicators exist.
-pub fn run_all(
-    sets: &[ModelParams],
-    reps: u32,
-    done: &(dyn Fn() + Sync),
-) -> CliResult<Vec<Vec<Outcome>>> {
-    run_range(sets, 0..reps, done)
+/// `watch` is told of each finished run and asked between months whether to stop. Results are
+/// in (set, replication) order whatever the thread timing. Heavy histograms are dropped from
+/// the outcomes once indicators exist.
+pub fn run_all(sets: &[ModelParams], reps: u32, watch: &dyn Watch) -> CliResult<Vec<Vec<Outcome>>> {
+    run_range(sets, 0..reps, watch)
 }
 
 /// Runs replications `reps` (a range of replication numbers, so that batches continue where
@@ -28,24 +26,32 @@ pub fn run_all(
 pub fn run_range(
     sets: &[ModelParams],
     reps: std::ops::Range<u32>,
-    done: &(dyn Fn() + Sync),
+    watch: &dyn Watch,
 ) -> CliResult<Vec<Vec<Outcome>>> {
     let jobs: Vec<(usize, u32)> = (0..sets.len())
         .flat_map(|s| reps.clone().map(move |r| (s, r)))
         .collect();
-    let outcomes: Vec<Result<Outcome, String>> = jobs
+    let counter = RunCounter::new(watch, sets.len() as u64 * u64::from(reps.start));
+    let outcomes: Vec<CliResult<Outcome>> = jobs
         .par_iter()
         .map(|&(s, r)| {
             let mut p = sets[s].clone();
             p.scenario.seed = replication_seed(p.scenario.seed, r);
-            let o = lighten(new_simulation(p)?.run_to_end());
-            done();
+            let mut sim = new_simulation(p).map_err(CliError::BadInput)?;
+            while !sim.finished() {
+                if watch.cancelled() {
+                    return Err(CliError::Cancelled);
+                }
+                sim.step();
+            }
+            let o = lighten(sim.into_outcome());
+            counter.tick();
             Ok(o)
         })
         .collect();
     let mut out: Vec<Vec<Outcome>> = (0..sets.len()).map(|_| Vec::new()).collect();
     for ((s, _), o) in jobs.into_iter().zip(outcomes) {
-        out[s].push(o.map_err(CliError::BadInput)?);
+        out[s].push(o?);
     }
     Ok(out)
 }

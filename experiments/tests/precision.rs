@@ -32,7 +32,7 @@ fn five_paired_replications_detect_a_ten_percent_cut_in_homicide() {
     p.scenario.years = 6;
     let mut arm = p.clone();
     arm.interventions.push(homicide_cut());
-    let runs = run_all(&[p.clone(), arm], 5, &|| ()).unwrap();
+    let runs = run_all(&[p.clone(), arm], 5, &experiments::simulate::Unwatched).unwrap();
     let scale = p.scenario.scale();
     // Homicides 2026-2030 in each replication, and the paired differences.
     let homicides = |o: &sim_core::Outcome| -> f64 {
@@ -164,7 +164,7 @@ fn the_dashboard_defaults_detect_a_ten_percent_homicide_effect() {
         p.scenario.seed = seed;
         let mut arm = p.clone();
         arm.interventions.push(homicide_cut());
-        let runs = run_all(&[p.clone(), arm], reps, &|| ()).unwrap();
+        let runs = run_all(&[p.clone(), arm], reps, &experiments::simulate::Unwatched).unwrap();
         let named = [
             ("baseline", runs[0].as_slice()),
             ("cut", runs[1].as_slice()),

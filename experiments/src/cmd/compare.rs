@@ -2,7 +2,6 @@
 //! and what each arm changes at checkpoint years.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
@@ -12,10 +11,8 @@ use sim_core::Outcome;
 use crate::cmd::run::{ReplicationArgs, RunControls, ScenarioChoice, check_params, pool};
 use crate::error::{CliError, CliResult};
 use crate::output::{StagedDir, write_report, write_results};
-use crate::precision::Replications;
 use crate::progress;
 use crate::provenance::ArmInfo;
-use crate::replicate::run_all;
 use crate::results::{ComparisonInputs, of_comparison};
 
 /// Arguments of `cjsim compare`.
@@ -202,68 +199,25 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-compare", base.scenario.name)));
     let dir = StagedDir::new(&out, "compare", args.controls.force)?;
     let started = Instant::now();
-    let estimator = args.controls.estimator;
-    let scale = base.scenario.scale();
-    let mut precision = None;
-    let mut results = match reps {
-        Replications::Fixed(n) => {
-            let bar = progress::bar(
-                sets.len() as u64 * u64::from(n),
-                "runs",
-                args.controls.quiet,
-            );
-            let count = AtomicU64::new(0);
-            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
-            let results = pool.install(|| run_all(&sets, n, &tick))?;
-            bar.finish_and_clear();
-            results
-        }
-        Replications::Auto { target, max } => {
-            let bar = progress::bar(
-                sets.len() as u64 * u64::from(max),
-                "runs (at most)",
-                args.controls.quiet,
-            );
-            let count = AtomicU64::new(0);
-            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
-            let names: Vec<String> = std::iter::once("baseline".to_string())
-                .chain(arms.iter().map(|a| a.name.clone()))
-                .collect();
-            let measure = |all: &[Vec<Outcome>]| {
-                let named: Vec<(&str, &[Outcome])> = names
-                    .iter()
-                    .map(String::as_str)
-                    .zip(all.iter().map(Vec::as_slice))
-                    .collect();
-                crate::precision::of_effects(&named, &checkpoints, target, scale)
-            };
-            let quiet = args.controls.quiet;
-            let batch = |n: u32, worst: f64| {
-                if !quiet {
-                    bar.println(format!(
-                        "  {n} replications: effects' 90% CI half-width at most {:.2}% of the \
-                         baseline level",
-                        100.0 * worst
-                    ));
-                }
-            };
-            let (results, record) = pool.install(|| {
-                crate::precision::run_to_precision(
-                    &sets, target, max, estimator, &measure, &tick, &batch,
-                )
-            })?;
-            bar.finish_and_clear();
-            precision = Some(record);
-            results
-        }
-    };
-    for o in results.iter_mut().flatten() {
-        o.use_estimator(estimator);
-    }
-    let replications = results[0].len() as u32;
     let names: Vec<String> = std::iter::once("baseline".to_string())
         .chain(arms.iter().map(|a| a.name.clone()))
         .collect();
+    let watch = progress::BarWatch::new(
+        args.controls.quiet,
+        "effects' 90% CI half-width",
+        "the baseline level",
+    );
+    let (results, precision) = pool.install(|| {
+        crate::simulate::arms(
+            &sets,
+            &names,
+            reps,
+            &checkpoints,
+            args.controls.estimator,
+            &watch,
+        )
+    })?;
+    let replications = results[0].len() as u32;
     let named: Vec<(&str, &[Outcome])> = names
         .iter()
         .map(String::as_str)

@@ -1,18 +1,16 @@
 //! `cjsim run`: one scenario, one or more replications, written to a result folder.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
+use sim_core::ModelParams;
 use sim_core::indicators::Estimator;
-use sim_core::{ModelParams, Outcome, Simulation};
 
 use crate::error::{CliError, CliResult};
 use crate::output::{StagedDir, fmt_cell, write_report, write_results};
 use crate::precision::Replications;
 use crate::progress;
-use crate::replicate::run_all;
 
 /// Which scenario to run and the command-line overrides of it; shared by `run` and `compare`.
 #[derive(Args, Debug, Clone, Default)]
@@ -167,81 +165,10 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     let dir = StagedDir::new(&out, "run", args.controls.force)?;
     let started = Instant::now();
     let scale = params.scenario.scale();
-    let estimator = args.controls.estimator;
-    let mut precision = None;
-    let mut outcomes: Vec<Outcome> = match reps {
-        Replications::Fixed(1) => {
-            let bar = progress::bar(
-                u64::from(params.scenario.months()),
-                "months",
-                args.controls.quiet,
-            );
-            let sim = Simulation::new(params.clone()).map_err(|issues| {
-                CliError::BadInput(
-                    issues
-                        .iter()
-                        .map(|i| format!("{}: {i}", scenario.origin))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                )
-            })?;
-            let o = pool.install(|| {
-                let mut sim = sim;
-                while !sim.finished() {
-                    sim.step();
-                    bar.set_position(u64::from(sim.calendar().month_index));
-                }
-                sim.into_outcome()
-            });
-            bar.finish_and_clear();
-            vec![o]
-        }
-        Replications::Fixed(n) => {
-            let bar = progress::bar(u64::from(n), "runs", args.controls.quiet);
-            let count = AtomicU64::new(0);
-            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
-            let mut all = pool.install(|| run_all(std::slice::from_ref(&params), n, &tick))?;
-            bar.finish_and_clear();
-            all.remove(0)
-        }
-        Replications::Auto { target, max } => {
-            let bar = progress::bar(u64::from(max), "runs (at most)", args.controls.quiet);
-            let count = AtomicU64::new(0);
-            let tick = || bar.set_position(count.fetch_add(1, Ordering::Relaxed) + 1);
-            let years = crate::precision::checkpoint_years(
-                params.scenario.start_year,
-                params.scenario.years,
-            );
-            let measure =
-                |all: &[Vec<Outcome>]| crate::precision::of_levels(&all[0], &years, target, scale);
-            let quiet = args.controls.quiet;
-            let batch = |n: u32, worst: f64| {
-                if !quiet {
-                    bar.println(format!(
-                        "  {n} replications: 90% CI half-width at most {:.2}% of the level",
-                        100.0 * worst
-                    ));
-                }
-            };
-            let (mut all, record) = pool.install(|| {
-                crate::precision::run_to_precision(
-                    std::slice::from_ref(&params),
-                    target,
-                    max,
-                    estimator,
-                    &measure,
-                    &tick,
-                    &batch,
-                )
-            })?;
-            bar.finish_and_clear();
-            precision = Some(record);
-            all.remove(0)
-        }
-    };
-    for o in &mut outcomes {
-        o.use_estimator(estimator);
-    }
+    let watch = progress::BarWatch::new(args.controls.quiet, "90% CI half-width", "the level");
+    let (outcomes, precision) = pool.install(|| {
+        crate::simulate::replications(&params, reps, args.controls.estimator, &watch)
+    })?;
     let reps = outcomes.len() as u32;
     let elapsed = started.elapsed().as_secs_f64();
     let first = &outcomes[0];
