@@ -140,13 +140,27 @@ pub struct ModelIdentity {
     pub binary_sha256: String,
 }
 
+/// The file that holds the model code when it is not the executable: the Python extension
+/// module sets it before any identity is taken (the executable there is the interpreter, the
+/// same for every cjsim version).
+static MODEL_FILE: OnceLock<std::path::PathBuf> = OnceLock::new();
+
 impl ModelIdentity {
-    /// The identity of this process's binary (hashed once).
+    /// Names the file holding the model code (the Python extension module); call it before
+    /// the first [`ModelIdentity::current`]. Returns false if an identity was already named.
+    pub fn set_model_file(path: std::path::PathBuf) -> bool {
+        MODEL_FILE.set(path).is_ok()
+    }
+
+    /// The identity of the model code this process runs: its executable, or the file named by
+    /// [`ModelIdentity::set_model_file`] (hashed once).
     pub fn current() -> ModelIdentity {
         static ID: OnceLock<ModelIdentity> = OnceLock::new();
         ID.get_or_init(|| ModelIdentity {
             git_commit: option_env!("CJSIM_GIT_COMMIT").map(String::from),
-            binary_sha256: std::env::current_exe()
+            binary_sha256: MODEL_FILE
+                .get()
+                .map_or_else(std::env::current_exe, |p| Ok(p.clone()))
                 .and_then(std::fs::read)
                 .map(|bytes| {
                     Sha256::digest(&bytes)

@@ -27,7 +27,14 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_source_file_opens_with_a_doc_line_and_no_test_is_hidden() {
     let mut files = Vec::new();
-    for krate in ["sim-core", "scenarios", "viz", "experiments", "benches"] {
+    for krate in [
+        "sim-core",
+        "scenarios",
+        "viz",
+        "experiments",
+        "benches",
+        "python",
+    ] {
         rust_files(&root().join(krate), &mut files);
     }
     assert!(files.len() > 20);

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 use scenarios::catalogue;
-use sim_core::Outcome;
+use sim_core::{ModelParams, Outcome};
 
 use crate::cmd::run::{ReplicationArgs, RunControls, ScenarioChoice, check_params, pool};
 use crate::error::{CliError, CliResult};
@@ -132,66 +132,14 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .iter()
         .map(|a| parse_arm(a))
         .collect::<CliResult<_>>()?;
-    for (i, a) in arms.iter().enumerate() {
-        if arms[..i].iter().any(|b| b.name == a.name) {
-            return Err(CliError::BadInput(format!(
-                "--arm {}: the name is used twice",
-                a.name
-            )));
-        }
-    }
     let scenario = args.choice.load()?;
-    let base = scenario.params.clone();
-    check_params(&base, &scenario.origin)?;
-    let first = f64::from(base.scenario.start_year);
-    let last = first + f64::from(base.scenario.years) - 1.0;
-    let mut sets = vec![base.clone()];
-    let mut infos = Vec::new();
-    for a in &arms {
-        let mut p = base.clone();
-        let mut described = Vec::new();
-        for (entry, coverage) in &a.interventions {
-            let mut iv = entry.for_scenario(&base);
-            if let Some(c) = coverage {
-                iv.coverage = *c;
-            }
-            described.push(format!(
-                "{} (coverage {}, {}-{})",
-                iv.name, iv.coverage, iv.start_year, iv.end_year
-            ));
-            p.interventions.push(iv);
-        }
-        infos.push(ArmInfo {
-            name: a.name.clone(),
-            interventions: described,
-        });
-        sets.push(p);
-    }
-    let last_year = last as i32;
-    let mut checkpoints = args.checkpoints.clone();
-    if checkpoints.is_empty() {
-        if (base.scenario.start_year..=last_year).contains(&2030) {
-            checkpoints.push(2030);
-        }
-        if !checkpoints.contains(&last_year) {
-            checkpoints.push(last_year);
-        }
-    }
-    if let Some(y) = checkpoints
-        .iter()
-        .find(|y| !(base.scenario.start_year..=last_year).contains(*y))
-    {
-        return Err(CliError::BadInput(format!(
-            "--checkpoints {y}: must lie within the simulated years {}-{last_year}",
-            base.scenario.start_year
-        )));
-    }
-    if !(0.0..=20.0).contains(&args.discount_rate) {
-        return Err(CliError::BadInput(format!(
-            "--discount-rate {}: must be a percentage from 0 to 20",
-            args.discount_rate
-        )));
-    }
+    let Plan {
+        sets,
+        infos,
+        names,
+        checkpoints,
+    } = plan(&scenario, &arms, &args.checkpoints, args.discount_rate)?;
+    let base = &scenario.params;
     let (pool, threads) = pool(args.controls.threads)?;
     let out = args
         .out
@@ -199,9 +147,6 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-compare", base.scenario.name)));
     let dir = StagedDir::new(&out, "compare", args.controls.force)?;
     let started = Instant::now();
-    let names: Vec<String> = std::iter::once("baseline".to_string())
-        .chain(arms.iter().map(|a| a.name.clone()))
-        .collect();
     let watch = progress::BarWatch::new(
         args.controls.quiet,
         "effects' 90% CI half-width",
@@ -267,6 +212,94 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         println!("  wrote {}/ ({})", out.display(), files.join(", "));
     }
     Ok(())
+}
+
+/// What a comparison runs: the parameter sets (the baseline first), the arms' descriptions
+/// for `run.json`, the arm names and the checkpoint years.
+pub struct Plan {
+    /// Parameter sets, the baseline first.
+    pub sets: Vec<ModelParams>,
+    /// The arms' interventions as `run.json` lists them.
+    pub infos: Vec<ArmInfo>,
+    /// "baseline" and the arms' names, in the order of `sets`.
+    pub names: Vec<String>,
+    /// Checkpoint years (2030 if simulated and the last year, unless given).
+    pub checkpoints: Vec<i32>,
+}
+
+/// Checks a comparison and builds its parameter sets: arm names used once, the scenario
+/// buildable, checkpoints within the simulated years, a discount rate (percent) of 0-20.
+pub fn plan(
+    scenario: &scenarios::Scenario,
+    arms: &[ArmSpec],
+    checkpoints: &[i32],
+    discount_rate_pct: f64,
+) -> CliResult<Plan> {
+    for (i, a) in arms.iter().enumerate() {
+        if arms[..i].iter().any(|b| b.name == a.name) {
+            return Err(CliError::BadInput(format!(
+                "--arm {}: the name is used twice",
+                a.name
+            )));
+        }
+    }
+    let base = &scenario.params;
+    check_params(base, &scenario.origin)?;
+    let mut sets = vec![base.clone()];
+    let mut infos = Vec::new();
+    for a in arms {
+        let mut p = base.clone();
+        let mut described = Vec::new();
+        for (entry, coverage) in &a.interventions {
+            let mut iv = entry.for_scenario(base);
+            if let Some(c) = coverage {
+                iv.coverage = *c;
+            }
+            described.push(format!(
+                "{} (coverage {}, {}-{})",
+                iv.name, iv.coverage, iv.start_year, iv.end_year
+            ));
+            p.interventions.push(iv);
+        }
+        infos.push(ArmInfo {
+            name: a.name.clone(),
+            interventions: described,
+        });
+        sets.push(p);
+    }
+    let first_year = base.scenario.start_year;
+    let last_year = first_year + base.scenario.years as i32 - 1;
+    let mut checkpoints = checkpoints.to_vec();
+    if checkpoints.is_empty() {
+        if (first_year..=last_year).contains(&2030) {
+            checkpoints.push(2030);
+        }
+        if !checkpoints.contains(&last_year) {
+            checkpoints.push(last_year);
+        }
+    }
+    if let Some(y) = checkpoints
+        .iter()
+        .find(|y| !(first_year..=last_year).contains(*y))
+    {
+        return Err(CliError::BadInput(format!(
+            "--checkpoints {y}: must lie within the simulated years {first_year}-{last_year}"
+        )));
+    }
+    if !(0.0..=20.0).contains(&discount_rate_pct) {
+        return Err(CliError::BadInput(format!(
+            "--discount-rate {discount_rate_pct}: must be a percentage from 0 to 20"
+        )));
+    }
+    let names = std::iter::once("baseline".to_string())
+        .chain(arms.iter().map(|a| a.name.clone()))
+        .collect();
+    Ok(Plan {
+        sets,
+        infos,
+        names,
+        checkpoints,
+    })
 }
 
 #[cfg(test)]

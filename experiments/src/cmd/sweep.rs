@@ -63,6 +63,12 @@ pub struct SweepArgs {
 
 /// Runs `cjsim sweep`.
 pub fn run(args: SweepArgs) -> CliResult<()> {
+    run_watched(args, &crate::simulate::Unwatched)
+}
+
+/// Runs `cjsim sweep`, telling `watch` of each finished run and stopping between runs when it
+/// asks (the Python package's sweeps).
+pub fn run_watched(args: SweepArgs, watch: &dyn crate::simulate::Watch) -> CliResult<()> {
     let opts = ReadOptions {
         max_runs: args.max_runs,
         out: args.out.clone(),
@@ -111,7 +117,7 @@ pub fn run(args: SweepArgs) -> CliResult<()> {
         jobs,
         flush_every: Duration::from_secs_f64(args.flush_secs.max(0.0)),
     };
-    execute(&plan, &todo, writer, &exec, &progress)?;
+    execute(&plan, &todo, writer, &exec, &progress, watch)?;
     progress.finish();
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(s) = shard {

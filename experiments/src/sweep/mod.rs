@@ -270,14 +270,18 @@ pub struct ExecOptions {
 }
 
 /// Runs `todo` on `jobs` threads, recording finished runs through `writer` at least every
-/// `flush_every`. Stops at the first failure (runs recorded so far stay recorded).
+/// `flush_every`. Stops at the first failure, or before the next run once `watch` asks to stop
+/// (runs recorded so far stay recorded: running the sweep again resumes it).
 pub fn execute(
     plan: &Plan,
     todo: &[(u64, u32)],
     writer: ChunkWriter,
     opts: &ExecOptions,
     progress: &RunProgress,
+    watch: &dyn crate::simulate::Watch,
 ) -> CliResult<()> {
+    watch.start(todo.len() as u64, "runs");
+    let counter = crate::simulate::RunCounter::new(watch, 0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
@@ -295,6 +299,10 @@ pub fn execute(
         // One run per task, in canonical order, so that `--jobs` threads each hold one run.
         todo.par_iter().with_max_len(1).for_each(|&(point, rep)| {
             if failure.lock().expect("not poisoned").is_some() {
+                return;
+            }
+            if watch.cancelled() {
+                fail(CliError::Cancelled);
                 return;
             }
             match plan.run(point, rep) {
@@ -315,6 +323,7 @@ pub fn execute(
                         fail(e);
                     }
                     progress.tick();
+                    counter.tick();
                 }
                 Err(e) => fail(e),
             }
