@@ -86,7 +86,9 @@ pub fn outputs_markdown() -> String {
          rates of release cohorts are always realised; `timeseries.csv` holds realised counts.\n\n\
          ## `run.json`\n\nProvenance: cjsim version, git commit and the SHA-256 of the binary, the \
          command, scenario name, origin, SHA-256 and overrides, seed, agents, scale, years, \
-         threads, replications, the estimator, with `--reps auto` the precision asked for and \
+         threads, the currency (`currency`, an ISO 4217 code) and price year (`price_year`) of \
+         every cost in the outputs, replications, the estimator, with `--reps auto` the \
+         precision asked for and \
          reached per headline indicator and year, every scalar parameter by key path, the \
          scenario's `source` texts, and the fully resolved scenario file (rerunning it reproduces \
          the results).\n",

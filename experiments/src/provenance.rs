@@ -33,6 +33,10 @@ pub struct Provenance {
     pub years: u32,
     /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// ISO 4217 code of every cost in the outputs.
+    pub currency: String,
+    /// The year whose prices the costs are in.
+    pub price_year: i32,
     /// Every scalar parameter by key path (regions as `regions[i].key`).
     pub parameters: serde_json::Map<String, serde_json::Value>,
     /// `source = "..."` texts by section.
@@ -105,6 +109,8 @@ impl Provenance {
             start_year: p.scenario.start_year,
             years: p.scenario.years,
             threads,
+            currency: p.scenario.currency.clone(),
+            price_year: p.scenario.price_year,
             parameters: parameter_map(p),
             sources: p
                 .sources

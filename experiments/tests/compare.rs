@@ -141,6 +141,13 @@ fn summary_matches_the_comparison(dir: &Path) {
             &format!("<table class=\"costs\" data-arm=\"{arm}\">"),
             "</table>",
         );
+        // The costs table names the scenario's currency and price year (plumbing: the
+        // default scenario's costs are in US dollars at 2024 prices).
+        assert!(
+            costs[0].starts_with("<tr><th>USD, 2024 prices</th>"),
+            "{}",
+            &costs[0][..80.min(costs[0].len())]
+        );
         let net = between(costs[0], "<th>Net cost</th>", "</tr>");
         for cell in between(net[0], "<td data-year=\"", "</td>") {
             let year = &cell[..cell.find('"').unwrap()];

@@ -92,6 +92,8 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
         "real_population = {}\n",
         fmt_num(s.real_population)
     ));
+    out.push_str(&format!("currency = {}\n", quote(&s.currency)));
+    out.push_str(&format!("price_year = {}\n", s.price_year));
     for (section, text) in &p.sources {
         if section == "scenario" {
             out.push_str(&format!("source = {}\n", quote(text)));

@@ -89,6 +89,14 @@ pub const SCENARIO_KEYS: &[StructuredKey] = &[
         key: "scenario.real_population",
         expects: "a number of persons, at least the number of agents",
     },
+    StructuredKey {
+        key: "scenario.currency",
+        expects: "the ISO 4217 code of the costs' currency, three capital letters (\"USD\", \"GBP\")",
+    },
+    StructuredKey {
+        key: "scenario.price_year",
+        expects: "the year whose prices the costs are in, a whole number between 1900 and 2200",
+    },
 ];
 
 /// A value read from the file, reduced to what the schema needs.
@@ -133,6 +141,16 @@ pub fn set_structured(p: &mut ModelParams, key: &str, value: &Value) -> Option<R
             }
             _ => bad(),
         },
+        "scenario.currency" => match value {
+            Value::Text(t) if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) => {
+                s.currency = t.clone();
+                Ok(())
+            }
+            _ => bad(),
+        },
+        "scenario.price_year" => whole(value, 1900.0, 2200.0)
+            .map(|x| s.price_year = x as i32)
+            .map_or_else(bad, Ok),
         "scenario.start_year" => whole(value, 1900.0, 2200.0)
             .map(|x| s.start_year = x as i32)
             .map_or_else(bad, Ok),

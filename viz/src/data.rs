@@ -164,6 +164,11 @@ pub struct Provenance {
     pub seed: u64,
     /// cjsim version.
     pub version: String,
+    /// The unit of costs, "USD, 2024 prices" ("currency units" for folders written before
+    /// scenarios named a currency).
+    pub cost_unit: String,
+    /// The currency code alone ("" when unknown), put before amounts in sentences.
+    pub currency: String,
     /// The whole `run.json`.
     pub json: serde_json::Value,
 }
@@ -187,6 +192,11 @@ impl Provenance {
             scenario: json["scenario"]["name"].as_str().unwrap_or("?").to_string(),
             seed: json["seed"].as_u64().unwrap_or(0),
             version: json["cjsim_version"].as_str().unwrap_or("?").to_string(),
+            cost_unit: match (json["currency"].as_str(), json["price_year"].as_i64()) {
+                (Some(c), Some(y)) => format!("{c}, {y} prices"),
+                _ => "currency units".into(),
+            },
+            currency: json["currency"].as_str().unwrap_or("").to_string(),
             json,
         })
     }

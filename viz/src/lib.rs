@@ -270,6 +270,7 @@ pub fn comparisons(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, 
             year: y,
             arms: costs,
             net: net.is_some(),
+            unit: prov.cost_unit.clone(),
             source,
         })?);
     }

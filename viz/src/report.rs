@@ -42,7 +42,7 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
         escape(&title)
     );
     // A comparison opens with its summary: effects, costs, sentences and trade-offs.
-    h.push_str(&crate::summary::section(results, crate::HEADLINES)?);
+    h.push_str(&crate::summary::section(results, prov, crate::HEADLINES)?);
     let _ = write!(h, "<h2>Scenario</h2>\n<table>");
     let mut row = |k: &str, v: String| {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));

@@ -132,7 +132,11 @@ fn with_interval(row: &Row, mean: &str, low: &str, high: &str) -> String {
 }
 
 /// The summary section, or nothing for a folder without `comparison.csv`.
-pub fn section(results: &Results, titles: &[(&str, &str, &str)]) -> Result<String, VizError> {
+pub fn section(
+    results: &Results,
+    prov: &crate::data::Provenance,
+    titles: &[(&str, &str, &str)],
+) -> Result<String, VizError> {
     let Some(t) = results.get("comparison.csv") else {
         return Ok(String::new());
     };
@@ -175,9 +179,10 @@ pub fn section(results: &Results, titles: &[(&str, &str, &str)]) -> Result<Strin
         h,
         "<p>Effects are the mean difference from the baseline over replications with the same \
          random numbers, with its 90% confidence interval in brackets; an effect whose interval \
-         includes zero is not distinguishable from noise at this size. Costs are cumulative from \
-         the first simulated year{}; net cost adds the change in police, court and prison costs \
-         (negative: savings) to the interventions' cost.</p>",
+         includes zero is not distinguishable from noise at this size. Costs are in {}, \
+         cumulative from the first simulated year{}; net cost adds the change in police, court \
+         and prison costs (negative: savings) to the interventions' cost.</p>",
+        escape(&prov.cost_unit),
         rate.map_or(String::new(), |r| format!(
             " and discounted to it at {}% a year (costs and outcomes alike)",
             (100.0 * r * 100.0).round() / 100.0
@@ -217,8 +222,9 @@ pub fn section(results: &Results, titles: &[(&str, &str, &str)]) -> Result<Strin
         // Costs and what is averted, from any row of the year (they are per arm and year).
         let _ = write!(
             h,
-            "<table class=\"costs\" data-arm=\"{}\"><tr><th></th>",
-            escape(a)
+            "<table class=\"costs\" data-arm=\"{}\"><tr><th>{}</th>",
+            escape(a),
+            escape(&prov.cost_unit)
         );
         for y in &years {
             let _ = write!(h, "<th>By {y}</th>");
@@ -299,17 +305,24 @@ pub fn section(results: &Results, titles: &[(&str, &str, &str)]) -> Result<Strin
         {
             let net = r.number("net_cost");
             let per = r.number("net_cost_per_homicide_averted");
+            let money = |x: f64| {
+                if prov.currency.is_empty() {
+                    readable(x)
+                } else {
+                    format!("{} {}", prov.currency, readable(x))
+                }
+            };
             said.push(format!(
                 "By {}, {a} costs {} net ({} for the interventions, {} for police, courts and \
                  prisons){}.",
                 r.year,
-                readable(net),
+                money(net),
                 readable(r.number("intervention_cost")),
                 readable(r.number("justice_cost_change")),
                 if per.is_finite() {
                     format!(
                         ", {} per homicide averted [{}, {}]",
-                        readable(per),
+                        money(per),
                         readable(r.number("net_cost_per_homicide_averted_ci90_low")),
                         readable(r.number("net_cost_per_homicide_averted_ci90_high"))
                     )

@@ -317,10 +317,13 @@ fn forest_and_cost_charts() {
                 ("prevention".into(), 2.5e6, (2.1e6, 2.9e6)),
             ],
             net: true,
+            unit: "GBP, 2017 prices".into(),
             source: SOURCE.into(),
         },
         &[
             "Net cost per homicide averted",
+            // The axis names the currency and price year of the scenario's costs.
+            "(GBP, 2017 prices, discounted)",
             "prevention",
             "justice: not estimable",
             "2.5 M",
@@ -729,6 +732,7 @@ fn an_arm_has_one_colour_in_every_chart() {
             ("prevention".into(), 2.5e6, (2.1e6, 2.9e6)),
         ],
         net: true,
+        unit: "USD, 2024 prices".into(),
         source: SOURCE.into(),
     });
     for (name, d) in [("forest", &forest), ("cost", &costs)] {

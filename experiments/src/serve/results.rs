@@ -87,6 +87,10 @@ pub struct Costs {
     pub net_cost_per_homicide_averted: Option<(f64, f64, f64)>,
     /// Yearly discount rate of the costs and averted counts.
     pub discount_rate: f64,
+    /// ISO 4217 code of the costs.
+    pub currency: String,
+    /// The year whose prices the costs are in.
+    pub price_year: i32,
 }
 
 /// A chart.
@@ -228,6 +232,8 @@ pub fn build(
                 net_cost: finite(c.net_cost.mean),
                 net_cost_per_homicide_averted: c.net_per_homicide,
                 discount_rate: c.discount_rate,
+                currency: p.scenario.currency.clone(),
+                price_year: p.scenario.price_year,
             }
         })
     };

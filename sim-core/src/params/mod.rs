@@ -251,9 +251,26 @@ pub struct ScenarioMeta {
     pub seed: u64,
     /// Real population the agents stand for at the start (persons).
     pub real_population: f64,
+    /// ISO 4217 code of the currency every cost parameter is in (`USD`, `GBP`); outputs name
+    /// it beside every cost.
+    pub currency: String,
+    /// The year whose prices the costs are in (real terms: costs are not inflated over the run).
+    pub price_year: i32,
 }
 
+/// Currency of the cost defaults of the parameter table: they are order-of-magnitude
+/// assumptions for a middle-income country, expressed in US dollars.
+pub const DEFAULT_CURRENCY: &str = "USD";
+
+/// Price year of the cost defaults of the parameter table.
+pub const DEFAULT_PRICE_YEAR: i32 = 2024;
+
 impl ScenarioMeta {
+    /// How outputs name the unit of costs: "USD, 2024 prices".
+    pub fn cost_unit(&self) -> String {
+        format!("{}, {} prices", self.currency, self.price_year)
+    }
+
     /// Real persons per agent.
     pub fn scale(&self) -> f64 {
         self.real_population / f64::from(self.agents.max(1))
@@ -755,6 +772,8 @@ impl ModelParams {
                 agents: 100_000,
                 seed: 1,
                 real_population: 50_000_000.0,
+                currency: DEFAULT_CURRENCY.into(),
+                price_year: DEFAULT_PRICE_YEAR,
             },
             regions: Vec::new(),
             demography: DemographyParams {
@@ -925,6 +944,20 @@ impl ModelParams {
         }
         if !(1..=200).contains(&s.years) {
             push("scenario.years", s.years.to_string(), "between 1 and 200");
+        }
+        if !(s.currency.len() == 3 && s.currency.bytes().all(|b| b.is_ascii_uppercase())) {
+            push(
+                "scenario.currency",
+                clip(&format!("{:?}", s.currency)),
+                "an ISO 4217 code of three capital letters, e.g. \"USD\", \"GBP\", \"EUR\"",
+            );
+        }
+        if !(1900..=2200).contains(&s.price_year) {
+            push(
+                "scenario.price_year",
+                s.price_year.to_string(),
+                "between 1900 and 2200",
+            );
         }
         if !(100..=50_000_000).contains(&s.agents) {
             push(

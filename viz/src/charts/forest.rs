@@ -113,6 +113,8 @@ pub struct CostPerHomicide {
     pub arms: Vec<(String, f64, (f64, f64))>,
     /// Whether the costs are net of the change in police, court and prison costs.
     pub net: bool,
+    /// The unit of costs ("USD, 2024 prices").
+    pub unit: String,
     /// Source line.
     pub source: String,
 }
@@ -148,9 +150,12 @@ impl Chart for CostPerHomicide {
         chart
             .configure_mesh()
             .x_desc(if self.net {
-                "Net cost per homicide averted, with its 90% confidence interval (currency units, discounted)"
+                format!(
+                    "Net cost per homicide averted, with its 90% confidence interval ({}, discounted)",
+                    self.unit
+                )
             } else {
-                "Cost per homicide averted (currency units)"
+                format!("Cost per homicide averted ({})", self.unit)
             })
             .y_labels(n)
             .y_label_formatter(&|v| crate::figure::row_label(&labels, *v, false))
