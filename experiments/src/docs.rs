@@ -159,7 +159,10 @@ pub fn outputs_markdown() -> String {
          `indicator,year,value,role,source`: the scenario's published figures (`[[observed]]`), \
          written only when it lists some. `role` is `in-sample` when the figure set a parameter \
          or an input trend and `out-of-sample` when it was held out. The report draws them on \
-         the indicator's chart and tables them beside the simulated values.\n\n## `report.html` and `charts/`\n\n\
+         the indicator's chart and tables them beside the simulated values.\n\n## `collected.csv`\n\n\
+         `arm,replication,year,collector,value`: the yearly values of collectors a library user \
+         registered with `Simulation::collect` (none from the command line). Each collector is \
+         also a column of `indicators_yearly.csv`, the mean over replications.\n\n## `report.html` and `charts/`\n\n\
          The report (self-contained HTML: scorecard, charts inline, scenario summary, provenance) \
          and every chart as SVG and PNG.\n",
     );

@@ -7,6 +7,7 @@ use sim_core::Outcome;
 use sim_core::indicators::YEAR_COLUMNS;
 use sim_core::metrics::MONTH_COLUMNS;
 use viz::Results;
+use viz::results::{Cell, Table};
 
 use crate::output::{column_table, events_table, group_table, observed_table, prison_ages_table};
 use crate::precision::PrecisionRecord;
@@ -56,11 +57,12 @@ pub fn of_run(r: &RunInputs) -> Assembled {
         column_table(MONTH_COLUMNS, &first.recorder.months, scale),
     );
     if params.modules.justice {
-        let yearly = if r.outcomes.len() == 1 {
+        let mut yearly = if r.outcomes.len() == 1 {
             column_table(YEAR_COLUMNS, &first.years, scale)
         } else {
             mean_yearly_table(r.outcomes, scale)
         };
+        yearly = with_collected_means(yearly, r.outcomes);
         results.put_table("indicators_yearly.csv", yearly);
         let mut band = band_table();
         push_band_rows(&bands("baseline", r.outcomes, scale), &mut band);
@@ -75,6 +77,9 @@ pub fn of_run(r: &RunInputs) -> Assembled {
     }
     if params.modules.climate {
         results.put_table("events.csv", events_table(&first.events, params));
+    }
+    if let Some(t) = collected_table(&[("baseline", r.outcomes)]) {
+        results.put_table("collected.csv", t);
     }
     let mut files = file_list(&results);
     if r.report {
@@ -148,6 +153,9 @@ pub fn of_comparison(c: &ComparisonInputs) -> Assembled {
     if base.modules.climate {
         results.put_table("events.csv", events_table(&detail.events, base));
     }
+    if let Some(t) = collected_table(c.arms) {
+        results.put_table("collected.csv", t);
+    }
     let mut files = file_list(&results);
     if c.report {
         files.extend(["report.html", "charts/"].map(String::from));
@@ -165,6 +173,65 @@ pub fn of_comparison(c: &ComparisonInputs) -> Assembled {
         lines,
         rows,
     }
+}
+
+/// The yearly table with one more column per collector a library user registered
+/// ([`sim_core::Simulation::collect`]): its value at the end of each year, the mean over
+/// replications. Unchanged when there are none.
+fn with_collected_means(yearly: Table, outcomes: &[Outcome]) -> Table {
+    let Some(first) = outcomes.first().filter(|o| !o.collected.is_empty()) else {
+        return yearly;
+    };
+    let year_col = yearly.column("year").expect("the yearly table has years");
+    let names: Vec<&str> = first.collected.iter().map(|c| c.name.as_str()).collect();
+    let mut header: Vec<&str> = yearly.header.iter().map(String::as_str).collect();
+    header.extend(&names);
+    let mut t = Table::new("", &header);
+    for i in 0..yearly.len() {
+        let year = yearly.number(i, year_col).expect("numbers") as i32;
+        let own = (0..yearly.header.len()).map(|c| match yearly.cells(c) {
+            viz::results::Cells::Numbers(v) => Cell::Number(v[i]),
+            viz::results::Cells::Texts(v) => Cell::from(v[i].clone()),
+        });
+        let collected = (0..names.len()).map(|k| {
+            let v: Vec<f64> = outcomes
+                .iter()
+                .filter_map(|o| o.collected.get(k))
+                .filter_map(|c| c.values.iter().find(|(y, _)| *y == year).map(|x| x.1))
+                .collect();
+            Cell::Number(sim_core::stats::summarise(&v).mean)
+        });
+        t.push(own.chain(collected).collect::<Vec<_>>());
+    }
+    t
+}
+
+/// `collected.csv`: every collector's value by arm, replication and year (long form), when a
+/// library user registered collectors.
+fn collected_table(arms: &[(&str, &[Outcome])]) -> Option<Table> {
+    if arms
+        .iter()
+        .all(|(_, o)| o.iter().all(|o| o.collected.is_empty()))
+    {
+        return None;
+    }
+    let mut t = Table::new("", &["arm", "replication", "year", "collector", "value"]);
+    for (arm, outcomes) in arms {
+        for (r, o) in outcomes.iter().enumerate() {
+            for c in &o.collected {
+                for (year, value) in &c.values {
+                    t.push([
+                        Cell::from(*arm),
+                        r.into(),
+                        (*year).into(),
+                        Cell::from(c.name.as_str()),
+                        (*value).into(),
+                    ]);
+                }
+            }
+        }
+    }
+    Some(t)
 }
 
 /// `scorecard.json` and `scorecard.md`.

@@ -6,6 +6,7 @@ mod common;
 mod bad_input;
 mod cli;
 mod compare;
+mod library;
 mod precision;
 mod safe_outputs;
 mod serve_api;

@@ -47,6 +47,9 @@ pub mod tables;
 
 use bevy_ecs::prelude::*;
 
+/// The ECS the model is built on, re-exported so that a user's systems and collectors use
+/// the same version.
+pub use bevy_ecs;
 pub use metrics::{MonthRow, Recorder};
 pub use params::{ModelParams, ParamIssue};
 
