@@ -337,6 +337,39 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     let report = report.as_str().unwrap().to_string();
     b.click("#download");
     b.click(".svg-download");
+    b.click(".png-download");
+    // Each chart also downloads as PNG at its native size (1200 px wide), drawn by the browser.
+    b.script(
+        "window.cjsimPngTest = null;\
+         const name = document.querySelector('.png-download').dataset.chart;\
+         window.cjsimChartPng(name).then(async (png) => {\
+           const bytes = new Uint8Array(await png.arrayBuffer());\
+           const dv = new DataView(bytes.buffer);\
+           window.cjsimPngTest = { size: bytes.length, signature: Array.from(bytes.slice(1, 4)),\
+             width: dv.getUint32(16), height: dv.getUint32(20),\
+             svgWidth: Number(document.querySelector('#chart-' + CSS.escape(name) + ' svg')\
+               .getAttribute('width')) };\
+         }, (e) => { window.cjsimPngTest = { error: String(e) }; });\
+         return null;",
+    );
+    b.wait_for(
+        "window.cjsimPngTest !== null",
+        "the chart's PNG",
+        Duration::from_secs(20),
+    );
+    let png_test = b.script("return window.cjsimPngTest;");
+    assert_eq!(png_test["error"], Value::Null, "{png_test}");
+    assert_eq!(
+        png_test["signature"],
+        serde_json::json!([80, 78, 71]),
+        "PNG magic: {png_test}"
+    );
+    assert_eq!(png_test["width"], png_test["svgWidth"], "{png_test}");
+    assert!(png_test["width"].as_u64().unwrap() >= 1000, "{png_test}");
+    assert!(
+        png_test["size"].as_u64().unwrap() > 10_000,
+        "a drawn chart, not a blank: {png_test}"
+    );
     let png = b.call("GET", "/screenshot", None);
     let shot = dir.join("serve-dashboard.png");
     std::fs::write(&shot, base64_decode(png.as_str().unwrap())).unwrap();
