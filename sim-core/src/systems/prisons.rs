@@ -29,6 +29,36 @@ use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, halves, threshold};
 use crate::tables::DemographyTables;
 
+/// What the month holds for one prisoner.
+enum Fate {
+    /// Released at sentence end (or early, by an intervention).
+    Released,
+    /// Released on parole, supervised until the sentence ends.
+    Paroled,
+    /// Died in custody.
+    Died,
+    /// Stays.
+    Stays,
+}
+
+/// The month's facts every prisoner's fate is drawn against.
+struct Month<'a> {
+    p: &'a crate::params::ModelParams,
+    effects: &'a PolicyEffects,
+    demography: &'a DemographyTables,
+    heatwave: &'a [bool],
+    now: crate::person::MonthNo,
+    key: MonthKey,
+    /// Occupancy by region at the start of the month (prisoners per bed).
+    occupancy: Vec<f64>,
+    /// The custody age offset (months).
+    offset: u32,
+    /// Parole grant threshold.
+    grant: u32,
+    natural_scale: f64,
+    other_death: f64,
+}
+
 /// Releases, deaths, transfers and stocks.
 pub fn run_prisons(
     params: Res<Params>,
@@ -52,114 +82,152 @@ pub fn run_prisons(
     let socio = socio.bypass_change_detection();
     let justice = justice.bypass_change_detection();
     let p = &params.0;
-    let pr = &p.prisons;
     let now = calendar.now();
-    let key = MonthKey::new(p.scenario.seed, Stream::Prisons, calendar.month_index);
     let retirement = p.economy.retirement_age as u32;
-    let regions = p.regions.len();
-    let occupancy = prisons.occupancy();
-    let offset = (pr.custody_age_offset_years * 12.0).round() as u32;
-    let grant = threshold(p.justice.parole_grant_per_month);
+    let month = Month {
+        p,
+        effects: &effects,
+        demography: &demography,
+        heatwave: &conditions.heatwave,
+        now,
+        key: MonthKey::new(p.scenario.seed, Stream::Prisons, calendar.month_index),
+        occupancy: prisons.occupancy(),
+        offset: (p.prisons.custody_age_offset_years * 12.0).round() as u32,
+        grant: threshold(p.justice.parole_grant_per_month),
+        natural_scale: prisons.natural_mortality_scale,
+        other_death: prisons.other_death_probability,
+    };
     let mut roster = std::mem::take(&mut prisons.roster);
     roster.retain(|i| {
         if !same_person(demo, i.row, i.id) {
             return false;
         }
-        let r = i.row as usize;
-        let (u_death, u_parole) = halves(key.bits(i.id, 0));
-        // Release at sentence end, or on parole once eligible.
-        // Early release of older prisoners who have served half their time (intervention).
-        let early = effects.early_release_older > 0.0
-            && i.sentenced
-            && demo[r].age_years(now) >= pr.older_age as u32
-            && i32::from(now) - i32::from(i.since) >= (i32::from(i.until) - i32::from(i.since)) / 2
-            && key.uniform(i.id, 1) < effects.early_release_older;
-        if early {
-            tally.flows.early_releases += 1;
-        }
-        if i.sentenced && (i.until <= now || early) {
-            release_prisoner(
-                demo,
-                socio,
-                justice,
-                &mut pool,
-                i.row,
-                JusticeState::Free,
-                now,
-                retirement,
-                &mut cohorts,
-            );
-            tally.flows.releases += 1;
-            count_exit(&mut tally.flows, i, now);
-            return false;
-        }
-        if i.sentenced
-            && i.parole_from <= now
-            && i.parole_from != crate::person::NEVER
-            && u_parole < grant
-        {
-            let until = i.until;
-            release_prisoner(
-                demo,
-                socio,
-                justice,
-                &mut pool,
-                i.row,
-                JusticeState::Community { until },
-                now,
-                retirement,
-                &mut cohorts,
-            );
-            supervision.0.push(Supervised {
-                row: i.row,
-                id: i.id,
-                until,
-            });
-            tally.flows.releases += 1;
-            tally.flows.paroles += 1;
-            count_exit(&mut tally.flows, i, now);
-            return false;
-        }
-        // Death in custody: health of someone `offset` months older, worse when crowded.
-        let d = demo[r];
-        let age = d.age_months(now);
-        let crowding = 1.0
-            + pr.overcrowding_mortality_effect
-                * (occupancy[i.prison_region as usize] - 1.0).max(0.0);
-        let heat = if conditions.heatwave[i.prison_region as usize] {
-            1.0 + p.climate.prison_heat_mortality_effect * effects.prison_heat
-        } else {
-            1.0
-        };
-        let base =
-            f64::from(demography.death_threshold(d.sex.index(), age.saturating_sub(1), offset));
-        let natural = base * prisons.natural_mortality_scale * crowding * heat;
-        let death = natural + prisons.other_death_probability * 4_294_967_296.0;
-        tally.flows.expected.deaths_in_custody += (death / 4_294_967_296.0).min(1.0);
-        if f64::from(u_death) < death {
-            if f64::from(u_death) >= natural {
-                tally.flows.deaths_in_custody_other += 1;
+        let fate = fate(&month, i, demo, &mut tally);
+        match fate {
+            Fate::Stays => return true,
+            Fate::Released | Fate::Paroled => {
+                let state = match fate {
+                    Fate::Paroled => JusticeState::Community { until: i.until },
+                    _ => JusticeState::Free,
+                };
+                release_prisoner(
+                    demo,
+                    socio,
+                    justice,
+                    &mut pool,
+                    i.row,
+                    state,
+                    now,
+                    retirement,
+                    &mut cohorts,
+                );
+                if matches!(fate, Fate::Paroled) {
+                    supervision.0.push(Supervised {
+                        row: i.row,
+                        id: i.id,
+                        until: i.until,
+                    });
+                    tally.flows.paroles += 1;
+                }
+                tally.flows.releases += 1;
             }
-            demo[r].slot = Slot::Vacant;
-            justice[r].state = JusticeState::Free;
-            vacancies.0.push(i.row);
-            census.remove(d.region, d.sex, d.birth_month);
-            tally.deaths_by_age[hist_index(d.region, d.sex.index(), age / 12)] += 1;
-            tally.flows.deaths += 1;
-            tally.flows.deaths_in_custody += 1;
-            count_exit(&mut tally.flows, i, now);
-            return false;
+            Fate::Died => {
+                let r = i.row as usize;
+                let d = demo[r];
+                demo[r].slot = Slot::Vacant;
+                justice[r].state = JusticeState::Free;
+                vacancies.0.push(i.row);
+                census.remove(d.region, d.sex, d.birth_month);
+                let years = d.age_months(now) / 12;
+                tally.deaths_by_age[hist_index(d.region, d.sex.index(), years)] += 1;
+                tally.flows.deaths += 1;
+                tally.flows.deaths_in_custody += 1;
+            }
         }
-        true
+        count_exit(&mut tally.flows, i, now);
+        false
     });
     prisons.roster = roster;
     transfer_from_crowded(
         &mut prisons,
-        regions,
+        p.regions.len(),
         p.prisons.transfer_threshold_pct / 100.0,
         &mut tally.flows.transfers,
     );
-    // Stocks, costs and occupancy of the month.
+    let national = record_stocks(p, &prisons, demo, now, &mut tally);
+    conditions.national_occupancy = national;
+}
+
+/// Draws what the month holds for prisoner `i`: release at sentence end (or early, for older
+/// prisoners who have served half their time, under the intervention), parole once eligible,
+/// or death in custody at the health of someone `offset` months older, worse when crowded or
+/// in a heatwave. Counts early releases, expected deaths and deaths from other causes.
+fn fate(
+    m: &Month,
+    i: &crate::justice::Inmate,
+    demo: &[Demographics],
+    tally: &mut MonthTally,
+) -> Fate {
+    let pr = &m.p.prisons;
+    let r = i.row as usize;
+    let now = m.now;
+    let (u_death, u_parole) = halves(m.key.bits(i.id, 0));
+    let early = m.effects.early_release_older > 0.0
+        && i.sentenced
+        && demo[r].age_years(now) >= pr.older_age as u32
+        && i32::from(now) - i32::from(i.since) >= (i32::from(i.until) - i32::from(i.since)) / 2
+        && m.key.uniform(i.id, 1) < m.effects.early_release_older;
+    if early {
+        tally.flows.early_releases += 1;
+    }
+    if i.sentenced && (i.until <= now || early) {
+        return Fate::Released;
+    }
+    if i.sentenced
+        && i.parole_from <= now
+        && i.parole_from != crate::person::NEVER
+        && u_parole < m.grant
+    {
+        return Fate::Paroled;
+    }
+    let d = demo[r];
+    let age = d.age_months(now);
+    let region = i.prison_region as usize;
+    let crowding = 1.0 + pr.overcrowding_mortality_effect * (m.occupancy[region] - 1.0).max(0.0);
+    let heat = if m.heatwave[region] {
+        1.0 + m.p.climate.prison_heat_mortality_effect * m.effects.prison_heat
+    } else {
+        1.0
+    };
+    let base = f64::from(m.demography.death_threshold(
+        d.sex.index(),
+        age.saturating_sub(1),
+        m.offset,
+    ));
+    let natural = base * m.natural_scale * crowding * heat;
+    let death = natural + m.other_death * 4_294_967_296.0;
+    tally.flows.expected.deaths_in_custody += (death / 4_294_967_296.0).min(1.0);
+    if f64::from(u_death) < death {
+        if f64::from(u_death) >= natural {
+            tally.flows.deaths_in_custody_other += 1;
+        }
+        return Fate::Died;
+    }
+    Fate::Stays
+}
+
+/// The stocks of the month after releases, deaths and transfers: prisoners by group, age and
+/// region, pre-trial and older prisoners, beds and occupancy by region, beds lost to damage, and
+/// the month's prison cost (older prisoners cost more). Returns the national occupancy.
+fn record_stocks(
+    p: &crate::params::ModelParams,
+    prisons: &Prisons,
+    demo: &[Demographics],
+    now: crate::person::MonthNo,
+    tally: &mut MonthTally,
+) -> f64 {
+    let pr = &p.prisons;
+    let regions = p.regions.len();
     let older = pr.older_age as u32;
     let mut stocks = GroupStocks::default();
     let (mut older_n, mut old65, mut pretrial) = (0u64, 0u64, 0u64);
@@ -214,7 +282,7 @@ pub fn run_prisons(
     tally.stocks.beds = beds;
     tally.flows.prison_cost = cost_units * p.scenario.scale() * pr.cost_per_prisoner_month;
     tally.group_stocks = stocks;
-    conditions.national_occupancy = if beds > 0.0 { n as f64 / beds } else { 0.0 };
+    if beds > 0.0 { n as f64 / beds } else { 0.0 }
 }
 
 /// Moves prisoners out of regions above `limit` (prisoners per bed) into the least crowded
