@@ -440,6 +440,27 @@ fn pick_type(weights: &[f64; OFFENCE_TYPES], u: f64) -> usize {
     OFFENCE_TYPES - 1
 }
 
+/// What the initial stocks are drawn from, and the running number of the draw (each person
+/// picked has its own number, so its draws never depend on another stock's).
+struct Draws<'a> {
+    p: &'a ModelParams,
+    t: &'a CrimeTables,
+    flows: &'a ExpectedFlows,
+    key: MonthKey,
+    picks: u32,
+}
+
+impl Draws<'_> {
+    /// The next draw's number.
+    fn next(&mut self) -> u32 {
+        self.picks += 1;
+        self.picks
+    }
+}
+
+/// The steady-state stocks of year one, in order: sentenced prisoners, pending court cases
+/// (detained or on bail), people released in the last three years, and arrests still due for
+/// offences prosecuted late.
 fn draw_initial_stocks(
     p: &ModelParams,
     t: &CrimeTables,
@@ -447,13 +468,26 @@ fn draw_initial_stocks(
     tbl: &mut Table<'_>,
     stocks: &mut Stocks,
 ) {
-    let key = MonthKey::new(p.scenario.seed, Stream::Courts, SETUP);
-    let mut pick_no = 0u32;
-    let mut next = || {
-        pick_no += 1;
-        pick_no
+    let mut d = Draws {
+        p,
+        t,
+        flows,
+        key: MonthKey::new(p.scenario.seed, Stream::Courts, SETUP),
+        picks: 0,
     };
-    let (mu, sigma) = t.procedure;
+    draw_sentenced_prisoners(&mut d, tbl, stocks);
+    draw_pending_cases(&mut d, tbl, stocks);
+    draw_recent_releases(&mut d, tbl);
+    draw_delayed_arrests(&mut d, tbl, stocks);
+    // Delayed arrests are processed in due order within a month.
+    stocks.delayed.sort_by_key(|a| (a.due, a.suspect.row));
+}
+
+/// Sentenced prisoners of year one: the stock of the admission flow by offence type (grown at
+/// `prisons.growth_before_start_pct` before the start), each with the time served and left of a
+/// length-biased stay, and of the age they had at the offence.
+fn draw_sentenced_prisoners(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
+    let (p, t, flows, key) = (d.p, d.t, d.flows, d.key);
     let mean_t = t.mean_procedure_months();
     // Sentenced prisoners: remaining time a uniform share of a length-biased stay.
     // (months served, weight): determinate and indeterminate sentences, as the alignment saw them.
@@ -481,7 +515,7 @@ fn draw_initial_stocks(
     });
     let n_sentenced = flows.sentenced_stock.round() as u32;
     for _ in 0..n_sentenced {
-        let n = next();
+        let n = d.next();
         let c = pick_type(&stock_weights, to_unit(key.bits(n, 0)));
         // Length-biased: a stay is in the stock in proportion to its length.
         let stays = &served[c];
@@ -519,6 +553,14 @@ fn draw_initial_stocks(
             parole_from: NEVER,
         });
     }
+}
+
+/// Cases pending in court at the start, detained and on bail: the remaining procedural time of
+/// a length-biased case.
+fn draw_pending_cases(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
+    let (p, t, flows, key) = (d.p, d.t, d.flows, d.key);
+    let (mu, sigma) = t.procedure;
+    let mean_t = t.mean_procedure_months();
     // Pending cases, detained and on bail: remaining procedural time of a length-biased case.
     let detained_w: [f64; OFFENCE_TYPES] = flows.detentions;
     let bail_w: [f64; OFFENCE_TYPES] =
@@ -527,7 +569,7 @@ fn draw_initial_stocks(
     let n_pretrial = flows.pretrial_stock.round() as u32;
     for (count, weights, detained) in [(n_pretrial, detained_w, true), (n_bail, bail_w, false)] {
         for _ in 0..count {
-            let n = next();
+            let n = d.next();
             let c = pick_type(&weights, to_unit(key.bits(n, 0)));
             let z = standard_normal(to_unit(key.bits(n, 1)), to_unit(key.bits(n, 2)));
             let length = (mu + sigma * sigma + sigma * z).exp().clamp(1.0, 600.0);
@@ -572,11 +614,17 @@ fn draw_initial_stocks(
             }
         }
     }
+}
+
+/// People released in the last 36 months (in steady state the release flow equals the
+/// admission flow): their reoffending risk starts where it would be.
+fn draw_recent_releases(d: &mut Draws, tbl: &mut Table<'_>) {
+    let (p, t, flows, key) = (d.p, d.t, d.flows, d.key);
     // People released in the last 36 months (release flow = admission flow in steady state).
     let releases_per_month: f64 = flows.admissions.iter().sum();
     let n_released = (releases_per_month * 36.0).round() as u32;
     for _ in 0..n_released {
-        let n = next();
+        let n = d.next();
         let c = pick_type(&flows.admissions, to_unit(key.bits(n, 0)));
         let since = 1 + (to_unit(key.bits(n, 1)) * 36.0) as i32;
         let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, since, Held::Sentenced) else {
@@ -591,6 +639,12 @@ fn draw_initial_stocks(
             tbl.socio[r].employment = Employment::Unemployed;
         }
     }
+}
+
+/// Arrests still to come for offences prosecuted late: exponential delays are memoryless, so
+/// the pending ones are due after a fresh exponential wait.
+fn draw_delayed_arrests(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
+    let (p, t, flows, key) = (d.p, d.t, d.flows, d.key);
     // Arrests still to come for offences prosecuted late (exponential delays are memoryless,
     // so the pending ones are due after a fresh exponential wait).
     for c in 0..OFFENCE_TYPES {
@@ -601,7 +655,7 @@ fn draw_initial_stocks(
         let per_month = flows.offences_per_year[c] / 12.0 * flows.arrest_probability[c];
         let pending = (per_month * mean_delay).round() as u32;
         for _ in 0..pending {
-            let n = next();
+            let n = d.next();
             let u = to_unit(key.bits(n, 0)).max(1e-12);
             let due = (-u.ln() * mean_delay)
                 .ceil()
@@ -622,8 +676,6 @@ fn draw_initial_stocks(
             });
         }
     }
-    // Delayed arrests are processed in due order within a month.
-    stocks.delayed.sort_by_key(|a| (a.due, a.suspect.row));
 }
 
 #[cfg(test)]
