@@ -8,14 +8,14 @@ use crate::common;
 use common::{cjsim, text};
 use experiments::replicate::run_all;
 use experiments::tables::comparison;
-use sim_core::interventions::{Intervention, InterventionKind};
+use sim_core::interventions::{Intervention, MechanismRef};
 
 /// Problem-oriented policing at full coverage with an effect of 0.1 from January 2026: every
 /// person's homicide hazard times 0.9 (assault and property too).
 fn homicide_cut() -> Intervention {
     Intervention {
         name: "problem_oriented_policing".into(),
-        kind: InterventionKind::ProblemOrientedPolicing,
+        mechanism: MechanismRef(&sim_core::mechanisms::ProblemOrientedPolicing),
         coverage: 1.0,
         start_year: 2026.0,
         end_year: 2050.0,

@@ -6,15 +6,16 @@
 //! Interventions acting on the same mechanism combine multiplicatively: two programmes cutting
 //! property offending by 20% and 10% cut it to 0.8 x 0.9 = 72% of its level.
 
-use sim_core::interventions::{Intervention, InterventionKind as K};
+use sim_core::interventions::{Intervention, MechanismRef};
+use sim_core::mechanisms as m;
 
 /// One row of the catalogue.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
     /// Name used in scenario files and `--arm` (snake_case).
     pub name: &'static str,
-    /// The mechanism in the model.
-    pub kind: K,
+    /// The mechanism in the model: the type implementing its hook.
+    pub hook: MechanismRef,
     /// What changes, in the model's terms.
     pub mechanism: &'static str,
     /// Who is reached.
@@ -41,7 +42,7 @@ pub struct Entry {
 pub static CATALOGUE: &[Entry] = &[
     Entry {
         name: "youth_mentoring",
-        kind: K::YouthMentoring,
+        hook: MechanismRef(&m::YouthMentoring),
         mechanism: "offending hazard of reached at-risk 10-24-year-olds (all offence types)",
         targeting: "people aged 10-24 in the top 30% of offending propensity",
         effect: 0.2,
@@ -55,7 +56,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "family_therapy",
-        kind: K::FamilyTherapy,
+        hook: MechanismRef(&m::FamilyTherapy),
         mechanism: "offending hazard of reached convicted people under 25",
         targeting: "people aged 12-24 with a conviction",
         effect: 0.25,
@@ -69,7 +70,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "problem_oriented_policing",
-        kind: K::ProblemOrientedPolicing,
+        hook: MechanismRef(&m::ProblemOrientedPolicing),
         mechanism: "homicide, assault and property offending hazard in treated areas",
         targeting: "a share of each region's areas (coverage)",
         effect: 0.25,
@@ -83,7 +84,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "hot_spot_policing",
-        kind: K::HotSpotPolicing,
+        hook: MechanismRef(&m::HotSpotPolicing),
         mechanism: "homicide, assault and property offending hazard in hot spots",
         targeting: "a share of each region's areas (coverage); crime diffuses benefits rather than moving",
         effect: 0.12,
@@ -97,7 +98,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "focused_deterrence",
-        kind: K::FocusedDeterrence,
+        hook: MechanismRef(&m::FocusedDeterrence),
         mechanism: "homicide and assault hazard of reached high-risk young men",
         targeting: "men aged 15-34 in the top 10% of offending propensity (group-involved)",
         effect: 0.3,
@@ -111,7 +112,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "community_policing",
-        kind: K::CommunityPolicing,
+        hook: MechanismRef(&m::CommunityPolicing),
         mechanism: "probability that victims of assault, GBV, property crime and trafficking report",
         targeting: "everyone (coverage = share of areas)",
         effect: 0.1,
@@ -125,7 +126,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "victim_support",
-        kind: K::VictimSupport,
+        hook: MechanismRef(&m::VictimSupport),
         mechanism: "probability that victims of gender-based violence and trafficking report",
         targeting: "victims of GBV and trafficking (coverage = share reached)",
         effect: 0.15,
@@ -139,7 +140,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "legal_aid",
-        kind: K::LegalAid,
+        hook: MechanismRef(&m::LegalAid),
         mechanism: "pre-trial detention (effect), custody (-16%) and sentence length (-24%) of covered defendants",
         targeting: "charged defendants (coverage = share with counsel at first appearance)",
         effect: 0.5,
@@ -153,7 +154,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "court_capacity",
-        kind: K::CourtCapacity,
+        hook: MechanismRef(&m::CourtCapacity),
         mechanism: "court dispositions per month",
         targeting: "every regional court",
         effect: 0.25,
@@ -167,7 +168,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "community_sentences",
-        kind: K::CommunitySentences,
+        hook: MechanismRef(&m::CommunitySentences),
         mechanism: "custody for assault, property and drug offences (replaced by community sentences or electronic monitoring)",
         targeting: "people convicted of minor offences",
         effect: 0.4,
@@ -181,7 +182,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "drug_treatment_diversion",
-        kind: K::DrugTreatmentDiversion,
+        hook: MechanismRef(&m::DrugTreatmentDiversion),
         mechanism: "custody of drug offenders (-50%) and drug reoffending of reached people with convictions",
         targeting: "people with convictions (drug offending)",
         effect: 0.2,
@@ -195,7 +196,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "cbt_in_prison",
-        kind: K::CbtInPrison,
+        hook: MechanismRef(&m::CbtInPrison),
         mechanism: "offending hazard of reached people released in the last 5 years",
         targeting: "prisoners (places cut by overcrowding)",
         effect: 0.25,
@@ -209,7 +210,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "prison_education",
-        kind: K::PrisonEducation,
+        hook: MechanismRef(&m::PrisonEducation),
         mechanism: "offending hazard of reached people released in the last 5 years",
         targeting: "prisoners (places cut by overcrowding)",
         effect: 0.25,
@@ -223,7 +224,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "early_release_older",
-        kind: K::EarlyReleaseOlder,
+        hook: MechanismRef(&m::EarlyReleaseOlder),
         mechanism: "monthly release of sentenced older prisoners (50+) who have served half their time",
         targeting: "sentenced prisoners at or above the older age (50) past half of their sentence",
         effect: 0.2,
@@ -237,7 +238,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "prison_construction",
-        kind: K::PrisonConstruction,
+        hook: MechanismRef(&m::PrisonConstruction),
         mechanism: "prison beds",
         targeting: "the national prison estate; beds open over the ramp (build time)",
         effect: 0.2,
@@ -251,7 +252,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "sentencing_reform",
-        kind: K::SentencingReform,
+        hook: MechanismRef(&m::SentencingReform),
         mechanism: "custodial sentence lengths",
         targeting: "every custodial sentence",
         effect: 0.2,
@@ -265,7 +266,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "early_warning",
-        kind: K::EarlyWarning,
+        hook: MechanismRef(&m::EarlyWarning),
         mechanism: "displacement by climate hazards",
         targeting: "exposed people (coverage = share reached by warnings and resilient housing)",
         effect: 0.3,
@@ -279,7 +280,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "resilient_infrastructure",
-        kind: K::ResilientInfrastructure,
+        hook: MechanismRef(&m::ResilientInfrastructure),
         mechanism: "damage to courts and prisons; heat deaths in prisons (cooling)",
         targeting: "court and prison buildings (coverage = share retrofitted)",
         effect: 0.5,
@@ -293,7 +294,7 @@ pub static CATALOGUE: &[Entry] = &[
     },
     Entry {
         name: "anti_trafficking",
-        kind: K::AntiTrafficking,
+        hook: MechanismRef(&m::AntiTrafficking),
         mechanism: "excess trafficking risk of displaced people; proactive detection of trafficking (doubled at full coverage)",
         targeting: "displaced people and trafficking networks",
         effect: 0.5,
@@ -323,7 +324,7 @@ impl Entry {
     pub fn instantiate(&self, start_year: f64, end_year: f64) -> Intervention {
         Intervention {
             name: self.name.to_string(),
-            kind: self.kind,
+            mechanism: self.hook,
             coverage: self.coverage,
             start_year,
             end_year,
@@ -349,6 +350,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_entry_names_its_own_mechanism() {
+        for e in CATALOGUE {
+            assert_eq!(e.hook.id(), e.name, "{}", e.name);
+        }
+    }
+
+    #[test]
     fn every_entry_is_sourced_unique_and_its_default_lies_in_its_range() {
         for (i, e) in CATALOGUE.iter().enumerate() {
             assert!(
@@ -361,7 +369,7 @@ mod tests {
             assert!(
                 CATALOGUE[..i]
                     .iter()
-                    .all(|o| o.name != e.name && o.kind != e.kind)
+                    .all(|o| o.name != e.name && o.hook != e.hook)
             );
         }
         assert_eq!(

@@ -5,14 +5,15 @@
 //!
 //! `cargo run --release -p sim-core --example branch_at_2030`
 
-use sim_core::interventions::{Intervention, InterventionKind};
+use sim_core::interventions::{Intervention, Mechanism, MechanismRef};
+use sim_core::mechanisms;
 use sim_core::{ModelParams, Simulation};
 
 /// An intervention in force from January 2030, at 60% coverage after a six-month ramp.
-fn from_2030(name: &str, kind: InterventionKind, effect: f64) -> Intervention {
+fn from_2030(name: &str, mechanism: &'static dyn Mechanism, effect: f64) -> Intervention {
     Intervention {
         name: name.into(),
-        kind,
+        mechanism: MechanismRef(mechanism),
         coverage: 0.6,
         start_year: 2030.0,
         end_year: 2040.0,
@@ -41,13 +42,13 @@ fn compare(agents: u32) -> Vec<Row> {
         ("baseline", Vec::new()),
         (
             "legal aid",
-            vec![from_2030("legal_aid", InterventionKind::LegalAid, 0.3)],
+            vec![from_2030("legal_aid", &mechanisms::LegalAid, 0.3)],
         ),
         (
             "early release of older prisoners",
             vec![from_2030(
                 "early_release_older",
-                InterventionKind::EarlyReleaseOlder,
+                &mechanisms::EarlyReleaseOlder,
                 0.2,
             )],
         ),
@@ -86,7 +87,7 @@ fn main() {
     let mut p = ModelParams::baseline();
     p.scenario.agents = 200_000;
     p.scenario.years = 11;
-    p.interventions = vec![from_2030("legal_aid", InterventionKind::LegalAid, 0.3)];
+    p.interventions = vec![from_2030("legal_aid", &mechanisms::LegalAid, 0.3)];
     let fresh = Simulation::new(p).expect("valid").run_to_end();
     let fresh_time = clock.elapsed();
     assert_eq!(

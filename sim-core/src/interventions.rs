@@ -9,53 +9,93 @@
 //! reached first as coverage grows) and needs no stored enrolment state.
 //!
 //! The catalogue (names, default effects, ranges, costs, sources) lives in the `scenarios`
-//! crate; this module defines the mechanisms.
+//! crate; this module defines the [`Mechanism`] hook and how effects combine, and
+//! [`crate::mechanisms`] the 19 built-in mechanisms.
 
 use bevy_ecs::prelude::Resource;
 
-use crate::offence::{OFFENCE_TYPES, OffenceType};
+use crate::offence::OFFENCE_TYPES;
 
-/// The interventions the model knows, one per row of docs/model.md section 4.12.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum InterventionKind {
-    /// Mentoring of at-risk 10-24-year-olds: their offending falls.
-    YouthMentoring,
-    /// Functional family therapy / multisystemic therapy for convicted youth: reoffending falls.
-    FamilyTherapy,
-    /// Problem-oriented policing: offending in treated areas falls.
-    ProblemOrientedPolicing,
-    /// Hot-spot policing: property crime and assault in hot spots fall.
-    HotSpotPolicing,
-    /// Focused deterrence: serious violence among high-risk young men falls.
-    FocusedDeterrence,
-    /// Community policing and trust building: reporting rises.
-    CommunityPolicing,
-    /// Victim support services: reporting of gender-based violence and trafficking rises.
-    VictimSupport,
-    /// Legal aid at first appearance: pre-trial detention, custody and sentence length fall.
-    LegalAid,
-    /// Court capacity and remote hearings: dispositions per month rise.
-    CourtCapacity,
-    /// Community sentences and electronic monitoring: custody for minor offences falls.
-    CommunitySentences,
-    /// Drug-treatment diversion: custody and reoffending of drug offenders fall.
-    DrugTreatmentDiversion,
-    /// Cognitive-behavioural therapy in prison: reoffending after release falls.
-    CbtInPrison,
-    /// Prison education: reoffending after release falls.
-    PrisonEducation,
-    /// Early or compassionate release of older prisoners.
-    EarlyReleaseOlder,
-    /// Prison construction: beds rise after the build time.
-    PrisonConstruction,
-    /// Sentencing reform: sentence lengths fall.
-    SentencingReform,
-    /// Early warning and adaptation: displacement falls.
-    EarlyWarning,
-    /// Resilient justice infrastructure (and prison cooling): damage and heat deaths fall.
-    ResilientInfrastructure,
-    /// Anti-trafficking protection: trafficking of displaced people falls, detection rises.
-    AntiTrafficking,
+/// What an intervention does to the model: the hook a new intervention implements. The 19 of
+/// the catalogue are in [`crate::mechanisms`]; a researcher's own is one more type implementing
+/// this trait, put in an [`Intervention`] (the `scenarios` catalogue registers names for them).
+pub trait Mechanism: Send + Sync + 'static {
+    /// A stable identifier of the mechanism (its catalogue name), used to compare parameters.
+    fn id(&self) -> &'static str;
+
+    /// Changes the month's combined policy effects `e` for `iv` in force at intensity `x`
+    /// (coverage times ramp-up, above 0). `reached_multiplier` is the offending multiplier of
+    /// the people a person-level programme reaches (solved at setup for in-prison programmes,
+    /// `1 - effect` otherwise).
+    fn apply(&self, e: &mut PolicyEffects, iv: &Intervention, x: f64, reached_multiplier: f64);
+
+    /// Units of the cost basis used this month at intensity `x` (persons reached, cases, beds,
+    /// or population in 100,000s for area-wide measures), in real persons.
+    fn cost_units(&self, basis: &CostBasis, iv: &Intervention, x: f64) -> f64;
+
+    /// Whether its effect is a cut in reoffending after an in-prison programme: the offending
+    /// multiplier of reached people is then solved at setup so that 3-year re-arrest falls by
+    /// the effect.
+    fn in_prison_programme(&self) -> bool {
+        false
+    }
+
+    /// Whether it adds prison beds, paid for when they open (at the unit cost per bed).
+    fn builds_beds(&self) -> bool {
+        false
+    }
+}
+
+impl std::fmt::Debug for dyn Mechanism {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A mechanism as a value of an [`Intervention`]: compared by its id.
+#[derive(Clone, Copy)]
+pub struct MechanismRef(pub &'static dyn Mechanism);
+
+impl PartialEq for MechanismRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id() == other.0.id()
+    }
+}
+
+impl std::fmt::Debug for MechanismRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.id())
+    }
+}
+
+impl std::ops::Deref for MechanismRef {
+    type Target = dyn Mechanism;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+/// What the month's intervention costs are counted on (real persons): the people in the target
+/// groups, last month's flows, the prison population and occupancy, court capacity.
+#[derive(Clone, Debug, Default)]
+pub struct CostBasis {
+    /// Real persons per agent.
+    pub scale: f64,
+    /// Living population (persons).
+    pub population: f64,
+    /// People aged 10-24 (persons).
+    pub youth_10_24: f64,
+    /// Men aged 15-34 (persons).
+    pub young_men_15_34: f64,
+    /// Last month's flows (agents).
+    pub last: crate::metrics::Flows,
+    /// Prisoners at the end of last month (persons).
+    pub prisoners: f64,
+    /// Prisoners per bed at the end of last month.
+    pub occupancy: f64,
+    /// Court dispositions a month at year-one capacity times the scenario's multiplier
+    /// (agents).
+    pub court_capacity: f64,
 }
 
 /// Person-level programmes: each has its own draw per person.
@@ -85,7 +125,7 @@ pub struct Intervention {
     /// Catalogue name.
     pub name: String,
     /// Mechanism.
-    pub kind: InterventionKind,
+    pub mechanism: MechanismRef,
     /// Share of the target group reached at full scale (0-1).
     pub coverage: f64,
     /// First year in force (January).
@@ -188,13 +228,6 @@ impl Default for PolicyEffects {
     }
 }
 
-/// Minor offences that community sentences replace custody for.
-const MINOR: [OffenceType; 3] = [
-    OffenceType::Assault,
-    OffenceType::Property,
-    OffenceType::Drug,
-];
-
 impl PolicyEffects {
     /// Combines the interventions active in month `month_index`. `programme_multipliers[i]` is
     /// the offending multiplier of reached people for `list[i]` when it is a person-level
@@ -212,85 +245,18 @@ impl PolicyEffects {
             if x <= 0.0 {
                 continue;
             }
-            let cut = |eff: f64| 1.0 - eff * x;
             let multiplier = programme_multipliers
                 .get(i)
                 .copied()
                 .unwrap_or(1.0 - iv.effect);
-            let mut programme = |g: Programme| combine_programme(&mut e, g, x, multiplier);
-            use InterventionKind as K;
-            match iv.kind {
-                K::YouthMentoring => programme(Programme::Mentoring),
-                K::FamilyTherapy => programme(Programme::FamilyTherapy),
-                K::FocusedDeterrence => programme(Programme::FocusedDeterrence),
-                K::CbtInPrison => programme(Programme::Cbt),
-                K::PrisonEducation => programme(Programme::Education),
-                K::DrugTreatmentDiversion => {
-                    programme(Programme::DrugDiversion);
-                    e.custody[OffenceType::Drug.index()] *= 1.0 - 0.5 * x;
-                }
-                K::ProblemOrientedPolicing | K::HotSpotPolicing => {
-                    for t in [
-                        OffenceType::Homicide,
-                        OffenceType::Assault,
-                        OffenceType::Property,
-                    ] {
-                        e.offending[t.index()] *= cut(iv.effect);
-                    }
-                }
-                K::CommunityPolicing => {
-                    for t in [
-                        OffenceType::Assault,
-                        OffenceType::Gbv,
-                        OffenceType::Property,
-                        OffenceType::Trafficking,
-                    ] {
-                        e.report_add[t.index()] += iv.effect * x;
-                    }
-                }
-                K::VictimSupport => {
-                    for t in [OffenceType::Gbv, OffenceType::Trafficking] {
-                        e.report_add[t.index()] += iv.effect * x;
-                    }
-                }
-                K::LegalAid => {
-                    // Colbert et al. 2002: counsel at bail hearings more than doubled release;
-                    // Anderson, Buenaventura & Heaton 2019: custody -16%, length -24%.
-                    e.detention *= cut(iv.effect);
-                    for c in e.custody.iter_mut() {
-                        *c *= 1.0 - 0.16 * x;
-                    }
-                    e.length *= 1.0 - 0.24 * x;
-                }
-                K::CourtCapacity => e.court_capacity *= 1.0 + iv.effect * x,
-                K::CommunitySentences => {
-                    for t in MINOR {
-                        e.custody[t.index()] *= cut(iv.effect);
-                    }
-                }
-                K::EarlyReleaseOlder => {
-                    e.early_release_older =
-                        1.0 - (1.0 - e.early_release_older) * (1.0 - iv.effect * x)
-                }
-                K::PrisonConstruction => e.beds *= 1.0 + iv.effect * x,
-                K::SentencingReform => e.length *= cut(iv.effect),
-                K::EarlyWarning => e.adaptation = 1.0 - (1.0 - e.adaptation) * cut(iv.effect),
-                K::ResilientInfrastructure => {
-                    e.resilience = 1.0 - (1.0 - e.resilience) * cut(iv.effect);
-                    e.prison_heat *= 1.0 - x;
-                }
-                K::AntiTrafficking => {
-                    e.displaced_trafficking *= cut(iv.effect);
-                    e.detection[OffenceType::Trafficking.index()] *= 1.0 + x;
-                }
-            }
+            iv.mechanism.apply(&mut e, iv, x, multiplier);
         }
         e
     }
 }
 
 /// Adds a programme: reach combines as independent draws, effects multiplicatively.
-fn combine_programme(e: &mut PolicyEffects, p: Programme, intensity: f64, multiplier: f64) {
+pub fn combine_programme(e: &mut PolicyEffects, p: Programme, intensity: f64, multiplier: f64) {
     let slot = &mut e.programmes[p as usize];
     slot.0 = 1.0 - (1.0 - slot.0) * (1.0 - intensity);
     slot.1 *= multiplier;
@@ -299,11 +265,12 @@ fn combine_programme(e: &mut PolicyEffects, p: Programme, intensity: f64, multip
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::offence::OffenceType;
 
-    fn iv(kind: InterventionKind, effect: f64) -> Intervention {
+    fn iv(mechanism: &'static dyn Mechanism, effect: f64) -> Intervention {
         Intervention {
             name: "x".into(),
-            kind,
+            mechanism: MechanismRef(mechanism),
             coverage: 0.5,
             start_year: 2026.0,
             end_year: 2030.0,
@@ -315,7 +282,7 @@ mod tests {
 
     #[test]
     fn intensity_ramps_up_and_stops_after_the_end_year() {
-        let i = iv(InterventionKind::LegalAid, 0.4);
+        let i = iv(&crate::mechanisms::LegalAid, 0.4);
         assert_eq!(i.intensity(2025, 11), 0.0);
         assert!((i.intensity(2025, 12) - 0.5 / 12.0).abs() < 1e-12);
         assert_eq!(i.intensity(2025, 12 + 11), 0.5);
@@ -326,8 +293,8 @@ mod tests {
     #[test]
     fn effects_on_one_mechanism_combine_multiplicatively() {
         let list = [
-            iv(InterventionKind::ProblemOrientedPolicing, 0.2),
-            iv(InterventionKind::HotSpotPolicing, 0.1),
+            iv(&crate::mechanisms::ProblemOrientedPolicing, 0.2),
+            iv(&crate::mechanisms::HotSpotPolicing, 0.1),
         ];
         let e = PolicyEffects::combine(&list, &[], 2025, 40);
         let p = OffenceType::Property.index();

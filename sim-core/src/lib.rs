@@ -27,6 +27,7 @@ pub mod interventions;
 pub mod justice;
 pub mod leniency;
 pub mod lifetable;
+pub mod mechanisms;
 pub mod metrics;
 pub mod offence;
 pub mod par;

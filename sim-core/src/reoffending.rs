@@ -14,7 +14,6 @@
 
 use crate::calibration::{ExpectedFlows, PersonView, solve_increasing};
 use crate::crime_tables::{CrimeTables, probit};
-use crate::interventions::InterventionKind;
 use crate::offence::OFFENCE_TYPES;
 use crate::params::ModelParams;
 
@@ -339,16 +338,10 @@ pub fn align_programme_multipliers(
     flows: &ExpectedFlows,
     releasees: &[PersonView],
 ) {
-    let in_prison = |kind: InterventionKind| {
-        matches!(
-            kind,
-            InterventionKind::CbtInPrison | InterventionKind::PrisonEducation
-        )
-    };
     let window = p
         .interventions
         .iter()
-        .any(|iv| in_prison(iv.kind))
+        .any(|iv| iv.mechanism.in_prison_programme())
         .then(|| ReleaseWindow::new(p, t, flows, releasees, Measure::Rearrest3y))
         .flatten();
     let m0 = t.release_m0;
@@ -359,7 +352,7 @@ pub fn align_programme_multipliers(
             let plain = (1.0 - iv.effect).max(0.0);
             let Some(w) = window
                 .as_ref()
-                .filter(|_| in_prison(iv.kind) && iv.effect > 0.0)
+                .filter(|_| iv.mechanism.in_prison_programme() && iv.effect > 0.0)
             else {
                 return plain;
             };

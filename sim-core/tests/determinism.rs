@@ -32,13 +32,13 @@ fn snapshot_params() -> sim_core::ModelParams {
 }
 
 fn intervention(
-    kind: sim_core::interventions::InterventionKind,
+    mechanism: &'static dyn sim_core::interventions::Mechanism,
     name: &str,
     start_year: f64,
 ) -> sim_core::interventions::Intervention {
     sim_core::interventions::Intervention {
         name: name.into(),
-        kind,
+        mechanism: sim_core::interventions::MechanismRef(mechanism),
         coverage: 0.6,
         start_year,
         end_year: 2100.0,
@@ -84,12 +84,12 @@ fn a_restored_snapshot_continues_exactly() {
 /// again from the set-up's releasees) from the fourth year.
 #[test]
 fn a_branch_equals_a_fresh_run_with_its_interventions() {
-    use sim_core::interventions::InterventionKind as K;
+    use sim_core::mechanisms as K;
     let p = snapshot_params();
     let start = f64::from(p.scenario.start_year + 3);
     let ivs = vec![
-        intervention(K::LegalAid, "legal_aid", start),
-        intervention(K::CbtInPrison, "cbt_in_prison", start),
+        intervention(&K::LegalAid, "legal_aid", start),
+        intervention(&K::CbtInPrison, "cbt_in_prison", start),
     ];
     let mut fresh_params = p.clone();
     fresh_params.interventions = ivs.clone();
@@ -118,13 +118,13 @@ fn a_branch_equals_a_fresh_run_with_its_interventions() {
 /// refused, naming the key.
 #[test]
 fn a_branch_refuses_interventions_in_force_before_it() {
-    use sim_core::interventions::InterventionKind as K;
+    use sim_core::mechanisms as K;
     let p = snapshot_params();
     let early = f64::from(p.scenario.start_year + 1);
     let sim = stepped(sim_core::Simulation::new(p).unwrap(), 36);
     let Err(issues) = sim_core::Simulation::branch(
         &sim.snapshot(),
-        vec![intervention(K::LegalAid, "legal_aid", early)],
+        vec![intervention(&K::LegalAid, "legal_aid", early)],
     ) else {
         panic!("a branch started before its snapshot was accepted");
     };

@@ -13,15 +13,9 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
-use crate::interventions::{InterventionKind as K, PolicyEffects};
+use crate::interventions::{CostBasis, PolicyEffects};
 use crate::justice::{Courts, Prisons};
 use crate::metrics::{AGE_BINS, MonthTally, Recorder, hist_index};
-use crate::offence::OffenceType;
-
-/// Share of the at-risk group reached by youth mentoring: the top 30% of offending propensity.
-pub const AT_RISK_SHARE: f64 = 0.3;
-/// Share of young men targeted by focused deterrence: the top 10% of offending propensity.
-pub const HIGH_RISK_SHARE: f64 = 0.1;
 
 /// Updates the month's policy effects and costs.
 pub fn apply_interventions(
@@ -57,7 +51,6 @@ pub fn apply_interventions(
         return;
     }
     let scale = p.scenario.scale();
-    let real_pop = census.alive() as f64 * scale;
     let hist = census.age_hist(calendar.now());
     let count = |sexes: &[usize], lo: u32, hi: u32| -> f64 {
         let mut n = 0u64;
@@ -70,60 +63,39 @@ pub fn apply_interventions(
         }
         n as f64 * scale
     };
-    let last = recorder.months.last().map(|m| m.flows).unwrap_or_default();
-    let prisoners = last_prisoners(&recorder) * scale;
-    let occupancy = recorder.months.last().map_or(1.0, |m| {
-        if m.stocks.beds > 0.0 {
-            m.stocks.prisoners as f64 / m.stocks.beds
-        } else {
-            1.0
-        }
-    });
-    let per_year = 1.0 / 12.0;
+    let basis = CostBasis {
+        scale,
+        population: census.alive() as f64 * scale,
+        youth_10_24: count(&[0, 1], 10, 24),
+        young_men_15_34: count(&[0], 15, 34),
+        last: recorder.months.last().map(|m| m.flows).unwrap_or_default(),
+        prisoners: last_prisoners(&recorder) * scale,
+        occupancy: recorder.months.last().map_or(1.0, |m| {
+            if m.stocks.beds > 0.0 {
+                m.stocks.prisoners as f64 / m.stocks.beds
+            } else {
+                1.0
+            }
+        }),
+        court_capacity: justice
+            .1
+            .as_ref()
+            .map_or(0.0, |c| c.capacity.iter().sum::<f64>())
+            * p.justice.court_capacity_multiplier,
+    };
     let mut cost = 0.0;
     for iv in &p.interventions {
         let x = iv.intensity(p.scenario.start_year, month);
         if x <= 0.0 {
             continue;
         }
-        let units = match iv.kind {
-            K::YouthMentoring => count(&[0, 1], 10, 24) * AT_RISK_SHARE * x * per_year,
-            K::FocusedDeterrence => count(&[0], 15, 34) * HIGH_RISK_SHARE * x * per_year,
-            K::FamilyTherapy => last.youth_convictions as f64 * scale * x,
-            K::LegalAid => last.charged as f64 * scale * x,
-            K::CourtCapacity => {
-                let capacity: f64 = justice.1.as_ref().map_or(0.0, |c| c.capacity.iter().sum());
-                capacity * p.justice.court_capacity_multiplier * iv.effect * x * scale
-            }
-            K::CommunitySentences => last.community as f64 * scale * x,
-            K::DrugTreatmentDiversion => {
-                last.recorded[OffenceType::Drug.index()] as f64 * scale * x
-            }
-            K::CbtInPrison | K::PrisonEducation => {
-                prisoners * x * (1.0 / occupancy).min(1.0) * per_year
-            }
-            K::EarlyReleaseOlder => last.early_releases as f64 * scale,
-            K::PrisonConstruction => 0.0,
-            K::ProblemOrientedPolicing
-            | K::HotSpotPolicing
-            | K::CommunityPolicing
-            | K::VictimSupport
-            | K::SentencingReform
-            | K::EarlyWarning
-            | K::ResilientInfrastructure
-            | K::AntiTrafficking => real_pop / 1e5 * x * per_year,
-        };
-        cost += units * iv.unit_cost;
+        cost += iv.mechanism.cost_units(&basis, iv, x) * iv.unit_cost;
     }
     if let Some(prisons) = justice.0.as_mut() {
         // Construction: beds added this month are paid for when they open.
         let base: f64 = prisons.beds.iter().sum::<f64>() * scale;
         let added = (effects.beds - previous_beds).max(0.0) * base;
-        if let Some(c) = p
-            .interventions
-            .iter()
-            .find(|i| i.kind == K::PrisonConstruction)
-        {
+        if let Some(c) = p.interventions.iter().find(|i| i.mechanism.builds_beds()) {
             cost += added * c.unit_cost;
         }
         prisons.beds_multiplier = effects.beds;

@@ -23,6 +23,7 @@ use crate::crime_tables::CrimeTables;
 use crate::crime_tables::probit;
 use crate::interventions::{PolicyEffects, Programme};
 use crate::justice::Policing;
+use crate::mechanisms::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::CHUNK;
@@ -31,7 +32,6 @@ use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioeconomic};
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, to_unit};
-use crate::systems::interventions::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 
 /// Hazard cells: region x sex x age x (employed or not).
 pub const HAZARD_CELLS: usize = MAX_REGIONS * 2 * AGE_BINS * 2;
