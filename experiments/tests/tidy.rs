@@ -89,3 +89,70 @@ fn every_parameter_has_a_unit_a_meaning_and_a_source() {
         assert!(s.source.text().len() > 10, "{}: no source", s.key);
     }
 }
+
+/// The public items of sim-core (top-level `pub` items of every module; `pub(crate)` ones are
+/// private to the model), one per line as `module kind name`.
+fn sim_core_public_items() -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&root().join("sim-core/src"), &mut files);
+    let src = root().join("sim-core/src");
+    let mut items = Vec::new();
+    for f in files {
+        let module = f
+            .strip_prefix(&src)
+            .unwrap()
+            .with_extension("")
+            .to_string_lossy()
+            .replace('/', "::");
+        let text = std::fs::read_to_string(&f).unwrap();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("pub ") else {
+                continue;
+            };
+            let mut words = rest.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            let kind = words.next().unwrap_or("");
+            if !matches!(
+                kind,
+                "fn" | "struct" | "enum" | "const" | "static" | "type" | "trait" | "mod" | "use"
+            ) {
+                continue;
+            }
+            let name = if kind == "use" {
+                rest.trim_end_matches(';')
+                    .trim_start_matches("use ")
+                    .to_string()
+            } else {
+                words.find(|w| !w.is_empty()).unwrap_or("").to_string()
+            };
+            items.push(format!("{module} {kind} {name}"));
+        }
+    }
+    items.sort();
+    items
+}
+
+/// sim-core's public API is reviewed: every public item is listed in `sim-core/public-api.txt`,
+/// so an addition (or a removal) shows up in review. An item is public only if it is in the
+/// prelude, used by another crate, or part of a public signature (a system users order their own
+/// against, a resource their systems read); everything else is `pub(crate)`. After a reviewed
+/// change: `UPDATE_DOCS=1 cargo test -p experiments --test tidy`.
+#[test]
+fn sim_core_public_api_is_reviewed() {
+    let fresh = sim_core_public_items().join("\n") + "\n";
+    let path = root().join("sim-core/public-api.txt");
+    if std::env::var("UPDATE_DOCS").is_ok() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let listed = std::fs::read_to_string(&path).unwrap_or_default();
+    let old: Vec<&str> = listed.lines().collect();
+    let new: Vec<&str> = fresh.lines().collect();
+    let added: Vec<&&str> = new.iter().filter(|l| !old.contains(l)).collect();
+    let removed: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
+    assert!(
+        added.is_empty() && removed.is_empty(),
+        "sim-core's public API changed; review it (make what other crates do not need \
+         pub(crate)), then UPDATE_DOCS=1 cargo test -p experiments --test tidy\nadded: {added:?}\n\
+         removed: {removed:?}"
+    );
+}

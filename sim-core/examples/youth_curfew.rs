@@ -11,13 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::*;
-use sim_core::calendar::Calendar;
+use sim_core::bevy_ecs::prelude::*;
 use sim_core::offence::{OFFENCE_TYPES, OffenceBuffer};
-use sim_core::person::Demographics;
-use sim_core::schedule::Stage;
+use sim_core::prelude::*;
 use sim_core::systems::offending::{HazardTable, build_hazard_table, commit_offences, hazard_cell};
-use sim_core::{ModelParams, Params, Simulation};
 
 /// The curfew: from which month, and how much of the youth hazard it removes.
 #[derive(Resource, Clone, Copy)]

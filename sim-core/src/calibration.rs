@@ -24,7 +24,7 @@ use crate::params::{MAX_REGIONS, ModelParams};
 
 /// Weights binned on a log scale, to sum `1 - exp(-base * w)` over millions of people fast.
 #[derive(Clone, Debug)]
-pub struct WeightHist {
+pub(crate) struct WeightHist {
     count: Vec<f64>,
     sum: Vec<f64>,
 }
@@ -74,7 +74,12 @@ impl WeightHist {
 }
 
 /// Solves `f(x) = target` for increasing `f` by bisection on `[lo, hi]` (log scale if `lo > 0`).
-pub fn solve_increasing(f: impl Fn(f64) -> f64, target: f64, lo: f64, hi: f64) -> Option<f64> {
+pub(crate) fn solve_increasing(
+    f: impl Fn(f64) -> f64,
+    target: f64,
+    lo: f64,
+    hi: f64,
+) -> Option<f64> {
     if f(hi) < target || f(lo) > target {
         return None;
     }
@@ -158,7 +163,7 @@ pub struct ExpectedFlows {
 
 /// Victim selection probabilities by (sex, age) group for type `c`: the chance that one
 /// offence's victim is a given person of the group. `counts` are free persons by sex and age.
-pub fn victim_probabilities(
+pub(crate) fn victim_probabilities(
     t: &CrimeTables,
     p: &ModelParams,
     c: usize,
@@ -215,7 +220,7 @@ fn distinct_hit(
 }
 
 /// Free persons by sex and age, summed over regions.
-pub fn counts_by_sex_age(hist: &AgeHist, regions: usize) -> [[f64; AGE_BINS]; 2] {
+pub(crate) fn counts_by_sex_age(hist: &AgeHist, regions: usize) -> [[f64; AGE_BINS]; 2] {
     let mut c = [[0.0; AGE_BINS]; 2];
     for r in 0..regions {
         for (s, row) in c.iter_mut().enumerate() {
@@ -228,7 +233,7 @@ pub fn counts_by_sex_age(hist: &AgeHist, regions: usize) -> [[f64; AGE_BINS]; 2]
 }
 
 /// Yearly offences (agents) each type must produce to meet the observed year-one values.
-pub fn offence_targets(
+pub(crate) fn offence_targets(
     p: &ModelParams,
     t: &mut CrimeTables,
     counts: &[[f64; AGE_BINS]; 2],
@@ -317,7 +322,7 @@ pub fn offence_targets(
 
 /// Scales the reporting of assault and GBV so that the share of violence victims who report
 /// matches the observed SDG 16.3.1 value.
-pub fn align_reporting(p: &ModelParams, t: &mut CrimeTables, k: &[f64; OFFENCE_TYPES]) {
+pub(crate) fn align_reporting(p: &ModelParams, t: &mut CrimeTables, k: &[f64; OFFENCE_TYPES]) {
     let (a, g) = (OffenceType::Assault.index(), OffenceType::Gbv.index());
     let target = p.justice.violence_reporting_pct / 100.0;
     let base = [p.crime.types[a].report, p.crime.types[g].report];
@@ -342,7 +347,7 @@ pub fn align_reporting(p: &ModelParams, t: &mut CrimeTables, k: &[f64; OFFENCE_T
 
 /// Expected time served after sentencing for a sentence of `l` months with parole, less
 /// `credit` months of remand.
-pub fn served_months(l: f64, credit: f64, p: &ModelParams) -> f64 {
+pub(crate) fn served_months(l: f64, credit: f64, p: &ModelParams) -> f64 {
     let j = &p.justice;
     let l = l.round().max(1.0);
     let eligible = (j.parole_eligibility_fraction * l).round();
@@ -357,7 +362,7 @@ pub fn served_months(l: f64, credit: f64, p: &ModelParams) -> f64 {
 }
 
 /// Monthly log growth of admissions before the start (`prisons.growth_before_start_pct`).
-pub fn growth_before_start(p: &ModelParams) -> f64 {
+pub(crate) fn growth_before_start(p: &ModelParams) -> f64 {
     (1.0 + p.prisons.growth_before_start_pct / 100.0).ln() / 12.0
 }
 
@@ -365,7 +370,7 @@ pub fn growth_before_start(p: &ModelParams) -> f64 {
 /// monthly log rate `g` before the start: a stay that began `e` months ago comes from a flow
 /// smaller by `exp(-g e)`, so the stay counts `(1 - exp(-g m)) / g` months (`m` in a steady
 /// state).
-pub fn months_in_stock(m: f64, g: f64) -> f64 {
+pub(crate) fn months_in_stock(m: f64, g: f64) -> f64 {
     if g.abs() < 1e-12 {
         m
     } else {
@@ -379,7 +384,7 @@ pub fn months_in_stock(m: f64, g: f64) -> f64 {
 /// share, and the same lengths as minimum terms served in full plus the mean time to release
 /// after them, weighted by the share. Pairs of (months, weight); the alignment and the initial
 /// prisoners both use it.
-pub fn served_stays(p: &ModelParams, c: usize, median: f64, credit: f64) -> Vec<(f64, f64)> {
+pub(crate) fn served_stays(p: &ModelParams, c: usize, median: f64, credit: f64) -> Vec<(f64, f64)> {
     let ty = &p.crime.types[c];
     let s = ty.indeterminate_share;
     let beyond = 1.0 / p.justice.indeterminate_release_per_month;
@@ -398,7 +403,7 @@ pub fn served_stays(p: &ModelParams, c: usize, median: f64, credit: f64) -> Vec<
 }
 
 /// Solves funnel scales and capacities given yearly offences by type and their regional shares.
-pub fn align_funnel(
+pub(crate) fn align_funnel(
     p: &ModelParams,
     t: &mut CrimeTables,
     flows: &mut ExpectedFlows,
@@ -539,7 +544,7 @@ pub fn align_funnel(
 
 /// Solves the base hazard of every type so that expected year-one offences match `k`, from
 /// per-type weight histograms of the free population.
-pub fn align_base_hazards(
+pub(crate) fn align_base_hazards(
     t: &mut CrimeTables,
     k: &[f64; OFFENCE_TYPES],
     hists: &[WeightHist; OFFENCE_TYPES],

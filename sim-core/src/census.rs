@@ -16,7 +16,7 @@ use crate::params::MAX_REGIONS;
 use crate::person::{MonthNo, Sex};
 
 /// Earliest birth month the census tracks (125 years before the start).
-pub const EARLIEST_BIRTH: MonthNo = -1500;
+pub(crate) const EARLIEST_BIRTH: MonthNo = -1500;
 
 /// Living persons by region, sex and birth month. Written only through its methods.
 #[derive(Resource, Clone, Debug, PartialEq)]

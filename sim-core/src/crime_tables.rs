@@ -167,7 +167,7 @@ impl CrimeTables {
 
 /// Quantiles of a log-normal at `n` equally spaced probabilities (mid-points), for expectations
 /// of non-linear functions of sentence lengths without sampling.
-pub fn lognormal_quantiles(median: f64, sigma: f64, n: usize) -> Vec<f64> {
+pub(crate) fn lognormal_quantiles(median: f64, sigma: f64, n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| {
             let p = (i as f64 + 0.5) / n as f64;
@@ -178,7 +178,7 @@ pub fn lognormal_quantiles(median: f64, sigma: f64, n: usize) -> Vec<f64> {
 
 /// The standard normal quantile function (Acklam's rational approximation, relative error
 /// below 1.2e-9).
-pub fn probit(p: f64) -> f64 {
+pub(crate) fn probit(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969683028665376e+01,
         2.209460984245205e+02,

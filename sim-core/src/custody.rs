@@ -10,13 +10,13 @@ use crate::pool::VictimPool;
 
 /// Whether `row` still holds the living person `id` (rows are reused after deaths).
 #[inline]
-pub fn same_person(demo: &[Demographics], row: u32, id: u32) -> bool {
+pub(crate) fn same_person(demo: &[Demographics], row: u32, id: u32) -> bool {
     demo.get(row as usize)
         .is_some_and(|d| d.id.0 == id && d.alive())
 }
 
 /// Puts a person into custody (pre-trial or sentenced).
-pub fn enter_custody(
+pub(crate) fn enter_custody(
     demo: &mut [Demographics],
     justice: &mut [Justice],
     pool: &mut VictimPool,
@@ -31,7 +31,7 @@ pub fn enter_custody(
 /// Releases a sentenced prisoner (sentence end, parole or time served): back in the community
 /// in `state` (free or supervised), counted in the release cohort of `now`, and looking for
 /// work if of working age (few people leave prison into a job).
-pub fn release_prisoner(
+pub(crate) fn release_prisoner(
     demo: &mut [Demographics],
     socio: &mut [Socioeconomic],
     justice: &mut [Justice],
@@ -55,7 +55,7 @@ pub fn release_prisoner(
 }
 
 /// Frees a pre-trial detainee who is acquitted or receives a non-custodial outcome.
-pub fn release_detainee(
+pub(crate) fn release_detainee(
     demo: &mut [Demographics],
     justice: &mut [Justice],
     pool: &mut VictimPool,
@@ -68,13 +68,13 @@ pub fn release_detainee(
 }
 
 /// Records an exit from custody (release or death) of `inmate` in `now`.
-pub fn count_exit(flows: &mut Flows, inmate: &Inmate, now: MonthNo) {
+pub(crate) fn count_exit(flows: &mut Flows, inmate: &Inmate, now: MonthNo) {
     flows.custody_exits += 1;
     flows.custody_exit_months += (i32::from(now) - i32::from(inmate.since)).max(0) as u64;
 }
 
 /// Removes the inmates `keys` (sorted `(row, id)` pairs) from the roster as released in `now`.
-pub fn release_from_roster(
+pub(crate) fn release_from_roster(
     prisons: &mut Prisons,
     keys: &mut [(u32, u32)],
     now: MonthNo,

@@ -117,7 +117,7 @@ pub enum Programme {
 }
 
 /// Number of [`Programme`]s.
-pub const PROGRAMMES: usize = 6;
+pub(crate) const PROGRAMMES: usize = 6;
 
 /// One intervention switched on in a scenario.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@
 use crate::params::JusticeParams;
 
 /// Age below which an offender is treated as a child (years).
-pub const ADULT_AGE: u32 = 18;
+pub(crate) const ADULT_AGE: u32 = 18;
 
 /// Probability that a chargeable suspect aged `age` is diverted from prosecution.
 #[inline]

@@ -36,6 +36,7 @@ pub mod person;
 pub mod policy_changes;
 pub mod pool;
 pub mod population;
+pub mod prelude;
 pub mod region;
 pub mod reoffending;
 pub mod rng;

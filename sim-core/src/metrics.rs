@@ -23,7 +23,7 @@ pub fn hist_index(region: u8, sex: usize, age_years: u32) -> usize {
 pub type AgeHist = [u32; MAX_REGIONS * 2 * AGE_BINS];
 
 /// An empty histogram.
-pub const EMPTY_HIST: AgeHist = [0; MAX_REGIONS * 2 * AGE_BINS];
+pub(crate) const EMPTY_HIST: AgeHist = [0; MAX_REGIONS * 2 * AGE_BINS];
 
 /// The month's flow counts (agents), filled by the stages.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -242,7 +242,7 @@ pub enum Counter {
 }
 
 /// Number of [`Counter`]s.
-pub const COUNTERS: usize = 8;
+pub(crate) const COUNTERS: usize = 8;
 
 /// Group counters: `values[counter][group]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -423,7 +423,7 @@ pub struct YearRecord {
 }
 
 /// Bins of the time-to-disposition histogram.
-pub const DISPOSITION_BINS: usize = 241;
+pub(crate) const DISPOSITION_BINS: usize = 241;
 
 /// One month of results, in agents (see the module doc).
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -76,7 +76,7 @@ pub const MULTIPLIER_RANGE: (f64, f64) = (0.0, 10.0);
 
 /// Sentencing policy and crime trends in force in one month, by offence type.
 #[derive(Clone, Debug, PartialEq)]
-pub struct InForce {
+pub(crate) struct InForce {
     /// Multiplier on the probability of custody.
     pub custody: [f64; OFFENCE_TYPES],
     /// Multiplier on sentence lengths.
@@ -111,7 +111,7 @@ impl InForce {
 
 /// The policy in force in month `month_index` of a run that starts in `start_year`: changes
 /// whose year has come, in year order (file order within a year).
-pub fn in_force(changes: &[PolicyChange], start_year: i32, month_index: u32) -> InForce {
+pub(crate) fn in_force(changes: &[PolicyChange], start_year: i32, month_index: u32) -> InForce {
     let mut f = InForce {
         custody: [1.0; OFFENCE_TYPES],
         length: [1.0; OFFENCE_TYPES],

@@ -56,7 +56,7 @@ const DRAW_AGE_CELL: u32 = 4;
 const DRAW_AGE_WITHIN: u32 = 5;
 
 /// Attributes drawn for a person from their id: propensity and urban residence.
-pub fn new_person(
+pub(crate) fn new_person(
     p: &ModelParams,
     key: MonthKey,
     id: u32,
@@ -93,7 +93,7 @@ pub fn new_person(
 
 /// Labour-market status from age alone, for people entering the population; the economy stage
 /// refines it.
-pub fn employment_by_age(age_years: u32) -> Employment {
+pub(crate) fn employment_by_age(age_years: u32) -> Employment {
     match age_years {
         0..=14 => Employment::Child,
         15..=64 => Employment::Employed,
@@ -102,7 +102,7 @@ pub fn employment_by_age(age_years: u32) -> Employment {
 }
 
 /// Picks an index from cumulative weights (the last entry is the total) with a uniform `u`.
-pub fn pick_cumulative(cumulative: &[f64], u: f64) -> usize {
+pub(crate) fn pick_cumulative(cumulative: &[f64], u: f64) -> usize {
     let total = *cumulative.last().unwrap_or(&0.0);
     let target = u * total;
     cumulative
@@ -124,7 +124,7 @@ pub fn cumulative(weights: impl IntoIterator<Item = f64>) -> Vec<f64> {
 
 /// The initial population, generated lazily (no intermediate vector at 1e7 agents): persons
 /// with ids `0..agents`, ages and sexes from the age structure, regions from the shares.
-pub fn initial_population<'a>(
+pub(crate) fn initial_population<'a>(
     p: &'a ModelParams,
     tables: &'a DemographyTables,
 ) -> impl ExactSizeIterator<Item = PersonBundle> + 'a {

@@ -19,7 +19,7 @@ use crate::params::ModelParams;
 
 /// How reoffending is measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Measure {
+pub(crate) enum Measure {
     /// First arrest within 36 months of release.
     Rearrest3y,
     /// A new offence charged within 12 months of release and convicted within 18 (Ministry of
@@ -48,7 +48,7 @@ struct Month {
 }
 
 /// The re-arrest window of a weighted sample of releases.
-pub struct ReleaseWindow {
+pub(crate) struct ReleaseWindow {
     /// Per releasee, per month at liberty.
     months: Vec<Vec<Month>>,
     /// Per month at liberty and type: the probability that an offence committed then leads to
@@ -281,7 +281,7 @@ fn normal_cdf(x: f64) -> f64 {
 /// Solves the post-release multiplier m0 so that the mean reoffending probability of the
 /// released sample matches the scenario's target: 1-year proven reoffending when it is given,
 /// else 3-year re-arrest.
-pub fn align_release_multiplier(
+pub(crate) fn align_release_multiplier(
     p: &ModelParams,
     t: &mut CrimeTables,
     flows: &ExpectedFlows,
@@ -332,7 +332,7 @@ pub fn align_release_multiplier(
 /// `releasees` by the intervention's relative effect; `1 - effect` for every other one, whose
 /// evidence is about rare events where hazard and probability fall alike. The re-arrest window
 /// is built only when an in-prison programme is in the scenario.
-pub fn align_programme_multipliers(
+pub(crate) fn align_programme_multipliers(
     p: &ModelParams,
     t: &mut CrimeTables,
     flows: &ExpectedFlows,

@@ -57,7 +57,7 @@ impl Table<'_> {
 const SETUP: u32 = u32::MAX;
 
 /// Everything the justice module needs at the start, inserted into the world.
-pub fn setup_justice(p: &ModelParams, world: &mut World) {
+pub(crate) fn setup_justice(p: &ModelParams, world: &mut World) {
     let census = world.resource::<Census>().clone();
     let demography = world.resource::<DemographyTables>().clone();
     let mut q = world.query::<(&mut Demographics, &mut Socioeconomic, &mut Justice)>();

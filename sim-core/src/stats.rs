@@ -90,7 +90,7 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
 /// The 0.95 quantile of Student's t with `df` degrees of freedom (the multiplier of a two-sided
 /// 90% interval). Exact table values for 1-30 (to 4 decimals); above, the Cornish-Fisher
 /// expansion around the normal quantile, accurate to better than 1e-4 there.
-pub fn t_quantile_95(df: usize) -> f64 {
+pub(crate) fn t_quantile_95(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
         6.3138, 2.9200, 2.3534, 2.1318, 2.0150, 1.9432, 1.8946, 1.8595, 1.8331, 1.8125, 1.7959,
         1.7823, 1.7709, 1.7613, 1.7531, 1.7459, 1.7396, 1.7341, 1.7291, 1.7247, 1.7207, 1.7171,

@@ -9,7 +9,7 @@ use crate::person::Sex;
 use crate::rng::threshold;
 
 /// Ages covered by the birth table (the hot loop clamps ages into it).
-pub const BIRTH_AGES: usize = 64;
+pub(crate) const BIRTH_AGES: usize = 64;
 
 /// Demography tables: monthly death and birth thresholds by age.
 #[derive(Resource, Clone, Debug)]

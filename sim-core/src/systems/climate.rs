@@ -104,7 +104,7 @@ fn subject(region: usize, slot: usize) -> u32 {
 }
 
 /// Global warming above the start year at the middle of month `month_index`.
-pub fn warming_at(p: &ModelParams, month_index: u32) -> f64 {
+pub(crate) fn warming_at(p: &ModelParams, month_index: u32) -> f64 {
     let start = f64::from(p.scenario.start_year);
     let t = start + (f64::from(month_index) + 0.5) / 12.0;
     p.climate.pathway.warming(t) - p.climate.pathway.warming(start)

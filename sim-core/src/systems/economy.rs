@@ -33,7 +33,7 @@ struct Rates {
 
 /// Employment rates by region for young (15-24) and adult workers.
 #[derive(Clone, Debug)]
-pub struct LabourRates {
+pub(crate) struct LabourRates {
     youth: [Rates; MAX_REGIONS],
     adult: [Rates; MAX_REGIONS],
     student_15: u32,
@@ -116,7 +116,11 @@ impl LabourRates {
 }
 
 /// Draws everyone's status at the start, as if each had passed through the life stages.
-pub fn initial_employment(p: &ModelParams, demo: &[Demographics], socio: &mut [Socioeconomic]) {
+pub(crate) fn initial_employment(
+    p: &ModelParams,
+    demo: &[Demographics],
+    socio: &mut [Socioeconomic],
+) {
     let rates = LabourRates::new(p);
     let key = MonthKey::new(p.scenario.seed, Stream::Economy, u32::MAX);
     for (d, s) in demo.iter().zip(socio.iter_mut()) {
@@ -236,4 +240,4 @@ pub fn update_employment(
 
 /// The labour-market rates as a resource.
 #[derive(Resource, Clone, Debug)]
-pub struct LabourRatesRes(pub LabourRates);
+pub struct LabourRatesRes(pub(crate) LabourRates);

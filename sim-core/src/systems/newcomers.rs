@@ -18,7 +18,7 @@ use crate::population::{Arrival, Newcomers, NextId, Vacancies, new_person};
 use crate::rng::{MonthKey, Stream};
 
 /// The full set of person components, writable, for reusing rows.
-pub type PersonRowsMut<'a> = (
+pub(crate) type PersonRowsMut<'a> = (
     &'a mut Demographics,
     &'a mut Socioeconomic,
     &'a mut Justice,

@@ -386,7 +386,7 @@ fn fixed(x: f64) -> u64 {
 
 /// Sums over the persons one rayon job visited: per hazard cell, the own factors `f` and `f^2`
 /// of persons with small hazards; per region and type, the exact probabilities of the others.
-pub struct ExpectedSums {
+pub(crate) struct ExpectedSums {
     /// Per hazard cell, `[sum f, sum f^2]` (the same fixed length as the hazard table, so one
     /// bounds check covers both).
     cells: Box<[[u64; 2]; HAZARD_CELLS]>,
@@ -404,7 +404,7 @@ impl ExpectedSums {
 
 /// Sums kept between months so that no month allocates them again.
 #[derive(Resource, Default)]
-pub struct ExpectedScratch(pub std::sync::Mutex<Vec<ExpectedSums>>);
+pub struct ExpectedScratch(pub(crate) std::sync::Mutex<Vec<ExpectedSums>>);
 
 /// A job's sums, taken from the scratch and given back when the job ends.
 struct Lease<'a> {

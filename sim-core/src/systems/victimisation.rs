@@ -64,7 +64,11 @@ impl VictimWeights {
 }
 
 /// Displacement multiplier of victimisation risk for type `c`.
-pub fn displaced_risk(p: &crate::params::ModelParams, effects: &PolicyEffects, c: usize) -> f64 {
+pub(crate) fn displaced_risk(
+    p: &crate::params::ModelParams,
+    effects: &PolicyEffects,
+    c: usize,
+) -> f64 {
     match OffenceType::from_index(c) {
         OffenceType::Trafficking => {
             1.0 + (p.crime.displaced_trafficking_multiplier - 1.0) * effects.displaced_trafficking
@@ -75,7 +79,7 @@ pub fn displaced_risk(p: &crate::params::ModelParams, effects: &PolicyEffects, c
 }
 
 /// Weighs the victim pool's cells for the month.
-pub fn weigh_victim_cells(
+pub(crate) fn weigh_victim_cells(
     params: Res<Params>,
     effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
