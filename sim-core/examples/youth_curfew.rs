@@ -1,6 +1,6 @@
-//! A mechanism the model does not have, added as a plugin without editing sim-core: a youth
-//! curfew that cuts the offending of 10-17-year-olds at night, with a collector that counts
-//! their offences each year.
+//! A mechanism the model does not have, added as a plugin (`sim_core::builder::Plugin`) without
+//! editing sim-core: a youth curfew that cuts the offending of 10-17-year-olds at night, and a
+//! second plugin with a collector that counts their offences each year.
 //!
 //! The curfew is a system placed in the Offending stage after the month's hazard table is built
 //! and before offences are drawn: it scales the table's cells for ages 10-17. The share of
@@ -80,25 +80,35 @@ fn count_youth_offences(
     *counts.0.entry(calendar.year()).or_default() += young as f64;
 }
 
-/// A run of `years` years at `agents` agents, with the curfew from its second year or not:
-/// the collector's yearly counts of youth offences.
-fn youth_offences(agents: u32, years: u32, curfew: bool) -> Vec<(i32, f64)> {
-    let mut p = ModelParams::baseline();
-    p.scenario.agents = agents;
-    p.scenario.years = years;
-    let mut sim = Simulation::new(p).expect("the baseline parameters are valid");
-    sim.insert_resource(YouthOffences::default());
-    sim.add_systems(
-        count_youth_offences
-            .after(commit_offences)
-            .in_set(Stage::Offending),
-    );
-    if curfew {
-        sim.insert_resource(Curfew {
-            from_month: 12,
-            night_share: 0.4,
-            compliance: 0.5,
+/// Counting youth offences, as a plugin: the counter, its system after offences are drawn,
+/// and a collector reporting each year's count.
+struct CountYouthOffences;
+
+impl Plugin for CountYouthOffences {
+    fn build(&self, sim: &mut Simulation) {
+        sim.insert_resource(YouthOffences::default());
+        sim.add_systems(
+            count_youth_offences
+                .after(commit_offences)
+                .in_set(Stage::Offending),
+        );
+        sim.collect("youth offences", |world| {
+            let year = world.resource::<Calendar>().year() - 1;
+            world
+                .resource::<YouthOffences>()
+                .0
+                .get(&year)
+                .copied()
+                .unwrap_or(0.0)
         });
+    }
+}
+
+/// The curfew, as a plugin: its parameters and its system, placed between the month's hazard
+/// table and the drawing of offences.
+impl Plugin for Curfew {
+    fn build(&self, sim: &mut Simulation) {
+        sim.insert_resource(*self);
         sim.add_systems(
             enforce_curfew
                 .after(build_hazard_table)
@@ -106,15 +116,23 @@ fn youth_offences(agents: u32, years: u32, curfew: bool) -> Vec<(i32, f64)> {
                 .in_set(Stage::Offending),
         );
     }
-    sim.collect("youth offences", |world| {
-        let year = world.resource::<Calendar>().year() - 1;
-        world
-            .resource::<YouthOffences>()
-            .0
-            .get(&year)
-            .copied()
-            .unwrap_or(0.0)
-    });
+}
+
+/// A run of `years` years at `agents` agents, with the curfew from its second year or not:
+/// the collector's yearly counts of youth offences.
+fn youth_offences(agents: u32, years: u32, curfew: bool) -> Vec<(i32, f64)> {
+    let mut p = ModelParams::baseline();
+    p.scenario.agents = agents;
+    p.scenario.years = years;
+    let mut builder = Simulation::builder(p).with(CountYouthOffences);
+    if curfew {
+        builder = builder.with(Curfew {
+            from_month: 12,
+            night_share: 0.4,
+            compliance: 0.5,
+        });
+    }
+    let sim = builder.build().expect("the baseline parameters are valid");
     let out = sim.run_to_end();
     out.collected[0].values.clone()
 }

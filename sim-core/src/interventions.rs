@@ -240,6 +240,20 @@ impl PolicyEffects {
         month_index: u32,
     ) -> Self {
         let mut e = PolicyEffects::default();
+        e.add_interventions(list, programme_multipliers, start_year, month_index);
+        e
+    }
+
+    /// Applies the interventions of `list` active in month `month_index` on top of these
+    /// effects (see [`PolicyEffects::combine`]).
+    pub fn add_interventions(
+        &mut self,
+        list: &[Intervention],
+        programme_multipliers: &[f64],
+        start_year: i32,
+        month_index: u32,
+    ) {
+        let e = self;
         for (i, iv) in list.iter().enumerate() {
             let x = iv.intensity(start_year, month_index);
             if x <= 0.0 {
@@ -249,9 +263,8 @@ impl PolicyEffects {
                 .get(i)
                 .copied()
                 .unwrap_or(1.0 - iv.effect);
-            iv.mechanism.apply(&mut e, iv, x, multiplier);
+            iv.mechanism.apply(e, iv, x, multiplier);
         }
-        e
     }
 }
 

@@ -15,6 +15,7 @@
 //!
 //! **Architecture Invariant:** sim-core knows nothing about TOML, files, plots or the CLI.
 
+pub mod builder;
 pub mod calendar;
 pub mod calibration;
 pub mod census;

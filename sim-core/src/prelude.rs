@@ -3,6 +3,7 @@
 //! [`Stage`], collectors, interventions implementing [`Mechanism`]; snapshot and branch.
 
 pub use crate::bevy_ecs;
+pub use crate::builder::{Part, Plugin};
 pub use crate::calendar::Calendar;
 pub use crate::extend::{Collected, Collector};
 pub use crate::indicators::{Estimator, YEAR_COLUMNS, YearRow};

@@ -99,9 +99,16 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
         ));
     }
     if params.modules.justice {
+        let with_interventions = params.modules.interventions;
         schedule.add_systems((
             economy::update_employment.in_set(Stage::Economy),
-            interventions::apply_interventions.in_set(Stage::Interventions),
+            (
+                interventions::reset_policy_effects,
+                interventions::apply_interventions.run_if(move || with_interventions),
+                interventions::apply_policy_timeline,
+            )
+                .chain()
+                .in_set(Stage::Interventions),
             (offending::build_hazard_table, offending::commit_offences)
                 .chain()
                 .in_set(Stage::Offending),

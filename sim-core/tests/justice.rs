@@ -216,3 +216,57 @@ fn a_new_intervention_is_one_type_implementing_the_mechanism_hook() {
         assert!(sum(&a, year, &cost) > 0.0 && sum(&b, year, &cost) == 0.0);
     }
 }
+
+/// Leaving a part out removes what it does and what it costs: without the interventions part,
+/// a scenario listing legal aid runs exactly as the scenario without it (no effect, no cost);
+/// without the climate part, no hazard event happens and nobody is displaced.
+#[test]
+fn a_part_left_out_removes_its_effects_and_its_cost() {
+    use sim_core::builder::Part;
+    let base = params(15_000, 4, 31);
+    let mut with_aid = base.clone();
+    let mut aid = scenario_legal_aid();
+    aid.start_year = 2025.0;
+    with_aid.interventions.push(aid);
+    let run_built = |b: sim_core::builder::Builder| b.build().unwrap().run_to_end();
+    let plain = run(base.clone(), 2);
+    let aid_out = run_built(Simulation::builder(with_aid.clone()));
+    let left_out = run_built(Simulation::builder(with_aid).without(Part::Interventions));
+    let cost = |o: &Outcome| -> f64 {
+        o.recorder
+            .months
+            .iter()
+            .map(|m| m.flows.intervention_cost)
+            .sum()
+    };
+    assert!(cost(&aid_out) > 0.0, "legal aid in force costs something");
+    assert_ne!(aid_out.recorder.months, plain.recorder.months);
+    assert_eq!(cost(&left_out), 0.0);
+    assert_eq!(left_out.recorder.months, plain.recorder.months);
+
+    let climate = run_built(Simulation::builder(base.clone()));
+    let no_climate = run_built(Simulation::builder(base).without(Part::Climate));
+    assert!(!climate.events.is_empty(), "the baseline has hazard events");
+    assert!(no_climate.events.is_empty());
+    assert!(
+        no_climate
+            .recorder
+            .months
+            .iter()
+            .all(|m| m.stocks.displaced == 0)
+    );
+}
+
+/// Legal aid with the catalogue's mechanism, at full coverage.
+fn scenario_legal_aid() -> sim_core::interventions::Intervention {
+    sim_core::interventions::Intervention {
+        name: "legal_aid".into(),
+        mechanism: sim_core::interventions::MechanismRef(&sim_core::mechanisms::LegalAid),
+        coverage: 1.0,
+        start_year: 2026.0,
+        end_year: 2100.0,
+        ramp_months: 0.0,
+        effect: 0.4,
+        unit_cost: 300.0,
+    }
+}

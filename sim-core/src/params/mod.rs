@@ -681,6 +681,8 @@ pub struct Modules {
     pub justice: bool,
     /// Climate shocks, temperature and displacement.
     pub climate: bool,
+    /// Interventions: their effects on the mechanisms and their costs (with `justice`).
+    pub interventions: bool,
 }
 
 impl Modules {
@@ -690,6 +692,7 @@ impl Modules {
             demography: true,
             justice: true,
             climate: true,
+            interventions: true,
         }
     }
 
@@ -699,6 +702,7 @@ impl Modules {
             demography: true,
             justice: false,
             climate: false,
+            interventions: false,
         }
     }
 }

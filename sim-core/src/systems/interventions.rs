@@ -1,7 +1,8 @@
-//! Interventions (docs/model.md section 4.12, stage 5): combines the policies in force this month
-//! (interventions, the sentencing policy timeline and its crime trends) into [`PolicyEffects`], applies bed
-//! construction, and books intervention costs on each
-//! intervention's cost basis.
+//! Interventions (docs/model.md section 4.12, stage 5): the policies in force this month, in three
+//! systems: the effects start neutral, the interventions act on them (and book their costs on
+//! each one's cost basis, and open the beds construction adds), then the scenario's policy
+//! timeline (sentencing and its crime trends) acts on top. Leaving the interventions out
+//! ([`crate::builder::Part::Interventions`]) leaves the timeline in force.
 //!
 //! Reads: `Params`, `Calendar`, `Census`, `Recorder` (last month's flows for event-based costs),
 //! `CrimeTables` (programme multipliers solved at setup).
@@ -17,7 +18,40 @@ use crate::interventions::{CostBasis, PolicyEffects};
 use crate::justice::{Courts, Prisons};
 use crate::metrics::{AGE_BINS, MonthTally, Recorder, hist_index};
 
-/// Updates the month's policy effects and costs.
+/// Starts the month's policy effects from neutral: nothing is in force until the systems after
+/// it say so.
+pub fn reset_policy_effects(mut effects: ResMut<PolicyEffects>) {
+    *effects = PolicyEffects::default();
+}
+
+/// The policy timeline of the scenario (custody and sentence lengths by offence type, shares of
+/// indeterminate sentences, crime trends, historic prosecutions) on top of the interventions.
+pub fn apply_policy_timeline(
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    mut effects: ResMut<PolicyEffects>,
+) {
+    let p = &params.0;
+    let policy = crate::policy_changes::in_force(
+        &p.policy_changes,
+        p.scenario.start_year,
+        calendar.month_index,
+    );
+    for (e, c) in effects.custody.iter_mut().zip(policy.custody) {
+        *e *= c;
+    }
+    effects.sentence_length = policy.length;
+    effects.historic_arrests = policy.historic;
+    if policy.moves_offending() {
+        effects.offending_by_age = policy.offending;
+    }
+    for (t, share) in effects.indeterminate_share.iter_mut().enumerate() {
+        *share = policy.indeterminate_share[t].unwrap_or(p.crime.types[t].indeterminate_share);
+    }
+}
+
+/// The interventions in force this month: their effects on the mechanisms, their costs on each
+/// one's cost basis, and the beds construction opens (paid for when they open).
 pub fn apply_interventions(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -30,23 +64,10 @@ pub fn apply_interventions(
 ) {
     let p = &params.0;
     let month = calendar.month_index;
-    let previous_beds = effects.beds;
     let multipliers = tables
         .as_deref()
         .map_or(&[][..], |t| &t.programme_multiplier);
-    *effects = PolicyEffects::combine(&p.interventions, multipliers, p.scenario.start_year, month);
-    let policy = crate::policy_changes::in_force(&p.policy_changes, p.scenario.start_year, month);
-    for (e, c) in effects.custody.iter_mut().zip(policy.custody) {
-        *e *= c;
-    }
-    effects.sentence_length = policy.length;
-    effects.historic_arrests = policy.historic;
-    if policy.moves_offending() {
-        effects.offending_by_age = policy.offending;
-    }
-    for (t, share) in effects.indeterminate_share.iter_mut().enumerate() {
-        *share = policy.indeterminate_share[t].unwrap_or(p.crime.types[t].indeterminate_share);
-    }
+    effects.add_interventions(&p.interventions, multipliers, p.scenario.start_year, month);
     if p.interventions.is_empty() {
         return;
     }
@@ -93,6 +114,7 @@ pub fn apply_interventions(
     }
     if let Some(prisons) = justice.0.as_mut() {
         // Construction: beds added this month are paid for when they open.
+        let previous_beds = prisons.beds_multiplier;
         let base: f64 = prisons.beds.iter().sum::<f64>() * scale;
         let added = (effects.beds - previous_beds).max(0.0) * base;
         if let Some(c) = p.interventions.iter().find(|i| i.mechanism.builds_beds()) {
