@@ -103,4 +103,16 @@ impl Simulation {
             plugins: Vec::new(),
         }
     }
+
+    /// Restores `snapshot` (see [`Simulation::restore`]) and adds `plugins` again: a snapshot
+    /// holds the World, not the schedule, so a plugin's systems must be added to the restored
+    /// simulation as they were to the original. A plugin whose resources change during the run
+    /// starts them afresh unless its `build` restores them.
+    pub fn restore_with(snapshot: &crate::snapshot::Snapshot, plugins: &[&dyn Plugin]) -> Self {
+        let mut sim = Simulation::restore(snapshot);
+        for p in plugins {
+            p.build(&mut sim);
+        }
+        sim
+    }
 }

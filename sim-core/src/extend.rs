@@ -20,7 +20,8 @@
 //! Systems added here run in the stage their set names and must be ordered against the
 //! built-in systems whose data they touch (the schedule refuses ambiguous orders). They are
 //! not part of a [`Snapshot`](crate::snapshot::Snapshot): add them again to a restored or
-//! branched simulation.
+//! branched simulation (as a [`Plugin`](crate::builder::Plugin),
+//! [`Simulation::restore_with`](crate::Simulation::restore_with) does it).
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::ScheduleSystem;

@@ -131,3 +131,63 @@ fn a_branch_refuses_interventions_in_force_before_it() {
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert_eq!(issues[0].key_path, "interventions[0].start_year");
 }
+
+/// A user's plugin: lights in region 0 cut every offending hazard there by a tenth, placed
+/// between the month's hazard table and the drawing of offences.
+struct Lights;
+
+fn dim_region_zero(
+    mut hazards: sim_core::bevy_ecs::prelude::ResMut<sim_core::systems::offending::HazardTable>,
+) {
+    use sim_core::systems::offending::hazard_cell;
+    let table = &mut *hazards;
+    for sex in 0..2 {
+        for age in 0..100 {
+            for unemployed in [false, true] {
+                let cell = hazard_cell(0, sex, age, unemployed);
+                for h in table.by_type[cell].iter_mut() {
+                    *h *= 0.9;
+                }
+                table.total[cell] *= 0.9;
+            }
+        }
+    }
+}
+
+impl sim_core::builder::Plugin for Lights {
+    fn build(&self, sim: &mut sim_core::Simulation) {
+        use sim_core::bevy_ecs::prelude::IntoScheduleConfigs;
+        use sim_core::systems::offending::{build_hazard_table, commit_offences};
+        sim.add_systems(
+            dim_region_zero
+                .after(build_hazard_table)
+                .before(commit_offences)
+                .in_set(sim_core::schedule::Stage::Offending),
+        );
+    }
+}
+
+/// A run with a plugin, snapshot at month 40 and restored with the plugin added again,
+/// continues exactly as the uninterrupted run with the plugin; restored without it, it does
+/// not (the plugin's systems are not in the snapshot).
+#[test]
+fn a_restored_snapshot_with_its_plugins_continues_exactly() {
+    let p = snapshot_params();
+    let whole = sim_core::Simulation::builder(p.clone())
+        .with(Lights)
+        .build()
+        .unwrap()
+        .run_to_end();
+    let at = stepped(
+        sim_core::Simulation::builder(p)
+            .with(Lights)
+            .build()
+            .unwrap(),
+        40,
+    );
+    let snap = at.snapshot();
+    let resumed = sim_core::Simulation::restore_with(&snap, &[&Lights]).run_to_end();
+    assert_eq!(resumed.recorder.months, whole.recorder.months);
+    let without = sim_core::Simulation::restore(&snap).run_to_end();
+    assert_ne!(without.recorder.months[40..], whole.recorder.months[40..]);
+}
