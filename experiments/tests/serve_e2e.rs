@@ -330,7 +330,8 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
          const pyramid = document.querySelector('#chart-prison_pyramid svg');\
          return { chart: !!chart, rows: rows, pyramid: !!pyramid,\
                   difference: card ? Number(card.dataset.difference) : null,\
-                  cost: document.querySelector('#cost-per-homicide') !== null };",
+                  cost: document.querySelector('#cost-per-homicide') !== null,\
+                  costText: (document.querySelector('#cost-per-homicide') || {}).textContent };",
     );
     // The comparison on screen downloads as one self-contained page, and each chart as SVG.
     let report = b.script("return window.cjsimReportHtml();");
@@ -403,6 +404,12 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     assert_eq!(check["chart"], true, "unsentenced-share chart: {check}");
     assert_eq!(check["pyramid"], true, "prison pyramid: {check}");
     assert_eq!(check["cost"], true, "cost per homicide averted: {check}");
+    // Amounts name the scenario's currency and price year (plumbing: the default's USD, 2024).
+    let cost_text = check["costText"].as_str().unwrap_or("");
+    assert!(
+        cost_text.contains("(interventions USD ") && cost_text.contains("USD at 2024 prices"),
+        "the cost line names its currency: {cost_text}"
+    );
     assert!(
         check["rows"].as_u64().unwrap() >= 2,
         "scorecard rows: {check}"
