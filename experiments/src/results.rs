@@ -75,22 +75,19 @@ pub fn of_run(r: &RunInputs) -> Assembled {
             results.put_table("observed.csv", t);
         }
     }
-    if params.modules.climate {
-        results.put_table("events.csv", events_table(&first.events, params));
-    }
-    if let Some(t) = collected_table(&[("baseline", r.outcomes)]) {
-        results.put_table("collected.csv", t);
-    }
-    let mut files = file_list(&results);
-    if r.report {
-        files.extend(["report.html", "charts/"].map(String::from));
-    }
-    let mut prov = Provenance::new("run", r.scenario, r.threads, files.clone());
-    prov.alignment_warnings = first.warnings.clone();
-    prov.replications = r.outcomes.len() as u32;
-    prov.estimator = first.estimator.name();
-    prov.precision = r.precision.clone();
-    results.put_document("run.json", prov.to_json());
+    let files = close(
+        &mut results,
+        &Closing {
+            command: "run",
+            scenario: r.scenario,
+            threads: r.threads,
+            report: r.report,
+            detail: first,
+            arms: &[("baseline", r.outcomes)],
+            precision: r.precision.clone(),
+            infos: Vec::new(),
+        },
+    );
     Assembled {
         results,
         files,
@@ -113,8 +110,6 @@ pub struct ComparisonInputs<'a> {
     pub discount_rate: f64,
     /// Threads used (provenance).
     pub threads: usize,
-    /// Replications per arm.
-    pub replications: u32,
     /// With `--reps auto`: the precision asked for and reached.
     pub precision: Option<PrecisionRecord>,
     /// Whether a report will be drawn (listed in `run.json`).
@@ -150,29 +145,66 @@ pub fn of_comparison(c: &ComparisonInputs) -> Assembled {
     if let Some(t) = observed_table(&c.scenario.observed) {
         results.put_table("observed.csv", t);
     }
-    if base.modules.climate {
-        results.put_table("events.csv", events_table(&detail.events, base));
-    }
-    if let Some(t) = collected_table(c.arms) {
-        results.put_table("collected.csv", t);
-    }
-    let mut files = file_list(&results);
-    if c.report {
-        files.extend(["report.html", "charts/"].map(String::from));
-    }
-    let mut prov = Provenance::new("compare", c.scenario, c.threads, files.clone());
-    prov.replications = c.replications;
-    prov.estimator = detail.estimator.name();
-    prov.precision = c.precision.clone();
-    prov.arms = c.infos.clone();
-    prov.alignment_warnings = detail.warnings.clone();
-    results.put_document("run.json", prov.to_json());
+    let files = close(
+        &mut results,
+        &Closing {
+            command: "compare",
+            scenario: c.scenario,
+            threads: c.threads,
+            report: c.report,
+            detail,
+            arms: c.arms,
+            precision: c.precision.clone(),
+            infos: c.infos.clone(),
+        },
+    );
     Assembled {
         results,
         files,
         lines,
         rows,
     }
+}
+
+/// What closes every result set: the run described in detail and how the whole was made.
+struct Closing<'a> {
+    /// `run` or `compare`.
+    command: &'static str,
+    scenario: &'a scenarios::Scenario,
+    threads: usize,
+    /// Whether a report will be drawn (listed in `run.json`).
+    report: bool,
+    /// The baseline's first replication, shown in detail.
+    detail: &'a Outcome,
+    /// (arm name, outcomes by replication), the baseline first.
+    arms: &'a [(&'a str, &'a [Outcome])],
+    precision: Option<PrecisionRecord>,
+    /// The arms' interventions (empty for a run).
+    infos: Vec<ArmInfo>,
+}
+
+/// Adds the climate events and the collectors' values, then `run.json` listing every file;
+/// returns the file list.
+fn close(results: &mut Results, c: &Closing) -> Vec<String> {
+    let params = &c.scenario.params;
+    if params.modules.climate {
+        results.put_table("events.csv", events_table(&c.detail.events, params));
+    }
+    if let Some(t) = collected_table(c.arms) {
+        results.put_table("collected.csv", t);
+    }
+    let mut files = file_list(results);
+    if c.report {
+        files.extend(["report.html", "charts/"].map(String::from));
+    }
+    let mut prov = Provenance::new(c.command, c.scenario, c.threads, files.clone());
+    prov.alignment_warnings = c.detail.warnings.clone();
+    prov.replications = c.arms.first().map_or(0, |a| a.1.len()) as u32;
+    prov.estimator = c.detail.estimator.name();
+    prov.precision = c.precision.clone();
+    prov.arms = c.infos.clone();
+    results.put_document("run.json", prov.to_json());
+    files
 }
 
 /// The yearly table with one more column per collector a library user registered

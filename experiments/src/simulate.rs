@@ -34,11 +34,6 @@ pub struct Unwatched;
 
 impl Watch for Unwatched {}
 
-/// The error of a stopped job.
-pub fn cancelled() -> CliError {
-    CliError::Cancelled
-}
-
 /// The replications of one scenario: `reps` of them, or with `Replications::Auto` as many as
 /// the precision asks. Outcomes use `estimator`; the record says what precision was reached.
 pub fn replications(
@@ -55,7 +50,7 @@ pub fn replications(
             while !sim.finished() {
                 if watch.cancelled() {
                     watch.finish();
-                    return Err(cancelled());
+                    return Err(CliError::Cancelled);
                 }
                 sim.step();
                 watch.advance(u64::from(sim.calendar().month_index));

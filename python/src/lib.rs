@@ -372,7 +372,6 @@ fn start_compare(
             checkpoints: &plan.checkpoints,
             discount_rate: discount_rate / 100.0,
             threads,
-            replications: runs[0].len() as u32,
             precision,
             report: true,
         });
@@ -447,6 +446,12 @@ fn parse_estimator(s: &str) -> PyResult<sim_core::indicators::Estimator> {
     })
 }
 
+/// Numbers as the little-endian float64 buffer pyarrow wraps.
+fn float64_buffer<'py>(py: Python<'py>, values: &[f64]) -> Bound<'py, PyAny> {
+    let bytes: Vec<u8> = values.iter().flat_map(|x| x.to_le_bytes()).collect();
+    PyBytes::new(py, &bytes).into_any()
+}
+
 /// The cells of a text column as numbers (empty cells NaN), if every one is a number and one
 /// at least is not empty.
 fn numbers(cells: &[String]) -> Option<Vec<f64>> {
@@ -505,17 +510,11 @@ impl Results {
         let mut columns = Vec::with_capacity(t.header.len());
         for c in 0..t.header.len() {
             columns.push(match t.cells(c) {
-                Cells::Numbers(v) => {
-                    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-                    PyBytes::new(py, &bytes).into_any()
-                }
+                Cells::Numbers(v) => float64_buffer(py, v),
                 // A table read back from a folder (a sweep's) holds text: a column whose every
                 // cell is a number (or empty) is handed over as numbers.
                 Cells::Texts(v) => match numbers(v) {
-                    Some(x) => {
-                        let bytes: Vec<u8> = x.iter().flat_map(|x| x.to_le_bytes()).collect();
-                        PyBytes::new(py, &bytes).into_any()
-                    }
+                    Some(x) => float64_buffer(py, &x),
                     None => PyList::new(py, v)?.into_any(),
                 },
             });

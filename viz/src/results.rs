@@ -16,6 +16,23 @@ use crate::data::VizError;
 /// table cjsim writes, and checked before reading.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
+/// Refuses a file larger than [`MAX_FILE_BYTES`] before reading it.
+fn check_size(path: &Path) -> Result<(), VizError> {
+    let unreadable = |reason: String| VizError::Unreadable {
+        file: path.display().to_string(),
+        reason,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(unreadable(format!(
+            "{size} bytes, more than the {MAX_FILE_BYTES} a result file may hold"
+        )));
+    }
+    Ok(())
+}
+
 /// Formats a number as a table cell: whole numbers without a decimal point, others rounded to
 /// six decimals, NaN as an empty cell. The same bits give the same text on every machine.
 pub fn fmt_cell(x: f64) -> String {
@@ -190,15 +207,10 @@ impl Table {
             file: file.clone(),
             reason,
         };
-        let size = match std::fs::metadata(&path) {
-            Ok(m) => m.len(),
-            Err(_) => return Err(VizError::Missing { file, by }),
-        };
-        if size > MAX_FILE_BYTES {
-            return Err(unreadable(format!(
-                "{size} bytes, more than the {MAX_FILE_BYTES} a result table may hold"
-            )));
+        if std::fs::metadata(&path).is_err() {
+            return Err(VizError::Missing { file, by });
         }
+        check_size(&path)?;
         let mut reader = csv::Reader::from_path(&path).map_err(|e| unreadable(e.to_string()))?;
         let header: Vec<String> = reader
             .headers()
@@ -410,20 +422,11 @@ impl Results {
                 results.put_table(&name, t);
             } else if name.ends_with(".json") || name.ends_with(".md") {
                 let path = dir.join(&name);
-                let file = path.display().to_string();
-                let unreadable = |reason: String| VizError::Unreadable {
-                    file: file.clone(),
-                    reason,
-                };
-                let size = std::fs::metadata(&path)
-                    .map_err(|e| unreadable(e.to_string()))?
-                    .len();
-                if size > MAX_FILE_BYTES {
-                    return Err(unreadable(format!(
-                        "{size} bytes, more than the {MAX_FILE_BYTES} a result file may hold"
-                    )));
-                }
-                let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
+                check_size(&path)?;
+                let text = std::fs::read_to_string(&path).map_err(|e| VizError::Unreadable {
+                    file: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
                 results.put_document(&name, text);
             }
         }

@@ -176,7 +176,6 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
         checkpoints: &checkpoints,
         discount_rate: args.discount_rate / 100.0,
         threads,
-        replications,
         precision: precision.clone(),
         report,
     });

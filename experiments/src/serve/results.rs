@@ -176,7 +176,6 @@ pub fn build(
         checkpoints: &checkpoints,
         discount_rate: crate::tables::DEFAULT_DISCOUNT_RATE,
         threads: rayon::current_num_threads(),
-        replications: run.replications,
         precision: None,
         report: false,
     });
