@@ -142,9 +142,9 @@ fn mean_share(ys: &[Year]) -> f64 {
 }
 
 /// The published 50+ share (out-of-sample): 7% in 2002, 17% in 2021. The model's share rises
-/// between 2002-04 and 2019-21 and its 2019-21 mean is within the issue's 13-21%. Its 2002
-/// level (about 10%) and the number of years it rises are misses stated in docs/validation.md,
-/// not asserted here.
+/// between 2002-04 and 2019-21 and its 2019-21 mean is within the issue's 13-21% (at the
+/// scenario's 200,000 agents; the level of 2002 and the year-on-year rise are checked at
+/// 1,000,000 below).
 #[test]
 fn the_older_prisoner_share_rises_to_its_2021_level() {
     let with = hindcast_medians();
@@ -152,6 +152,31 @@ fn the_older_prisoner_share_rises_to_its_2021_level() {
     eprintln!("50+ share: {first:.1}% in 2002-04, {last:.1}% in 2019-21 (published 7% and 17%)");
     assert!(last > first + 1.0, "{first:.1}% -> {last:.1}%");
     assert!((13.0..=21.0).contains(&last), "2019-21: {last:.1}%");
+}
+
+/// The hindcast at 1,000,000 agents. At the scenario's 200,000, about 270 agents are in prison
+/// and 22 of them aged 50+, so a year's 50+ share has a standard error of about 1.7 points; at
+/// 1,000,000 about 0.8 before the median. The 50+ share starts within 5-9% (published 7%, Ministry of Justice), ends within
+/// 13-21% (published 17%), and rises in at least 15 of the 19 years, medians of 5 replications
+/// (out-of-sample; issue 14). The level of 2002 depends on the justice burn-in: the stock drawn
+/// with first-offence weights starts at about 10%.
+#[test]
+fn the_older_share_starts_near_its_2002_level_and_rises_most_years() {
+    let mut p = hindcast();
+    p.scenario.agents = 1_000_000;
+    let ys = medians(&p);
+    for y in &ys {
+        eprintln!("{}: 50+ share {:.1}%", y.year, y.older_share_pct);
+    }
+    let (first, last) = (ys[0].older_share_pct, ys[ys.len() - 1].older_share_pct);
+    assert_eq!(ys[0].year, 2002);
+    assert!((5.0..=9.0).contains(&first), "2002: {first:.1}%");
+    assert!((13.0..=21.0).contains(&last), "2021: {last:.1}%");
+    let rising = ys
+        .windows(2)
+        .filter(|w| w[1].older_share_pct > w[0].older_share_pct)
+        .count();
+    assert!(rising >= 15, "rising in {rising} of {} years", ys.len() - 1);
 }
 
 /// Historic prosecutions after 2012 (offences decades old, sentenced as serious sexual
@@ -180,6 +205,8 @@ fn a_growing_prison_system_starts_younger() {
         p.scenario.agents = 600_000;
         p.scenario.years = 1;
         p.prisons.growth_before_start_pct = growth;
+        // The draw itself, not the burn-in that would replace most of it.
+        p.justice.burn_in_years = 0.0;
         let mut sim = sim_core::Simulation::new(p).unwrap();
         let out = sim.step().stocks;
         eprintln!(

@@ -150,10 +150,12 @@ impl Simulation {
         // Resources first: in bevy 0.20 a resource lives on an entity, and a resource entity
         // spawned after the persons would get an index above theirs, making its sparse storage
         // cost 4 bytes per person.
-        world.insert_resource(Calendar {
-            month_index: 0,
-            start_year: params.scenario.start_year,
-        });
+        let burn_in_months = if params.modules.justice {
+            params.justice.burn_in_years as u32 * 12
+        } else {
+            0
+        };
+        world.insert_resource(Calendar::new(params.scenario.start_year, burn_in_months));
         world.insert_resource(Census::new(months));
         world.insert_resource(NextId(params.scenario.agents));
         world.insert_resource(Vacancies::default());
@@ -181,12 +183,30 @@ impl Simulation {
             setup::setup_justice(&params, &mut world);
         }
         let schedule = schedule::monthly_schedule(&params);
-        Ok(Simulation {
+        let mut sim = Simulation {
             world,
             schedule,
             months,
             collectors: Vec::new(),
-        })
+        };
+        sim.burn_in();
+        Ok(sim)
+    }
+
+    /// Simulates the justice burn-in (`justice.burn_in_years`) and forgets what it recorded:
+    /// the run then starts from the stocks the model's own flows left.
+    fn burn_in(&mut self) {
+        if !self.calendar().in_burn_in() {
+            return;
+        }
+        while self.calendar().in_burn_in() {
+            self.schedule.run(&mut self.world);
+            self.world.resource_mut::<Calendar>().advance();
+        }
+        *self.world.resource_mut::<Recorder>() = Recorder::default();
+        let months = self.months as person::MonthNo;
+        *self.world.resource_mut::<justice::ReleaseCohorts>() =
+            justice::ReleaseCohorts::new(0, months);
     }
 
     /// The parameters the run was built from.
@@ -207,7 +227,7 @@ impl Simulation {
     /// Simulates one month and returns its row.
     pub fn step(&mut self) -> &MonthRow {
         self.schedule.run(&mut self.world);
-        self.world.resource_mut::<Calendar>().month_index += 1;
+        self.world.resource_mut::<Calendar>().advance();
         self.collect_year_end();
         self.world
             .resource::<Recorder>()

@@ -74,6 +74,13 @@ impl VictimPool {
         ((i32::from(now) - middle).max(0) / 12) as u32
     }
 
+    /// Whether anyone of a birth-year cohort is born by `now` (in a justice burn-in, the
+    /// persons of the start include people not yet born).
+    #[inline]
+    pub fn cohort_born_by(&self, cohort: usize, now: MonthNo) -> bool {
+        i32::from(EARLIEST_BIRTH) + 12 * cohort as i32 <= i32::from(now)
+    }
+
     /// The cell a person belongs to.
     #[inline]
     pub fn cell_of(&self, d: &Demographics) -> usize {

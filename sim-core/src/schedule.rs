@@ -7,6 +7,7 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
+use crate::calendar::after_start;
 use crate::params::ModelParams;
 use crate::systems::{
     climate, courts, demography, displacement, economy, expected_victims, historic_arrests,
@@ -89,13 +90,18 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
                 newcomers::settle_newcomers,
             )
                 .chain()
-                .in_set(Stage::Demography),
+                .in_set(Stage::Demography)
+                .run_if(after_start),
         );
     }
     if params.modules.climate {
         schedule.add_systems((
-            climate::draw_climate.in_set(Stage::Climate),
-            displacement::displace_people.in_set(Stage::Displacement),
+            climate::draw_climate
+                .in_set(Stage::Climate)
+                .run_if(after_start),
+            displacement::displace_people
+                .in_set(Stage::Displacement)
+                .run_if(after_start),
         ));
     }
     if params.modules.justice {
@@ -104,7 +110,9 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
             economy::update_employment.in_set(Stage::Economy),
             (
                 interventions::reset_policy_effects,
-                interventions::apply_interventions.run_if(move || with_interventions),
+                interventions::apply_interventions
+                    .run_if(move || with_interventions)
+                    .run_if(after_start),
                 interventions::apply_policy_timeline,
             )
                 .chain()

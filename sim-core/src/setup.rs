@@ -124,6 +124,12 @@ pub(crate) fn setup_justice(p: &ModelParams, world: &mut World) {
     align_release_multiplier(p, &mut t, &flows, &releasees);
     align_programme_multipliers(p, &mut t, &flows, &releasees);
     t.setup_releasees = releasees;
+    // With a burn-in, the stocks are those of its first month: aligned and drawn for the start,
+    // then moved back in time by the burn-in's length.
+    let burn_in = (p.justice.burn_in_years * 12.0) as i32;
+    if burn_in > 0 {
+        move_back(&mut stocks, &mut tbl, burn_in);
+    }
 
     let regions = p.regions.len();
     let mut policing = Policing {
@@ -183,6 +189,38 @@ pub(crate) fn setup_justice(p: &ModelParams, world: &mut World) {
     t.baseline_occupancy = occupancy;
     t.expected = flows;
     *world.resource_mut::<CrimeTables>() = t;
+}
+
+/// Moves every month of the drawn stocks `months` earlier: admissions, releases, court dates
+/// and arrests due.
+fn move_back(stocks: &mut Stocks, tbl: &mut Table<'_>, months: i32) {
+    let back = |m: &mut MonthNo| {
+        if *m != NEVER {
+            *m = (i32::from(*m) - months).clamp(i32::from(NEVER) + 1, i32::from(MonthNo::MAX))
+                as MonthNo;
+        }
+    };
+    for i in &mut stocks.roster {
+        back(&mut i.since);
+        back(&mut i.until);
+        back(&mut i.parole_from);
+    }
+    for (_, case) in &mut stocks.cases {
+        back(&mut case.charged);
+        back(&mut case.ready);
+    }
+    for a in &mut stocks.delayed {
+        back(&mut a.due);
+    }
+    for j in tbl.justice.iter_mut() {
+        back(&mut j.last_release);
+        back(&mut j.last_arrest);
+        back(&mut j.last_conviction);
+        if let JusticeState::Imprisoned { until } | JusticeState::Community { until } = &mut j.state
+        {
+            back(until);
+        }
+    }
 }
 
 /// The scale on prisoners' life-table mortality and the monthly probability of other deaths

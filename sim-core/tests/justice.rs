@@ -131,15 +131,71 @@ fn doubling_police_capacity_raises_clearances_and_deters_offending() {
     );
 }
 
+/// With a justice burn-in too: its months are keyed draws like any other.
 #[test]
 fn the_full_model_is_identical_on_one_and_two_threads() {
-    let p = params(30_000, 3, 3);
+    let mut p = params(30_000, 3, 3);
+    p.justice.burn_in_years = 2.0;
     let a = run(p.clone(), 1);
     let b = run(p, 2);
     assert_eq!(a.recorder.months, b.recorder.months);
     assert_eq!(a.recorder.years, b.recorder.years);
     // Indicators hold NaN for years without data: compare their text.
     assert_eq!(format!("{:?}", a.years), format!("{:?}", b.years));
+}
+
+/// Plumbing: a burn-in runs before the start and leaves the start's persons as they were
+/// (nobody born, dead or aged by it), reports nothing of its own, and keeps the accounts.
+/// Behaviour: the prisoners of the start then come from the model's own flows, in which people
+/// released from prison come back, so more of them have an earlier conviction than in the
+/// stock drawn at set-up (first offences only).
+#[test]
+fn a_burn_in_starts_the_run_from_the_model_s_own_flows() {
+    use sim_core::person::{Justice, JusticeState};
+    let mut p = params(40_000, 1, 17);
+    p.prisons.prison_population_per_100k = 400.0;
+    let mut drawn = Simulation::new(p.clone()).unwrap();
+    p.justice.burn_in_years = 5.0;
+    let mut burnt = Simulation::new(p).unwrap();
+
+    assert_eq!(burnt.calendar(), drawn.calendar(), "both at the start");
+    assert!(
+        burnt.recorder().months.is_empty(),
+        "the burn-in is not reported"
+    );
+    let persons = |sim: &mut Simulation| -> Vec<_> {
+        sim.living()
+            .into_iter()
+            .map(|(id, d)| (id, d.birth_month, d.sex, d.region))
+            .collect()
+    };
+    assert!(
+        persons(&mut burnt) == persons(&mut drawn),
+        "the same persons at the same ages"
+    );
+    assert!(burnt.census_matches_table() && burnt.victim_pool_matches_table());
+
+    let repeat_share = |sim: &Simulation| {
+        let world = sim.world();
+        let mut q = world.try_query::<&Justice>().unwrap();
+        let (mut n, mut repeat) = (0.0, 0.0);
+        for j in q.iter(world) {
+            if matches!(j.state, JusticeState::Imprisoned { .. }) {
+                n += 1.0;
+                if j.convictions >= 2 {
+                    repeat += 1.0;
+                }
+            }
+        }
+        repeat / n
+    };
+    let (a, b) = (repeat_share(&drawn), repeat_share(&burnt));
+    eprintln!("sentenced prisoners with an earlier conviction: {a:.3} drawn, {b:.3} burnt in");
+    assert_eq!(a, 0.0, "the set-up draw gives everyone one conviction");
+    assert!(b > 0.1, "{b:.3}");
+    // The run goes on from the start as usual.
+    let first = burnt.step().clone();
+    assert_eq!((first.year, first.month), (2025, 1));
 }
 
 /// A researcher's own intervention: street lighting, which cuts property offending by its

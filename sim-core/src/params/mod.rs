@@ -627,6 +627,8 @@ pub struct JusticeParams {
     /// Monthly probability of release, after the minimum term, of a life or indeterminate
     /// sentence.
     pub indeterminate_release_per_month: f64,
+    /// Years of justice burn-in before the start (whole years; 0 = none).
+    pub burn_in_years: f64,
 }
 
 /// Prisons, ageing and release (docs/model.md section 4.11).

@@ -410,6 +410,10 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "per month", 0.02, [0.001, 1.0], false,
         Assumption("life and indeterminate sentences end only when a parole board directs release after the minimum term; in England and Wales most are held for years beyond it (about four on average here)"),
         "Monthly probability of release after the minimum term of a life or indeterminate sentence."),
+    global!("justice.burn_in_years", justice.burn_in_years;
+        "years", 0.0, [0.0, 40.0], true,
+        Assumption("a common way to start an agent-based model (a warm-up period whose outputs are discarded); 0 keeps the drawn steady-state stocks of year one, which suits projections; a hindcast that must reproduce who was in prison at its start sets about ten years"),
+        "Years of justice burn-in before the start. The justice stocks drawn at set-up are moved that far back, and offending, policing, courts, sentencing, prisons and reoffending run on the persons of the start (at their ages then) with demography, climate and interventions off; nothing of it is reported. Who is in prison, on bail and recently released at the start then comes from the model's own flows (young people released and coming back), not from the first-offence weights of the set-up draw."),
     global_at!("climate.flood.warming_sensitivity", |p| &mut p.climate.warming_sensitivity[0]; "per degree C", 0.3, [0.0, 5.0],
         Assumption("docs/model.md 4.1: frequency and severity scale by 1 + k dT; k 0.3 for floods and storms, 0.5 heatwaves, 0.2 droughts"),
         "Rise of flood frequency and severity per degree of warming."),

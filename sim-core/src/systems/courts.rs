@@ -43,7 +43,7 @@ pub fn charge_suspects(
     let justice = justice.bypass_change_detection();
     let p = &params.0;
     let now = calendar.now();
-    let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.month_index);
+    let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());
     let (mu, sigma) = tables.procedure;
     for s in suspects.0.iter() {
         if !same_person(demo, s.row, s.id) {
@@ -120,7 +120,7 @@ pub fn dispose_cases(
     let justice = justice.bypass_change_detection();
     let p = &params.0;
     let now = calendar.now();
-    let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.month_index);
+    let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());
     let boost = p.justice.detained_conviction_boost;
     let scale = p.scenario.scale();
     let mut freed_detainees: Vec<(u32, u32)> = Vec::new();

@@ -62,11 +62,7 @@ pub fn mortality_births_emigration(
     };
     let demo = demo.bypass_change_detection();
     let now = calendar.now();
-    let key = MonthKey::new(
-        params.0.scenario.seed,
-        Stream::Demography,
-        calendar.month_index,
-    );
+    let key = MonthKey::new(params.0.scenario.seed, Stream::Demography, calendar.key());
     let male_birth = threshold(tables.p_male_birth);
     let tables = &*tables;
     let outs: Vec<ChunkOut> = demo

@@ -164,11 +164,7 @@ pub fn update_employment(
     };
     let socio = socio.bypass_change_detection();
     let now = calendar.now();
-    let key = MonthKey::new(
-        params.0.scenario.seed,
-        Stream::Economy,
-        calendar.month_index,
-    );
+    let key = MonthKey::new(params.0.scenario.seed, Stream::Economy, calendar.key());
     let rates = &rates.0;
     let changes = stage_change_ages(rates.retirement_age);
     // Flip thresholds by region, youth (0/1) and current status: employed people lose work with

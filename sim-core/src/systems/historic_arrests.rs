@@ -55,11 +55,7 @@ pub fn arrest_historic_offenders(
     let justice = justice.bypass_change_detection();
     let p = &params.0;
     let now = calendar.now();
-    let key = MonthKey::new(
-        p.scenario.seed,
-        Stream::HistoricArrests,
-        calendar.month_index,
-    );
+    let key = MonthKey::new(p.scenario.seed, Stream::HistoricArrests, calendar.key());
     let alive = census.alive() as f64;
     for c in 0..OFFENCE_TYPES {
         let h = effects.historic_arrests[c];

@@ -29,7 +29,7 @@ pub fn arrive_immigrants(
         return;
     }
     let p = &params.0;
-    let key = MonthKey::new(p.scenario.seed, Stream::Migration, calendar.month_index);
+    let key = MonthKey::new(p.scenario.seed, Stream::Migration, calendar.key());
     let n = poisson(
         census.alive() as f64 * tables.immigration_rate,
         key,

@@ -228,7 +228,7 @@ pub fn commit_offences(
     };
     let p = &params.0;
     let now = calendar.now();
-    let key = MonthKey::new(p.scenario.seed, Stream::Offending, calendar.month_index);
+    let key = MonthKey::new(p.scenario.seed, Stream::Offending, calendar.key());
     let occupancy = conditions.national_occupancy;
     let displaced_mult = p.crime.displaced_offending_multiplier as f32;
     let (t, hz) = (&*tables, &*hazards);

@@ -67,7 +67,7 @@ pub fn clear_offences(
     let justice = justice.bypass_change_detection();
     let p = &params.0;
     let now = calendar.now();
-    let key = MonthKey::new(p.scenario.seed, Stream::Policing, calendar.month_index);
+    let key = MonthKey::new(p.scenario.seed, Stream::Policing, calendar.key());
     let regions = p.regions.len();
     // Arrests that were decided earlier come due first.
     let due: Vec<DelayedArrest> = {
@@ -130,7 +130,7 @@ pub fn clear_offences(
         }
     }
     // Deterrence: this month's clearances per offence committed enter the 12-month window.
-    let slot = (calendar.month_index % 12) as usize;
+    let slot = (calendar.month_of_year() - 1) as usize;
     let delta = p.crime.deterrence_elasticity;
     for r in 0..regions {
         policing.window_offences[r][slot] = f64::from(committed[r]);

@@ -57,6 +57,9 @@ struct Month<'a> {
     grant: u32,
     natural_scale: f64,
     other_death: f64,
+    /// Whether prisoners can die this month: not in a burn-in, whose persons are the start's
+    /// (all alive then).
+    mortal: bool,
 }
 
 /// Releases, deaths, transfers and stocks.
@@ -90,12 +93,13 @@ pub fn run_prisons(
         demography: &demography,
         heatwave: &conditions.heatwave,
         now,
-        key: MonthKey::new(p.scenario.seed, Stream::Prisons, calendar.month_index),
+        key: MonthKey::new(p.scenario.seed, Stream::Prisons, calendar.key()),
         occupancy: prisons.occupancy(),
         offset: (p.prisons.custody_age_offset_years * 12.0).round() as u32,
         grant: threshold(p.justice.parole_grant_per_month),
         natural_scale: prisons.natural_mortality_scale,
         other_death: prisons.other_death_probability,
+        mortal: !calendar.in_burn_in(),
     };
     let mut roster = std::mem::take(&mut prisons.roster);
     roster.retain(|i| {
@@ -189,6 +193,9 @@ fn fate(
         && u_parole < m.grant
     {
         return Fate::Paroled;
+    }
+    if !m.mortal {
+        return Fate::Stays;
     }
     let d = demo[r];
     let age = d.age_months(now);

@@ -34,8 +34,8 @@ pub fn report_offences(
     let experience = experience.bypass_change_detection();
     let p = &params.0;
     let now = calendar.now();
-    let year_start = now - (calendar.month_index % 12) as i16;
-    let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.month_index);
+    let year_start = now - (calendar.month_of_year() - 1) as i16;
+    let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.key());
     for o in buffer.0.iter_mut() {
         let c = o.kind.index();
         let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);

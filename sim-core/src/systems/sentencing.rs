@@ -50,7 +50,7 @@ pub fn sentence_convicted(
     let p = &params.0;
     let j = &p.justice;
     let now = calendar.now();
-    let key = MonthKey::new(p.scenario.seed, Stream::Sentencing, calendar.month_index);
+    let key = MonthKey::new(p.scenario.seed, Stream::Sentencing, calendar.key());
     let retirement = p.economy.retirement_age as u32;
     let mut leaving_roster: Vec<(u32, u32)> = Vec::new();
     let mut conversions: Vec<((u32, u32), Inmate)> = Vec::new();

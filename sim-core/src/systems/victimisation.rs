@@ -109,7 +109,13 @@ pub(crate) fn weigh_victim_cells(
         for k in 0..per_region {
             let (sex, cohort, displaced) = pool.decode(k);
             let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
-            let n = pool.count(r * per_region + k) as f64;
+            // In a burn-in, cohorts not yet born are in the table but cannot be victims.
+            let unborn = calendar.in_burn_in() && !pool.cohort_born_by(cohort, now);
+            let n = if unborn {
+                0.0
+            } else {
+                pool.count(r * per_region + k) as f64
+            };
             for c in 0..OFFENCE_TYPES {
                 let m = if displaced { mult[c] } else { 1.0 };
                 let prev = if k > 0 { cumulative[c][r][k - 1] } else { 0.0 };
@@ -140,8 +146,8 @@ pub fn choose_victims(
     let experience = experience.bypass_change_detection();
     let p = &params.0;
     let now = calendar.now();
-    let year_start = now - (calendar.month_index % 12) as i16;
-    let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.month_index);
+    let year_start = now - (calendar.month_of_year() - 1) as i16;
+    let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.key());
     let per_region = pool.cells_per_region();
     let (cumulative, elder) = (&weights.cumulative, &weights.elder);
     for o in buffer.0.iter_mut() {
@@ -196,14 +202,18 @@ pub fn choose_victims(
             OffenceType::Homicide => {
                 tally.flows.homicide_victims += 1;
                 tally.groups.add(Counter::HomicideVictims, &groups);
-                // The victim dies.
-                let d = demo[victim as usize];
-                pool.remove(victim, &d);
-                demo[victim as usize].slot = Slot::Vacant;
-                vacancies.0.push(victim);
-                census.remove(d.region, d.sex, d.birth_month);
-                tally.deaths_by_age[hist_index(d.region, d.sex.index(), d.age_years(now))] += 1;
-                tally.flows.deaths += 1;
+                // The victim dies; in a burn-in, whose persons are all alive at the start, the
+                // death is not simulated.
+                if !calendar.in_burn_in() {
+                    let d = demo[victim as usize];
+                    pool.remove(victim, &d);
+                    demo[victim as usize].slot = Slot::Vacant;
+                    vacancies.0.push(victim);
+                    census.remove(d.region, d.sex, d.birth_month);
+                    let years = d.age_years(now);
+                    tally.deaths_by_age[hist_index(d.region, d.sex.index(), years)] += 1;
+                    tally.flows.deaths += 1;
+                }
             }
             OffenceType::Assault | OffenceType::Gbv => {
                 if h.last_violence < year_start {
