@@ -26,6 +26,9 @@ enum Command {
     Report {
         /// Result folder of `cjsim run` or `cjsim compare`.
         dir: std::path::PathBuf,
+        /// Language of report.html and the charts: en, fr or es.
+        #[arg(long, default_value = "en", value_parser = cmd::run::parse_lang)]
+        lang: viz::Lang,
     },
     /// List, show, validate or create scenarios.
     #[command(subcommand)]
@@ -51,7 +54,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Scenarios(c) => cmd::scenarios::run(c),
-        Command::Report { dir } => cmd::report::run(dir),
+        Command::Report { dir, lang } => cmd::report::run(dir, lang),
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Sensitivity(args) => cmd::sensitivity::run(args),

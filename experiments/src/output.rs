@@ -89,9 +89,10 @@ pub fn observed_table(observed: &[scenarios::observed::Observed]) -> Option<Tabl
     Some(t)
 }
 
-/// Draws the charts and the report of `results` and writes them into `dir`.
-pub fn write_report(dir: &StagedDir, results: &Results) -> CliResult<usize> {
-    let built = viz::build(results).map_err(|e| CliError::Internal(format!("report: {e}")))?;
+/// Draws the charts and the report of `results` in `lang` and writes them into `dir`.
+pub fn write_report(dir: &StagedDir, results: &Results, lang: viz::Lang) -> CliResult<usize> {
+    let built =
+        viz::build_in(results, lang).map_err(|e| CliError::Internal(format!("report: {e}")))?;
     for f in &built.figures {
         dir.write(&format!("charts/{}.svg", f.name), f.svg.as_bytes())?;
         dir.write(&format!("charts/{}.png", f.name), &f.png)?;

@@ -1,9 +1,10 @@
 //! The dashboard end to end in real headless Chromium, driven through ChromeDriver's WebDriver
 //! API: load the page, see a bad value refused next to its field, switch legal aid on, run,
 //! wait for the results, and check that the unsentenced-share chart and the scorecard appear
-//! and that legal aid lowers the unsentenced share. A screenshot is kept in
-//! `target/e2e-artifacts/serve-dashboard.png`. Skipped, with a message, only when Chromium is
-//! missing and cannot be installed (not root).
+//! and that legal aid lowers the unsentenced share; then switch the page to French.
+//! Screenshots are kept in `target/e2e-artifacts/serve-dashboard.png` and
+//! `serve-dashboard-fr.png`. Skipped, with a message, only when Chromium is missing and cannot
+//! be installed (not root).
 
 use crate::common;
 
@@ -373,6 +374,43 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     );
     let png = b.call("GET", "/screenshot", None);
     let shot = dir.join("serve-dashboard.png");
+    std::fs::write(&shot, base64_decode(png.as_str().unwrap())).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+
+    // The page in French: the menu switches the page's text at once and the results (text and
+    // charts) with the next answer, from the cached runs; the address keeps the language.
+    b.script(
+        "const menu = document.querySelector('#lang');\
+         menu.value = 'fr';\
+         menu.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    b.wait_for(
+        "document.documentElement.lang === 'fr' && \
+         (document.querySelector('#results').dataset.key || '').includes('\"lang\":\"fr\"') && \
+         document.querySelector('#results').dataset.stale === '0'",
+        "the results in French",
+        Duration::from_secs(60),
+    );
+    let french = b.script(
+        "return { precise: document.querySelector('#precise').textContent,\
+                  card: document.querySelector('[data-indicator=\"unsentenced_share_pct\"] h3').textContent,\
+                  cost: document.querySelector('#cost-per-homicide').textContent,\
+                  captions: [...document.querySelectorAll('#charts figcaption')].map((c) => c.textContent).join(' | '),\
+                  address: location.href };",
+    );
+    eprintln!("in French: {french}");
+    for (field, expected) in [
+        ("precise", "Plus précis (10 réplications)"),
+        ("card", "Détenus non condamnés"),
+        ("cost", "Coût par homicide évité"),
+        ("captions", "Détenus non condamnés (ODD 16.3.2)"),
+        ("address", "lang=fr"),
+    ] {
+        let text = french[field].as_str().unwrap_or("");
+        assert!(text.contains(expected), "{field} in French: {text}");
+    }
+    let png = b.call("GET", "/screenshot", None);
+    let shot = dir.join("serve-dashboard-fr.png");
     std::fs::write(&shot, base64_decode(png.as_str().unwrap())).unwrap();
     eprintln!("screenshot: {}", shot.display());
     let _ = http(

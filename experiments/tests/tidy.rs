@@ -156,3 +156,58 @@ fn sim_core_public_api_is_reviewed() {
          removed: {removed:?}"
     );
 }
+
+/// The texts of the dashboard page: every `T("...")` and `TF("...")` of its script, the
+/// headline labels, and the text of every element marked `data-i18n` (whitespace collapsed,
+/// as the page collapses it).
+fn page_texts() -> Vec<String> {
+    let page = std::fs::read_to_string(root().join("experiments/src/serve/page.html")).unwrap();
+    let mut texts = Vec::new();
+    let literal = |rest: &str| -> Option<String> {
+        let body = rest.strip_prefix('"')?;
+        let mut text = String::new();
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => text.push(chars.next()?),
+                '"' => return Some(text),
+                c => text.push(c),
+            }
+        }
+        None
+    };
+    for opener in ["T(", "TF("] {
+        for (at, _) in page.match_indices(opener) {
+            let before = page[..at].chars().next_back().unwrap_or(' ');
+            if before.is_alphanumeric() || before == '_' {
+                continue;
+            }
+            if let Some(t) = literal(&page[at + opener.len()..]) {
+                texts.push(t);
+            }
+        }
+    }
+    for (at, _) in page.match_indices(" data-i18n>") {
+        let rest = &page[at + " data-i18n>".len()..];
+        let end = rest.find('<').unwrap();
+        texts.push(rest[..end].split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    let labels = &page[page.find("const LABELS = {").unwrap()..];
+    let labels = &labels[..labels.find("};").unwrap()];
+    for (at, _) in labels.match_indices(":\"") {
+        texts.extend(literal(&labels[at + 1..]));
+    }
+    texts
+}
+
+/// The dashboard speaks every language of the report: each of its texts is in the catalogue
+/// (viz::i18n), so switching to French or Spanish leaves no English behind.
+#[test]
+fn every_text_of_the_dashboard_is_translated() {
+    let texts = page_texts();
+    assert!(texts.len() > 50, "found only {} texts", texts.len());
+    let keys: std::collections::HashSet<&str> = viz::i18n::CATALOGUE.iter().map(|c| c.0).collect();
+    for t in texts.iter().map(String::as_str).chain(["small", "medium"]) {
+        assert!(keys.contains(t), "no translation of {t:?}");
+    }
+}

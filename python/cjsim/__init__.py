@@ -303,16 +303,17 @@ class Result:
 
         return polars.from_arrow(self.table(name))
 
-    def write(self, path: str, report: bool = True, force: bool = False) -> str:
+    def write(self, path: str, report: bool = True, force: bool = False, lang: str = "en") -> str:
         """Writes a ``cjsim`` result folder at ``path``: the tables, ``run.json`` and, with
-        ``report``, the charts and ``report.html``. Like ``cjsim run --out``, it never writes
-        over a folder cjsim did not make (an earlier cjsim folder only with ``force``)."""
-        return self._inner.write(str(path), report, force)
+        ``report``, the charts and ``report.html`` in ``lang`` (``"en"``, ``"fr"`` or ``"es"``).
+        Like ``cjsim run --out``, it never writes over a folder cjsim did not make (an earlier
+        cjsim folder only with ``force``)."""
+        return self._inner.write(str(path), report, force, lang)
 
-    def report(self, path: str, force: bool = False) -> str:
-        """Writes the result folder with its charts and the self-contained ``report.html``;
-        returns the report's path."""
-        folder = self.write(path, report=True, force=force)
+    def report(self, path: str, force: bool = False, lang: str = "en") -> str:
+        """Writes the result folder with its charts and the self-contained ``report.html`` in
+        ``lang`` (``"en"``, ``"fr"`` or ``"es"``); returns the report's path."""
+        folder = self.write(path, report=True, force=force, lang=lang)
         return folder.rstrip("/") + "/report.html"
 
     def __repr__(self) -> str:

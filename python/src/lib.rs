@@ -536,16 +536,20 @@ impl Results {
     }
 
     /// Writes the result folder `path` (tables, documents and, if `report`, the charts and
-    /// report.html), as `cjsim run --out` does: never over a folder cjsim did not write; an
-    /// existing cjsim folder only with `force`.
-    #[pyo3(signature = (path, report=true, force=false))]
+    /// report.html in `lang`), as `cjsim run --out` does: never over a folder cjsim did not
+    /// write; an existing cjsim folder only with `force`.
+    #[pyo3(signature = (path, report=true, force=false, lang="en"))]
     fn write(
         &self,
         py: Python<'_>,
         path: std::path::PathBuf,
         report: bool,
         force: bool,
+        lang: &str,
     ) -> PyResult<String> {
+        let lang = viz::Lang::parse(lang).ok_or_else(|| {
+            InputError::new_err(format!("lang {lang:?}: must be {}", viz::i18n::CODES))
+        })?;
         let results = &self.inner;
         let kind = self.kind;
         if kind == "sweep" {
@@ -557,7 +561,7 @@ impl Results {
             let dir = experiments::output::StagedDir::new(&path, kind, force)?;
             experiments::output::write_results(&dir, results)?;
             if report {
-                experiments::output::write_report(&dir, results)?;
+                experiments::output::write_report(&dir, results, lang)?;
             }
             dir.commit()
         })

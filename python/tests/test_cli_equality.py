@@ -112,3 +112,17 @@ def test_provenance_names_the_extension_as_the_model_code():
     result = cjsim.run(agents=5000, years=1, progress=False)
     wanted = hashlib.sha256(open(cjsim._cjsim.__file__, "rb").read()).hexdigest()
     assert result.provenance["binary_sha256"] == wanted
+
+
+def test_the_report_speaks_the_language_asked_for(tmp_path):
+    result = cjsim.run(agents=AGENTS, years=3, seed=SEED, progress=False)
+    french = (tmp_path / "fr")
+    html = open(result.report(str(french), lang="fr"), encoding="utf-8").read()
+    assert '<html lang="fr">' in html and "Tableau de bord des cibles" in html
+    assert ">Scorecard<" not in html
+    try:
+        result.report(str(tmp_path / "de"), lang="de")
+    except cjsim.InputError as e:
+        assert "en, fr or es" in str(e)
+    else:
+        raise AssertionError("an unknown language was accepted")

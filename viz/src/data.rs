@@ -171,11 +171,18 @@ pub struct Provenance {
     pub currency: String,
     /// The whole `run.json`.
     pub json: serde_json::Value,
+    /// The language the report and charts are written in.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Provenance {
-    /// Reads `run.json`.
+    /// Reads `run.json`, for a report in English.
     pub fn read(results: &Results) -> Result<Provenance, VizError> {
+        Self::read_in(results, crate::i18n::Lang::En)
+    }
+
+    /// Reads `run.json`, for a report in `lang`.
+    pub fn read_in(results: &Results, lang: crate::i18n::Lang) -> Result<Provenance, VizError> {
         let file = results.label("run.json");
         let text = results
             .document("run.json")
@@ -193,19 +200,23 @@ impl Provenance {
             seed: json["seed"].as_u64().unwrap_or(0),
             version: json["cjsim_version"].as_str().unwrap_or("?").to_string(),
             cost_unit: match (json["currency"].as_str(), json["price_year"].as_i64()) {
-                (Some(c), Some(y)) => format!("{c}, {y} prices"),
-                _ => "currency units".into(),
+                (Some(c), Some(y)) => crate::t!(lang, "{}, {} prices", c, y),
+                _ => crate::i18n::tr(lang, "currency units").into(),
             },
             currency: json["currency"].as_str().unwrap_or("").to_string(),
             json,
+            lang,
         })
     }
 
     /// The source line printed under every chart.
     pub fn source_line(&self) -> String {
-        format!(
+        crate::t!(
+            self.lang,
             "Source: cjsim {} simulation, scenario {}, seed {}",
-            self.version, self.scenario, self.seed
+            self.version,
+            self.scenario,
+            self.seed
         )
     }
 }

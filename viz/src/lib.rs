@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod data;
 pub mod figure;
+pub mod i18n;
 pub mod report;
 pub mod results;
 pub mod style;
@@ -30,6 +31,8 @@ use charts::tornado::Tornado;
 use charts::trajectory::{Overview, Trajectory};
 use data::{Band, Bands, Provenance};
 use figure::render;
+pub use i18n::Lang;
+use i18n::tr;
 
 /// Headline indicators: column, title, unit.
 pub const HEADLINES: &[(&str, &str, &str)] = &[
@@ -85,6 +88,14 @@ pub const HEADLINES: &[(&str, &str, &str)] = &[
         "% of women 15-49",
     ),
 ];
+
+/// [`HEADLINES`] with titles and units in `lang`.
+pub fn headlines(lang: Lang) -> Vec<(&'static str, &'static str, &'static str)> {
+    HEADLINES
+        .iter()
+        .map(|(c, title, unit)| (*c, tr(lang, title), tr(lang, unit)))
+        .collect()
+}
 
 /// Everything built from a result folder.
 pub struct Built {
@@ -156,7 +167,7 @@ pub fn trajectories(results: &Results, prov: &Provenance) -> Result<Vec<Figure>,
     let source = prov.source_line();
     let mut panels = Vec::new();
     let mut figures = Vec::new();
-    for (indicator, title, unit) in HEADLINES {
+    for (indicator, title, unit) in headlines(prov.lang) {
         let arms: Vec<_> = bands
             .arms
             .iter()
@@ -167,7 +178,7 @@ pub fn trajectories(results: &Results, prov: &Provenance) -> Result<Vec<Figure>,
         }
         let target = targets
             .iter()
-            .find(|t| t.0 == *indicator)
+            .find(|t| t.0 == indicator)
             .map(|t| (t.1, t.2));
         let noise = arms.first().and_then(|(_, b)| single_run_noise(b));
         let t = Trajectory {
@@ -178,18 +189,18 @@ pub fn trajectories(results: &Results, prov: &Provenance) -> Result<Vec<Figure>,
             target,
             published: published
                 .iter()
-                .filter(|p| p.indicator == *indicator)
+                .filter(|p| p.indicator == indicator)
                 .map(|p| (p.year, p.value, p.in_sample))
                 .collect(),
             source: source.clone(),
+            lang: prov.lang,
         };
         let mut figure = render(&t)?;
         if let Some(noise) = noise.filter(|x| *x > NOISE_LIMIT) {
-            figure.note = Some(format!(
-                "Single runs of this indicator vary by about {:.0}% of its level, so year-to-year \
-                 movements of one run are mostly noise: read the band, and add replications or \
-                 agents before reading trends.",
-                100.0 * noise
+            figure.note = Some(t!(
+                prov.lang,
+                "Single runs of this indicator vary by about {}% of its level, so year-to-year movements of one run are mostly noise: read the band, and add replications or agents before reading trends.",
+                format!("{:.0}", 100.0 * noise)
             ));
         }
         figures.push(figure);
@@ -200,9 +211,10 @@ pub fn trajectories(results: &Results, prov: &Provenance) -> Result<Vec<Figure>,
     figures.insert(
         0,
         render(&Overview {
-            title: format!("SDG 16 at a glance: {}", prov.scenario),
+            title: t!(prov.lang, "SDG 16 at a glance: {}", prov.scenario),
             panels,
             source,
+            lang: prov.lang,
         })?,
     );
     Ok(figures)
@@ -233,9 +245,9 @@ pub fn comparisons(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, 
     for y in years {
         let mut rows = Vec::new();
         let mut costs: Vec<(String, f64, (f64, f64))> = Vec::new();
-        for (indicator, title, _) in HEADLINES.iter().take(6) {
+        for (indicator, title, _) in headlines(prov.lang).into_iter().take(6) {
             for i in 0..t.len() {
-                if t.number(i, year)? as i32 != y || t.text(i, ind) != *indicator {
+                if t.number(i, year)? as i32 != y || t.text(i, ind) != indicator {
                     continue;
                 }
                 let b = t.number(i, base)?;
@@ -265,6 +277,7 @@ pub fn comparisons(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, 
             year: y,
             rows,
             source: source.clone(),
+            lang: prov.lang,
         })?);
         figures.push(render(&CostPerHomicide {
             year: y,
@@ -272,13 +285,14 @@ pub fn comparisons(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, 
             net: net.is_some(),
             unit: prov.cost_unit.clone(),
             source,
+            lang: prov.lang,
         })?);
     }
     Ok(figures)
 }
 
 /// Indicators charted by group from `by_group.csv`: column, title, unit.
-const BY_GROUP: &[(&str, &str, &str)] = &[
+pub const BY_GROUP: &[(&str, &str, &str)] = &[
     (
         "homicide_rate_per_100k",
         "Homicide victims (SDG 16.1.1)",
@@ -324,6 +338,7 @@ pub fn disaggregations(results: &Results, prov: &Provenance) -> Result<Vec<Figur
     let shown = if years.contains(&2030) { 2030 } else { last };
     let mut figures = Vec::new();
     for (indicator, title, unit) in BY_GROUP {
+        let (title, unit) = (tr(prov.lang, title), tr(prov.lang, unit));
         let mut panels: Vec<(String, Vec<(String, f64)>)> = Vec::new();
         for i in 0..t.len() {
             if t.text(i, ind) != *indicator || t.number(i, year)? as i32 != shown {
@@ -351,10 +366,12 @@ pub fn disaggregations(results: &Results, prov: &Provenance) -> Result<Vec<Figur
             year: shown,
             panels,
             // The table holds one run, so say how far to trust a difference between groups.
-            source: format!(
+            source: t!(
+                prov.lang,
                 "{}; one simulated run, so small groups (the displaced) vary from run to run",
                 prov.source_line()
             ),
+            lang: prov.lang,
         })?);
     }
     Ok(figures)
@@ -411,6 +428,7 @@ pub fn pyramid(results: &Results, prov: &Provenance) -> Result<Figure, VizError>
         groups,
         years: data,
         source: prov.source_line(),
+        lang: prov.lang,
     })
 }
 
@@ -468,8 +486,19 @@ pub fn occupancy(results: &Results, prov: &Provenance) -> Result<Figure, VizErro
         values,
         events,
         source: prov.source_line(),
+        lang: prov.lang,
     })
 }
+
+/// The steps of the justice funnel: label and `timeseries.csv` column (none: every offence).
+pub const FUNNEL_STEPS: [(&str, Option<&str>); 6] = [
+    ("Offences", None),
+    ("Recorded by police", Some("recorded")),
+    ("Cleared", Some("clearances")),
+    ("Charged", Some("charges")),
+    ("Convicted", Some("convictions")),
+    ("Sent to prison", Some("custodial_sentences")),
+];
 
 /// Displacement series and the justice funnel of the first year, from `timeseries.csv`.
 pub fn monthly(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
@@ -483,6 +512,7 @@ pub fn monthly(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizE
             stock: Vec::new(),
             events: Vec::new(),
             source: prov.source_line(),
+            lang: prov.lang,
         };
         for i in 0..t.len() {
             d.time
@@ -517,16 +547,9 @@ pub fn monthly(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizE
         .collect();
     if !offence_cols.is_empty() {
         let first = t.number(0, year)? as i32;
-        let steps = [
-            ("Offences", None),
-            ("Recorded by police", Some("recorded")),
-            ("Cleared", Some("clearances")),
-            ("Charged", Some("charges")),
-            ("Convicted", Some("convictions")),
-            ("Sent to prison", Some("custodial_sentences")),
-        ];
         let mut out = Vec::new();
-        for (label, col) in steps {
+        for (label, col) in FUNNEL_STEPS {
+            let label = tr(prov.lang, label);
             let mut sum = 0.0;
             for i in 0..t.len() {
                 if t.number(i, year)? as i32 != first {
@@ -546,6 +569,7 @@ pub fn monthly(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizE
             year: first,
             steps: out,
             source: prov.source_line(),
+            lang: prov.lang,
         })?);
     }
     Ok(figures)
@@ -554,7 +578,7 @@ pub fn monthly(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizE
 /// Tornado charts of `sensitivity.csv` in `dir` (one per indicator and year, of the Sobol
 /// total index, Morris mu* or PRCC), captioned with `prov`'s source line.
 pub fn tornadoes(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
-    sensitivity_charts(results, &prov.source_line(), None)
+    sensitivity_charts(results, &prov.source_line(), None, prov.lang)
 }
 
 /// Tornado charts of `sensitivity.csv` in `dir`, of `year` only when given (a sweep keeps
@@ -564,6 +588,7 @@ pub fn sensitivity_charts(
     results: &Results,
     source: &str,
     year: Option<i32>,
+    lang: Lang,
 ) -> Result<Vec<Figure>, VizError> {
     let t = results.table("sensitivity.csv", "sensitivity")?;
     let (ind, year_col, factor, method, value, lo, hi) = (
@@ -591,7 +616,7 @@ pub fn sensitivity_charts(
         if !v.is_finite() {
             continue;
         }
-        let subject = format!("{} in {}", t.text(i, ind), t.text(i, year_col));
+        let subject = t!(lang, "{} in {}", t.text(i, ind), t.text(i, year_col));
         let ci = (t.number(i, lo)?, t.number(i, hi)?);
         let ci = (ci.0.is_finite() && ci.1.is_finite()).then_some(ci);
         let noisy = noisy_col.is_some_and(|c| t.text(i, c) == "yes");
@@ -612,12 +637,13 @@ pub fn sensitivity_charts(
                 noisy,
                 subject,
                 index: match index.as_str() {
-                    "sobol_total" => "Sobol total-order index".into(),
-                    "prcc" => "Partial rank correlation coefficient (PRCC)".into(),
+                    "sobol_total" => tr(lang, "Sobol total-order index").into(),
+                    "prcc" => tr(lang, "Partial rank correlation coefficient (PRCC)").into(),
                     _ => "Morris mu*".into(),
                 },
                 factors,
                 source: source.to_string(),
+                lang,
             })
         })
         .collect()
@@ -625,13 +651,23 @@ pub fn sensitivity_charts(
 
 /// As [`build`], with the charts as SVG only (for a page: the dashboard).
 pub fn build_for_screen(results: &Results) -> Result<Built, VizError> {
-    figure::svg_only(|| build(results))
+    build_for_screen_in(results, Lang::En)
+}
+
+/// As [`build_for_screen`], in `lang`.
+pub fn build_for_screen_in(results: &Results, lang: Lang) -> Result<Built, VizError> {
+    figure::svg_only(|| build_in(results, lang))
 }
 
 /// Draws every chart the folder's tables allow and assembles the report. A table that exists
 /// but is malformed is an error; a table that is absent just means fewer charts.
 pub fn build(results: &Results) -> Result<Built, VizError> {
-    let prov = Provenance::read(results)?;
+    build_in(results, Lang::En)
+}
+
+/// As [`build`], with the report and the charts' text in `lang`.
+pub fn build_in(results: &Results, lang: Lang) -> Result<Built, VizError> {
+    let prov = Provenance::read_in(results, lang)?;
     let mut figures = trajectories(results, &prov)?;
     let optional = |r: Result<Vec<Figure>, VizError>| -> Result<Vec<Figure>, VizError> {
         match r {

@@ -6,7 +6,10 @@ use std::fmt::Write;
 
 use crate::data::{Provenance, VizError};
 use crate::figure::Figure;
+use crate::i18n::{Lang, tr};
 use crate::results::Results;
+use crate::style::readable_in;
+use crate::t;
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
@@ -30,20 +33,59 @@ text-align:left;vertical-align:top}th{background:#eef4fa}.on{color:#006e52;font-
 .off{color:#b04000;font-weight:bold}figure{margin:2em 0}figcaption{font-size:.9em;color:#555}\
 svg{max-width:100%;height:auto}.warn{background:#fff3d6;padding:.5em 1em}.note{background:#e8f0fb;padding:.5em 1em}";
 
+/// A signed percentage, `+12%` (English) or `+12 %` (French and Spanish).
+fn percent(x: f64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{x:+.0}%"),
+        _ => format!("{x:+.0}\u{a0}%"),
+    }
+}
+
+/// The scorecard's status in `lang`.
+fn status_in(status: &str, lang: Lang) -> &str {
+    match status {
+        "on track" => tr(lang, "on track"),
+        "off track" => tr(lang, "off track"),
+        "not simulated" => tr(lang, "not simulated"),
+        other => other,
+    }
+}
+
+/// The scorecard's note in `lang` (it only ever says how many replications an interval needs).
+fn note_in(note: &str, lang: Lang) -> String {
+    let needs = note
+        .strip_prefix("needs >= ")
+        .and_then(|r| r.strip_suffix(" replications for an interval and a probability"));
+    match needs {
+        Some(n) if lang != Lang::En => t!(
+            lang,
+            "needs at least {} replications for an interval and a probability",
+            n
+        ),
+        _ => note.to_string(),
+    }
+}
+
 /// Builds the report.
 pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<String, VizError> {
     let j = &prov.json;
+    let lang = prov.lang;
     let mut h = String::new();
-    let title = format!("cjsim report: {}", prov.scenario);
+    let title = t!(lang, "cjsim report: {}", prov.scenario);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
+        lang.code(),
         escape(&title),
         escape(&title)
     );
     // A comparison opens with its summary: effects, costs, sentences and trade-offs.
-    h.push_str(&crate::summary::section(results, prov, crate::HEADLINES)?);
-    let _ = write!(h, "<h2>Scenario</h2>\n<table>");
+    h.push_str(&crate::summary::section(
+        results,
+        prov,
+        &crate::headlines(lang),
+    )?);
+    let _ = write!(h, "<h2>{}</h2>\n<table>", tr(lang, "Scenario"));
     let mut row = |k: &str, v: String| {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
     };
@@ -52,20 +94,30 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
         serde_json::Value::Null => "-".into(),
         other => other.to_string(),
     };
-    row("Scenario", s(&j["scenario"]["name"]));
-    row("Origin", s(&j["scenario"]["origin"]));
-    row("Command", format!("cjsim {}", s(&j["command"])));
+    row(tr(lang, "Scenario"), s(&j["scenario"]["name"]));
+    row(tr(lang, "Origin"), s(&j["scenario"]["origin"]));
+    row(tr(lang, "Command"), format!("cjsim {}", s(&j["command"])));
     row(
-        "Years",
-        format!("{} from {}", s(&j["years"]), s(&j["start_year"])),
+        tr(lang, "Years"),
+        t!(lang, "{} from {}", s(&j["years"]), s(&j["start_year"])),
     );
     row(
-        "Agents",
-        format!("{} (1 agent = {} persons)", s(&j["agents"]), s(&j["scale"])),
+        tr(lang, "Agents"),
+        t!(
+            lang,
+            "{} (1 agent = {} persons)",
+            readable_in(j["agents"].as_f64().unwrap_or(f64::NAN), lang),
+            lang.number(&s(&j["scale"]))
+        ),
     );
     row(
-        "Replications",
-        format!("{} (seeds from {})", s(&j["replications"]), s(&j["seed"])),
+        tr(lang, "Replications"),
+        t!(
+            lang,
+            "{} (seeds from {})",
+            s(&j["replications"]),
+            s(&j["seed"])
+        ),
     );
     if let Some(arms) = j["arms"].as_array().filter(|a| !a.is_empty()) {
         let list: Vec<String> = arms
@@ -78,18 +130,22 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
                 format!("{}: {}", s(&a["name"]), ivs.join("; "))
             })
             .collect();
-        row("Arms", list.join(" | "));
+        row(tr(lang, "Arms"), list.join(" | "));
     }
     h.push_str("</table>\n");
     if let Some(w) = j["alignment_warnings"].as_array().filter(|w| !w.is_empty()) {
         let _ = writeln!(
             h,
-            "<p class=\"warn\">Alignment warnings: {}</p>",
-            escape(&w.iter().map(s).collect::<Vec<_>>().join("; "))
+            "<p class=\"warn\">{}</p>",
+            escape(&t!(
+                lang,
+                "Alignment warnings: {}",
+                w.iter().map(s).collect::<Vec<_>>().join("; ")
+            ))
         );
     }
     // Scorecard.
-    h.push_str("<h2>Scorecard</h2>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", tr(lang, "Scorecard"));
     match results.document("scorecard.json") {
         Some(text) => {
             let lines: serde_json::Value =
@@ -97,21 +153,40 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
                     file: results.label("scorecard.json"),
                     reason: format!("not JSON: {e}"),
                 })?;
-            h.push_str(
-                "<p>The mean across replications with its 90% confidence interval (how \
-                precisely the expected value is known) and the 5-95% range of single runs (how \
-                different one future could be). Intervals and probabilities need at least 5 \
-                replications.</p><table id=\"scorecard\"><tr><th>Arm</th><th>Target</th>\
-                <th>Mean</th><th>90% CI of the mean</th><th>5-95% of single runs</th>\
-                <th>Status</th><th>Probability</th></tr>",
+            let _ = write!(
+                h,
+                "<p>{}</p><table id=\"scorecard\"><tr>",
+                tr(
+                    lang,
+                    "The mean across replications with its 90% confidence interval (how precisely the expected value is known) and the 5-95% range of single runs (how different one future could be). Intervals and probabilities need at least 5 replications."
+                )
             );
+            for head in [
+                tr(lang, "Arm"),
+                tr(lang, "Target"),
+                tr(lang, "Mean"),
+                tr(lang, "90% CI of the mean"),
+                tr(lang, "5-95% of single runs"),
+                tr(lang, "Status"),
+                tr(lang, "Probability"),
+            ] {
+                let _ = write!(h, "<th>{head}</th>");
+            }
+            h.push_str("</tr>");
             for l in lines.as_array().into_iter().flatten() {
-                let num =
-                    |v: &serde_json::Value| v.as_f64().map_or("-".into(), |x| format!("{x:.2}"));
-                let note = s(&l["note"]);
+                let num = |v: &serde_json::Value| {
+                    v.as_f64()
+                        .map_or("-".into(), |x| lang.number(&format!("{x:.2}")))
+                };
+                let note = note_in(&s(&l["note"]), lang);
                 let range =
                     |a: &serde_json::Value, b: &serde_json::Value| match (a.as_f64(), b.as_f64()) {
-                        (Some(a), Some(b)) => format!("{a:.2} to {b:.2}"),
+                        (Some(a), Some(b)) => t!(
+                            lang,
+                            "{} to {}",
+                            lang.number(&format!("{a:.2}")),
+                            lang.number(&format!("{b:.2}"))
+                        ),
                         _ if !note.is_empty() => note.clone(),
                         _ => "-".into(),
                     };
@@ -126,19 +201,24 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
                     num(&l["mean"]),
                     escape(&range(&l["ci90_low"], &l["ci90_high"])),
                     escape(&range(&l["q05"], &l["q95"])),
-                    escape(&status),
+                    escape(status_in(&status, lang)),
                     l["probability"].as_f64().map_or_else(
                         || escape(if note.is_empty() { "-" } else { &note }),
-                        |p| format!("{:.0}%", 100.0 * p)
+                        |p| match lang {
+                            Lang::En => format!("{:.0}%", 100.0 * p),
+                            _ => format!("{:.0}\u{a0}%", 100.0 * p),
+                        }
                     ),
                 );
             }
             h.push_str("</table>\n");
         }
-        None => h.push_str("<p>No targets in this scenario.</p>\n"),
+        None => {
+            let _ = writeln!(h, "<p>{}</p>", tr(lang, "No targets in this scenario."));
+        }
     }
-    published_table(results, &mut h)?;
-    for note in unsentenced_share_notes(results)? {
+    published_table(results, lang, &mut h)?;
+    for note in unsentenced_share_notes_in(results, lang)? {
         let _ = writeln!(
             h,
             "<p class=\"note\" id=\"unsentenced-note\">{}</p>",
@@ -146,19 +226,21 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
         );
     }
     // Charts, with a warning before any whose single-run noise hides its movements.
-    h.push_str("<h2>Charts</h2>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", tr(lang, "Charts"));
     let noisy: Vec<&Figure> = figures.iter().filter(|f| f.note.is_some()).collect();
     if !noisy.is_empty() {
         let _ = writeln!(
             h,
-            "<p class=\"warn\" id=\"noise-warning\">Mostly noise at this size: single runs of {} \
-             vary by more than 5% of their level. Their year-to-year movements are not trends; \
-             add replications (<code>--reps</code>) or agents.</p>",
-            noisy
-                .iter()
-                .map(|f| escape(&f.title))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "<p class=\"warn\" id=\"noise-warning\">{}</p>",
+            t!(
+                lang,
+                "Mostly noise at this size: single runs of {} vary by more than 5% of their level. Their year-to-year movements are not trends; add replications (<code>--reps</code>) or agents.",
+                noisy
+                    .iter()
+                    .map(|f| escape(&f.title))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
     }
     for f in figures {
@@ -167,26 +249,34 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
         }
         let _ = writeln!(
             h,
-            "<figure id=\"{}\">{}<figcaption>{} (files: charts/{}.svg, charts/{}.png)</figcaption></figure>",
+            "<figure id=\"{}\">{}<figcaption>{} ({})</figcaption></figure>",
             escape(&f.name),
             inline_svg(&f.svg),
             escape(&f.title),
-            escape(&f.name),
-            escape(&f.name)
+            escape(&t!(
+                lang,
+                "files: charts/{}.svg, charts/{}.png",
+                f.name,
+                f.name
+            ))
         );
     }
     // Provenance.
-    h.push_str("<h2>Provenance</h2>\n<table>");
+    let _ = write!(h, "<h2>{}</h2>\n<table>", tr(lang, "Provenance"));
     for (k, v) in [
-        ("cjsim version", s(&j["cjsim_version"])),
-        ("git commit", s(&j["git_commit"])),
-        ("scenario SHA-256", s(&j["scenario"]["sha256"])),
-        ("overrides", s(&j["scenario"]["overrides"])),
-        ("threads", s(&j["threads"])),
+        (tr(lang, "cjsim version"), s(&j["cjsim_version"])),
+        (tr(lang, "git commit"), s(&j["git_commit"])),
+        (tr(lang, "scenario SHA-256"), s(&j["scenario"]["sha256"])),
+        (tr(lang, "overrides"), s(&j["scenario"]["overrides"])),
+        (tr(lang, "threads"), s(&j["threads"])),
     ] {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
     }
-    h.push_str("</table>\n<details><summary>Sources of the scenario's values</summary><table>");
+    let _ = write!(
+        h,
+        "</table>\n<details><summary>{}</summary><table>",
+        tr(lang, "Sources of the scenario's values")
+    );
     if let Some(map) = j["sources"].as_object() {
         for (k, v) in map {
             let _ = write!(
@@ -197,7 +287,11 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
             );
         }
     }
-    h.push_str("</table></details>\n<details><summary>Every parameter</summary><table>");
+    let _ = write!(
+        h,
+        "</table></details>\n<details><summary>{}</summary><table>",
+        tr(lang, "Every parameter")
+    );
     if let Some(map) = j["parameters"].as_object() {
         for (k, v) in map {
             let _ = write!(
@@ -208,7 +302,11 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
             );
         }
     }
-    h.push_str("</table></details>\n<details><summary>Resolved scenario file (rerun it to reproduce)</summary><pre>");
+    let _ = write!(
+        h,
+        "</table></details>\n<details><summary>{}</summary><pre>",
+        tr(lang, "Resolved scenario file (rerun it to reproduce)")
+    );
     h.push_str(&escape(&s(&j["resolved_scenario"])));
     h.push_str("</pre></details>\n</body></html>\n");
     Ok(h)
@@ -217,23 +315,38 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
 /// The "Compared with published figures" section: each published value beside the baseline's
 /// median and single-run range in its year, with its role and source. Nothing when the scenario
 /// lists none.
-fn published_table(results: &Results, h: &mut String) -> Result<(), VizError> {
+fn published_table(results: &Results, lang: Lang, h: &mut String) -> Result<(), VizError> {
     let published = crate::data::published(results)?;
     if published.is_empty() {
         return Ok(());
     }
     let bands = crate::data::Bands::read(results)?;
     let arm = bands.arms.first().cloned().unwrap_or_default();
-    h.push_str(
-        "<h2>Compared with published figures</h2>\n<p>Published values beside the simulated \
-         ones (baseline: the median of single runs and their 5-95% range). Figures held out \
-         (out-of-sample) test the model; figures used to set parameters or input trends \
-         (in-sample) only check that they were applied.</p><table id=\"published\"><tr>\
-         <th>Indicator</th><th>Year</th><th>Published</th><th>Simulated</th>\
-         <th>5-95% of single runs</th><th>Difference</th><th>Role</th><th>Source</th></tr>",
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<p>{}</p><table id=\"published\"><tr>",
+        tr(lang, "Compared with published figures"),
+        tr(
+            lang,
+            "Published values beside the simulated ones (baseline: the median of single runs and their 5-95% range). Figures held out (out-of-sample) test the model; figures used to set parameters or input trends (in-sample) only check that they were applied."
+        )
     );
+    for head in [
+        tr(lang, "Indicator"),
+        tr(lang, "Year"),
+        tr(lang, "Published"),
+        tr(lang, "Simulated"),
+        tr(lang, "5-95% of single runs"),
+        tr(lang, "Difference"),
+        tr(lang, "Role"),
+        tr(lang, "Source"),
+    ] {
+        let _ = write!(h, "<th>{head}</th>");
+    }
+    h.push_str("</tr>");
+    let headlines = crate::headlines(lang);
     for p in &published {
-        let title = crate::HEADLINES
+        let title = headlines
             .iter()
             .find(|(i, _, _)| *i == p.indicator)
             .map_or(p.indicator.as_str(), |(_, t, _)| t);
@@ -242,33 +355,34 @@ fn published_table(results: &Results, h: &mut String) -> Result<(), VizError> {
             .and_then(|b| b.years.iter().position(|y| *y == p.year).map(|k| b.q[k]));
         let (sim, range, diff) = match q {
             Some(q) => (
-                crate::style::readable(q[2]),
-                format!(
+                readable_in(q[2], lang),
+                t!(
+                    lang,
                     "{} to {}",
-                    crate::style::readable(q[0]),
-                    crate::style::readable(q[4])
+                    readable_in(q[0], lang),
+                    readable_in(q[4], lang)
                 ),
                 if p.value != 0.0 {
-                    format!("{:+.0}%", 100.0 * (q[2] / p.value - 1.0))
+                    percent(100.0 * (q[2] / p.value - 1.0), lang)
                 } else {
                     "-".into()
                 },
             ),
-            None => ("not simulated".into(), "-".into(), "-".into()),
+            None => (tr(lang, "not simulated").into(), "-".into(), "-".into()),
         };
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><small>{}</small></td></tr>",
             escape(title),
             p.year,
-            crate::style::readable(p.value),
+            readable_in(p.value, lang),
             escape(&sim),
             escape(&range),
             escape(&diff),
             if p.in_sample {
-                "in-sample"
+                tr(lang, "in-sample")
             } else {
-                "out-of-sample"
+                tr(lang, "out-of-sample")
             },
             escape(&p.source)
         );
@@ -282,6 +396,11 @@ fn published_table(results: &Results, h: &mut String) -> Result<(), VizError> {
 /// Fewer sentenced prisoners raise the share even when nobody more waits for trial, which reads
 /// as a setback unless the report says so.
 pub fn unsentenced_share_notes(results: &Results) -> Result<Vec<String>, VizError> {
+    unsentenced_share_notes_in(results, Lang::En)
+}
+
+/// [`unsentenced_share_notes`] in `lang`.
+pub fn unsentenced_share_notes_in(results: &Results, lang: Lang) -> Result<Vec<String>, VizError> {
     let Some(t) = results.get("comparison.csv") else {
         return Ok(Vec::new());
     };
@@ -319,11 +438,13 @@ pub fn unsentenced_share_notes(results: &Results) -> Result<Vec<String>, VizErro
         if arms_done.contains(&arm) || !(share_low > 0.0 && pop_high < 0.0) {
             continue;
         }
-        notes.push(format!(
-            "{arm}, {year}: the unsentenced share of prisoners (SDG 16.3.2) rises by {share:.1} \
-             points because the arm shrinks the prison population ({pop:+.1} per 100,000), mostly \
-             its sentenced part. The share rises even where no more people wait for trial: read \
-             it beside the prison population, not as a setback on its own."
+        notes.push(t!(
+            lang,
+            "{}, {}: the unsentenced share of prisoners (SDG 16.3.2) rises by {} points because the arm shrinks the prison population ({} per 100,000), mostly its sentenced part. The share rises even where no more people wait for trial: read it beside the prison population, not as a setback on its own.",
+            arm,
+            year,
+            lang.number(&format!("{share:.1}")),
+            lang.number(&format!("{pop:+.1}"))
         ));
         arms_done.push(arm);
     }

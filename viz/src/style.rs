@@ -5,6 +5,7 @@
 use plotters::style::RGBColor;
 
 use crate::figure::PALETTE;
+use crate::i18n::Lang;
 
 /// Width of a data line at the chart's native size (pixels): 2-3 px on a 1200 px chart reads
 /// as a line, not a band.
@@ -93,9 +94,46 @@ pub fn readable(x: f64) -> String {
     format!("{x:.*}", decimals as usize)
 }
 
+/// [`readable`] as `lang` writes it: its separators, and millions and billions in its words.
+pub fn readable_in(x: f64, lang: Lang) -> String {
+    let english = readable(x);
+    let words = |s: &str| match (lang, x.abs() >= 2e6 && x.abs() < 1e9 || x.abs() >= 2e9) {
+        (Lang::En, _) => s.to_string(),
+        (Lang::Fr, plural) => s
+            .replace(" billion", if plural { " milliards" } else { " milliard" })
+            .replace(" million", if plural { " millions" } else { " million" }),
+        (Lang::Es, _) => s
+            .replace(" billion", " mil millones")
+            .replace(" million", " millones"),
+    };
+    lang.number(&words(&english))
+}
+
+/// [`axis_number`] as `lang` writes it.
+pub fn axis_number_in(v: f64, lang: Lang) -> String {
+    let english = axis_number(v);
+    let english = match lang {
+        Lang::En => english,
+        Lang::Fr => english.replace(" bn", " Md"),
+        Lang::Es => english.replace(" bn", " mil M"),
+    };
+    lang.number(&english)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{axis_number, readable};
+    use super::{axis_number, axis_number_in, readable, readable_in};
+    use crate::i18n::Lang;
+
+    #[test]
+    fn numbers_read_as_each_language_writes_them() {
+        assert_eq!(readable_in(52_750.0, Lang::Fr), "52\u{202f}800");
+        assert_eq!(readable_in(2_640_000.0, Lang::Fr), "2,64 millions");
+        assert_eq!(readable_in(2_640_000.0, Lang::Es), "2,64 millones");
+        assert_eq!(readable_in(12.345, Lang::Es), "12,3");
+        assert_eq!(readable_in(2_640_000.0, Lang::En), "2.64 million");
+        assert_eq!(axis_number_in(3e9, Lang::Fr), "3 Md");
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {

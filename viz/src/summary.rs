@@ -9,9 +9,11 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::data::VizError;
+use crate::i18n::{Lang, tr};
 use crate::report::escape;
 use crate::results::Results;
-use crate::style::readable;
+use crate::style::readable_in;
+use crate::t;
 
 /// Whether lower values of an indicator are better (true), higher (false); indicators where
 /// neither is simply better (prison population, the 50+ share, detected trafficking) are absent.
@@ -35,10 +37,11 @@ const LOWER_IS_BETTER: &[(&str, bool)] = &[
 ];
 
 /// How a change in an indicator of `unit` is counted: percentage points for shares.
-fn size_unit(unit: &str) -> String {
-    match unit.strip_prefix("% of ") {
-        Some(of) => format!("percentage points (of {of})"),
-        None => format!("({})", unit.to_lowercase()),
+fn size_unit(unit: &str, lang: Lang) -> String {
+    if unit.starts_with('%') {
+        t!(lang, "percentage points ({})", unit)
+    } else {
+        format!("({})", unit.to_lowercase())
     }
 }
 
@@ -112,22 +115,24 @@ impl Row {
 type CellOf<'a> = &'a dyn Fn(&Row) -> String;
 
 /// A table cell holding a number of `comparison.csv`, with its text as data.
-fn cell(row: &Row, name: &str) -> String {
+fn cell(row: &Row, name: &str, lang: Lang) -> String {
     let text = row.text(name);
     format!(
         "<span data-value=\"{}\">{}</span>",
         escape(text),
-        readable(row.number(name))
+        readable_in(row.number(name), lang)
     )
 }
 
 /// A number with its interval, each with its text as data; "-" parts when missing.
-fn with_interval(row: &Row, mean: &str, low: &str, high: &str) -> String {
+fn with_interval(row: &Row, mean: &str, low: &str, high: &str, lang: Lang) -> String {
+    // A comma separates the bounds in English; a semicolon where the comma is the decimal mark.
+    let between = if lang == Lang::En { ", " } else { " ; " };
     format!(
-        "{} <small>[{}, {}]</small>",
-        cell(row, mean),
-        cell(row, low),
-        cell(row, high)
+        "{} <small>[{}{between}{}]</small>",
+        cell(row, mean, lang),
+        cell(row, low, lang),
+        cell(row, high, lang)
     )
 }
 
@@ -174,29 +179,36 @@ pub fn section(
         rows.iter()
             .find(|r| r.arm == a && r.indicator == ind && r.year == y)
     };
-    let mut h = String::from("<h2 id=\"summary\">Summary</h2>\n");
+    let lang = prov.lang;
+    let readable = |x: f64| readable_in(x, lang);
+    let mut h = format!("<h2 id=\"summary\">{}</h2>\n", tr(lang, "Summary"));
     let _ = writeln!(
         h,
-        "<p>Effects are the mean difference from the baseline over replications with the same \
-         random numbers, with its 90% confidence interval in brackets; an effect whose interval \
-         includes zero is not distinguishable from noise at this size. Costs are in {}, \
-         cumulative from the first simulated year{}; net cost adds the change in police, court \
-         and prison costs (negative: savings) to the interventions' cost.</p>",
-        escape(&prov.cost_unit),
-        rate.map_or(String::new(), |r| format!(
-            " and discounted to it at {}% a year (costs and outcomes alike)",
-            (100.0 * r * 100.0).round() / 100.0
-        ))
+        "<p>{}</p>",
+        escape(&match rate {
+            Some(r) => t!(
+                lang,
+                "Effects are the mean difference from the baseline over replications with the same random numbers, with its 90% confidence interval in brackets; an effect whose interval includes zero is not distinguishable from noise at this size. Costs are in {}, cumulative from the first simulated year and discounted to it at {}% a year (costs and outcomes alike); net cost adds the change in police, court and prison costs (negative: savings) to the interventions' cost.",
+                prov.cost_unit,
+                lang.number(&format!("{}", (100.0 * r * 100.0).round() / 100.0))
+            ),
+            None => t!(
+                lang,
+                "Effects are the mean difference from the baseline over replications with the same random numbers, with its 90% confidence interval in brackets; an effect whose interval includes zero is not distinguishable from noise at this size. Costs are in {}, cumulative from the first simulated year; net cost adds the change in police, court and prison costs (negative: savings) to the interventions' cost.",
+                prov.cost_unit
+            ),
+        })
     );
     for a in &arms {
         let _ = write!(
             h,
-            "<h3>{}</h3>\n<table class=\"summary\" data-arm=\"{}\"><tr><th>Indicator</th>",
+            "<h3>{}</h3>\n<table class=\"summary\" data-arm=\"{}\"><tr><th>{}</th>",
             escape(a),
-            escape(a)
+            escape(a),
+            tr(lang, "Indicator")
         );
         for y in &years {
-            let _ = write!(h, "<th>Effect by {y} [90% CI]</th>");
+            let _ = write!(h, "<th>{}</th>", t!(lang, "Effect by {} [90% CI]", y));
         }
         h.push_str("</tr>");
         for (ind, title, unit) in titles {
@@ -212,7 +224,13 @@ pub fn section(
             );
             for y in &years {
                 let text = find(a, ind, *y).map_or("-".into(), |r| {
-                    with_interval(r, "effect_mean", "effect_ci90_low", "effect_ci90_high")
+                    with_interval(
+                        r,
+                        "effect_mean",
+                        "effect_ci90_low",
+                        "effect_ci90_high",
+                        lang,
+                    )
                 });
                 let _ = write!(h, "<td data-year=\"{y}\">{text}</td>");
             }
@@ -227,40 +245,49 @@ pub fn section(
             escape(&prov.cost_unit)
         );
         for y in &years {
-            let _ = write!(h, "<th>By {y}</th>");
+            let _ = write!(h, "<th>{}</th>", t!(lang, "By {}", y));
         }
         h.push_str("</tr>");
         let lines: [(&str, CellOf); 6] = [
-            ("Interventions' cost", &|r| cell(r, "intervention_cost")),
-            ("Change in police, court and prison costs", &|r| {
-                cell(r, "justice_cost_change")
+            (tr(lang, "Interventions' cost"), &|r| {
+                cell(r, "intervention_cost", lang)
             }),
-            ("Net cost", &|r| cell(r, "net_cost")),
-            ("Homicides averted", &|r| {
+            (tr(lang, "Change in police, court and prison costs"), &|r| {
+                cell(r, "justice_cost_change", lang)
+            }),
+            (tr(lang, "Net cost"), &|r| cell(r, "net_cost", lang)),
+            (tr(lang, "Homicides averted"), &|r| {
                 with_interval(
                     r,
                     "homicides_averted",
                     "homicides_averted_ci90_low",
                     "homicides_averted_ci90_high",
+                    lang,
                 )
             }),
-            ("Victimisations averted", &|r| {
+            (tr(lang, "Victimisations averted"), &|r| {
                 with_interval(
                     r,
                     "victimisations_averted",
                     "victimisations_averted_ci90_low",
                     "victimisations_averted_ci90_high",
+                    lang,
                 )
             }),
-            ("Net cost per homicide averted", &|r| {
+            (tr(lang, "Net cost per homicide averted"), &|r| {
                 if r.text("net_cost_per_homicide_averted").is_empty() {
-                    "not estimable (the homicides averted are not distinguishable from zero)".into()
+                    tr(
+                        lang,
+                        "not estimable (the homicides averted are not distinguishable from zero)",
+                    )
+                    .into()
                 } else {
                     with_interval(
                         r,
                         "net_cost_per_homicide_averted",
                         "net_cost_per_homicide_averted_ci90_low",
                         "net_cost_per_homicide_averted_ci90_high",
+                        lang,
                     )
                 }
             }),
@@ -289,14 +316,20 @@ pub fn section(
                 // The interval of the size of the change, smaller bound first.
                 let (lo, hi) = (r.number("effect_ci90_low"), r.number("effect_ci90_high"));
                 let (from, to) = if e < 0.0 { (-hi, -lo) } else { (lo, hi) };
-                said.push(format!(
-                    "{a} {} {title} by {} {} [{}, {}] by {y}.",
-                    if e < 0.0 { "lowers" } else { "raises" },
-                    readable(e.abs()),
-                    size_unit(unit),
-                    readable(from),
-                    readable(to),
-                ));
+                let args: [&dyn std::fmt::Display; 7] = [
+                    a,
+                    title,
+                    &readable(e.abs()),
+                    &size_unit(unit, lang),
+                    &readable(from),
+                    &readable(to),
+                    y,
+                ];
+                said.push(if e < 0.0 {
+                    crate::i18n::fill(tr(lang, "{} lowers {} by {} {} [{}, {}] by {}."), &args)
+                } else {
+                    crate::i18n::fill(tr(lang, "{} raises {} by {} {} [{}, {}] by {}."), &args)
+                });
             }
         }
         if let Some(r) = years
@@ -312,24 +345,31 @@ pub fn section(
                     format!("{} {}", prov.currency, readable(x))
                 }
             };
-            said.push(format!(
-                "By {}, {a} costs {} net ({} for the interventions, {} for police, courts and \
-                 prisons){}.",
+            let costs = t!(
+                lang,
+                "By {}, {} costs {} net ({} for the interventions, {} for police, courts and prisons)",
                 r.year,
+                a,
                 money(net),
                 readable(r.number("intervention_cost")),
-                readable(r.number("justice_cost_change")),
-                if per.is_finite() {
-                    format!(
-                        ", {} per homicide averted [{}, {}]",
-                        money(per),
-                        readable(r.number("net_cost_per_homicide_averted_ci90_low")),
-                        readable(r.number("net_cost_per_homicide_averted_ci90_high"))
-                    )
-                } else {
-                    "; the homicides it averts are not distinguishable from zero".into()
-                }
-            ));
+                readable(r.number("justice_cost_change"))
+            );
+            said.push(if per.is_finite() {
+                t!(
+                    lang,
+                    "{}, {} per homicide averted [{}, {}].",
+                    costs,
+                    money(per),
+                    readable(r.number("net_cost_per_homicide_averted_ci90_low")),
+                    readable(r.number("net_cost_per_homicide_averted_ci90_high"))
+                )
+            } else {
+                t!(
+                    lang,
+                    "{}; the homicides it averts are not distinguishable from zero.",
+                    costs
+                )
+            });
         }
         let _ = write!(h, "<ul class=\"sentences\" data-arm=\"{}\">", escape(a));
         for s in &said {
@@ -345,35 +385,40 @@ pub fn section(
                 };
                 let e = r.number("effect_mean");
                 if r.detected() && (e > 0.0) == *lower {
-                    worse.push(format!(
-                        "{} by {y}: {}{} [{}, {}]",
+                    worse.push(t!(
+                        lang,
+                        "{} by {}: {} [{}, {}]",
                         name_of(&r.indicator, titles),
-                        if e > 0.0 { "+" } else { "" },
-                        readable(e),
+                        y,
+                        format!("{}{}", if e > 0.0 { "+" } else { "" }, readable(e)),
                         readable(r.number("effect_ci90_low")),
                         readable(r.number("effect_ci90_high"))
                     ));
                 }
             }
             if let Some(r) = rows.iter().find(|r| r.arm == *a && r.year == *y) {
-                for (what, mean, high) in [
+                for (what, template) in [
                     (
                         "homicides",
-                        "homicides_averted",
-                        "homicides_averted_ci90_high",
+                        tr(lang, "{} more homicides than the baseline by {} [{}, {}]"),
                     ),
                     (
                         "victimisations",
-                        "victimisations_averted",
-                        "victimisations_averted_ci90_high",
+                        tr(
+                            lang,
+                            "{} more victimisations than the baseline by {} [{}, {}]",
+                        ),
                     ),
                 ] {
-                    if r.number(high) < 0.0 {
-                        worse.push(format!(
-                            "{} more {what} than the baseline by {y} [{}, {}]",
-                            readable(-r.number(mean)),
-                            readable(-r.number(high)),
-                            readable(-r.number(&format!("{what}_averted_ci90_low")))
+                    let (mean, low, high) = (
+                        r.number(&format!("{what}_averted")),
+                        r.number(&format!("{what}_averted_ci90_low")),
+                        r.number(&format!("{what}_averted_ci90_high")),
+                    );
+                    if high < 0.0 {
+                        worse.push(crate::i18n::fill(
+                            template,
+                            &[&readable(-mean), y, &readable(-high), &readable(-low)],
                         ));
                     }
                 }
@@ -381,10 +426,15 @@ pub fn section(
         }
         let _ = writeln!(
             h,
-            "<p class=\"tradeoffs\" data-arm=\"{}\"><b>Trade-offs:</b> {}</p>",
+            "<p class=\"tradeoffs\" data-arm=\"{}\"><b>{}</b> {}</p>",
             escape(a),
+            tr(lang, "Trade-offs:"),
             if worse.is_empty() {
-                "none detected (no indicator is worse with an interval that excludes zero)".into()
+                tr(
+                    lang,
+                    "none detected (no indicator is worse with an interval that excludes zero)",
+                )
+                .into()
             } else {
                 escape(&worse.join("; "))
             }

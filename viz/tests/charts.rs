@@ -237,6 +237,7 @@ fn trajectory() -> Trajectory {
         target: Some((2030, 7.0)),
         published: vec![(2025, 12.5, true), (2028, 11.0, false)],
         source: SOURCE.into(),
+        lang: viz::Lang::En,
     }
 }
 
@@ -266,6 +267,7 @@ fn overview_chart() {
             title: "SDG 16 at a glance: fixture".into(),
             panels: vec![trajectory(), other],
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "SDG 16 at a glance: fixture",
@@ -301,6 +303,7 @@ fn forest_and_cost_charts() {
             year: 2030,
             rows,
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Effect of each arm in 2030",
@@ -319,6 +322,7 @@ fn forest_and_cost_charts() {
             net: true,
             unit: "GBP, 2017 prices".into(),
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Net cost per homicide averted",
@@ -351,6 +355,7 @@ fn pyramid_chart() {
             groups,
             years: vec![(2025, men.clone(), women.clone()), (2050, men, women)],
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Prisoners by age and sex, 2025 and 2050",
@@ -381,6 +386,7 @@ fn occupancy_heat_map() {
             values,
             events: vec![(1, 2030)],
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Prison occupancy by region",
@@ -410,6 +416,7 @@ fn displacement_chart() {
             stock,
             events: vec![(2026.5, "flood".into())],
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Climate displacement",
@@ -439,6 +446,7 @@ fn funnel_chart() {
             year: 2025,
             steps,
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Justice funnel, 2025",
@@ -464,6 +472,7 @@ fn tornado_chart() {
             index: "Sobol total-order index".into(),
             factors,
             source: SOURCE.into(),
+            lang: viz::Lang::En,
             noisy: false,
         },
         &[
@@ -724,6 +733,7 @@ fn an_arm_has_one_colour_in_every_chart() {
         year: 2030,
         rows: two_effects(),
         source: SOURCE.into(),
+        lang: viz::Lang::En,
     });
     let costs = drawn(&CostPerHomicide {
         year: 2030,
@@ -734,6 +744,7 @@ fn an_arm_has_one_colour_in_every_chart() {
         net: true,
         unit: "USD, 2024 prices".into(),
         source: SOURCE.into(),
+        lang: viz::Lang::En,
     });
     for (name, d) in [("forest", &forest), ("cost", &costs)] {
         assert!(d.fills.contains(&rgb(1)), "{name}: justice's colour");
@@ -770,6 +781,7 @@ fn disaggregation_chart() {
                 ),
             ],
             source: SOURCE.into(),
+            lang: viz::Lang::En,
         },
         &[
             "Victims of violence (SDG 16.1.3) by group, 2030",
@@ -799,4 +811,59 @@ fn a_screen_build_draws_svg_only() {
         "PNG again after"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The report in French and in Spanish: headings, table heads, sentences and the charts' axes
+/// in the language, numbers with its decimal comma, and none of the English headings left.
+#[test]
+fn the_report_speaks_french_and_spanish() {
+    let dir = fixture("lang");
+    let results = loaded(&dir);
+    let fr = viz::build_in(&results, viz::Lang::Fr).unwrap().html;
+    for expected in [
+        "<html lang=\"fr\">",
+        ">Résumé</h2>",
+        ">Tableau de bord des cibles</h2>",
+        ">Graphiques</h2>",
+        "Effet d'ici 2027",
+        "Homicides évités",
+        "fait baisser l'indicateur «\u{a0}Taux d'homicides (ODD 16.1.1)\u{a0}»",
+        "en bonne voie",
+        "L'ODD 16 en un coup d'œil",
+        "Détenus par âge et sexe, 2025 et 2027",
+        "1\u{202f}000 (1 agent = 10,0 personnes)",
+        "100\u{a0}%",
+    ] {
+        assert!(fr.contains(expected), "French report lacks {expected:?}");
+    }
+    for english in [
+        ">Summary<",
+        ">Scorecard<",
+        ">Charts<",
+        "Effect by",
+        "Homicides averted",
+        "on track",
+        "at a glance",
+    ] {
+        assert!(
+            !fr.contains(english),
+            "French report still says {english:?}"
+        );
+    }
+    // -1.5 in comparison.csv, written with a decimal comma (the data attribute keeps the cell).
+    assert!(
+        fr.contains("data-value=\"-1.5\">-1,50</span>"),
+        "decimal comma"
+    );
+    let es = viz::build_in(&results, viz::Lang::Es).unwrap().html;
+    for expected in [
+        "<html lang=\"es\">",
+        ">Resumen</h2>",
+        "Homicidios evitados",
+        "El ODS 16 de un vistazo",
+    ] {
+        assert!(es.contains(expected), "Spanish report lacks {expected:?}");
+    }
+    let en = viz::build(&results).unwrap().html;
+    assert!(en.contains(">Summary</h2>") && en.contains("<html lang=\"en\">"));
 }

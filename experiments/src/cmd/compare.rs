@@ -181,7 +181,7 @@ pub fn run(args: CompareArgs) -> CliResult<()> {
     });
     write_results(&dir, &assembled.results)?;
     if report {
-        write_report(&dir, &assembled.results)?;
+        write_report(&dir, &assembled.results, args.controls.lang)?;
     }
     let (files, lines) = (assembled.files, assembled.lines);
     let out = dir.commit()?;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use crate::error::{CliError, CliResult, io_error};
 use crate::outdir::{self, Marker};
 
-/// Builds the report of `dir`. `charts/` is replaced by one atomic exchange and `report.html`
+/// Builds the report of `dir` in `lang`. `charts/` is replaced by one atomic exchange and `report.html`
 /// by a rename, each only once complete; only folders cjsim wrote are touched.
-pub fn run(dir: PathBuf) -> CliResult<()> {
+pub fn run(dir: PathBuf, lang: viz::Lang) -> CliResult<()> {
     let Some(mut marker) = Marker::read(&dir).filter(|m| m.kind != "sweep") else {
         return Err(CliError::BadInput(format!(
             "{}: not a cjsim result folder (no {} marker); run `cjsim run` or `cjsim compare` first",
@@ -17,7 +17,7 @@ pub fn run(dir: PathBuf) -> CliResult<()> {
         )));
     };
     let built = viz::Results::load(&dir)
-        .and_then(|r| viz::build(&r))
+        .and_then(|r| viz::build_in(&r, lang))
         .map_err(|e| CliError::BadInput(e.to_string()))?;
     outdir::recover(&dir);
     let staging = dir.join(format!(".charts.cjsim-staging-{}", std::process::id()));

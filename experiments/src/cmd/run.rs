@@ -76,10 +76,19 @@ pub struct RunControls {
     /// simulated events).
     #[arg(long, default_value = "expected", value_parser = parse_estimator)]
     pub estimator: Estimator,
+    /// Language of report.html and the charts: en (English), fr (French) or es (Spanish).
+    /// The tables are the same in every language.
+    #[arg(long, default_value = "en", value_parser = parse_lang)]
+    pub lang: viz::Lang,
 }
 
 fn parse_estimator(s: &str) -> Result<Estimator, String> {
     Estimator::parse(s).ok_or_else(|| format!("must be one of {}", Estimator::NAMES.join(", ")))
+}
+
+/// Parses `--lang`.
+pub fn parse_lang(s: &str) -> Result<viz::Lang, String> {
+    viz::Lang::parse(s).ok_or_else(|| format!("must be {}", viz::i18n::CODES))
 }
 
 /// How many replications to run; shared by `run` and `compare`.
@@ -182,7 +191,7 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     });
     write_results(&dir, &assembled.results)?;
     if report {
-        write_report(&dir, &assembled.results)?;
+        write_report(&dir, &assembled.results, args.controls.lang)?;
     }
     let files = assembled.files;
     let warnings = &first.warnings;

@@ -26,6 +26,9 @@ pub struct ServeArgs {
     /// Also offer this scenario file (repeatable).
     #[arg(long = "scenario", value_name = "FILE")]
     pub scenarios: Vec<String>,
+    /// Language the page opens in: en, fr or es (each visitor can switch in the page).
+    #[arg(long, default_value = "en", value_parser = crate::cmd::run::parse_lang)]
+    pub lang: viz::Lang,
 }
 
 /// Runs `cjsim serve` until Ctrl-C.
@@ -33,6 +36,7 @@ pub fn run(args: ServeArgs) -> CliResult<()> {
     crate::limits::threads("--workers", Some(args.workers))?;
     let mut config = ServeConfig::local(args.port)?;
     config.workers = args.workers;
+    config.lang = args.lang;
     if let Some(ip) = args.bind {
         config.bind = ip;
     }

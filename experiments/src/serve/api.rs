@@ -14,6 +14,7 @@
 //! | GET | `/` | the dashboard page |
 //! | GET | `/api/scenarios` | scenarios on offer, warming pathways, population sizes |
 //! | GET | `/api/catalogue` | interventions: mechanism, default coverage, effect, cost, evidence |
+//! | GET | `/api/i18n` | the interface's languages, the default one, and every text's translations |
 //! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status |
 //! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
@@ -56,6 +57,8 @@ pub struct App {
     pub addr: SocketAddr,
     /// Access token required of every request (set when bound beyond loopback).
     pub token: Option<Arc<String>>,
+    /// The page's language until the user picks another.
+    pub lang: viz::Lang,
 }
 
 /// The page: HTML, style and script in one file, no external requests.
@@ -67,6 +70,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(page))
         .route("/api/scenarios", get(list_scenarios))
         .route("/api/catalogue", get(catalogue))
+        .route("/api/i18n", get(i18n))
         .route("/api/run", post(run))
         .route("/api/status/{id}", get(status))
         .route("/api/results/{id}", get(results))
@@ -322,6 +326,25 @@ async fn list_scenarios(State(app): State<App>) -> Response {
         "pathways": request::PATHWAYS,
         "sizes": request::SIZES.iter().map(|(n, a)| json!({"name": n, "agents": a})).collect::<Vec<_>>(),
         "max_replications": request::MAX_REPLICATIONS,
+    }))
+    .into_response()
+}
+
+/// The languages of the interface, the server's default (`--lang`), and the translations of
+/// every text of the page and the results: `{"texts": {"English": {"fr": ..., "es": ...}}}`.
+async fn i18n(State(app): State<App>) -> Response {
+    let texts: serde_json::Map<String, serde_json::Value> = viz::i18n::CATALOGUE
+        .iter()
+        .map(|(en, fr, es)| ((*en).to_string(), json!({ "fr": fr, "es": es })))
+        .collect();
+    let languages: Vec<serde_json::Value> = viz::Lang::ALL
+        .iter()
+        .map(|l| json!({ "code": l.code(), "name": l.name() }))
+        .collect();
+    axum::Json(json!({
+        "default": app.lang.code(),
+        "languages": languages,
+        "texts": texts,
     }))
     .into_response()
 }

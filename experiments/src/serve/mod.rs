@@ -25,6 +25,8 @@ pub struct ServeConfig {
     pub scenarios: Vec<scenarios::Scenario>,
     /// Access token every request must carry; required when bound beyond loopback.
     pub token: Option<String>,
+    /// The page's language until the user picks another (`--lang`).
+    pub lang: viz::Lang,
 }
 
 impl ServeConfig {
@@ -36,6 +38,7 @@ impl ServeConfig {
             workers: 1,
             scenarios: builtin_scenarios()?,
             token: None,
+            lang: viz::Lang::En,
         })
     }
 }
@@ -129,6 +132,7 @@ pub fn start(config: ServeConfig) -> CliResult<Server> {
         scenarios: Arc::new(config.scenarios),
         addr,
         token: token.clone().map(Arc::new),
+        lang: config.lang,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -32,6 +32,9 @@ pub struct RunRequest {
     /// Interventions switched on, each with an optional coverage (0-1; catalogue default).
     #[serde(default)]
     pub interventions: Vec<Choice>,
+    /// Language of the results' text and charts: `en` (when absent), `fr` or `es`.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 fn default_size() -> String {
@@ -82,6 +85,8 @@ pub struct ValidRun {
     pub pathway: String,
     /// Size label.
     pub size: String,
+    /// Language of the results' text and charts.
+    pub lang: viz::Lang,
     /// Identity of the request (equal keys give equal results).
     pub key: String,
 }
@@ -110,6 +115,7 @@ fn oversized(req: &RunRequest) -> Vec<FieldError> {
     bound("scenario", &req.scenario);
     bound("pathway", req.pathway.as_deref().unwrap_or(""));
     bound("size", &req.size);
+    bound("lang", req.lang.as_deref().unwrap_or(""));
     for c in &req.interventions {
         bound("interventions", &c.name);
     }
@@ -172,6 +178,16 @@ pub fn validate(
             ),
         ));
     }
+    let lang = match req.lang.as_deref().filter(|l| !l.is_empty()) {
+        None => viz::Lang::En,
+        Some(code) => viz::Lang::parse(code).unwrap_or_else(|| {
+            errors.push(problem(
+                "lang",
+                format!("{code:?}: must be {}", viz::i18n::CODES),
+            ));
+            viz::Lang::En
+        }),
+    };
     let pathway = req.pathway.clone().filter(|p| !p.is_empty());
     let mut scenario = found.cloned();
     if let Some(s) = scenario.as_mut() {
@@ -236,11 +252,12 @@ pub fn validate(
     });
     let pathway = pathway.unwrap_or_else(|| "scenario default".into());
     let key = format!(
-        "{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}",
         req.scenario,
         pathway,
         req.size,
         req.replications,
+        lang.code(),
         chosen
             .iter()
             .map(|(n, c)| format!("{n}:{c}"))
@@ -254,6 +271,7 @@ pub fn validate(
         replications: req.replications,
         pathway,
         size: req.size.clone(),
+        lang,
         key,
     })
 }

@@ -408,7 +408,7 @@ pub fn write_sensitivity(
         viz::Table::read(dir, "sensitivity.csv", "sweep")
             .map_err(|e| CliError::Internal(format!("tornado charts: {e}")))?,
     );
-    let figures = viz::sensitivity_charts(&tables, &source, Some(last))
+    let figures = viz::sensitivity_charts(&tables, &source, Some(last), viz::Lang::En)
         .map_err(|e| CliError::Internal(format!("tornado charts: {e}")))?;
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).map_err(|e| io_error("create", &charts, e))?;

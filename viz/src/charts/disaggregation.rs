@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, err, with_source};
-use crate::style::{arm_colour, axis_number};
+use crate::style::{arm_colour, axis_number_in};
 
 /// One indicator's values by group in one year.
 #[derive(Clone, Debug)]
@@ -24,16 +24,32 @@ pub struct Disaggregation {
     pub panels: Vec<(String, Vec<(String, f64)>)>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 /// How a dimension of `by_group.csv` is named on the chart.
-fn dimension_title(d: &str) -> String {
+fn dimension_title(d: &str, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::tr;
     match d {
-        "sex" => "By sex".into(),
-        "age_group" => "By age group".into(),
-        "region" => "By region".into(),
-        "displacement" => "Displaced or not".into(),
-        other => format!("By {}", other.replace('_', " ")),
+        "sex" => tr(lang, "By sex").into(),
+        "age_group" => tr(lang, "By age group").into(),
+        "region" => tr(lang, "By region").into(),
+        "displacement" => tr(lang, "Displaced or not").into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A group's label: sexes and displacement status in words of `lang`; ages and region names
+/// as they are.
+fn group_label(g: &str, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::tr;
+    match g {
+        "male" => tr(lang, "male").into(),
+        "female" => tr(lang, "female").into(),
+        "displaced" => tr(lang, "displaced").into(),
+        "not_displaced" => tr(lang, "not displaced").into(),
+        other => other.replace('_', " "),
     }
 }
 
@@ -43,7 +59,7 @@ impl Chart for Disaggregation {
     }
 
     fn title(&self) -> String {
-        format!("{} by group, {}", self.title, self.year)
+        crate::t!(self.lang, "{} by group, {}", self.title, self.year)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -63,9 +79,12 @@ impl Chart for Disaggregation {
                 .fold(0.0f64, f64::max)
                 .max(1e-9)
                 * 1.25;
-            let labels: Vec<String> = groups.iter().map(|g| g.0.replace('_', " ")).collect();
+            let labels: Vec<String> = groups
+                .iter()
+                .map(|g| group_label(&g.0, self.lang))
+                .collect();
             let mut chart = ChartBuilder::on(cell)
-                .caption(dimension_title(dimension), (FONT, LABEL))
+                .caption(dimension_title(dimension, self.lang), (FONT, LABEL))
                 .margin(12)
                 .x_label_area_size(50)
                 .y_label_area_size(170)
@@ -75,7 +94,7 @@ impl Chart for Disaggregation {
                 .configure_mesh()
                 .x_desc(&self.unit)
                 .x_labels(4)
-                .x_label_formatter(&|v| axis_number(*v))
+                .x_label_formatter(&|v| axis_number_in(*v, self.lang))
                 .y_labels(n)
                 .y_label_formatter(&|v| crate::figure::row_label(&labels, *v, true))
                 .label_style((FONT, SMALL))
@@ -96,7 +115,7 @@ impl Chart for Disaggregation {
                     .map_err(err)?;
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        axis_number(*value),
+                        axis_number_in(*value, self.lang),
                         (*value + hi * 0.01, y),
                         (FONT, SMALL)
                             .into_font()

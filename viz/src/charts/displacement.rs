@@ -21,6 +21,8 @@ pub struct Displacement {
     pub events: Vec<(f64, String)>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Chart for Displacement {
@@ -29,7 +31,11 @@ impl Chart for Displacement {
     }
 
     fn title(&self) -> String {
-        "Climate displacement: newly displaced each month and displaced stock".into()
+        crate::i18n::tr(
+            self.lang,
+            "Climate displacement: newly displaced each month and displaced stock",
+        )
+        .into()
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -45,10 +51,10 @@ impl Chart for Displacement {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("Year")
-            .y_desc("People")
+            .x_desc(crate::i18n::tr(self.lang, "Year"))
+            .y_desc(crate::i18n::tr(self.lang, "People"))
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| crate::style::axis_number(*v))
+            .y_label_formatter(&|v| crate::style::axis_number_in(*v, self.lang))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .light_line_style(RGBColor(235, 235, 235))
@@ -63,7 +69,7 @@ impl Chart for Displacement {
                     .map(|(t, v)| Rectangle::new([(t - 0.04, 0.0), (t + 0.04, *v)], c0.filled())),
             )
             .map_err(err)?
-            .label("newly displaced (month)")
+            .label(crate::i18n::tr(self.lang, "newly displaced (month)"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c0.filled()));
         chart
             .draw_series(LineSeries::new(
@@ -71,7 +77,7 @@ impl Chart for Displacement {
                 c1.stroke_width(3),
             ))
             .map_err(err)?
-            .label("displaced stock")
+            .label(crate::i18n::tr(self.lang, "displaced stock"))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c1.stroke_width(3)));
         chart
             .draw_series(
@@ -80,7 +86,7 @@ impl Chart for Displacement {
                     .map(|(t, _)| TriangleMarker::new((*t, hi * 1.04), 6, BLACK.filled())),
             )
             .map_err(err)?
-            .label("hazard event")
+            .label(crate::i18n::tr(self.lang, "hazard event"))
             .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, BLACK.filled()));
         draw_legend(&mut chart, SMALL, SeriesLabelPosition::MiddleRight)?;
         Ok(())

@@ -6,7 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, err, labelled_rows, range, with_source};
-use crate::style::{LINE, arm_colour, axis_number};
+use crate::i18n::tr;
+use crate::style::{LINE, arm_colour, axis_number_in};
+use crate::t;
 
 /// One row of the forest plot.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +32,8 @@ pub struct Forest {
     pub rows: Vec<Effect>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Chart for Forest {
@@ -38,7 +42,8 @@ impl Chart for Forest {
     }
 
     fn title(&self) -> String {
-        format!(
+        t!(
+            self.lang,
             "Effect of each arm in {} (% of baseline, 90% confidence interval of the mean)",
             self.year
         )
@@ -61,7 +66,7 @@ impl Chart for Forest {
         let mut chart = labelled_rows(
             &plot,
             &self.title(),
-            "Difference from baseline (%)",
+            tr(self.lang, "Difference from baseline (%)"),
             &labels,
             (lo, hi),
             420,
@@ -117,6 +122,8 @@ pub struct CostPerHomicide {
     pub unit: String,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Chart for CostPerHomicide {
@@ -125,11 +132,19 @@ impl Chart for CostPerHomicide {
     }
 
     fn title(&self) -> String {
-        format!(
-            "{} per homicide averted, cumulative to {}",
-            if self.net { "Net cost" } else { "Cost" },
-            self.year
-        )
+        if self.net {
+            t!(
+                self.lang,
+                "Net cost per homicide averted, cumulative to {}",
+                self.year
+            )
+        } else {
+            t!(
+                self.lang,
+                "Cost per homicide averted, cumulative to {}",
+                self.year
+            )
+        }
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -150,16 +165,17 @@ impl Chart for CostPerHomicide {
         chart
             .configure_mesh()
             .x_desc(if self.net {
-                format!(
+                t!(
+                    self.lang,
                     "Net cost per homicide averted, with its 90% confidence interval ({}, discounted)",
                     self.unit
                 )
             } else {
-                format!("Cost per homicide averted ({})", self.unit)
+                t!(self.lang, "Cost per homicide averted ({})", self.unit)
             })
             .y_labels(n)
             .y_label_formatter(&|v| crate::figure::row_label(&labels, *v, false))
-            .x_label_formatter(&|v| axis_number(*v))
+            .x_label_formatter(&|v| axis_number_in(*v, self.lang))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .disable_y_mesh()

@@ -14,6 +14,8 @@ pub struct Funnel {
     pub steps: Vec<(String, f64)>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Chart for Funnel {
@@ -22,7 +24,7 @@ impl Chart for Funnel {
     }
 
     fn title(&self) -> String {
-        format!("Justice funnel, {}", self.year)
+        crate::t!(self.lang, "Justice funnel, {}", self.year)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {

@@ -19,6 +19,8 @@ pub struct OccupancyMap {
     pub events: Vec<(usize, i32)>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 /// A sequential colour from pale yellow (low) to dark purple (high), readable in grey scale.
@@ -47,7 +49,11 @@ impl Chart for OccupancyMap {
     }
 
     fn title(&self) -> String {
-        "Prison occupancy by region (% of beds; triangles: prisons damaged)".into()
+        crate::i18n::tr(
+            self.lang,
+            "Prison occupancy by region (% of beds; triangles: prisons damaged)",
+        )
+        .into()
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -79,7 +85,7 @@ impl Chart for OccupancyMap {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("Year")
+            .x_desc(crate::i18n::tr(self.lang, "Year"))
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_labels(n)
             .y_label_formatter(&|v| crate::figure::row_label(&names, *v, false))

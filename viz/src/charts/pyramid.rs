@@ -14,6 +14,8 @@ pub struct Pyramid {
     pub years: Vec<(i32, Vec<f64>, Vec<f64>)>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Chart for Pyramid {
@@ -23,7 +25,11 @@ impl Chart for Pyramid {
 
     fn title(&self) -> String {
         let ys: Vec<String> = self.years.iter().map(|y| y.0.to_string()).collect();
-        format!("Prisoners by age and sex, {}", ys.join(" and "))
+        crate::t!(
+            self.lang,
+            "Prisoners by age and sex, {}",
+            ys.join(crate::i18n::tr(self.lang, " and "))
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -45,11 +51,14 @@ impl Chart for Pyramid {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("Prisoners (men left, women right)")
-            .y_desc("Age")
+            .x_desc(crate::i18n::tr(
+                self.lang,
+                "Prisoners (men left, women right)",
+            ))
+            .y_desc(crate::i18n::tr(self.lang, "Age"))
             .y_labels(n)
             .y_label_formatter(&|v| crate::figure::row_label(&groups, *v, false))
-            .x_label_formatter(&|v| crate::style::axis_number(v.abs()))
+            .x_label_formatter(&|v| crate::style::axis_number_in(v.abs(), self.lang))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
             .disable_y_mesh()

@@ -19,6 +19,8 @@ pub struct Tornado {
     pub factors: Vec<FactorIndex>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
     /// Whether replication noise explains most of the output's variance across points: then
     /// the indices measure noise, and the bars are drawn grey with a warning in the title.
     pub noisy: bool,
@@ -36,12 +38,14 @@ impl Chart for Tornado {
 
     fn title(&self) -> String {
         if self.noisy {
-            format!(
+            crate::t!(
+                self.lang,
                 "Sensitivity of {}: {} (mostly replication noise: do not interpret; add replications)",
-                self.subject, self.index
+                self.subject,
+                self.index
             )
         } else {
-            format!("Sensitivity of {}: {}", self.subject, self.index)
+            crate::t!(self.lang, "Sensitivity of {}: {}", self.subject, self.index)
         }
     }
 

@@ -7,7 +7,9 @@ use plotters::prelude::*;
 
 use crate::data::Band;
 use crate::figure::{Chart, FONT, LABEL, SMALL, TITLE, draw_legend, err, range, with_source};
-use crate::style::{LINE, MIN_TEXT, arm_colour as colour, axis_number};
+use crate::i18n::tr;
+use crate::style::{LINE, MIN_TEXT, arm_colour as colour, axis_number_in};
+use crate::t;
 
 /// One indicator over time, per arm.
 #[derive(Clone, Debug)]
@@ -26,6 +28,8 @@ pub struct Trajectory {
     pub published: Vec<(i32, f64, bool)>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 /// Draws the bands, medians, 2030 highlight and target on `area`, with fonts scaled by `k`.
@@ -59,10 +63,10 @@ fn draw_bands<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("Year")
+        .x_desc(tr(t.lang, "Year"))
         .y_desc(&t.unit)
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| axis_number(*v))
+        .y_label_formatter(&|v| axis_number_in(*v, t.lang))
         .label_style((FONT, size(SMALL)))
         .axis_desc_style((FONT, size(LABEL)))
         .light_line_style(RGBColor(235, 235, 235))
@@ -75,7 +79,7 @@ fn draw_bands<DB: DrawingBackend>(
                 RGBColor(255, 236, 179).filled(),
             )))
             .map_err(err)?
-            .label("2030, the SDG target year")
+            .label(tr(t.lang, "2030, the SDG target year"))
             .legend(|(x, y)| {
                 Rectangle::new(
                     [(x, y - 6), (x + 24, y + 6)],
@@ -86,8 +90,8 @@ fn draw_bands<DB: DrawingBackend>(
     // What the bands are: the spread of single simulated futures, not a confidence interval.
     let first = colour(0);
     for (alpha, label) in [
-        (0.45, "50% of simulated futures"),
-        (0.2, "90% of simulated futures"),
+        (0.45, tr(t.lang, "50% of simulated futures")),
+        (0.2, tr(t.lang, "90% of simulated futures")),
     ] {
         chart
             .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
@@ -132,7 +136,7 @@ fn draw_bands<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(median, c.stroke_width(line)))
             .map_err(err)?
-            .label(format!("{arm} (median)"))
+            .label(t!(t.lang, "{} (median)", arm))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
     if let Some((year, value)) = t.target {
@@ -143,12 +147,12 @@ fn draw_bands<DB: DrawingBackend>(
                 BLACK.filled(),
             )))
             .map_err(err)?
-            .label(format!("target {year}"))
+            .label(t!(t.lang, "target {}", year))
             .legend(|(x, y)| TriangleMarker::new((x + 12, y), 8, BLACK.filled()));
     }
     for (in_sample, label) in [
-        (false, "published, held out"),
-        (true, "published, used to set inputs"),
+        (false, tr(t.lang, "published, held out")),
+        (true, tr(t.lang, "published, used to set inputs")),
     ] {
         let points: Vec<(f64, f64)> = t
             .published
@@ -243,6 +247,8 @@ pub struct Overview {
     pub panels: Vec<Trajectory>,
     /// Source line.
     pub source: String,
+    /// Language of the text.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Chart for Overview {
