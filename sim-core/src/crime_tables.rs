@@ -7,7 +7,6 @@
 
 use bevy_ecs::prelude::Resource;
 
-use crate::calibration::ExpectedFlows;
 use crate::curves::AgeCurve;
 use crate::metrics::AGE_BINS;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
@@ -39,12 +38,12 @@ pub struct CrimeTables {
     /// Post-release multiplier at release, m0 (solved from the re-arrest target).
     pub release_m0: f64,
     /// Per scenario intervention: the offending multiplier for reached people at full
-    /// intensity (see [`crate::reoffending::align_programme_multipliers`]); empty before setup,
+    /// intensity (see [`crate::alignment::reoffending::align_programme_multipliers`]); empty before setup,
     /// when `1 - effect` applies.
     pub programme_multiplier: Vec<f64>,
     /// The people released in the three years before the start, as set-up drew them: the
     /// programme multipliers are solved from them (again when a snapshot is branched).
-    pub setup_releasees: Vec<crate::calibration::PersonView>,
+    pub setup_releasees: Vec<PersonView>,
     /// Log-normal parameters (mu, sigma) of procedural time in months.
     pub procedure: (f64, f64),
     /// Year-one national occupancy (the reference for overcrowding effects).
@@ -222,6 +221,65 @@ pub(crate) fn probit(p: f64) -> f64 {
     } else {
         -probit(1.0 - p)
     }
+}
+
+/// A free person as the alignment sees them.
+#[derive(Clone, Copy, Debug)]
+pub struct PersonView {
+    /// Region.
+    pub region: u8,
+    /// Sex index.
+    pub sex: usize,
+    /// Age in years.
+    pub age_years: u32,
+    /// Unemployed or NEET.
+    pub unemployed: bool,
+    /// Offending propensity.
+    pub propensity: f64,
+    /// Weight in averages: the inverse of the stay for people sampled from a prison stock, so
+    /// that the sample stands for the flow of releases (a stock over-represents long stays).
+    pub weight: f64,
+}
+
+/// Expected year-one flows (agents per month) and the stocks they imply.
+#[derive(Clone, Debug, Default)]
+pub struct ExpectedFlows {
+    /// Offences a year by type (agents).
+    pub offences_per_year: [f64; OFFENCE_TYPES],
+    /// Share of each type's offences by region.
+    pub region_share: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
+    /// Clearance capacity factor by region at year-one capacity.
+    pub police_factor: [f64; MAX_REGIONS],
+    /// Charges a month by type and region.
+    pub charges: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
+    /// Share of each type's offences committed at or above the age of criminal responsibility
+    /// by offenders who are not diverted.
+    pub chargeable: [f64; OFFENCE_TYPES],
+    /// Mean detention and custody multiplier of charged offenders by type (`leniency::custody`).
+    pub custody_mix: [f64; OFFENCE_TYPES],
+    /// Mean sentence-length multiplier of offenders sentenced to custody by type.
+    pub length_mix: [f64; OFFENCE_TYPES],
+    /// Offences committed a month by region (recorded or not).
+    pub offences_by_region: [f64; MAX_REGIONS],
+    /// Expected clearances per offence committed by region (the deterrence reference).
+    pub arrest_rate: [f64; MAX_REGIONS],
+    /// Probability that an offence of each type leads to an arrest (national mean).
+    pub arrest_probability: [f64; OFFENCE_TYPES],
+    /// Target stocks (agents): sentenced and pre-trial prisoners.
+    pub sentenced_stock: f64,
+    /// See `sentenced_stock`.
+    pub pretrial_stock: f64,
+    /// Mean time served after sentencing by type, for detained (index 1) and bailed (0)
+    /// defendants (months).
+    pub served: [[f64; 2]; OFFENCE_TYPES],
+    /// Custodial admissions a month by type (agents).
+    pub admissions: [f64; OFFENCE_TYPES],
+    /// Pre-trial detentions a month by type.
+    pub detentions: [f64; OFFENCE_TYPES],
+    /// Police clearance capacity by region (cases a month).
+    pub police_capacity: [f64; MAX_REGIONS],
+    /// Court capacity by region (cases a month).
+    pub court_capacity: [f64; MAX_REGIONS],
 }
 
 #[cfg(test)]

@@ -15,15 +15,16 @@
 //!
 //! **Architecture Invariant:** sim-core knows nothing about TOML, files, plots or the CLI.
 
+pub mod alignment;
 pub mod builder;
 pub mod calendar;
-pub mod calibration;
 pub mod census;
 pub mod crime_tables;
 pub mod curves;
 pub mod custody;
 pub mod extend;
 pub mod indicators;
+pub mod initial_stocks;
 pub mod interventions;
 pub mod justice;
 pub mod leniency;
@@ -39,7 +40,6 @@ pub mod pool;
 pub mod population;
 pub mod prelude;
 pub mod region;
-pub mod reoffending;
 pub mod rng;
 pub mod schedule;
 pub mod setup;

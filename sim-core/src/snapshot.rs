@@ -191,7 +191,9 @@ impl Simulation {
         {
             let releasees = std::mem::take(&mut t.setup_releasees);
             let flows = t.expected.clone();
-            crate::reoffending::align_programme_multipliers(&params, &mut t, &flows, &releasees);
+            crate::alignment::reoffending::align_programme_multipliers(
+                &params, &mut t, &flows, &releasees,
+            );
             t.setup_releasees = releasees;
         }
         sim.world.insert_resource(Params(params));

@@ -21,13 +21,13 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
+use crate::initial_stocks::{Held, Persons, pick_person};
 use crate::interventions::PolicyEffects;
 use crate::justice::{ReleaseCohorts, Suspect, Suspects};
 use crate::metrics::MonthTally;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 use crate::person::{Demographics, Justice, Socioeconomic};
 use crate::rng::{MonthKey, Stream, to_unit};
-use crate::setup::{Held, Persons, pick_person};
 use crate::systems::policing::arrest;
 
 /// Picks per type and month: room for each type's draws in the pick numbers.

@@ -1,23 +1,7 @@
-//! Baseline alignment (docs/model.md section 4.5): solving, at the start of a run, the quantities that
-//! make year-one indicators equal the scenario's observed values, and the steady-state flows
-//! that size police, courts and prisons.
-//!
-//! What is solved, from what:
-//! - base hazard of each offence type, from the observed homicide rate, violence, GBV and
-//!   property prevalence, and recorded drug, trafficking and environmental offences, using the
-//!   actual initial population (expected offences summed person by person, binned by weight);
-//! - the reporting scale of violence, from the observed reporting rate (SDG 16.3.1);
-//! - police and court capacities, from the expected year-one workload and caseload;
-//! - the pre-trial detention scale, from the observed unsentenced share (Little's law on the
-//!   pre-trial stock);
-//! - the custody scale, from the observed prison population rate (Little's law on the sentenced
-//!   stock, with parole and remand credit);
-//! - prison beds, from the observed occupancy;
-//! - the post-release multiplier m0, from the 3-year re-arrest target.
-//!
-//! Trends after year one are emergent.
+//! The expected flows of year one and what is solved from them: offence targets, reporting,
+//! base hazards, and the funnel that sizes police, courts and prisons (Little's law).
 
-use crate::crime_tables::{CrimeTables, lognormal_quantiles};
+use crate::crime_tables::{CrimeTables, ExpectedFlows, lognormal_quantiles};
 use crate::metrics::{AGE_BINS, AgeHist, hist_index};
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 use crate::params::{MAX_REGIONS, ModelParams};
@@ -100,65 +84,6 @@ pub(crate) fn solve_increasing(
         }
     }
     Some(0.5 * (a + b))
-}
-
-/// A free person as the alignment sees them.
-#[derive(Clone, Copy, Debug)]
-pub struct PersonView {
-    /// Region.
-    pub region: u8,
-    /// Sex index.
-    pub sex: usize,
-    /// Age in years.
-    pub age_years: u32,
-    /// Unemployed or NEET.
-    pub unemployed: bool,
-    /// Offending propensity.
-    pub propensity: f64,
-    /// Weight in averages: the inverse of the stay for people sampled from a prison stock, so
-    /// that the sample stands for the flow of releases (a stock over-represents long stays).
-    pub weight: f64,
-}
-
-/// Expected year-one flows (agents per month) and the stocks they imply.
-#[derive(Clone, Debug, Default)]
-pub struct ExpectedFlows {
-    /// Offences a year by type (agents).
-    pub offences_per_year: [f64; OFFENCE_TYPES],
-    /// Share of each type's offences by region.
-    pub region_share: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
-    /// Clearance capacity factor by region at year-one capacity.
-    pub police_factor: [f64; MAX_REGIONS],
-    /// Charges a month by type and region.
-    pub charges: [[f64; MAX_REGIONS]; OFFENCE_TYPES],
-    /// Share of each type's offences committed at or above the age of criminal responsibility
-    /// by offenders who are not diverted.
-    pub chargeable: [f64; OFFENCE_TYPES],
-    /// Mean detention and custody multiplier of charged offenders by type (`leniency::custody`).
-    pub custody_mix: [f64; OFFENCE_TYPES],
-    /// Mean sentence-length multiplier of offenders sentenced to custody by type.
-    pub length_mix: [f64; OFFENCE_TYPES],
-    /// Offences committed a month by region (recorded or not).
-    pub offences_by_region: [f64; MAX_REGIONS],
-    /// Expected clearances per offence committed by region (the deterrence reference).
-    pub arrest_rate: [f64; MAX_REGIONS],
-    /// Probability that an offence of each type leads to an arrest (national mean).
-    pub arrest_probability: [f64; OFFENCE_TYPES],
-    /// Target stocks (agents): sentenced and pre-trial prisoners.
-    pub sentenced_stock: f64,
-    /// See `sentenced_stock`.
-    pub pretrial_stock: f64,
-    /// Mean time served after sentencing by type, for detained (index 1) and bailed (0)
-    /// defendants (months).
-    pub served: [[f64; 2]; OFFENCE_TYPES],
-    /// Custodial admissions a month by type (agents).
-    pub admissions: [f64; OFFENCE_TYPES],
-    /// Pre-trial detentions a month by type.
-    pub detentions: [f64; OFFENCE_TYPES],
-    /// Police clearance capacity by region (cases a month).
-    pub police_capacity: [f64; MAX_REGIONS],
-    /// Court capacity by region (cases a month).
-    pub court_capacity: [f64; MAX_REGIONS],
 }
 
 /// Victim selection probabilities by (sex, age) group for type `c`: the chance that one

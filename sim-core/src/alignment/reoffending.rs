@@ -12,8 +12,9 @@
 //! The programmes still act on the mechanism (the offending hazard of reached people); only
 //! the size of the hazard cut is matched to the evidence's measure.
 
-use crate::calibration::{ExpectedFlows, PersonView, solve_increasing};
+use crate::alignment::flows::solve_increasing;
 use crate::crime_tables::{CrimeTables, probit};
+use crate::crime_tables::{ExpectedFlows, PersonView};
 use crate::offence::OFFENCE_TYPES;
 use crate::params::ModelParams;
 

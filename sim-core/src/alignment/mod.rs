@@ -1,0 +1,365 @@
+//! Baseline alignment (docs/model.md section 4.5), one module: solving, at the start of a run, the quantities that
+//! make year-one indicators equal the scenario's observed values, and the steady-state flows
+//! that size police, courts and prisons.
+//!
+//! What is solved, from what:
+//! - base hazard of each offence type, from the observed homicide rate, violence, GBV and
+//!   property prevalence, and recorded drug, trafficking and environmental offences, using the
+//!   actual initial population (expected offences summed person by person, binned by weight);
+//! - the reporting scale of violence, from the observed reporting rate (SDG 16.3.1);
+//! - police and court capacities, from the expected year-one workload and caseload;
+//! - the pre-trial detention scale, from the observed unsentenced share (Little's law on the
+//!   pre-trial stock);
+//! - the custody scale, from the observed prison population rate (Little's law on the sentenced
+//!   stock, with parole and remand credit);
+//! - prison beds, from the observed occupancy;
+//! - the post-release multiplier m0, from the 3-year re-arrest target.
+//!
+//! Trends after year one are emergent.
+//!
+//! [`solve`] does all of it for a population and returns a [`Calibration`]: the tables the
+//! systems read, the stocks of year one (drawn in the middle, because the post-release
+//! multiplier is solved from who the drawn prisoners are) and the custody mortality. Set-up only
+//! applies a calibration to the world.
+
+pub mod flows;
+pub mod reoffending;
+
+use crate::census::Census;
+use crate::crime_tables::{CrimeTables, ExpectedFlows, PersonView};
+use crate::initial_stocks::{Stocks, Table, draw_initial_stocks, move_back};
+use crate::justice::Inmate;
+use crate::leniency;
+use crate::offence::OFFENCE_TYPES;
+use crate::params::ModelParams;
+use crate::person::{Demographics, Employment, NEVER, Slot};
+use crate::tables::DemographyTables;
+use flows::{
+    WeightHist, align_base_hazards, align_funnel, align_reporting, counts_by_sex_age,
+    offence_targets,
+};
+use reoffending::{align_programme_multipliers, align_release_multiplier};
+
+/// What the alignment solved for a population: everything set-up puts into the world.
+pub(crate) struct Calibration {
+    /// The tables the systems read, with the expected flows and the set-up's releasees.
+    pub tables: CrimeTables,
+    /// The stocks of year one (moved back by a burn-in, if any).
+    pub stocks: Stocks,
+    /// Prison beds, nationally.
+    pub total_beds: f64,
+    /// Occupancy of year one (prisoners per bed).
+    pub occupancy: f64,
+    /// Scale on prisoners' life-table mortality.
+    pub natural_mortality_scale: f64,
+    /// Monthly probability of deaths in custody from other causes.
+    pub other_death_probability: f64,
+}
+
+/// Solves the alignment of year one for the persons of `tbl` (whose stocks it draws: prisoners
+/// and defendants change state, recent releases get their history).
+pub(crate) fn solve(
+    p: &ModelParams,
+    census: &Census,
+    demography: &DemographyTables,
+    tbl: &mut Table<'_>,
+) -> Calibration {
+    let mut t = CrimeTables::new(p);
+    let counts = counts_by_sex_age(&census.age_hist(0), p.regions.len());
+    let k = offence_targets(p, &mut t, &counts);
+    align_reporting(p, &mut t, &k);
+    let (national, regional, mix) = weight_hists(p, &t, tbl);
+    align_base_hazards(&mut t, &k, &national);
+    let mut flows = ExpectedFlows {
+        offences_per_year: k,
+        chargeable: mix.chargeable,
+        custody_mix: mix.custody,
+        length_mix: mix.length,
+        ..Default::default()
+    };
+    set_region_shares(&t, &regional, &mut flows, p.regions.len());
+    let officers: Vec<f64> = p
+        .regions
+        .iter()
+        .map(|r| r.police_per_100k * r.population_share)
+        .collect();
+    let population = census.alive() as f64;
+    align_funnel(p, &mut t, &mut flows, population, &officers);
+
+    let mut stocks = Stocks::default();
+    draw_initial_stocks(p, &t, &flows, tbl, &mut stocks);
+    let releasees: Vec<PersonView> = stocks
+        .roster
+        .iter()
+        .filter(|i| i.sentenced)
+        .map(|i| {
+            let d = &tbl.demo[i.row as usize];
+            PersonView {
+                region: d.region,
+                sex: d.sex.index(),
+                age_years: d.age_years(0) + (i.until.max(0) / 12) as u32,
+                unemployed: true,
+                propensity: f64::from(tbl.socio[i.row as usize].propensity),
+                weight: 1.0 / f64::from((i32::from(i.until) - i32::from(i.since)).max(1)),
+            }
+        })
+        .collect();
+    // Two rounds: the base hazards depend on the released people's excess and vice versa.
+    for _ in 0..2 {
+        align_release_multiplier(p, &mut t, &flows, &releasees);
+        let (national, regional, _) = weight_hists(p, &t, tbl);
+        align_base_hazards(&mut t, &k, &national);
+        set_region_shares(&t, &regional, &mut flows, p.regions.len());
+    }
+    align_release_multiplier(p, &mut t, &flows, &releasees);
+    align_programme_multipliers(p, &mut t, &flows, &releasees);
+    t.setup_releasees = releasees;
+    // With a burn-in, the stocks are those of its first month: aligned and drawn for the start,
+    // then moved back in time by the burn-in's length.
+    let burn_in = (p.justice.burn_in_years * 12.0) as i32;
+    if burn_in > 0 {
+        move_back(&mut stocks, tbl, burn_in);
+    }
+
+    let held = stocks.roster.len() as f64;
+    let total_beds = held / (p.prisons.occupancy_pct / 100.0);
+    let occupancy = if total_beds > 0.0 {
+        held / total_beds
+    } else {
+        0.0
+    };
+    let (natural_mortality_scale, other_death_probability) =
+        align_custody_mortality(p, demography, tbl.demo, &stocks.roster, occupancy);
+    t.baseline_occupancy = occupancy;
+    t.expected = flows;
+    Calibration {
+        tables: t,
+        stocks,
+        total_beds,
+        occupancy,
+        natural_mortality_scale,
+        other_death_probability,
+    }
+}
+
+/// The scale on prisoners' life-table mortality and the monthly probability of other deaths
+/// that give the observed year-one rate of deaths in custody and its natural share, for the
+/// initial roster at the year-one occupancy (the same formula as the Prisons stage).
+fn align_custody_mortality(
+    p: &ModelParams,
+    demography: &DemographyTables,
+    demo: &[Demographics],
+    roster: &[Inmate],
+    occupancy: f64,
+) -> (f64, f64) {
+    let pr = &p.prisons;
+    let per_month = pr.deaths_in_custody_per_100k / 1e5 / 12.0;
+    let other = (1.0 - pr.natural_death_share) * per_month;
+    let offset = (pr.custody_age_offset_years * 12.0).round() as u32;
+    let crowding = 1.0 + pr.overcrowding_mortality_effect * (occupancy - 1.0).max(0.0);
+    let natural: f64 = roster
+        .iter()
+        .map(|i| {
+            let d = &demo[i.row as usize];
+            let age = d.age_months(0).saturating_sub(1);
+            f64::from(demography.death_threshold(d.sex.index(), age, offset)) / 4_294_967_296.0
+        })
+        .sum::<f64>()
+        * crowding;
+    let want = pr.natural_death_share * per_month * roster.len() as f64;
+    let scale = if natural > 0.0 { want / natural } else { 1.0 };
+    (scale, other)
+}
+
+/// Who is charged and held, by type, from the offending weights of year one.
+struct ChargeMix {
+    /// Share of offences whose offender is old enough and not diverted.
+    chargeable: [f64; OFFENCE_TYPES],
+    /// Mean custody multiplier (`leniency::custody`) over charged offenders.
+    custody: [f64; OFFENCE_TYPES],
+    /// Mean sentence-length multiplier over offenders sentenced to custody.
+    length: [f64; OFFENCE_TYPES],
+}
+
+/// Weight histograms of free people by type, national and by region, and the charge mix.
+fn weight_hists(
+    p: &ModelParams,
+    t: &CrimeTables,
+    tbl: &Table<'_>,
+) -> (
+    [WeightHist; OFFENCE_TYPES],
+    Vec<[WeightHist; OFFENCE_TYPES]>,
+    ChargeMix,
+) {
+    let jp = &p.justice;
+    let mut weight_total = [0.0; OFFENCE_TYPES];
+    let mut weight_charged = [0.0; OFFENCE_TYPES];
+    let mut weight_held = [0.0; OFFENCE_TYPES];
+    let mut weight_length = [0.0; OFFENCE_TYPES];
+    let mut regional: Vec<[WeightHist; OFFENCE_TYPES]> = (0..p.regions.len())
+        .map(|_| std::array::from_fn(|_| WeightHist::default()))
+        .collect();
+    for i in 0..tbl.demo.len() {
+        let d = &tbl.demo[i];
+        if d.slot != Slot::Alive {
+            continue;
+        }
+        let s = &tbl.socio[i];
+        let years = d.age_years(0);
+        let unemployed = s.employment == Employment::Unemployed;
+        let j = &tbl.justice[i];
+        let mut personal = f64::from(s.propensity);
+        if j.last_release != NEVER {
+            // Mean post-release multiplier over year one.
+            let since = -i32::from(j.last_release);
+            let at_release = years.saturating_sub((since / 12) as u32);
+            personal *= (0..12)
+                .map(|m| t.release_multiplier(since + m, at_release, t.baseline_occupancy, p))
+                .sum::<f64>()
+                / 12.0;
+        }
+        let sex = d.sex.index();
+        let responsible = years >= jp.age_of_criminal_responsibility as u32;
+        let charged = if responsible {
+            1.0 - leniency::diversion(jp, years)
+        } else {
+            0.0
+        };
+        let held = charged * leniency::custody(jp, sex, years);
+        let length = held * leniency::length(jp, sex);
+        for (c, h) in regional[d.region as usize].iter_mut().enumerate() {
+            let w = t.person_weight(c, d.region, sex, years, unemployed, personal);
+            h.add(w);
+            weight_total[c] += w;
+            weight_charged[c] += w * charged;
+            weight_held[c] += w * held;
+            weight_length[c] += w * length;
+        }
+    }
+    let mut national: [WeightHist; OFFENCE_TYPES] = std::array::from_fn(|_| WeightHist::default());
+    for r in &regional {
+        for (n, h) in national.iter_mut().zip(r) {
+            n.merge(h);
+        }
+    }
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 1.0 };
+    let mix = ChargeMix {
+        chargeable: std::array::from_fn(|c| ratio(weight_charged[c], weight_total[c])),
+        custody: std::array::from_fn(|c| ratio(weight_held[c], weight_charged[c])),
+        length: std::array::from_fn(|c| ratio(weight_length[c], weight_held[c])),
+    };
+    (national, regional, mix)
+}
+
+fn set_region_shares(
+    t: &CrimeTables,
+    regional: &[[WeightHist; OFFENCE_TYPES]],
+    flows: &mut ExpectedFlows,
+    regions: usize,
+) {
+    for c in 0..OFFENCE_TYPES {
+        let e: Vec<f64> = (0..regions)
+            .map(|r| regional[r][c].expected(t.base[c]))
+            .collect();
+        let total: f64 = e.iter().sum();
+        for r in 0..regions {
+            flows.region_share[c][r] = if total > 0.0 {
+                e[r] / total
+            } else {
+                1.0 / regions as f64
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bevy_ecs::prelude::World;
+
+    use super::*;
+    use crate::person::{Justice, JusticeState, Socioeconomic};
+
+    /// The persons of `p` and their census, as a run starts.
+    fn population(p: &ModelParams) -> (World, Census, DemographyTables) {
+        let tables = DemographyTables::new(p).unwrap();
+        let mut world = World::new();
+        world.spawn_batch(crate::population::initial_population(p, &tables));
+        let census = crate::Simulation::count_census(&mut world, p.scenario.months());
+        (world, census, tables)
+    }
+
+    /// Solves the alignment for a fresh population of `p`.
+    fn solved(p: &ModelParams) -> (Calibration, Vec<Justice>) {
+        let (mut world, census, demography) = population(p);
+        let mut q = world.query::<(&mut Demographics, &mut Socioeconomic, &mut Justice)>();
+        let (mut demo, mut socio, mut justice) =
+            q.contiguous_iter_mut(&mut world).unwrap().next().unwrap();
+        let mut tbl = Table {
+            demo: demo.bypass_change_detection(),
+            socio: socio.bypass_change_detection(),
+            justice: justice.bypass_change_detection(),
+        };
+        crate::systems::economy::initial_employment(p, tbl.demo, tbl.socio);
+        let c = solve(p, &census, &demography, &mut tbl);
+        let states = tbl.justice.to_vec();
+        (c, states)
+    }
+
+    fn params() -> ModelParams {
+        let mut p = ModelParams::baseline();
+        p.scenario.agents = 60_000;
+        p.scenario.real_population = 6e6;
+        p
+    }
+
+    /// In-sample identities (the alignment's plumbing): the drawn stocks hold the observed
+    /// prison population and unsentenced share, every drawn prisoner is in custody in the
+    /// person table, and the occupancy is the observed one.
+    #[test]
+    fn the_calibration_holds_the_observed_prison_stocks() {
+        let p = params();
+        let (c, states) = solved(&p);
+        let want = p.prisons.prison_population_per_100k * f64::from(p.scenario.agents) / 1e5;
+        let held = c.stocks.roster.len() as f64;
+        assert!(
+            (held / want - 1.0).abs() < 0.03,
+            "{held} held, {want:.0} wanted"
+        );
+        let pretrial = c.stocks.roster.iter().filter(|i| !i.sentenced).count() as f64;
+        let share = 100.0 * pretrial / held;
+        assert!(
+            (share - p.prisons.unsentenced_share_pct).abs() < 3.0,
+            "unsentenced {share:.1}% against {}%",
+            p.prisons.unsentenced_share_pct
+        );
+        for i in &c.stocks.roster {
+            let s = states[i.row as usize].state;
+            let expected = if i.sentenced {
+                matches!(s, JusticeState::Imprisoned { .. })
+            } else {
+                s == JusticeState::PretrialDetained
+            };
+            assert!(expected, "row {} is {s:?}", i.row);
+        }
+        assert!((c.occupancy * 100.0 - p.prisons.occupancy_pct).abs() < 1e-6);
+        let flows = &c.tables.expected;
+        assert!(flows.admissions.iter().sum::<f64>() > 0.0);
+        assert!(flows.police_capacity[0] > 0.0 && flows.court_capacity[0] > 0.0);
+    }
+
+    /// The alignment is a function of the parameters and the population: solving twice gives
+    /// the same calibration.
+    #[test]
+    fn solving_is_deterministic() {
+        let p = params();
+        let (a, _) = solved(&p);
+        let (b, _) = solved(&p);
+        let rows = |c: &Calibration| c.stocks.roster.iter().map(|i| i.row).collect::<Vec<_>>();
+        assert_eq!(rows(&a), rows(&b));
+        assert_eq!(
+            format!("{:?}", a.tables.expected),
+            format!("{:?}", b.tables.expected)
+        );
+        assert_eq!(a.natural_mortality_scale, b.natural_mortality_scale);
+    }
+}
