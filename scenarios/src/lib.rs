@@ -12,6 +12,8 @@
 pub mod catalogue;
 pub mod error;
 pub mod observed;
+pub mod overrides;
+pub mod reader;
 pub mod render;
 pub mod resolve;
 pub mod schema;
@@ -190,10 +192,30 @@ pub fn load(name_or_path: &str) -> Result<Scenario, ScenarioErrors> {
 impl Scenario {
     /// Applies `KEY=VALUE` overrides in order, checked like the file.
     pub fn apply_overrides(&mut self, overrides: &[String]) -> Result<(), ScenarioErrors> {
+        self.apply_each(overrides, |p, text| {
+            overrides::Override::parse(text)
+                .and_then(|o| o.apply(p))
+                .map(|()| text.clone())
+        })
+    }
+
+    /// Applies typed overrides in order, checked like the file; `run.json` records each as
+    /// its `KEY=VALUE` assignment.
+    pub fn apply(&mut self, overrides: &[overrides::Override]) -> Result<(), ScenarioErrors> {
+        self.apply_each(overrides, |p, o| o.apply(p).map(|()| o.assignment()))
+    }
+
+    /// Applies each item with `one`, which returns the assignment to record; collects every
+    /// problem.
+    fn apply_each<T>(
+        &mut self,
+        items: &[T],
+        one: impl Fn(&mut ModelParams, &T) -> Result<String, ScenarioError>,
+    ) -> Result<(), ScenarioErrors> {
         let mut errors = Vec::new();
-        for o in overrides {
-            match resolve::apply_override(&mut self.params, o) {
-                Ok(()) => self.overrides.push(o.clone()),
+        for item in items {
+            match one(&mut self.params, item) {
+                Ok(text) => self.overrides.push(text),
                 Err(e) => errors.push(e),
             }
         }

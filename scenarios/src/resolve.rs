@@ -14,8 +14,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::catalogue::{self, CATALOGUE, Entry};
-use crate::error::{ScenarioError, ScenarioErrors, clip, suggest, unknown_among};
+use crate::error::{ScenarioError, ScenarioErrors, suggest, unknown_among};
 use crate::observed::{MAX_OBSERVED, Observed, ROLES};
+use crate::reader::Reader;
 use crate::schema::{SCENARIO_KEYS, SECTIONS, STRUCTURED_KEYS, Value, set_structured};
 use crate::targets::{self, Direction, Goal, Target};
 
@@ -41,10 +42,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Walks the document; collects errors instead of stopping at the first.
 struct Walker<'t> {
-    file: &'t str,
-    text: &'t str,
-    errors: Vec<ScenarioError>,
-    spans: HashMap<String, Range<usize>>,
+    /// Spans and problems, as every input file records them.
+    r: Reader<'t>,
     /// Interventions as written (defaults are filled once the horizon is known).
     interventions: Vec<PendingIntervention>,
     targets: Vec<Target>,
@@ -66,9 +65,7 @@ struct PendingIntervention {
 
 impl<'t> Walker<'t> {
     fn error(&mut self, span: Option<Range<usize>>, key: &str, value: String, problem: String) {
-        self.errors.push(ScenarioError::at(
-            self.file, self.text, span, key, value, problem,
-        ));
+        self.r.error(span, key, value, problem);
     }
 
     fn unknown(&mut self, span: Range<usize>, key: &str, candidates: Vec<String>) {
@@ -94,7 +91,7 @@ impl<'t> Walker<'t> {
     fn walk_document(&mut self, doc: &DeTable<'_>, p: &mut ModelParams) {
         for (k, v) in sorted(doc) {
             let key = k.get_ref().as_ref();
-            self.spans.insert(key.to_string(), k.span());
+            self.r.spans.insert(key.to_string(), k.span());
             match key {
                 "regions" => self.walk_regions(v, p),
                 "interventions" => self.walk_interventions(v, p),
@@ -121,7 +118,7 @@ impl<'t> Walker<'t> {
     fn walk_table(&mut self, prefix: &str, table: &DeTable<'_>, p: &mut ModelParams) {
         for (k, v) in sorted(table) {
             let path = format!("{prefix}.{}", k.get_ref().as_ref());
-            self.spans.insert(path.clone(), k.span());
+            self.r.spans.insert(path.clone(), k.span());
             if let DeValue::Table(t) = v.get_ref() {
                 self.walk_table(&path, t, p);
                 continue;
@@ -205,7 +202,7 @@ impl<'t> Walker<'t> {
             for (k, v) in sorted(t) {
                 let key = k.get_ref().as_ref().to_string();
                 let path = format!("interventions[{i}].{key}");
-                self.spans.insert(path.clone(), k.span());
+                self.r.spans.insert(path.clone(), k.span());
                 match key.as_str() {
                     "name" => match v.get_ref() {
                         DeValue::String(s) => match catalogue::entry(s) {
@@ -303,7 +300,7 @@ impl<'t> Walker<'t> {
             for (k, v) in sorted(t) {
                 let key = k.get_ref().as_ref().to_string();
                 let path = format!("policy_changes[{i}].{key}");
-                self.spans.insert(path.clone(), k.span());
+                self.r.spans.insert(path.clone(), k.span());
                 let (lo, hi) = MULTIPLIER_RANGE;
                 match key.as_str() {
                     "year" => {
@@ -434,7 +431,7 @@ impl<'t> Walker<'t> {
             }
             if iv.end_year < iv.start_year {
                 let path = format!("interventions[{}].end_year", pi.index);
-                let span = self.spans.get(&path).cloned().or(Some(pi.span.clone()));
+                let span = self.r.spans.get(&path).cloned().or(Some(pi.span.clone()));
                 self.error(
                     span,
                     &path,
@@ -460,7 +457,7 @@ impl<'t> Walker<'t> {
             for (k, v) in sorted(t) {
                 let key = k.get_ref().as_ref().to_string();
                 let path = format!("targets[{i}].{key}");
-                self.spans.insert(path.clone(), k.span());
+                self.r.spans.insert(path.clone(), k.span());
                 match (key.as_str(), v.get_ref()) {
                     ("indicator", DeValue::String(s)) => {
                         indicator = self.indicator(&path, v, s, "targets name");
@@ -615,7 +612,7 @@ impl<'t> Walker<'t> {
             for (k, v) in sorted(t) {
                 let key = k.get_ref().as_ref().to_string();
                 let path = format!("observed[{i}].{key}");
-                self.spans.insert(path.clone(), k.span());
+                self.r.spans.insert(path.clone(), k.span());
                 match (key.as_str(), v.get_ref()) {
                     ("indicator", DeValue::String(s)) => {
                         indicator = self.indicator(&path, v, s, "name");
@@ -712,7 +709,7 @@ impl<'t> Walker<'t> {
             for (k, v) in sorted(t) {
                 let name = k.get_ref().as_ref();
                 let path = format!("regions[{i}].{name}");
-                self.spans.insert(path.clone(), k.span());
+                self.r.spans.insert(path.clone(), k.span());
                 match (name, v.get_ref()) {
                     ("name", DeValue::String(s)) => region.name = s.to_string(),
                     ("name", other) => self.error(
@@ -830,7 +827,7 @@ impl<'t> Walker<'t> {
 }
 
 /// Region-scoped keys as written inside `[[regions]]`.
-fn region_keys() -> impl Iterator<Item = &'static str> {
+pub(crate) fn region_keys() -> impl Iterator<Item = &'static str> {
     PARAMETERS
         .iter()
         .filter(|s| matches!(s.field, Field::Region(_)))
@@ -887,7 +884,7 @@ pub fn number(v: &DeValue<'_>) -> Option<f64> {
     }
 }
 
-fn value(v: &DeValue<'_>) -> Value {
+pub(crate) fn value(v: &DeValue<'_>) -> Value {
     match v {
         DeValue::String(s) => Value::Text(s.to_string()),
         DeValue::Integer(_) | DeValue::Float(_) => Value::Number(number(v).unwrap_or(f64::NAN)),
@@ -1019,10 +1016,7 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
         return Err(ScenarioErrors(too_long));
     }
     let mut walker = Walker {
-        file,
-        text,
-        errors: Vec::new(),
-        spans: HashMap::new(),
+        r: Reader::new(file, text),
         interventions: Vec::new(),
         targets: Vec::new(),
         observed: Vec::new(),
@@ -1030,9 +1024,9 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
     let mut params = ModelParams::baseline();
     walker.walk_document(doc.get_ref(), &mut params);
     walker.finish_interventions(&mut params);
-    if !walker.spans.contains_key("scenario.name") {
+    if !walker.r.spans.contains_key("scenario.name") {
         walker.error(
-            walker.spans.get("scenario").cloned(),
+            walker.r.spans.get("scenario").cloned(),
             "scenario.name",
             String::new(),
             "is missing: every scenario file names itself ([scenario] name = \"...\"; the name \
@@ -1042,9 +1036,9 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
     }
     // Sources are kept sorted by section so a resolved file reads back identically.
     params.sources.sort();
-    if walker.errors.is_empty() {
+    if walker.r.errors.is_empty() {
         for issue in params.check() {
-            let span = span_of(&walker.spans, &issue.key_path);
+            let span = span_of(&walker.r.spans, &issue.key_path);
             walker.error(
                 span,
                 &issue.key_path,
@@ -1053,15 +1047,15 @@ pub fn resolve(file: &str, text: &str) -> Result<Resolved, ScenarioErrors> {
             );
         }
     }
-    if walker.errors.is_empty() {
+    if walker.r.errors.is_empty() {
         Ok(Resolved {
             params,
             targets: walker.targets,
             observed: walker.observed,
-            spans: walker.spans,
+            spans: walker.r.spans,
         })
     } else {
-        let mut errors = walker.errors;
+        let mut errors = walker.r.errors;
         errors.sort_by_key(|e| e.position);
         Err(ScenarioErrors(errors))
     }
@@ -1090,89 +1084,9 @@ fn span_of(spans: &HashMap<String, Range<usize>>, key_path: &str) -> Option<Rang
 }
 
 /// Applies one `KEY=VALUE` override (the value in TOML syntax) to resolved parameters, with
-/// the same checks as a file. Region parameters take `regions[i].KEY` or `regions.KEY` (all).
+/// the same checks as a file: [`crate::overrides::Override::parse`], then `apply`.
 pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), ScenarioError> {
-    let err = |key: &str, value: &str, problem: String| ScenarioError {
-        file: "--set".into(),
-        position: None,
-        key_path: key.to_string(),
-        value: value.to_string(),
-        problem,
-    };
-    let Some((key, raw)) = assignment.split_once('=') else {
-        return Err(err(
-            assignment,
-            "",
-            "must be written KEY=VALUE, e.g. demography.total_fertility_rate=1.8".into(),
-        ));
-    };
-    let (key, raw) = (key.trim(), raw.trim());
-    let n = key.chars().count();
-    if n > MAX_NAME_CHARS {
-        return Err(err(
-            &clip(key),
-            "",
-            format!("the key is {n} characters long; keys are at most {MAX_NAME_CHARS}"),
-        ));
-    }
-    let n = raw.chars().count();
-    if n > MAX_TEXT_CHARS {
-        return Err(err(
-            key,
-            &format!("a value of {n} characters"),
-            format!("must be at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    // A bare word (`scenario.name=test`) is taken as a string.
-    let quoted = crate::render::quote(raw);
-    let parsed = DeValue::parse(raw)
-        .or_else(|_| DeValue::parse(&quoted))
-        .map_err(|e| {
-            err(
-                key,
-                raw,
-                format!("not a TOML value: {}", e.message().trim()),
-            )
-        })?;
-    let v = parsed.get_ref();
-    let is_region = key.starts_with("regions[") || key.starts_with("regions.");
-    if let Some(k) = sim_core::params::lookup(key) {
-        let spec = k.spec;
-        let x = number(v).ok_or_else(|| {
-            err(
-                key,
-                &show(v),
-                format!("must be a number {}", spec.allowed()),
-            )
-        })?;
-        return p
-            .set(key, x)
-            .map_err(|i| err(key, &show(v), format!("must be {}", i.allowed)));
-    }
-    if !is_region {
-        match set_structured(p, key, &value(v)) {
-            Some(Ok(())) => {
-                let issues = p.check();
-                return match issues.into_iter().next() {
-                    Some(i) => Err(err(&i.key_path, &i.value, format!("must be {}", i.allowed))),
-                    None => Ok(()),
-                };
-            }
-            Some(Err(problem)) => return Err(err(key, &show(v), problem)),
-            None => {}
-        }
-    }
-    if let Some(rest) = key.strip_prefix("interventions.") {
-        let x = number(v);
-        return set_intervention_field(p, rest, x).map_err(|problem| err(key, &show(v), problem));
-    }
-    let mut known = known_keys();
-    known.extend(region_keys().map(|k| format!("regions.{k}")));
-    let problem = match suggest(key, known.iter().map(String::as_str)) {
-        Some(s) => format!("unknown key; did you mean '{s}'?"),
-        None => "unknown key (see `cjsim scenarios init` for every key)".into(),
-    };
-    Err(err(key, raw, problem))
+    crate::overrides::Override::parse(assignment)?.apply(p)
 }
 
 /// Fields of an intervention that `interventions.NAME.FIELD` overrides may set.
@@ -1204,7 +1118,11 @@ fn intervention_field_range(entry: &Entry, field: &str) -> Option<(f64, f64, Str
 /// Sets `NAME.FIELD` (the part after `interventions.`) to `x`: the scenario's intervention of
 /// that name, or the catalogue's defaults over the scenario horizon when the scenario has none.
 /// This is how a sweep varies an intervention's coverage or effect.
-fn set_intervention_field(p: &mut ModelParams, rest: &str, x: Option<f64>) -> Result<(), String> {
+pub(crate) fn set_intervention_field(
+    p: &mut ModelParams,
+    rest: &str,
+    x: Option<f64>,
+) -> Result<(), String> {
     let Some((name, field)) = rest.split_once('.') else {
         return Err(format!(
             "must be interventions.NAME.FIELD with FIELD one of {}",

@@ -191,20 +191,16 @@ pub fn validate(
     let pathway = req.pathway.clone().filter(|p| !p.is_empty());
     let mut scenario = found.cloned();
     if let Some(s) = scenario.as_mut() {
+        use scenarios::overrides::Override;
         let mut overrides = Vec::new();
         if let Some(a) = agents {
-            overrides.push(format!("scenario.agents={a}"));
+            overrides.push(("size", Override::number("scenario.agents", f64::from(a))));
         }
         if let Some(p) = &pathway {
-            overrides.push(format!("climate.pathway={}", scenarios::render::quote(p)));
+            overrides.push(("pathway", Override::text("climate.pathway", p.as_str())));
         }
-        for o in overrides {
-            if let Err(e) = s.apply_overrides(std::slice::from_ref(&o)) {
-                let field = if o.starts_with("climate") {
-                    "pathway"
-                } else {
-                    "size"
-                };
+        for (field, o) in overrides {
+            if let Err(e) = s.apply(std::slice::from_ref(&o)) {
                 for inner in e.0 {
                     errors.push(problem(
                         field,
@@ -233,8 +229,8 @@ pub fn validate(
         };
         let coverage = c.coverage.unwrap_or(entry.coverage);
         if let Some(p) = arm.as_mut() {
-            let assignment = format!("{field}={coverage}");
-            if let Err(e) = scenarios::resolve::apply_override(p, &assignment) {
+            let o = scenarios::overrides::Override::number(field.as_str(), coverage);
+            if let Err(e) = o.apply(p) {
                 errors.push(problem(&field, format!("{}: {}", e.value, e.problem)));
                 continue;
             }

@@ -165,8 +165,7 @@ impl Plan {
         let d = &self.manifest.design;
         let mut p = self.spec.base.params.clone();
         for (f, v) in d.factors.iter().zip(&d.values[point as usize]) {
-            let assignment = format!("{}={}", f.key, v.toml());
-            scenarios::resolve::apply_override(&mut p, &assignment).map_err(|e| {
+            v.at(&f.key).apply(&mut p).map_err(|e| {
                 CliError::BadInput(format!(
                     "{}: point {point}: {e} (the combination of factor values is not valid)",
                     self.spec.file

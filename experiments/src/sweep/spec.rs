@@ -29,12 +29,12 @@
 //! levels = [0.0, 0.5, 1.0]
 //! ```
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use scenarios::reader::{Reader, Recorded};
 use scenarios::resolve::{number, show};
-use scenarios::{Scenario, ScenarioError, ScenarioErrors};
+use scenarios::{Scenario, ScenarioErrors};
 use serde::{Deserialize, Serialize};
 use sim_core::indicators::YEAR_COLUMNS;
 use toml::Spanned;
@@ -124,11 +124,12 @@ pub enum Level {
 }
 
 impl Level {
-    /// The value in TOML syntax, for a `KEY=VALUE` override.
-    pub fn toml(&self) -> String {
+    /// The override setting `key` to this level.
+    pub fn at(&self, key: &str) -> scenarios::overrides::Override {
+        use scenarios::overrides::Override;
         match self {
-            Level::Number(x) => format!("{x}"),
-            Level::Text(s) => scenarios::render::quote(s),
+            Level::Number(x) => Override::number(key, *x),
+            Level::Text(s) => Override::text(key, s.as_str()),
         }
     }
 
@@ -250,145 +251,6 @@ pub fn point_count(design: &Design, factors: &[Factor]) -> Option<u64> {
     }
 }
 
-/// Collects problems with their positions while the file is read.
-struct Reader<'t> {
-    file: &'t str,
-    text: &'t str,
-    errors: Vec<ScenarioError>,
-    spans: HashMap<String, Range<usize>>,
-}
-
-impl Reader<'_> {
-    fn error(&mut self, span: Option<Range<usize>>, key: &str, value: String, problem: String) {
-        self.errors.push(ScenarioError::at(
-            self.file, self.text, span, key, value, problem,
-        ));
-    }
-
-    /// Reports keys of `t` (at `path`) that are not in `known`, with a suggestion.
-    fn unknown_keys(&mut self, t: &DeTable<'_>, path: &str, known: &[&str]) {
-        for (k, _) in t.iter() {
-            let name = k.get_ref().as_ref();
-            if known.contains(&name) {
-                continue;
-            }
-            let full = if path.is_empty() {
-                name.to_string()
-            } else {
-                format!("{path}.{name}")
-            };
-            let problem = match scenarios::error::suggest(name, known.iter().copied()) {
-                Some(s) => format!("unknown key; did you mean '{s}'?"),
-                None => format!("unknown key; allowed here: {}", known.join(", ")),
-            };
-            self.error(Some(k.span()), &full, String::new(), problem);
-        }
-    }
-
-    /// The value at `key` of `t`, recording its span under `path.key`.
-    fn get<'a, 'i>(
-        &mut self,
-        t: &'a DeTable<'i>,
-        path: &str,
-        key: &str,
-    ) -> Option<&'a Spanned<DeValue<'i>>> {
-        let (k, v) = t.get_key_value(key)?;
-        self.spans.insert(format!("{path}.{key}"), k.span());
-        Some(v)
-    }
-
-    fn string(&mut self, t: &DeTable<'_>, path: &str, key: &str) -> Option<String> {
-        let v = self.get(t, path, key)?;
-        match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            other => {
-                self.error(
-                    Some(v.span()),
-                    &format!("{path}.{key}"),
-                    show(other),
-                    "must be a string".into(),
-                );
-                None
-            }
-        }
-    }
-
-    /// A whole number in `[lo, hi]`; `Err(())` when present but wrong.
-    fn whole(
-        &mut self,
-        t: &DeTable<'_>,
-        path: &str,
-        key: &str,
-        lo: u64,
-        hi: u64,
-        meaning: &str,
-    ) -> Result<Option<u64>, ()> {
-        let Some(v) = self.get(t, path, key) else {
-            return Ok(None);
-        };
-        match number(v.get_ref()) {
-            Some(x) if x.fract() == 0.0 && x >= lo as f64 && x <= hi as f64 => Ok(Some(x as u64)),
-            _ => {
-                self.error(
-                    Some(v.span()),
-                    &format!("{path}.{key}"),
-                    show(v.get_ref()),
-                    format!("must be a whole number between {lo} and {hi} ({meaning})"),
-                );
-                Err(())
-            }
-        }
-    }
-
-    fn boolean(&mut self, t: &DeTable<'_>, path: &str, key: &str) -> Option<bool> {
-        let v = self.get(t, path, key)?;
-        match v.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            other => {
-                self.error(
-                    Some(v.span()),
-                    &format!("{path}.{key}"),
-                    show(other),
-                    "must be true or false".into(),
-                );
-                None
-            }
-        }
-    }
-
-    fn table<'a, 'i>(
-        &mut self,
-        t: &'a DeTable<'i>,
-        path: &str,
-        key: &str,
-    ) -> Option<&'a DeTable<'i>> {
-        let v = self.get(t, path, key)?;
-        match v.get_ref() {
-            DeValue::Table(inner) => Some(inner),
-            other => {
-                let full = if path.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{path}.{key}")
-                };
-                self.error(Some(v.span()), &full, show(other), "must be a table".into());
-                None
-            }
-        }
-    }
-
-    /// The span of `path` or its nearest recorded ancestor.
-    fn span(&self, path: &str) -> Option<Range<usize>> {
-        let mut p = path;
-        loop {
-            if let Some(s) = self.spans.get(p) {
-                return Some(s.clone());
-            }
-            p = p.rsplit_once('.')?.0;
-        }
-    }
-}
-
 /// Options from the command line that change how a sweep file is read.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
@@ -416,12 +278,7 @@ pub fn parse(
 ) -> Result<SweepSpec, ScenarioErrors> {
     let doc = DeTable::parse(text)
         .map_err(|e| ScenarioErrors(vec![scenarios::resolve::toml_error(file, text, &e)]))?;
-    let mut r = Reader {
-        file,
-        text,
-        errors: Vec::new(),
-        spans: HashMap::new(),
-    };
+    let mut r = Reader::new(file, text);
     let root = doc.get_ref();
     r.unknown_keys(root, "", &["sweep", "output", "factors"]);
     let empty = DeTable::default();
@@ -614,7 +471,7 @@ fn read_design(r: &mut Reader, sweep: &DeTable<'_>) -> Option<Design> {
             );
             None
         }
-        Err(()) => None,
+        Err(Recorded) => None,
     };
     match word.as_str() {
         "grid" => Some(Design::Grid),
@@ -643,7 +500,7 @@ fn read_design(r: &mut Reader, sweep: &DeTable<'_>) -> Option<Design> {
                     None
                 }
                 Ok(None) => Some(4),
-                Err(()) => None,
+                Err(Recorded) => None,
             };
             Some(Design::Morris {
                 trajectories: trajectories?,
@@ -997,7 +854,7 @@ fn read_range(r: &mut Reader, t: &DeTable<'_>, path: &str, grid: bool) -> Option
     };
     let steps = match r.whole(t, path, "steps", 2, 10_000, "values from min to max") {
         Ok(s) => s.map(|s| s as u32),
-        Err(()) => return None,
+        Err(Recorded) => return None,
     };
     if grid && steps.is_none() {
         let span = r.span(path);
@@ -1074,8 +931,7 @@ fn check_factor_keys(r: &mut Reader, base: &Scenario, factors: &[Factor]) {
         };
         for (level, which) in probes {
             let mut p = base.params.clone();
-            let assignment = format!("{}={}", f.key, level.toml());
-            if let Err(e) = scenarios::resolve::apply_override(&mut p, &assignment) {
+            if let Err(e) = level.at(&f.key).apply(&mut p) {
                 let where_ = if e.key_path == f.key {
                     String::new()
                 } else {
