@@ -9,7 +9,7 @@ fn comparison_folder() -> std::path::PathBuf {
     let out = std::env::temp_dir().join(format!("cjsim-bench-report-{}", std::process::id()));
     run(CompareArgs {
         choice: ScenarioChoice {
-            agents: Some(50_000),
+            agents: Some(experiments::cmd::run::Agents::Count(50_000)),
             years: Some(26),
             ..Default::default()
         },

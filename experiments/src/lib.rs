@@ -4,6 +4,7 @@
 pub mod cmd;
 pub mod docs;
 pub mod error;
+pub mod estimate;
 pub mod limits;
 pub mod outdir;
 pub mod output;

@@ -224,3 +224,44 @@ fn run_draws_a_report_and_report_redraws_it_or_changes_nothing() {
     assert!(o.status.success());
     assert!(!dir.join("n/report.html").exists());
 }
+
+/// `--dry-run` predicts time and memory from pilots and writes nothing; `--agents real` asks for
+/// one agent per person, and a population above the agent bound is refused with its size.
+#[test]
+fn a_dry_run_predicts_time_and_memory_and_writes_nothing() {
+    let dir = tempdir("dry-run");
+    let o = cjsim(
+        &["run", "--dry-run", "--agents", "real", "--years", "2"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.contains("50.00 million agents (1 agent = 1.0 persons)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("time: about") && out.contains("per replication on one core"),
+        "{out}"
+    );
+    assert!(out.contains("memory: about") && out.contains("GB"), "{out}");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    let o = cjsim(
+        &["run", "england-wales-2002", "--dry-run", "--agents", "real"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("real population of 52.60 million persons"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cjsim(&["run", "--agents", "many"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("or `real`"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}

@@ -20,9 +20,10 @@ pub struct ScenarioChoice {
     /// Seed of every random stream (overrides scenario.seed); replication r uses seed + r.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Number of agents (overrides scenario.agents).
-    #[arg(long)]
-    pub agents: Option<u32>,
+    /// Number of agents (overrides scenario.agents), or `real`: one agent per person of the
+    /// scenario's real population (at most 50,000,000).
+    #[arg(long, value_parser = parse_agents)]
+    pub agents: Option<Agents>,
     /// Number of simulated years (overrides scenario.years).
     #[arg(long)]
     pub years: Option<u32>,
@@ -43,7 +44,7 @@ impl ScenarioChoice {
         if let Some(x) = self.seed {
             overrides.push(format!("scenario.seed={x}"));
         }
-        if let Some(x) = self.agents {
+        if let Some(Agents::Count(x)) = self.agents {
             overrides.push(format!("scenario.agents={x}"));
         }
         if let Some(x) = self.years {
@@ -51,8 +52,39 @@ impl ScenarioChoice {
         }
         overrides.extend(self.set.iter().cloned());
         s.apply_overrides(&overrides)?;
+        if self.agents == Some(Agents::Real) {
+            let persons = s.params.scenario.real_population.round();
+            let one_to_one = scenarios::overrides::Override::number("scenario.agents", persons);
+            if let Err(e) = s.apply(std::slice::from_ref(&one_to_one)) {
+                return Err(CliError::BadInput(format!(
+                    "--agents real: {} has a real population of {} persons; {}",
+                    s.params.scenario.name,
+                    viz::style::readable(persons),
+                    e.0.first()
+                        .map_or(String::new(), |i| format!("agents {}", i.problem))
+                )));
+            }
+        }
         Ok(s)
     }
+}
+
+/// `--agents`: a number of agents, or one per person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agents {
+    /// This many agents.
+    Count(u32),
+    /// One agent per person of the scenario's real population.
+    Real,
+}
+
+fn parse_agents(s: &str) -> Result<Agents, String> {
+    if s.eq_ignore_ascii_case("real") {
+        return Ok(Agents::Real);
+    }
+    s.parse()
+        .map(Agents::Count)
+        .map_err(|_| "must be a whole number of agents or `real` (one per person)".into())
 }
 
 /// How a run reports: worker threads, progress and the report; shared by `run` and `compare`.
@@ -136,6 +168,63 @@ pub struct RunArgs {
     /// Threads, progress and report.
     #[command(flatten)]
     pub controls: RunControls,
+    /// Predict the run's time and memory from short pilots on this machine; run nothing and
+    /// write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--dry-run`: what would run, and how long and how much memory it would take here.
+fn dry_run(params: &ModelParams, reps: &Replications, threads: usize) -> CliResult<()> {
+    let s = &params.scenario;
+    let runs = match reps {
+        Replications::Fixed(n) => *n,
+        Replications::Auto { max, .. } => *max,
+    };
+    let burn_in = params.justice.burn_in_years as u32;
+    println!(
+        "cjsim run --dry-run: {} from {}, {} years{}, {} agents (1 agent = {:.1} persons), {} replication(s){}",
+        s.name,
+        s.start_year,
+        s.years,
+        if burn_in > 0 {
+            format!(" after a {burn_in}-year justice burn-in")
+        } else {
+            String::new()
+        },
+        viz::style::readable(f64::from(s.agents)),
+        s.scale(),
+        runs,
+        if matches!(reps, Replications::Auto { .. }) {
+            " at most (--reps auto)"
+        } else {
+            ""
+        }
+    );
+    let e = crate::estimate::of(params)?;
+    let at_once = (threads as u32).min(runs).max(1);
+    // Replications run side by side; one replication uses every thread.
+    let wall = if runs > 1 {
+        e.seconds_one_core * f64::from(runs) / f64::from(at_once)
+    } else {
+        e.seconds_one_core / threads as f64
+    };
+    println!(
+        "  time: about {} per replication on one core (from 1- and 2-year pilots at {} agents); \
+         about {} in all on {threads} thread(s), if the step scaled perfectly",
+        progress::human_seconds(e.seconds_one_core),
+        e.pilot_agents,
+        progress::human_seconds(wall)
+    );
+    match e.peak_bytes(s.agents, at_once) {
+        Some(bytes) => println!(
+            "  memory: about {:.0} bytes per agent; peak about {:.2} GB with {at_once} replication(s) held at once",
+            e.memory.map_or(0.0, |m| m.0),
+            bytes / 1e9
+        ),
+        None => println!("  memory: no estimate (it reads /proc/self/status, on Linux)"),
+    }
+    Ok(())
 }
 
 /// A rayon pool with `threads` threads (default: all cores).
@@ -166,6 +255,9 @@ pub fn run(args: RunArgs) -> CliResult<()> {
     let params = scenario.params.clone();
     check_params(&params, &scenario.origin)?;
     let (pool, threads) = pool(args.controls.threads)?;
+    if args.dry_run {
+        return dry_run(&params, &reps, threads);
+    }
     let name = params.scenario.name.clone();
     let out = args
         .out

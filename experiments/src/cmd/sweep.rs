@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use sim_core::Simulation;
 
 use crate::error::{CliError, CliResult, io_error};
 use crate::progress::{RunProgress, human_seconds};
@@ -228,38 +227,6 @@ fn run_only(plan: &Plan, only: &str) -> CliResult<()> {
         .map_err(|e| CliError::Internal(format!("cannot write to stdout: {e}")))
 }
 
-/// Seconds one run of the plan takes on one core, from pilots of the base scenario: one of
-/// one year and one of two, so that the set-up (population, calibration) and the cost per
-/// agent-month are told apart.
-fn estimate_run_seconds(plan: &Plan) -> CliResult<(f64, u32)> {
-    let base = &plan.spec.base.params;
-    let full_agents = base.scenario.agents;
-    let months = f64::from(base.scenario.years) * 12.0;
-    let pilot_agents = full_agents.min(20_000);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .map_err(|e| CliError::Internal(e.to_string()))?;
-    let time = |years: u32| -> CliResult<f64> {
-        let mut p = base.clone();
-        p.scenario.agents = pilot_agents;
-        p.scenario.real_population = p.scenario.real_population.max(f64::from(pilot_agents));
-        p.scenario.years = years;
-        let started = Instant::now();
-        pool.install(|| {
-            Simulation::new(p)
-                .map(|s| s.run_to_end())
-                .map_err(|_| CliError::Internal("the pilot run could not start".into()))
-        })?;
-        Ok(started.elapsed().as_secs_f64())
-    };
-    let (one, two) = (time(1)?, time(2)?);
-    let per_month = ((two - one) / 12.0).max(1e-9);
-    let setup = (one - 12.0 * per_month).max(0.0);
-    let factor = f64::from(full_agents) / f64::from(pilot_agents);
-    Ok(((setup + per_month * months) * factor, pilot_agents))
-}
-
 /// `--dry-run`: the design and an estimate, nothing run.
 fn dry_run(plan: &Plan, jobs: usize, shard: Option<Shard>) -> CliResult<()> {
     let d = &plan.manifest.design;
@@ -301,7 +268,8 @@ fn dry_run(plan: &Plan, jobs: usize, shard: Option<Shard>) -> CliResult<()> {
         }
         None => d.runs,
     };
-    let (per_run, pilot) = estimate_run_seconds(plan)?;
+    let estimate = crate::estimate::of(&plan.spec.base.params)?;
+    let (per_run, pilot) = (estimate.seconds_one_core, estimate.pilot_agents);
     let parallel = jobs.min(mine.max(1) as usize) as f64;
     println!(
         "  estimated time: {} per run on one core (from 1- and 2-year pilots at {pilot} agents), \
@@ -354,7 +322,9 @@ fn write_slurm(plan: &Plan, args: &SweepArgs, out: &Path) -> CliResult<()> {
         .map_err(|e| CliError::Internal(format!("cannot find the cjsim binary: {e}")))?;
     let sweep_file = abs(&args.file, "sweep file")?;
     let out = abs(out, "results folder")?;
-    let per_run = estimate_run_seconds(plan).ok().map(|x| x.0);
+    let per_run = crate::estimate::of(&plan.spec.base.params)
+        .ok()
+        .map(|e| e.seconds_one_core);
     let runs_per_task = d.runs.div_ceil(u64::from(tasks)) as f64;
     let mem_mb = u64::from(cpus) * (u64::from(d.agents) * 400 / 1_000_000 + 200) + 200;
     let job = SlurmJob {
