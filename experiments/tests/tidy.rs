@@ -162,31 +162,8 @@ fn sim_core_public_api_is_reviewed() {
 /// as the page collapses it).
 fn page_texts() -> Vec<String> {
     let page = std::fs::read_to_string(root().join("experiments/src/serve/page.html")).unwrap();
-    let mut texts = Vec::new();
-    let literal = |rest: &str| -> Option<String> {
-        let body = rest.strip_prefix('"')?;
-        let mut text = String::new();
-        let mut chars = body.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => text.push(chars.next()?),
-                '"' => return Some(text),
-                c => text.push(c),
-            }
-        }
-        None
-    };
-    for opener in ["T(", "TF("] {
-        for (at, _) in page.match_indices(opener) {
-            let before = page[..at].chars().next_back().unwrap_or(' ');
-            if before.is_alphanumeric() || before == '_' {
-                continue;
-            }
-            if let Some(t) = literal(&page[at + opener.len()..]) {
-                texts.push(t);
-            }
-        }
-    }
+    let mut texts = viz::i18n::wrapped_texts(&page, "T(", 0);
+    texts.extend(viz::i18n::wrapped_texts(&page, "TF(", 0));
     for (at, _) in page.match_indices(" data-i18n>") {
         let rest = &page[at + " data-i18n>".len()..];
         let end = rest.find('<').unwrap();
@@ -195,7 +172,7 @@ fn page_texts() -> Vec<String> {
     let labels = &page[page.find("const LABELS = {").unwrap()..];
     let labels = &labels[..labels.find("};").unwrap()];
     for (at, _) in labels.match_indices(":\"") {
-        texts.extend(literal(&labels[at + 1..]));
+        texts.extend(viz::i18n::string_literal(&labels[at + 1..]));
     }
     texts
 }

@@ -9,7 +9,7 @@ use sim_core::params::{MAX_NAME_CHARS, MAX_TEXT_CHARS, fmt_num};
 use toml::de::DeValue;
 
 use crate::error::{ScenarioError, clip, suggest};
-use crate::resolve::{known_keys, number, region_keys, set_intervention_field, show, value};
+use crate::resolve::{known_keys, region_keys, set_intervention_field, show, value};
 use crate::schema::{Value, set_structured};
 
 /// One override: a key path (`justice.court_capacity_multiplier`, `regions[0].urban_share`,
@@ -64,14 +64,9 @@ impl Override {
                 )
             })?;
         let v = parsed.get_ref();
-        let value = match (value(v), number(v)) {
-            // An integer too large for f64 exactly still reads as the number it is.
-            (Value::Number(_), Some(x)) => Value::Number(x),
-            (other, _) => other,
-        };
         Ok(Override {
             key: key.to_string(),
-            value,
+            value: value(v),
             shown: show(v),
         })
     }

@@ -1083,12 +1083,6 @@ fn span_of(spans: &HashMap<String, Range<usize>>, key_path: &str) -> Option<Rang
     spans.get(top).cloned()
 }
 
-/// Applies one `KEY=VALUE` override (the value in TOML syntax) to resolved parameters, with
-/// the same checks as a file: [`crate::overrides::Override::parse`], then `apply`.
-pub fn apply_override(p: &mut ModelParams, assignment: &str) -> Result<(), ScenarioError> {
-    crate::overrides::Override::parse(assignment)?.apply(p)
-}
-
 /// Fields of an intervention that `interventions.NAME.FIELD` overrides may set.
 pub const INTERVENTION_FIELDS: &[&str] = &[
     "coverage",

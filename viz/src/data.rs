@@ -176,13 +176,8 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// Reads `run.json`, for a report in English.
-    pub fn read(results: &Results) -> Result<Provenance, VizError> {
-        Self::read_in(results, crate::i18n::Lang::En)
-    }
-
     /// Reads `run.json`, for a report in `lang`.
-    pub fn read_in(results: &Results, lang: crate::i18n::Lang) -> Result<Provenance, VizError> {
+    pub fn read(results: &Results, lang: crate::i18n::Lang) -> Result<Provenance, VizError> {
         let file = results.label("run.json");
         let text = results
             .document("run.json")

@@ -126,6 +126,44 @@ macro_rules! t {
     };
 }
 
+/// The string literal that `rest` starts with (escapes undone), if it starts with one.
+pub fn string_literal(rest: &str) -> Option<String> {
+    let body = rest.strip_prefix('"')?;
+    let mut text = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.push(chars.next()?),
+            '"' => return Some(text),
+            c => text.push(c),
+        }
+    }
+    None
+}
+
+/// The English texts that source `code` wraps for translation: the string literal passed as
+/// argument `arg` (counting from 0) of every call `opener` (`tr(`, `t!(`, or the page's `T(`).
+/// The completeness tests read the sources with it, so no wrapped text can lack a translation.
+pub fn wrapped_texts(code: &str, opener: &str, arg: usize) -> Vec<String> {
+    let mut texts = Vec::new();
+    for (at, _) in code.match_indices(opener) {
+        // A whole name: not the end of `assert!(` or `str(`.
+        let before = code[..at].chars().next_back().unwrap_or(' ');
+        if before.is_alphanumeric() || before == '_' {
+            continue;
+        }
+        let mut rest = &code[at + opener.len()..];
+        for _ in 0..arg {
+            match rest.find(',') {
+                Some(comma) => rest = &rest[comma + 1..],
+                None => rest = "",
+            }
+        }
+        texts.extend(string_literal(rest.trim_start()));
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,31 +213,7 @@ mod tests {
             }
             let code = std::fs::read_to_string(&path).unwrap();
             for opener in ["tr(", "t!("] {
-                for (at, _) in code.match_indices(opener) {
-                    // A whole name: not the end of `assert!(` or `str(`.
-                    let before = code[..at].chars().next_back().unwrap_or(' ');
-                    if before.is_alphanumeric() || before == '_' {
-                        continue;
-                    }
-                    let rest = &code[at + opener.len()..];
-                    let Some(comma) = rest.find(',') else {
-                        continue;
-                    };
-                    let literal = rest[comma + 1..].trim_start();
-                    let Some(body) = literal.strip_prefix('"') else {
-                        continue;
-                    };
-                    let mut text = String::new();
-                    let mut chars = body.chars();
-                    while let Some(c) = chars.next() {
-                        match c {
-                            '\\' => text.push(chars.next().unwrap()),
-                            '"' => break,
-                            c => text.push(c),
-                        }
-                    }
-                    texts.push(text);
-                }
+                texts.extend(wrapped_texts(&code, opener, 1));
             }
         }
         texts

@@ -649,13 +649,8 @@ pub fn sensitivity_charts(
         .collect()
 }
 
-/// As [`build`], with the charts as SVG only (for a page: the dashboard).
-pub fn build_for_screen(results: &Results) -> Result<Built, VizError> {
-    build_for_screen_in(results, Lang::En)
-}
-
-/// As [`build_for_screen`], in `lang`.
-pub fn build_for_screen_in(results: &Results, lang: Lang) -> Result<Built, VizError> {
+/// As [`build_in`], with the charts as SVG only (for a page: the dashboard).
+pub fn build_for_screen(results: &Results, lang: Lang) -> Result<Built, VizError> {
     figure::svg_only(|| build_in(results, lang))
 }
 
@@ -667,7 +662,7 @@ pub fn build(results: &Results) -> Result<Built, VizError> {
 
 /// As [`build`], with the report and the charts' text in `lang`.
 pub fn build_in(results: &Results, lang: Lang) -> Result<Built, VizError> {
-    let prov = Provenance::read_in(results, lang)?;
+    let prov = Provenance::read(results, lang)?;
     let mut figures = trajectories(results, &prov)?;
     let optional = |r: Result<Vec<Figure>, VizError>| -> Result<Vec<Figure>, VizError> {
         match r {

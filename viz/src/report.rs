@@ -218,7 +218,7 @@ pub fn html(results: &Results, prov: &Provenance, figures: &[Figure]) -> Result<
         }
     }
     published_table(results, lang, &mut h)?;
-    for note in unsentenced_share_notes_in(results, lang)? {
+    for note in unsentenced_share_notes(results, lang)? {
         let _ = writeln!(
             h,
             "<p class=\"note\" id=\"unsentenced-note\">{}</p>",
@@ -395,12 +395,7 @@ fn published_table(results: &Results, lang: Lang, h: &mut String) -> Result<(), 
 /// prisoners) rises, both detectably: a sentence saying why, for the arm's last compared year.
 /// Fewer sentenced prisoners raise the share even when nobody more waits for trial, which reads
 /// as a setback unless the report says so.
-pub fn unsentenced_share_notes(results: &Results) -> Result<Vec<String>, VizError> {
-    unsentenced_share_notes_in(results, Lang::En)
-}
-
-/// [`unsentenced_share_notes`] in `lang`.
-pub fn unsentenced_share_notes_in(results: &Results, lang: Lang) -> Result<Vec<String>, VizError> {
+pub fn unsentenced_share_notes(results: &Results, lang: Lang) -> Result<Vec<String>, VizError> {
     let Some(t) = results.get("comparison.csv") else {
         return Ok(Vec::new());
     };
@@ -478,7 +473,7 @@ mod tests {
              noisy,unsentenced_share_pct,2050,1.0,-0.5,2.5\n\
              noisy,prison_population_per_100k,2050,-10,-15,-5\n",
         );
-        let notes = unsentenced_share_notes(&Results::load(&dir).unwrap()).unwrap();
+        let notes = unsentenced_share_notes(&Results::load(&dir).unwrap(), Lang::En).unwrap();
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].starts_with("decarcerate, 2050"), "{}", notes[0]);
         assert!(notes[0].contains("9.0 points"), "{}", notes[0]);

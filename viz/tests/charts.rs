@@ -800,7 +800,7 @@ fn a_screen_build_draws_svg_only() {
     let dir = fixture("screen");
     let results = loaded(&dir);
     let full = viz::build(&results).unwrap();
-    let screen = viz::build_for_screen(&results).unwrap();
+    let screen = viz::build_for_screen(&results, viz::Lang::En).unwrap();
     assert_eq!(full.figures.len(), screen.figures.len());
     for (a, b) in full.figures.iter().zip(&screen.figures) {
         assert_eq!(a.svg, b.svg, "{}", a.name);

@@ -555,7 +555,8 @@ mod tests {
     fn an_arm_branches_where_its_interventions_start() {
         let base = scenarios::builtin("coastal-middle-income").unwrap().params;
         let mut arm = base.clone();
-        scenarios::resolve::apply_override(&mut arm, "interventions.legal_aid.coverage=0.8")
+        scenarios::overrides::Override::number("interventions.legal_aid.coverage", 0.8)
+            .apply(&mut arm)
             .unwrap();
         assert_eq!(branch_month(&base, &arm), Some(12));
         let mut other = arm.clone();

@@ -1,5 +1,5 @@
 //! A run request from the page or the API, and its validation: every field goes through the
-//! same checks as a scenario file (`scenarios::resolve::apply_override`), and each problem is
+//! same checks as a scenario file (`scenarios::overrides::Override::apply`), and each problem is
 //! reported against the field that caused it so the page can show it next to that field.
 
 use serde::{Deserialize, Serialize};

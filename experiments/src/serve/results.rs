@@ -179,7 +179,7 @@ pub fn build(
         precision: None,
         report: false,
     });
-    let built = viz::build_for_screen_in(&written.results, run.lang).map_err(|e| e.to_string())?;
+    let built = viz::build_for_screen(&written.results, run.lang).map_err(|e| e.to_string())?;
     let scale = p.scenario.scale();
     let comparison = &written.rows;
     let mut headline = Vec::new();
