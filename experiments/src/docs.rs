@@ -166,6 +166,48 @@ pub fn outputs_markdown() -> String {
          The report (self-contained HTML: scorecard, charts inline, scenario summary, provenance) \
          and every chart as SVG and PNG.\n",
     );
+    out.push_str(
+        "\n## `survey.csv`\n\nThe crime victimisation survey of each December (docs/model.md, \
+         \"How the indicators are measured\"): `arm,replication,year,indicator,estimate,\
+         standard_error,ci95_low,ci95_high,true_value,base_respondents,respondents,issued`. \
+         `indicator` is `violence_prevalence_pct` (SDG 16.1.3, persons 15+), \
+         `gbv_prevalence_women_pct` (women 15-49), `property_victimisation_pct` (persons 15+) or \
+         `reporting_rate_pct` (SDG 16.3.1, victims of violence who reported it); `estimate` and \
+         its design-based `standard_error` (percentage points, Taylor linearisation of a ratio of \
+         region-weighted totals) and 95% interval; `true_value` is the same indicator over the \
+         whole target population (persons 15+ living in households, not in custody), from every \
+         person's history, so the survey's error is visible. It differs from \
+         `indicators_yearly.csv`, which counts every age and people in custody. \
+         `base_respondents` is the indicator's denominator among respondents. In the first \
+         simulated year no incident predates the start, so telescoping adds nothing then.\n\n\
+         ## `sdg.csv`\n\nThe SDG indicators in the layout of the UN SDG Global Database's \
+         downloads: SDMX-CSV 1.0 of the dataflow `IAEG-SDGs:DF_SDG_GLH`, columns `DATAFLOW`, the \
+         15 dimensions in key order (`FREQ`, `REPORTING_TYPE`, `SERIES`, `REF_AREA`, `SEX`, \
+         `AGE`, `URBANISATION`, ... `PRODUCT`), `TIME_PERIOD`, `OBS_VALUE` and the attributes of \
+         the UN downloads (`OBS_STATUS` ... `DATA_LAST_UPDATE`). Values are the means over \
+         replications (the baseline's, for `cjsim compare`); `UPPER_BOUND`/`LOWER_BOUND` are the \
+         95%/5% quantiles of single replications. Every observation is marked modelled: `NATURE` \
+         `M` (the SDG database's code for modelled data), `OBS_STATUS` `E` (estimated), \
+         `REPORTING_TYPE` `N` (national), `REF_AREA` the scenario's `ref_area` (a UN M49 code; \
+         `_X` for a synthetic country). Series, each checked against the SDG metadata \
+         repository (unstats.un.org/sdgs/metadata):\n\n\
+         | series | indicator | unit | from | note |\n|---|---|---|---|---|\n\
+         | `VC_IHR_PSRC` | 16.1.1 victims of intentional homicide per 100,000 population, by sex \
+         (`_T`, `M`, `F`) | `PER_100000_POP` | `homicide_rate_per_100k`; by sex from \
+         `by_group.csv` | |\n\
+         | `VC_HTF_DETV` | 16.2.2 detected victims of human trafficking | `NUMBER` | \
+         `trafficking_detected_per_100k` x population / 100,000 | |\n\
+         | `VC_PRS_UNSNT` | 16.3.2 unsentenced detainees as a proportion of the prison \
+         population (`VC_PRS_UNSEC` is its older code) | `PT` | `unsentenced_share_pct` | |\n\
+         | `VC_VAW_MARR` | 5.2.1 ever-partnered women 15-49 subjected to partner violence in the \
+         previous 12 months (`AGE` `Y15T49`) | `PT` | `gbv_prevalence_women_pct` | the model's \
+         gender-based violence also counts non-partner sexual violence, and its denominator is \
+         all women 15-49 (said in `COMMENT_OBS`) |\n\n\
+         Not written yet: the 16.1.3 series `VC_VOV_PHYL`, `VC_VOV_SEXL`, `VC_VOV_ROBB` and the \
+         16.3.1 series `VC_PRR_PHYV`, `VC_PRR_SEXV`, because the model records violence as one \
+         measure (physical or sexual) and property crime without robbery apart; its \
+         `violence_prevalence_pct` and `reporting_rate_pct` are in `indicators_yearly.csv`.\n",
+    );
     out.push_str("\n## `events.csv`\n\nOne row per climate hazard event.\n\n| column | unit | meaning |\n|---|---|---|\n");
     for (name, unit, meaning) in crate::output::EVENT_COLUMNS {
         out.push_str(&format!("| `{name}` | {unit} | {meaning} |\n"));

@@ -193,6 +193,18 @@ fn close(results: &mut Results, c: &Closing) -> Vec<String> {
     if let Some(t) = collected_table(c.arms) {
         results.put_table("collected.csv", t);
     }
+    if params.modules.justice {
+        if let Some(t) = crate::measured::survey_table(c.arms) {
+            results.put_table("survey.csv", t);
+        }
+        // The SDG database has no dimension for policy arms: the baseline's values.
+        let area = if params.scenario.ref_area.is_empty() {
+            "_X"
+        } else {
+            params.scenario.ref_area.as_str()
+        };
+        results.put_table("sdg.csv", crate::sdg::sdg_table(params, c.arms[0].1, area));
+    }
     let mut files = file_list(results);
     if c.report {
         files.extend(["report.html", "charts/"].map(String::from));

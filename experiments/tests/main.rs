@@ -7,6 +7,7 @@ mod bad_input;
 mod cli;
 mod compare;
 mod library;
+mod measured;
 mod precision;
 mod safe_outputs;
 mod serve_api;

@@ -94,6 +94,9 @@ pub fn to_toml(p: &ModelParams, commented: bool) -> String {
     ));
     out.push_str(&format!("currency = {}\n", quote(&s.currency)));
     out.push_str(&format!("price_year = {}\n", s.price_year));
+    if !s.ref_area.is_empty() {
+        out.push_str(&format!("ref_area = {}\n", quote(&s.ref_area)));
+    }
     for (section, text) in &p.sources {
         if section == "scenario" {
             out.push_str(&format!("source = {}\n", quote(text)));

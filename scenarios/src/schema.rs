@@ -16,6 +16,7 @@ pub const SECTIONS: &[&str] = &[
     "crime",
     "justice",
     "prisons",
+    "survey",
     "climate",
     "interventions",
     "policy_changes",
@@ -94,6 +95,10 @@ pub const SCENARIO_KEYS: &[StructuredKey] = &[
         expects: "the ISO 4217 code of the costs' currency, three capital letters (\"USD\", \"GBP\")",
     },
     StructuredKey {
+        key: "scenario.ref_area",
+        expects: "the country's UN M49 numeric code as text, one to three digits (\"826\"), or \"\" for a synthetic country",
+    },
+    StructuredKey {
         key: "scenario.price_year",
         expects: "the year whose prices the costs are in, a whole number between 1900 and 2200",
     },
@@ -144,6 +149,13 @@ pub fn set_structured(p: &mut ModelParams, key: &str, value: &Value) -> Option<R
         "scenario.currency" => match value {
             Value::Text(t) if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) => {
                 s.currency = t.clone();
+                Ok(())
+            }
+            _ => bad(),
+        },
+        "scenario.ref_area" => match value {
+            Value::Text(t) if t.is_empty() || sim_core::params::is_m49(t) => {
+                s.ref_area = t.clone();
                 Ok(())
             }
             _ => bad(),

@@ -45,6 +45,7 @@ pub mod schedule;
 pub mod setup;
 pub mod snapshot;
 pub mod stats;
+pub mod survey;
 pub mod systems;
 pub mod tables;
 
@@ -217,6 +218,40 @@ impl Simulation {
     /// The current calendar (the month the next [`Simulation::step`] simulates).
     pub fn calendar(&self) -> Calendar {
         *self.world.resource::<Calendar>()
+    }
+
+    /// Conducts the crime victimisation survey again on the persons as they are now, as if
+    /// interviewed in the last simulated month, with independent draws numbered `replicate`
+    /// (the run's own December surveys are replicate 0). Repeated replicates give the survey's
+    /// sampling distribution on one simulated population. `None` before the first month or
+    /// without the justice module.
+    pub fn survey(&mut self, replicate: u32) -> Option<survey::SurveyYear> {
+        let calendar = self.calendar();
+        if calendar.month_index == 0 || !self.params().modules.justice {
+            return None;
+        }
+        let last = Calendar {
+            month_index: calendar.month_index - 1,
+            ..calendar
+        };
+        let params = self.params().clone();
+        let fieldwork = survey::Fieldwork {
+            now: last.now(),
+            year: last.year(),
+            key: rng::MonthKey::new(params.scenario.seed, rng::Stream::Survey, last.key()),
+            replicate,
+        };
+        let mut persons = self
+            .world
+            .query::<(&person::Demographics, &person::Experience)>();
+        let (demo, experience) = persons.contiguous_iter(&self.world).ok()?.next()?;
+        Some(survey::conduct(
+            demo,
+            experience,
+            params.regions.len(),
+            &params.survey,
+            fieldwork,
+        ))
     }
 
     /// Whether every month of the horizon has been simulated.

@@ -813,4 +813,6 @@ pub struct Recorder {
     pub years: Vec<YearRecord>,
     /// The year being accumulated.
     pub current_year: Option<YearRecord>,
+    /// The crime victimisation survey of each completed year (empty without a survey).
+    pub surveys: Vec<crate::survey::SurveyYear>,
 }

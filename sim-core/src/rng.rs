@@ -52,6 +52,8 @@ pub enum Stream {
     Displacement = 15,
     /// Who is arrested for an offence committed long ago (historic prosecutions).
     HistoricArrests = 16,
+    /// Who the crime victimisation survey selects, who responds, and their recall.
+    Survey = 17,
 }
 
 /// `fmix64` from MurmurHash3: a bijective avalanche mixer on 64 bits.

@@ -12,7 +12,7 @@ use crate::params::ModelParams;
 use crate::systems::{
     climate, courts, demography, displacement, economy, expected_victims, historic_arrests,
     immigration, interventions, metrics, newcomers, offending, policing, prisons, reintegration,
-    reporting, sentencing, victimisation,
+    reporting, sentencing, survey, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -140,6 +140,10 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
             sentencing::sentence_convicted.in_set(Stage::Sentencing),
             prisons::run_prisons.in_set(Stage::Prisons),
             reintegration::end_supervision.in_set(Stage::Reintegration),
+            survey::interview_sample
+                .in_set(Stage::Metrics)
+                .after(metrics::record_month)
+                .run_if(survey::survey_month),
         ));
     }
     schedule.add_systems(metrics::record_month.in_set(Stage::Metrics));

@@ -326,3 +326,113 @@ fn scenario_legal_aid() -> sim_core::interventions::Intervention {
         unit_cost: 300.0,
     }
 }
+
+// The crime victimisation survey (sim_core::survey): its sampling distribution over repeated
+// independent samples of one simulated population.
+
+/// Estimates of indicator `k` over survey replicates `1..=reps`, with the truth.
+fn survey_replicates(sim: &mut Simulation, k: usize, reps: u32) -> (Vec<f64>, Vec<f64>, f64) {
+    let mut values = Vec::new();
+    let mut ses = Vec::new();
+    let mut truth = f64::NAN;
+    for r in 1..=reps {
+        let s = sim.survey(r).expect("after the first month");
+        values.push(s.estimates[k].value);
+        ses.push(s.estimates[k].se);
+        truth = s.estimates[k].truth;
+    }
+    (values, ses, truth)
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+    (m, var.sqrt())
+}
+
+/// A population simulated for two years, surveyed with `setup`'s survey parameters.
+fn surveyed_population(setup: impl Fn(&mut ModelParams)) -> Simulation {
+    let mut p = params(20_000, 2, 211);
+    p.survey.issued_sample = 6_000.0;
+    p.survey.response_rate = 0.64;
+    p.survey.recall_loss = 0.0;
+    p.survey.telescoping = 0.0;
+    p.survey.gbv_under_disclosure = 0.0;
+    setup(&mut p);
+    let mut sim = Simulation::new(p).unwrap();
+    while !sim.finished() {
+        sim.step();
+    }
+    sim
+}
+
+#[test]
+fn an_error_free_survey_is_unbiased_and_its_standard_errors_match_its_spread() {
+    let mut sim = surveyed_population(|_| {});
+    let reps = 200;
+    for (k, name) in sim_core::survey::SURVEY_INDICATORS.iter().enumerate() {
+        let (values, ses, truth) = survey_replicates(&mut sim, k, reps);
+        let (m, sd) = mean_sd(&values);
+        let (mean_se, _) = mean_sd(&ses);
+        assert!(truth > 0.0 && sd > 0.0, "{name}: truth {truth}, sd {sd}");
+        let se_of_mean = sd / f64::from(reps).sqrt();
+        eprintln!(
+            "{name}: truth {truth:.3}, mean of {reps} estimates {m:.3}, spread {sd:.3}, mean SE {mean_se:.3}"
+        );
+        assert!(
+            (m - truth).abs() <= 3.0 * se_of_mean,
+            "{name}: mean estimate {m:.3} vs truth {truth:.3} (3 SE = {:.3})",
+            3.0 * se_of_mean
+        );
+        assert!(
+            (mean_se / sd - 1.0).abs() <= 0.2,
+            "{name}: mean standard error {mean_se:.3} vs spread of estimates {sd:.3}"
+        );
+    }
+}
+
+#[test]
+fn under_disclosure_biases_gender_based_violence_down_by_the_configured_share() {
+    // Plumbing and statistics: the configured share is what is hidden, so the bias must be it.
+    let under = 0.4;
+    let mut sim = surveyed_population(|p| p.survey.gbv_under_disclosure = under);
+    let gbv = sim_core::survey::SURVEY_INDICATORS
+        .iter()
+        .position(|n| *n == "gbv_prevalence_women_pct")
+        .unwrap();
+    let (values, _, truth) = survey_replicates(&mut sim, gbv, 200);
+    let (m, sd) = mean_sd(&values);
+    let expected = truth * (1.0 - under);
+    assert!(
+        (m - expected).abs() <= 3.0 * sd / 200f64.sqrt(),
+        "mean {m:.3} vs (1 - {under}) x truth {truth:.3} = {expected:.3}"
+    );
+}
+
+#[test]
+fn telescoping_and_forgetting_move_the_estimate_in_opposite_directions() {
+    let violence = 0;
+    let estimate = |setup: fn(&mut ModelParams)| {
+        let mut sim = surveyed_population(setup);
+        let (values, _, truth) = survey_replicates(&mut sim, violence, 100);
+        let (m, sd) = mean_sd(&values);
+        (m, sd / 10.0, truth)
+    };
+    let (exact, se, truth) = estimate(|_| {});
+    let (telescoped, se_t, _) = estimate(|p| p.survey.telescoping = 0.5);
+    let (forgotten, se_f, _) = estimate(|p| p.survey.recall_loss = 0.5);
+    assert!(
+        telescoped > exact + 3.0 * (se + se_t),
+        "telescoping: {telescoped:.3} vs {exact:.3}"
+    );
+    assert!(
+        forgotten < exact - 3.0 * (se + se_f),
+        "forgetting: {forgotten:.3} vs {exact:.3}"
+    );
+    // Forgetting half of the incidents halves the prevalence.
+    assert!(
+        (forgotten - truth * 0.5).abs() <= 3.0 * se_f,
+        "{forgotten:.3} vs half of {truth:.3}"
+    );
+}

@@ -256,6 +256,14 @@ pub struct ScenarioMeta {
     pub currency: String,
     /// The year whose prices the costs are in (real terms: costs are not inflated over the run).
     pub price_year: i32,
+    /// The country's UN M49 numeric code (`"826"`), written as the reference area of
+    /// `sdg.csv`; empty for a synthetic country.
+    pub ref_area: String,
+}
+
+/// Whether `code` has the form of a UN M49 numeric area code (one to three digits).
+pub fn is_m49(code: &str) -> bool {
+    (1..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Currency of the cost defaults of the parameter table: they are order-of-magnitude
@@ -673,6 +681,24 @@ pub struct PrisonParams {
     pub growth_before_start_pct: f64,
 }
 
+/// The simulated crime victimisation survey (docs/model.md, "How the indicators are measured"):
+/// a stratified sample of persons 15+ in households asked each December about the past 12
+/// months.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SurveyParams {
+    /// Persons selected each year (in persons of the real population; 0 = no survey).
+    pub issued_sample: f64,
+    /// Share of selected persons who respond.
+    pub response_rate: f64,
+    /// Probability that a victimisation 13-24 months before the interview is placed inside
+    /// the 12-month reference period (forward telescoping).
+    pub telescoping: f64,
+    /// Probability that a victimisation inside the reference period is not recalled.
+    pub recall_loss: f64,
+    /// Probability that a victim of gender-based violence does not disclose it.
+    pub gbv_under_disclosure: f64,
+}
+
 /// Which parts of the model run. Switching a part off leaves its stage empty; used for
 /// demography-only benchmarks and for tests that isolate one mechanism.
 #[derive(Clone, Debug, PartialEq)]
@@ -726,6 +752,8 @@ pub struct ModelParams {
     pub justice: JusticeParams,
     /// Prisons and release.
     pub prisons: PrisonParams,
+    /// The crime victimisation survey.
+    pub survey: SurveyParams,
     /// Climate shocks and displacement.
     pub climate: ClimateParams,
     /// Interventions switched on (docs/model.md 4.12), in the order given.
@@ -780,6 +808,7 @@ impl ModelParams {
                 real_population: 50_000_000.0,
                 currency: DEFAULT_CURRENCY.into(),
                 price_year: DEFAULT_PRICE_YEAR,
+                ref_area: String::new(),
             },
             regions: Vec::new(),
             demography: DemographyParams {
@@ -792,6 +821,7 @@ impl ModelParams {
             crime: CrimeParams::default(),
             justice: JusticeParams::default(),
             prisons: PrisonParams::default(),
+            survey: SurveyParams::default(),
             climate: ClimateParams {
                 pathway: Pathway::named("ssp2-4.5").expect("built in"),
                 warming_sensitivity: [0.0; HAZARDS],
@@ -956,6 +986,13 @@ impl ModelParams {
                 "scenario.currency",
                 clip(&format!("{:?}", s.currency)),
                 "an ISO 4217 code of three capital letters, e.g. \"USD\", \"GBP\", \"EUR\"",
+            );
+        }
+        if !(s.ref_area.is_empty() || is_m49(&s.ref_area)) {
+            push(
+                "scenario.ref_area",
+                clip(&format!("{:?}", s.ref_area)),
+                "a UN M49 numeric code of one to three digits, e.g. \"826\", or empty",
             );
         }
         if !(1900..=2200).contains(&s.price_year) {

@@ -414,6 +414,26 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "years", 0.0, [0.0, 40.0], true,
         Assumption("a common way to start an agent-based model (a warm-up period whose outputs are discarded); 0 keeps the drawn steady-state stocks of year one, which suits projections; a hindcast that must reproduce who was in prison at its start sets about ten years"),
         "Years of justice burn-in before the start. The justice stocks drawn at set-up are moved that far back, and offending, policing, courts, sentencing, prisons and reoffending run on the persons of the start (at their ages then) with demography, climate and interventions off; nothing of it is reported. Who is in prison, on bail and recently released at the start then comes from the model's own flows (young people released and coming back), not from the first-offence weights of the set-up draw."),
+    global!("survey.issued_sample", survey.issued_sample;
+        "persons a year", 55_000.0, [0.0, 10_000_000.0], true,
+        Derived("about 35,000 interviews a year in the Crime Survey for England and Wales (ONS, Crime in England and Wales QMI, 2019) divided by its 64% response rate; the UNODC-UNECE Manual on Victimization Surveys (2010) leaves the size to the precision wanted"),
+        "Persons aged 15+ in households selected for the crime victimisation survey each year (stratified by region in proportion to its population); 0 runs no survey."),
+    global!("survey.response_rate", survey.response_rate;
+        "fraction", 0.64, [0.01, 1.0], false,
+        Cited("ONS, Crime Survey for England and Wales data quality review (June 2024): response rate 64% in the year ending March 2020, 42% in 2022-23"),
+        "Share of selected persons who respond. Non-response is at random within regions, and respondents are weighted to their region's population."),
+    global!("survey.telescoping", survey.telescoping;
+        "probability", 0.19, [0.0, 1.0], false,
+        Derived("ISTAT Multipurpose Survey 2001 bounding experiment (Muratore, UNECE-UNODC meeting 2006): burglary prevalence 3.1% with a 12-month question alone, 2.6% when bounded by a 3-year question, a 19% excess; with a stable prevalence the excess equals this probability"),
+        "Probability that a victimisation 13-24 months before the interview is remembered as inside the 12-month reference period (forward telescoping)."),
+    global!("survey.recall_loss", survey.recall_loss;
+        "probability", 0.0, [0.0, 1.0], false,
+        Assumption("the Portland forward record check (Schneider 1977) found completeness did not decline with the time since the incident; a target of sensitivity analysis"),
+        "Probability that a victimisation inside the reference period is not recalled."),
+    global!("survey.gbv_under_disclosure", survey.gbv_under_disclosure;
+        "probability", 0.0, [0.0, 1.0], false,
+        Assumption("0 assumes a self-completion module, which the UNODC-UNECE Manual recommends for violence against women; face-to-face questions found far fewer victims of partner violence than the self-completion module of the 1996 British Crime Survey (Mirrlees-Black 1999)"),
+        "Probability that a victim of gender-based or partner violence does not disclose it; such a victim also answers no to the violence question when that violence was her latest."),
     global_at!("climate.flood.warming_sensitivity", |p| &mut p.climate.warming_sensitivity[0]; "per degree C", 0.3, [0.0, 5.0],
         Assumption("docs/model.md 4.1: frequency and severity scale by 1 + k dT; k 0.3 for floods and storms, 0.5 heatwaves, 0.2 droughts"),
         "Rise of flood frequency and severity per degree of warming."),

@@ -17,4 +17,5 @@ pub mod prisons;
 pub mod reintegration;
 pub mod reporting;
 pub mod sentencing;
+pub mod survey;
 pub mod victimisation;
