@@ -1,6 +1,6 @@
 //! The generated reference documents: `docs/parameters.md` from the parameter table and
 //! `docs/outputs.md` from the output column dictionaries. The tidy test fails when the
-//! committed files differ; `UPDATE_DOCS=1 cargo test -p experiments --test tidy` rewrites them.
+//! committed files differ; `UPDATE_DOCS=1 cargo test -p experiments --test integration -- tidy::` rewrites them.
 
 use sim_core::indicators::YEAR_COLUMNS;
 use sim_core::metrics::{Column, MONTH_COLUMNS};
@@ -16,7 +16,7 @@ pub fn parameters_markdown() -> String {
     let mut out = String::from(
         "# cjsim parameters\n\n\
          Generated from `sim_core::params::PARAMETERS`; do not edit by hand \
-         (`UPDATE_DOCS=1 cargo test -p experiments --test tidy` regenerates it).\n\n\
+         (`UPDATE_DOCS=1 cargo test -p experiments --test integration -- tidy::` regenerates it).\n\n\
          Every scalar parameter, its unit, default, allowed range and source. Keys are scenario-file \
          key paths; `regions.*` keys are set inside each `[[regions]]` entry; \
          `crime.*.x` keys are set per offence type as `crime.<type>.x` (in `[crime.homicide]`, ...; \

@@ -14,3 +14,4 @@ mod serve_api;
 mod serve_e2e;
 mod slurm;
 mod sweep;
+mod tidy;

@@ -64,7 +64,7 @@ fn check_generated(rel: &str, fresh: String) {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "{rel} is out of date: run `UPDATE_DOCS=1 cargo test -p experiments --test tidy`"
+        "{rel} is out of date: run `UPDATE_DOCS=1 cargo test -p experiments --test integration -- tidy::`"
     );
 }
 
@@ -135,7 +135,7 @@ fn sim_core_public_items() -> Vec<String> {
 /// so an addition (or a removal) shows up in review. An item is public only if it is in the
 /// prelude, used by another crate, or part of a public signature (a system users order their own
 /// against, a resource their systems read); everything else is `pub(crate)`. After a reviewed
-/// change: `UPDATE_DOCS=1 cargo test -p experiments --test tidy`.
+/// change: `UPDATE_DOCS=1 cargo test -p experiments --test integration -- tidy::`.
 #[test]
 fn sim_core_public_api_is_reviewed() {
     let fresh = sim_core_public_items().join("\n") + "\n";
@@ -152,7 +152,7 @@ fn sim_core_public_api_is_reviewed() {
     assert!(
         added.is_empty() && removed.is_empty(),
         "sim-core's public API changed; review it (make what other crates do not need \
-         pub(crate)), then UPDATE_DOCS=1 cargo test -p experiments --test tidy\nadded: {added:?}\n\
+         pub(crate)), then UPDATE_DOCS=1 cargo test -p experiments --test integration -- tidy::\nadded: {added:?}\n\
          removed: {removed:?}"
     );
 }

@@ -6,7 +6,7 @@
 //! must never crash the model either.
 //!
 //! The budget is `CJSIM_FUZZ_CASES` mutants (default 1500, a few seconds in CI). A longer run:
-//! `CJSIM_FUZZ_CASES=200000 CJSIM_FUZZ_SEED=7 cargo test --release -p scenarios --test fuzz -- --nocapture`.
+//! `CJSIM_FUZZ_CASES=200000 CJSIM_FUZZ_SEED=7 cargo test --release -p scenarios --test integration -- fuzz:: --nocapture`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};

@@ -6,6 +6,7 @@ mod common;
 mod archetypes;
 mod builtin;
 mod climate;
+mod fuzz;
 mod hindcast;
 mod interventions;
 mod invalid;

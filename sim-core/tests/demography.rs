@@ -1,8 +1,6 @@
 //! Demography against its targets: accounting, life expectancy, fertility, ageing.
 
-mod common;
-
-use common::{params, run_on, sum_ages};
+use crate::common::{params, run_on, sum_ages};
 use sim_core::Simulation;
 use sim_core::lifetable::life_expectancy_from_rates;
 

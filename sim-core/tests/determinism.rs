@@ -1,8 +1,6 @@
 //! Same parameters and seed give identical results on any thread count; seeds matter.
 
-mod common;
-
-use common::{params, run_on};
+use crate::common::{params, run_on};
 
 #[test]
 fn one_and_two_threads_give_identical_results() {

@@ -1,9 +1,7 @@
 //! The crime and justice pipeline on the baseline parameters: accounting identities every
 //! month, capacity responses (courts, police), determinism.
 
-mod common;
-
-use common::params;
+use crate::common::params;
 use sim_core::{ModelParams, Outcome, Simulation};
 
 fn run(p: ModelParams, threads: usize) -> Outcome {
