@@ -195,6 +195,17 @@ pub fn outputs_markdown() -> String {
          | `VC_IHR_PSRC` | 16.1.1 victims of intentional homicide per 100,000 population, by sex \
          (`_T`, `M`, `F`) | `PER_100000_POP` | `homicide_rate_per_100k`; by sex from \
          `by_group.csv` | |\n\
+         | `VC_VOV_PHYL` | 16.1.3 proportion of the population (15+, `AGE` `Y_GE15`) \
+         subjected to physical violence in the previous 12 months | `PT` | \
+         `physical_violence_pct` | |\n\
+         | `VC_VOV_SEXL` | 16.1.3 proportion of the population (15+) subjected to sexual \
+         violence in the previous 12 months | `PT` | `sexual_violence_pct` | |\n\
+         | `VC_PRR_PHYV` | 16.3.1 police reporting rate for physical assault | `PT` | \
+         `reporting_rate_physical_pct` | |\n\
+         | `VC_PRR_SEXV` | 16.3.1 police reporting rate for sexual assault | `PT` | \
+         `reporting_rate_sexual_pct` | the model gives sexual and partner violence one \
+         reporting probability (`crime.gbv.report`), so this rate differs from the \
+         physical one only through the mix of assaults |\n\
          | `VC_HTF_DETV` | 16.2.2 detected victims of human trafficking | `NUMBER` | \
          `trafficking_detected_per_100k` x population / 100,000 | |\n\
          | `VC_PRS_UNSNT` | 16.3.2 unsentenced detainees as a proportion of the prison \
@@ -203,10 +214,9 @@ pub fn outputs_markdown() -> String {
          previous 12 months (`AGE` `Y15T49`) | `PT` | `gbv_prevalence_women_pct` | the model's \
          gender-based violence also counts non-partner sexual violence, and its denominator is \
          all women 15-49 (said in `COMMENT_OBS`) |\n\n\
-         Not written yet: the 16.1.3 series `VC_VOV_PHYL`, `VC_VOV_SEXL`, `VC_VOV_ROBB` and the \
-         16.3.1 series `VC_PRR_PHYV`, `VC_PRR_SEXV`, because the model records violence as one \
-         measure (physical or sexual) and property crime without robbery apart; its \
-         `violence_prevalence_pct` and `reporting_rate_pct` are in `indicators_yearly.csv`.\n",
+         Not written: the robbery series of 16.1.3 (`VC_VOV_ROBB`) and 16.3.1 (`VC_PRR_ROBB`), \
+         because the model's property crime does not set robbery apart; and `VC_VOV_PSYCHL` \
+         (psychological violence), which the model does not simulate.\n",
     );
     out.push_str("\n## `events.csv`\n\nOne row per climate hazard event.\n\n| column | unit | meaning |\n|---|---|---|\n");
     for (name, unit, meaning) in crate::output::EVENT_COLUMNS {

@@ -74,7 +74,7 @@ struct Series {
     note: &'static str,
 }
 
-const SERIES: [Series; 4] = [
+const SERIES: [Series; 8] = [
     Series {
         code: "VC_IHR_PSRC",
         indicator: "16.1.1",
@@ -94,6 +94,46 @@ const SERIES: [Series; 4] = [
         count_from_rate: true,
         by_sex: false,
         note: "",
+    },
+    Series {
+        code: "VC_VOV_PHYL",
+        indicator: "16.1.3",
+        column: "physical_violence_pct",
+        unit: "PT",
+        age: "Y_GE15",
+        count_from_rate: false,
+        by_sex: false,
+        note: "",
+    },
+    Series {
+        code: "VC_VOV_SEXL",
+        indicator: "16.1.3",
+        column: "sexual_violence_pct",
+        unit: "PT",
+        age: "Y_GE15",
+        count_from_rate: false,
+        by_sex: false,
+        note: "",
+    },
+    Series {
+        code: "VC_PRR_PHYV",
+        indicator: "16.3.1",
+        column: "reporting_rate_physical_pct",
+        unit: "PT",
+        age: "_T",
+        count_from_rate: false,
+        by_sex: false,
+        note: "",
+    },
+    Series {
+        code: "VC_PRR_SEXV",
+        indicator: "16.3.1",
+        column: "reporting_rate_sexual_pct",
+        unit: "PT",
+        age: "_T",
+        count_from_rate: false,
+        by_sex: false,
+        note: "the model gives sexual and partner violence one reporting probability",
     },
     Series {
         code: "VC_PRS_UNSNT",

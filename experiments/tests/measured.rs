@@ -142,6 +142,10 @@ fn sdg_csv_parses_as_sdmx_and_holds_the_yearly_indicators() {
             ("VC_IHR_PSRC", "homicide_rate_per_100k"),
             ("VC_PRS_UNSNT", "unsentenced_share_pct"),
             ("VC_VAW_MARR", "gbv_prevalence_women_pct"),
+            ("VC_VOV_PHYL", "physical_violence_pct"),
+            ("VC_VOV_SEXL", "sexual_violence_pct"),
+            ("VC_PRR_PHYV", "reporting_rate_physical_pct"),
+            ("VC_PRR_SEXV", "reporting_rate_sexual_pct"),
         ] {
             let o = value(series, "_T", year);
             assert_eq!(

@@ -50,6 +50,10 @@ fn expected_and_realised_counts_agree_on_average_over_200_seeds() {
     let checks = indicators(&[
         "homicide_rate_per_100k",
         "violence_prevalence_pct",
+        "physical_violence_pct",
+        "sexual_violence_pct",
+        "reporting_rate_physical_pct",
+        "reporting_rate_sexual_pct",
         "trafficking_victims_per_100k",
         "trafficking_detected_per_100k",
         "deaths_in_custody",

@@ -82,6 +82,14 @@ pub struct YearRow {
     pub trafficking_detected_per_100k: f64,
     /// SDG 16.3.1.
     pub reporting_rate_pct: f64,
+    /// SDG 16.1.3 (a): physical violence, people 15+.
+    pub physical_violence_pct: f64,
+    /// SDG 16.1.3 (c): sexual violence, people 15+.
+    pub sexual_violence_pct: f64,
+    /// SDG 16.3.1 for physical violence.
+    pub reporting_rate_physical_pct: f64,
+    /// SDG 16.3.1 for sexual violence.
+    pub reporting_rate_sexual_pct: f64,
     /// Recorded violence (homicide, assault, GBV) per 100,000: what statistics would show.
     pub recorded_violence_per_100k: f64,
     /// SDG 16.3.2.
@@ -201,6 +209,34 @@ pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
         Measure::Value,
         "SDG 16.3.1: victims of violence in the year who reported to the police.",
         reporting_rate_pct
+    ),
+    col!(
+        "physical_violence_pct",
+        "% of people 15+",
+        Measure::Value,
+        "SDG 16.1.3 (a): people 15+ who suffered physical violence (assault, or partner violence that was not sexual) in the year.",
+        physical_violence_pct
+    ),
+    col!(
+        "sexual_violence_pct",
+        "% of people 15+",
+        Measure::Value,
+        "SDG 16.1.3 (c): people 15+ who suffered sexual violence in the year (a share `crime.gbv_sexual_share` of gender-based violence).",
+        sexual_violence_pct
+    ),
+    col!(
+        "reporting_rate_physical_pct",
+        "% of victims",
+        Measure::Value,
+        "SDG 16.3.1 for physical violence: victims of physical violence in the year who reported it to the police.",
+        reporting_rate_physical_pct
+    ),
+    col!(
+        "reporting_rate_sexual_pct",
+        "% of victims",
+        Measure::Value,
+        "SDG 16.3.1 for sexual violence: victims of sexual violence in the year who reported it to the police.",
+        reporting_rate_sexual_pct
     ),
     col!(
         "recorded_violence_per_100k",
@@ -431,6 +467,12 @@ pub fn yearly(
                     trafficking_detected: g.total(Counter::TraffickingDetected),
                     violence_reporters: g.total(Counter::ViolenceReporters),
                     violence_victims: g.total(Counter::ViolenceVictims),
+                    physical_victims_15plus: g.total_15plus(Counter::PhysicalVictims),
+                    sexual_victims_15plus: g.total_15plus(Counter::SexualVictims),
+                    physical_victims: g.total(Counter::PhysicalVictims),
+                    sexual_victims: g.total(Counter::SexualVictims),
+                    physical_reporters: g.total(Counter::PhysicalReporters),
+                    sexual_reporters: g.total(Counter::SexualReporters),
                     recorded_violence: fsum(&|e| e.recorded[0] + e.recorded[1] + e.recorded[2]),
                     deaths_in_custody: fsum(&|e| e.deaths_in_custody),
                 }
@@ -447,6 +489,12 @@ pub fn yearly(
                     trafficking_detected: total(Counter::TraffickingDetected),
                     violence_reporters: total(Counter::ViolenceReporters),
                     violence_victims: total(Counter::ViolenceVictims),
+                    physical_victims_15plus: g.total_15plus(Counter::PhysicalVictims) as f64,
+                    sexual_victims_15plus: g.total_15plus(Counter::SexualVictims) as f64,
+                    physical_victims: total(Counter::PhysicalVictims),
+                    sexual_victims: total(Counter::SexualVictims),
+                    physical_reporters: total(Counter::PhysicalReporters),
+                    sexual_reporters: total(Counter::SexualReporters),
                     recorded_violence: sum(&|m| {
                         m.flows.recorded[0] + m.flows.recorded[1] + m.flows.recorded[2]
                     }),
@@ -464,6 +512,10 @@ pub fn yearly(
             trafficking_victims_per_100k: 1e5 * c.trafficking_victims / pop,
             trafficking_detected_per_100k: 1e5 * c.trafficking_detected / pop,
             reporting_rate_pct: pct(c.violence_reporters, c.violence_victims),
+            physical_violence_pct: pct(c.physical_victims_15plus, pop15),
+            sexual_violence_pct: pct(c.sexual_victims_15plus, pop15),
+            reporting_rate_physical_pct: pct(c.physical_reporters, c.physical_victims),
+            reporting_rate_sexual_pct: pct(c.sexual_reporters, c.sexual_victims),
             recorded_violence_per_100k: 1e5 * c.recorded_violence / pop,
             unsentenced_share_pct: pct(dec.stocks.pretrial as f64, dec.stocks.prisoners as f64),
             prison_population_per_100k: 1e5 * dec.stocks.prisoners as f64 / dec.population as f64,
@@ -524,6 +576,12 @@ struct CrimeCounts {
     trafficking_detected: f64,
     violence_reporters: f64,
     violence_victims: f64,
+    physical_victims_15plus: f64,
+    sexual_victims_15plus: f64,
+    physical_victims: f64,
+    sexual_victims: f64,
+    physical_reporters: f64,
+    sexual_reporters: f64,
     recorded_violence: f64,
     deaths_in_custody: f64,
 }

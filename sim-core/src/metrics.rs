@@ -239,10 +239,18 @@ pub enum Counter {
     PropertyVictims,
     /// Offences by offender group.
     Offences,
+    /// Distinct victims of physical violence in the calendar year.
+    PhysicalVictims,
+    /// Distinct victims of sexual violence in the calendar year.
+    SexualVictims,
+    /// Distinct victims of physical violence who reported physical violence in the year.
+    PhysicalReporters,
+    /// Distinct victims of sexual violence who reported sexual violence in the year.
+    SexualReporters,
 }
 
 /// Number of [`Counter`]s.
-pub(crate) const COUNTERS: usize = 8;
+pub(crate) const COUNTERS: usize = 12;
 
 /// Group counters: `values[counter][group]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -271,6 +279,11 @@ impl GroupCounts {
     /// Total of a counter (summed over the sex dimension, which covers everyone once).
     pub fn total(&self, counter: Counter) -> u64 {
         self.values[counter as usize][0] + self.values[counter as usize][1]
+    }
+
+    /// Total of a counter over people aged 15 and over (everyone but the 0-14 age group).
+    pub fn total_15plus(&self, counter: Counter) -> u64 {
+        self.total(counter) - self.values[counter as usize][2]
     }
 
     /// Adds another set of counts.
@@ -311,6 +324,11 @@ impl ExpectedGroups {
     /// Total of a counter (over the sex dimension, which covers everyone once).
     pub fn total(&self, counter: Counter) -> f64 {
         self.values[counter as usize][0] + self.values[counter as usize][1]
+    }
+
+    /// Total of a counter over people aged 15 and over (everyone but the 0-14 age group).
+    pub fn total_15plus(&self, counter: Counter) -> f64 {
+        self.total(counter) - self.values[counter as usize][2]
     }
 
     /// Adds another set of expected counts.

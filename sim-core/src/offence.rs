@@ -101,6 +101,8 @@ pub struct Offence {
     pub offender_id: u32,
     /// Victim's row, or [`NO_ROW`].
     pub victim_row: u32,
+    /// Whether the violence was sexual (drawn for gender-based violence at victimisation).
+    pub sexual: bool,
     /// Whether the victim reported it (or, for homicide, it was discovered).
     pub reported: bool,
     /// Whether police learnt of it without a report (proactive detection).

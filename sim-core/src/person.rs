@@ -222,14 +222,17 @@ impl Displacement {
 /// (part of [`Experience`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VictimHistory {
-    /// Month of the last victimisation by violence of any kind.
-    pub last_violence: MonthNo,
+    /// Month of the last physical violence (an assault, or partner violence that was not
+    /// sexual).
+    pub last_physical: MonthNo,
+    /// Month of the last sexual violence.
+    pub last_sexual: MonthNo,
     /// Month of the last gender-based or intimate-partner violence victimisation.
     pub last_gbv: MonthNo,
-    /// Month the person was last trafficked.
-    pub last_trafficked: MonthNo,
-    /// Month the person last reported a violent victimisation.
-    pub last_reported: MonthNo,
+    /// Month the person last reported physical violence.
+    pub last_reported_physical: MonthNo,
+    /// Month the person last reported sexual violence.
+    pub last_reported_sexual: MonthNo,
     /// Month of the last property crime against the person.
     pub last_property: MonthNo,
 }
@@ -237,12 +240,25 @@ pub struct VictimHistory {
 impl VictimHistory {
     /// Never victimised.
     pub const NONE: VictimHistory = VictimHistory {
-        last_violence: NEVER,
+        last_physical: NEVER,
+        last_sexual: NEVER,
         last_gbv: NEVER,
-        last_trafficked: NEVER,
-        last_reported: NEVER,
+        last_reported_physical: NEVER,
+        last_reported_sexual: NEVER,
         last_property: NEVER,
     };
+
+    /// Month of the last violence of any kind (physical or sexual; SDG 16.1.3).
+    #[inline]
+    pub fn last_violence(&self) -> MonthNo {
+        self.last_physical.max(self.last_sexual)
+    }
+
+    /// Month the person last reported violence of any kind (SDG 16.3.1).
+    #[inline]
+    pub fn last_reported(&self) -> MonthNo {
+        self.last_reported_physical.max(self.last_reported_sexual)
+    }
 }
 
 /// What has happened to a person: displacement and victimisation. One component because the

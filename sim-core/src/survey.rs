@@ -124,11 +124,11 @@ impl Window {
 fn truth(d: &Demographics, h: &VictimHistory, w: Window) -> Answers {
     let age = d.age_years(w.now);
     Answers {
-        violence: w.inside(h.last_violence),
+        violence: w.inside(h.last_violence()),
         woman_15_49: d.sex == Sex::Female && (15..50).contains(&age),
         gbv: w.inside(h.last_gbv),
         property: w.inside(h.last_property),
-        reported: w.inside(h.last_reported),
+        reported: w.inside(h.last_reported()),
     }
 }
 
@@ -155,16 +155,16 @@ fn answers(d: &Demographics, h: &VictimHistory, w: Window, s: &SurveyParams, u: 
     let gbv = !gbv_hidden && says(h.last_gbv, u.violence_recall);
     // A hidden gender-based violence is also kept out of the violence question when it was the
     // latest violence; earlier violence in the period is not known to the history.
-    let latest_violence_is_gbv = h.last_gbv == h.last_violence;
+    let latest_violence_is_gbv = h.last_gbv == h.last_violence();
     let violence =
-        !(gbv_hidden && latest_violence_is_gbv) && says(h.last_violence, u.violence_recall);
+        !(gbv_hidden && latest_violence_is_gbv) && says(h.last_violence(), u.violence_recall);
     // Whether violence was reported: in the period, as the truth counts it; for an incident
     // telescoped from the year before, whether a report followed it.
     let reported = violence
-        && if w.inside(h.last_violence) {
-            w.inside(h.last_reported)
+        && if w.inside(h.last_violence()) {
+            w.inside(h.last_reported())
         } else {
-            h.last_reported != NEVER && h.last_reported >= h.last_violence
+            h.last_reported() != NEVER && h.last_reported() >= h.last_violence()
         };
     Answers {
         violence,

@@ -434,3 +434,30 @@ fn telescoping_and_forgetting_move_the_estimate_in_opposite_directions() {
         "{forgotten:.3} vs half of {truth:.3}"
     );
 }
+
+#[test]
+fn the_sexual_share_splits_violence_into_its_physical_and_sexual_series() {
+    // Plumbing: the configured share is what splits gender-based violence.
+    let year = |share: f64| {
+        let mut p = params(20_000, 1, 223);
+        p.crime.gbv_sexual_share = share;
+        run(p, 1).years[0].clone()
+    };
+    let none = year(0.0);
+    assert_eq!(none.sexual_violence_pct, 0.0);
+    assert!((none.physical_violence_pct - none.violence_prevalence_pct).abs() < 1e-9);
+    let all = year(1.0);
+    // Then physical violence is assault alone and sexual violence all gender-based violence:
+    // each below the union, together above it (some people suffer both).
+    let (phys, sex, any) = (
+        all.physical_violence_pct,
+        all.sexual_violence_pct,
+        all.violence_prevalence_pct,
+    );
+    assert!(
+        phys < any && sex < any && phys + sex > any,
+        "{phys} {sex} {any}"
+    );
+    // The same draws otherwise: the union does not depend on the split.
+    assert!((all.violence_prevalence_pct - none.violence_prevalence_pct).abs() < 1e-9);
+}

@@ -563,6 +563,9 @@ pub struct CrimeParams {
     pub heat_effect_per_sd: f64,
     /// Share of non-lethal violence victims drawn among people aged 60 and over (elder abuse).
     pub elder_abuse_share: f64,
+    /// Share of gender-based violence victimisations that are sexual violence (the rest is
+    /// physical partner violence).
+    pub gbv_sexual_share: f64,
     /// Trafficking victimisation multiplier for displaced people.
     pub displaced_trafficking_multiplier: f64,
     /// Gender-based violence victimisation multiplier for displaced people.

@@ -227,6 +227,10 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "fraction per s.d.", 0.024, [0.0, 0.2], false,
         Cited("Burke, Hsiang & Miguel 2015 meta-analysis: interpersonal violence +2.4% per standard deviation warmer"),
         "Rise of homicide, assault and gender-based violence per standard deviation of monthly temperature anomaly."),
+    global!("crime.gbv_sexual_share", crime.gbv_sexual_share;
+        "fraction", 0.25, [0.0, 1.0], false,
+        Derived("Crime Survey for England and Wales, year ending March 2020 (ONS): 773,000 adults 16-74 sexually assaulted (including attempts) and 2.3 million who experienced domestic abuse in the last year; 0.77 / (0.77 + 2.3) = 0.25, counting the overlap once"),
+        "Share of gender-based and partner violence victimisations that are sexual violence; the rest is physical partner violence. Splits SDG 16.1.3 and 16.3.1 into their physical and sexual series."),
     global!("crime.elder_abuse_share", crime.elder_abuse_share;
         "fraction", 0.15, [0.0, 1.0], false,
         Assumption("WHO 2022: about 1 in 6 people aged 60+ experienced abuse in the past year; share of non-lethal violence victims who are 60+"),

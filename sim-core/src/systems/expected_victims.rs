@@ -32,6 +32,10 @@ pub struct YearHazards {
     reported_violence: Vec<f64>,
     gbv: Vec<f64>,
     property: Vec<f64>,
+    physical: Vec<f64>,
+    sexual: Vec<f64>,
+    reported_physical: Vec<f64>,
+    reported_sexual: Vec<f64>,
 }
 
 impl YearHazards {
@@ -41,6 +45,10 @@ impl YearHazards {
             &mut self.reported_violence,
             &mut self.gbv,
             &mut self.property,
+            &mut self.physical,
+            &mut self.sexual,
+            &mut self.reported_physical,
+            &mut self.reported_sexual,
         ] {
             v.clear();
             v.resize(cells, 0.0);
@@ -96,11 +104,16 @@ pub fn expect_victims(
         r + (1.0 - r) * p.crime.types[c].proactive * effects.detection[c]
     };
     let elder_share = p.crime.elder_abuse_share;
+    let sexual_share = p.crime.gbv_sexual_share;
     let YearHazards {
         violence,
         reported_violence,
         gbv,
         property,
+        physical,
+        sexual,
+        reported_physical,
+        reported_sexual,
     } = &mut *hazards;
     let tally = &mut *tally;
     let (flows, groups) = (&mut tally.flows.expected, &mut tally.expected_groups);
@@ -157,6 +170,34 @@ pub fn expect_victims(
             let new_reporters = first_hits(n, &mut reported_violence[cell], h_reported);
             let new_gbv = first_hits(n, &mut gbv[cell], h_gbv);
             let new_property = first_hits(n, &mut property[cell], thefts / n);
+            // The physical and sexual series: gender-based violence is sexual with the share
+            // the Victimisation stage draws against.
+            let (h_sexual, h_physical) = (
+                h_gbv * sexual_share,
+                h_assault + h_gbv * (1.0 - sexual_share),
+            );
+            let h_reported_sexual = h_sexual * report(GBV, displaced);
+            let h_reported_physical = h_reported - h_reported_sexual;
+            groups.add(
+                Counter::PhysicalVictims,
+                &g,
+                first_hits(n, &mut physical[cell], h_physical),
+            );
+            groups.add(
+                Counter::SexualVictims,
+                &g,
+                first_hits(n, &mut sexual[cell], h_sexual),
+            );
+            groups.add(
+                Counter::PhysicalReporters,
+                &g,
+                first_hits(n, &mut reported_physical[cell], h_reported_physical),
+            );
+            groups.add(
+                Counter::SexualReporters,
+                &g,
+                first_hits(n, &mut reported_sexual[cell], h_reported_sexual),
+            );
             groups.add(Counter::ViolenceVictims, &g, new_violence);
             groups.add(Counter::ViolenceReporters, &g, new_reporters);
             groups.add(Counter::GbvVictims, &g, new_gbv);

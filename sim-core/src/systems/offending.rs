@@ -326,6 +326,7 @@ pub fn commit_offences(
                                 offender_row: base + i as u32,
                                 offender_id: d.id.0,
                                 victim_row: NO_ROW,
+                                sexual: false,
                                 reported: false,
                                 detected: false,
                                 cleared: false,

@@ -67,10 +67,18 @@ pub fn report_offences(
         let groups = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
         if o.kind.is_nonlethal_violence() && o.reported {
             let h = &mut experience[v].victim;
-            if h.last_reported < year_start {
+            if h.last_reported() < year_start {
                 tally.groups.add(Counter::ViolenceReporters, &groups);
             }
-            h.last_reported = now;
+            let (last, counter) = if o.sexual {
+                (&mut h.last_reported_sexual, Counter::SexualReporters)
+            } else {
+                (&mut h.last_reported_physical, Counter::PhysicalReporters)
+            };
+            if *last < year_start {
+                tally.groups.add(counter, &groups);
+            }
+            *last = now;
         }
         if o.kind == OffenceType::Trafficking && o.recorded() {
             tally.groups.add(Counter::TraffickingDetected, &groups);

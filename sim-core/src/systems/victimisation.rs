@@ -29,6 +29,10 @@ use crate::rng::{MonthKey, Stream, to_unit};
 /// Most attempts to find a victim before the offence is left without one (counted).
 const MAX_ATTEMPTS: u32 = 32;
 
+/// Draw index of whether a gender-based violence is sexual: above every attempt's indices
+/// (`1 + 2 * attempt`, `2 + 2 * attempt`), so adding it changed no other draw.
+const SEXUAL_DRAW: u32 = 2 + 2 * MAX_ATTEMPTS;
+
 /// The month's victim-cell weights: per type and region, the cumulative (people x risk) over
 /// the region's cells of the victim pool, and the same for elder abuse (people 60+). Built once
 /// a month before any victim is drawn; read by the draws and by the expected counts.
@@ -216,11 +220,21 @@ pub fn choose_victims(
                 }
             }
             OffenceType::Assault | OffenceType::Gbv => {
-                if h.last_violence < year_start {
+                if h.last_violence() < year_start {
                     tally.groups.add(Counter::ViolenceVictims, &groups);
                     tally.flows.violence_victims_15plus += u64::from(years >= 15);
                 }
-                h.last_violence = now;
+                o.sexual = o.kind == OffenceType::Gbv
+                    && to_unit(o.bits(key, SEXUAL_DRAW)) < p.crime.gbv_sexual_share;
+                let (last, counter) = if o.sexual {
+                    (&mut h.last_sexual, Counter::SexualVictims)
+                } else {
+                    (&mut h.last_physical, Counter::PhysicalVictims)
+                };
+                if *last < year_start {
+                    tally.groups.add(counter, &groups);
+                }
+                *last = now;
                 if o.kind == OffenceType::Gbv {
                     if h.last_gbv < year_start {
                         tally.groups.add(Counter::GbvVictims, &groups);
@@ -232,7 +246,6 @@ pub fn choose_victims(
             }
             OffenceType::Trafficking => {
                 tally.groups.add(Counter::TraffickingVictims, &groups);
-                h.last_trafficked = now;
             }
             OffenceType::Property => {
                 if h.last_property < year_start {
