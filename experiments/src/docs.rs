@@ -180,6 +180,20 @@ pub fn outputs_markdown() -> String {
          `indicators_yearly.csv`, which counts every age and people in custody. \
          `base_respondents` is the indicator's denominator among respondents. In the first \
          simulated year no incident predates the start, so telescoping adds nothing then.\n\n\
+         ## `admin.csv`\n\nThe administrative statistics of each year, as a police force, a \
+         prison service and a court service would publish them: `year,source,statistic,\
+         iccs_section,unit,value,q05,q95`, the mean over replications (the baseline's, for \
+         `cjsim compare`) with the 5-95% range of single replications, in persons. `police`: \
+         offences recorded in the year (reported by victims or detected by the police) by type, \
+         with the type's section of the International Classification of Crime for Statistical \
+         Purposes (ICCS, UNODC 2015): homicide `01`, assault `02`, gender-based violence \
+         `02/03` (partner violence is in 02, sexual violence in 03), property `04/05`, \
+         trafficking `0204`, drug `06`, environment `10`; counted by the run's estimator, as \
+         `recorded_violence_per_100k` is. `prison_census`: people in custody on 31 December \
+         (`prisoners`, `unsentenced`, `sentenced`, `aged_older` at or above `prisons.older_age`, \
+         `aged_65_plus`) and `usable_beds`. `courts`: the year's `charged`, \
+         `detained_before_trial`, `dispositions`, `convictions`, `acquittals_and_dismissals`, \
+         `custodial_sentences` and `community_sentences`, and `pending_cases_31_december`.\n\n\
          ## `sdg.csv`\n\nThe SDG indicators in the layout of the UN SDG Global Database's \
          downloads: SDMX-CSV 1.0 of the dataflow `IAEG-SDGs:DF_SDG_GLH`, columns `DATAFLOW`, the \
          15 dimensions in key order (`FREQ`, `REPORTING_TYPE`, `SERIES`, `REF_AREA`, `SEX`, \

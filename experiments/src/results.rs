@@ -197,6 +197,10 @@ fn close(results: &mut Results, c: &Closing) -> Vec<String> {
         if let Some(t) = crate::measured::survey_table(c.arms) {
             results.put_table("survey.csv", t);
         }
+        results.put_table(
+            "admin.csv",
+            crate::measured::admin_table(params, c.arms[0].1),
+        );
         // The SDG database has no dimension for policy arms: the baseline's values.
         let area = if params.scenario.ref_area.is_empty() {
             "_X"

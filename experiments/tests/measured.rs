@@ -29,27 +29,30 @@ fn number(row: &HashMap<String, String>, column: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{column} = {:?}", row[column]))
 }
 
-/// A three-replication, five-year run of the default scenario at 20,000 agents.
-fn run(name: &str) -> std::path::PathBuf {
+/// A five-year run of the default scenario at 20,000 agents with `reps` replications.
+fn run_reps(name: &str, reps: &str) -> std::path::PathBuf {
     let dir = tempdir("measured", name);
-    let o = cjsim(
-        &[
-            "run",
-            "--agents",
-            "20000",
-            "--years",
-            "5",
-            "--reps",
-            "3",
-            "--no-report",
-            "-q",
-            "--out",
-            "out",
-        ],
-        &dir,
-    );
+    let args = [
+        "run",
+        "--agents",
+        "20000",
+        "--years",
+        "5",
+        "--reps",
+        reps,
+        "--no-report",
+        "-q",
+        "--out",
+        "out",
+    ];
+    let o = cjsim(&args, &dir);
     assert!(o.status.success(), "{}", text(&o));
     dir.join("out")
+}
+
+/// The same with three replications.
+fn run(name: &str) -> std::path::PathBuf {
+    run_reps(name, "3")
 }
 
 #[test]
@@ -160,5 +163,58 @@ fn sdg_csv_parses_as_sdmx_and_holds_the_yearly_indicators() {
         let m = value("VC_IHR_PSRC", "M", year)["value"].as_f64().unwrap();
         let f = value("VC_IHR_PSRC", "F", year)["value"].as_f64().unwrap();
         assert!(f < t && t < m, "{year}: women {f}, all {t}, men {m}");
+    }
+}
+
+#[test]
+fn administrative_statistics_add_up_to_the_other_tables() {
+    // Plumbing: one replication, so every table describes the same run.
+    let out = run_reps("admin", "1");
+    let admin = table(&out.join("admin.csv"));
+    let get = |year: &str, source: &str, statistic: &str| {
+        admin
+            .iter()
+            .find(|r| r["year"] == year && r["source"] == source && r["statistic"] == statistic)
+            .map(|r| number(r, "value"))
+            .unwrap_or_else(|| panic!("{year} {source} {statistic}"))
+    };
+    let ages = table(&out.join("prison_ages.csv"));
+    let yearly = table(&out.join("indicators_yearly.csv"));
+    for y in &yearly {
+        let year = y["year"].as_str();
+        let prisoners = get(year, "prison_census", "prisoners");
+        let by_age: f64 = ages
+            .iter()
+            .filter(|r| r["year"] == year)
+            .map(|r| number(r, "prisoners"))
+            .sum();
+        assert!(
+            (prisoners - by_age).abs() < 1e-6,
+            "{year}: {prisoners} vs {by_age}"
+        );
+        let unsentenced = get(year, "prison_census", "unsentenced");
+        let split = unsentenced + get(year, "prison_census", "sentenced");
+        assert!((prisoners - split).abs() < 1e-6);
+        let share = 100.0 * unsentenced / prisoners;
+        assert!(
+            (share - number(y, "unsentenced_share_pct")).abs() < 1e-4,
+            "{year}"
+        );
+        // Recorded violence: homicide, assault and gender-based violence per 100,000.
+        let violence: f64 = ["homicide", "assault", "gbv"]
+            .iter()
+            .map(|t| get(year, "police", t))
+            .sum();
+        let rate = 1e5 * violence / number(y, "population");
+        let expected = number(y, "recorded_violence_per_100k");
+        assert!(
+            (rate - expected).abs() < 1e-6 * expected,
+            "{year}: {rate} vs {expected}"
+        );
+        let pending = get(year, "courts", "pending_cases_31_december");
+        assert!(
+            (pending - number(y, "court_backlog_cases")).abs() < 1e-6,
+            "{year}"
+        );
     }
 }

@@ -50,6 +50,11 @@ impl OffenceType {
         "environment",
     ];
 
+    /// The International Classification of Crime for Statistical Purposes (UNODC 2015)
+    /// sections each type belongs to, in type order.
+    pub const ICCS: [&'static str; OFFENCE_TYPES] =
+        ["01", "02", "02/03", "04/05", "0204", "06", "10"];
+
     /// Index for per-type tables.
     #[inline(always)]
     pub fn index(self) -> usize {
