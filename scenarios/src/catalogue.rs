@@ -167,6 +167,20 @@ pub static CATALOGUE: &[Entry] = &[
         source: "Scenario lever (docs/model.md 4.12): judges, staff, remote hearings",
     },
     Entry {
+        name: "remote_hearings",
+        hook: MechanismRef(&m::RemoteHearings),
+        mechanism: "court dispositions per month in proportion to the region's digital access (effect); procedural time of connected defendants (justice.remote_procedure_cut); pre-trial detention after a video first appearance (justice.video_detention_risk)",
+        targeting: "charged defendants with digital access (regions.digital_access, lower for rural, older and displaced people)",
+        effect: 0.1,
+        effect_range: (0.0, 0.3),
+        effect_unit: "relative rise of court capacity where every case is heard remotely",
+        coverage: 0.8,
+        ramp_months: 12.0,
+        unit_cost: 40.0,
+        cost_basis: "per charged case offered a remote hearing",
+        source: "Assumption on throughput and time (no robust estimate); the detention risk from Diamond et al. 2010: bail amounts rose 51% after Cook County moved bail hearings to video",
+    },
+    Entry {
         name: "community_sentences",
         hook: MechanismRef(&m::CommunitySentences),
         mechanism: "custody for assault, property and drug offences (replaced by community sentences or electronic monitoring)",
@@ -374,8 +388,8 @@ mod tests {
         }
         assert_eq!(
             CATALOGUE.len(),
-            19,
-            "the 19 interventions of docs/interventions.md"
+            20,
+            "the 20 interventions of docs/interventions.md"
         );
     }
 }

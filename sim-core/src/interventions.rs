@@ -10,7 +10,7 @@
 //!
 //! The catalogue (names, default effects, ranges, costs, sources) lives in the `scenarios`
 //! crate; this module defines the [`Mechanism`] hook and how effects combine, and
-//! [`crate::mechanisms`] the 19 built-in mechanisms.
+//! [`crate::mechanisms`] the 20 built-in mechanisms.
 
 use bevy_ecs::prelude::Resource;
 
@@ -186,6 +186,11 @@ pub struct PolicyEffects {
     pub indeterminate_share: [f64; OFFENCE_TYPES],
     /// Multiplier on court capacity.
     pub court_capacity: f64,
+    /// Intensity of remote hearings (0-1): the share of connected defendants and courts that
+    /// use them.
+    pub remote_hearings: f64,
+    /// Relative rise of a region's court capacity where every case is heard remotely.
+    pub remote_capacity_gain: f64,
     /// Multiplier on prison beds.
     pub beds: f64,
     /// Share of displacement avoided.
@@ -217,6 +222,8 @@ impl Default for PolicyEffects {
             sentence_length: [1.0; OFFENCE_TYPES],
             indeterminate_share: [0.0; OFFENCE_TYPES],
             court_capacity: 1.0,
+            remote_hearings: 0.0,
+            remote_capacity_gain: 0.0,
             beds: 1.0,
             adaptation: 0.0,
             resilience: 0.0,

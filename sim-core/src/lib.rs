@@ -22,6 +22,7 @@ pub mod census;
 pub mod crime_tables;
 pub mod curves;
 pub mod custody;
+pub mod digital;
 pub mod extend;
 pub mod indicators;
 pub mod initial_stocks;

@@ -1,4 +1,4 @@
-//! The 19 built-in intervention mechanisms (docs/model.md section 4.12), each a type
+//! The 20 built-in intervention mechanisms (docs/model.md section 4.12), each a type
 //! implementing [`Mechanism`]: what it changes in the month's [`PolicyEffects`] and what its cost
 //! is counted on. Effect sizes, ranges, costs and sources are in the `scenarios` catalogue; the
 //! few fixed numbers here cite their source.
@@ -91,6 +91,13 @@ mechanism!(
     /// Court capacity and remote hearings: dispositions per month rise.
     CourtCapacity,
     "court_capacity"
+);
+mechanism!(
+    /// Remote hearings and digital case management: courts where people are connected dispose
+    /// more cases, connected defendants' cases move faster, and video first appearances risk
+    /// more pre-trial detention.
+    RemoteHearings,
+    "remote_hearings"
 );
 mechanism!(
     /// Community sentences and electronic monitoring: custody for minor offences falls.
@@ -308,6 +315,21 @@ impl Mechanism for LegalAid {
             *c *= 1.0 - 0.16 * x;
         }
         e.length *= 1.0 - 0.24 * x;
+    }
+    fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
+        b.last.charged as f64 * b.scale * x
+    }
+}
+
+impl Mechanism for RemoteHearings {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+    fn apply(&self, e: &mut PolicyEffects, iv: &Intervention, x: f64, _: f64) {
+        // Regional capacity and each defendant's hearing are decided in the Courts stage from
+        // digital access (`crate::digital`).
+        e.remote_hearings = (e.remote_hearings + x).min(1.0);
+        e.remote_capacity_gain = iv.effect;
     }
     fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
         b.last.charged as f64 * b.scale * x

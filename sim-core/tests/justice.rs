@@ -461,3 +461,104 @@ fn the_sexual_share_splits_violence_into_its_physical_and_sexual_series() {
     // The same draws otherwise: the union does not depend on the split.
     assert!((all.violence_prevalence_pct - none.violence_prevalence_pct).abs() < 1e-9);
 }
+
+/// Per-region monthly means over the last `months` of a run: pending cases and the months they
+/// have waited; and the run's pre-trial detentions.
+fn court_load(p: ModelParams, months: usize) -> (Vec<f64>, Vec<f64>, f64) {
+    let regions = p.regions.len();
+    let mut sim = Simulation::new(p).unwrap();
+    let (mut backlog, mut waited) = (vec![0.0; regions], vec![0.0; regions]);
+    let mut seen = 0;
+    let total = sim.params().scenario.months() as usize;
+    for m in 0..total {
+        sim.step();
+        if m + months < total {
+            continue;
+        }
+        seen += 1;
+        let now = i32::from(sim.calendar().now());
+        for (r, queue) in sim.courts().queues.iter().enumerate() {
+            backlog[r] += queue.len() as f64;
+            let ages: f64 = queue
+                .iter()
+                .map(|c| f64::from(now - i32::from(c.charged)))
+                .sum();
+            waited[r] += ages / queue.len().max(1) as f64;
+        }
+    }
+    let detained: f64 = sim
+        .recorder()
+        .months
+        .iter()
+        .map(|m| m.flows.detained as f64)
+        .sum();
+    let n = f64::from(seen);
+    (
+        backlog.iter().map(|b| b / n).collect(),
+        waited.iter().map(|w| w / n).collect(),
+        detained,
+    )
+}
+
+/// Region 0 fully connected, the others not at all; people's traits do not change access.
+fn connected_first_region(risk: f64) -> ModelParams {
+    let mut p = params(40_000, 6, 227);
+    for (i, r) in p.regions.iter_mut().enumerate() {
+        r.digital_access = if i == 0 { 1.0 } else { 0.0 };
+    }
+    p.justice.digital_access_rural_multiplier = 1.0;
+    p.justice.digital_access_older_multiplier = 1.0;
+    p.justice.digital_access_displaced_multiplier = 1.0;
+    p.justice.video_detention_risk = risk;
+    p
+}
+
+fn with_remote_hearings(mut p: ModelParams) -> ModelParams {
+    p.interventions.push(sim_core::interventions::Intervention {
+        name: "remote_hearings".into(),
+        mechanism: sim_core::interventions::MechanismRef(&sim_core::mechanisms::RemoteHearings),
+        coverage: 1.0,
+        start_year: 2026.0,
+        end_year: 2100.0,
+        ramp_months: 0.0,
+        effect: 0.2,
+        unit_cost: 40.0,
+    });
+    p
+}
+
+#[test]
+fn remote_hearings_cut_backlog_and_waiting_only_where_people_are_connected() {
+    let base = connected_first_region(0.0);
+    let (b_backlog, b_wait, _) = court_load(base.clone(), 36);
+    let (r_backlog, r_wait, _) = court_load(with_remote_hearings(base), 36);
+    eprintln!("backlog {b_backlog:?} -> {r_backlog:?}; months waited {b_wait:?} -> {r_wait:?}");
+    assert!(
+        r_backlog[0] < 0.9 * b_backlog[0] && r_wait[0] < 0.9 * b_wait[0],
+        "connected region: backlog {:.0} -> {:.0}, waited {:.2} -> {:.2}",
+        b_backlog[0],
+        r_backlog[0],
+        b_wait[0],
+        r_wait[0]
+    );
+    for r in 1..b_backlog.len() {
+        let change = r_backlog[r] / b_backlog[r] - 1.0;
+        assert!(
+            change.abs() < 0.05,
+            "unconnected region {r}: backlog {:.0} -> {:.0}",
+            b_backlog[r],
+            r_backlog[r]
+        );
+    }
+}
+
+#[test]
+fn video_first_appearances_raise_pre_trial_detention() {
+    let (_, _, without) = court_load(with_remote_hearings(connected_first_region(0.0)), 12);
+    let (_, _, with) = court_load(with_remote_hearings(connected_first_region(0.5)), 12);
+    // Region 0 holds about a third of the defendants: a 50% rise there is about +15% in all.
+    assert!(
+        with > 1.08 * without,
+        "pre-trial detentions {without:.0} without the video risk, {with:.0} with it"
+    );
+}

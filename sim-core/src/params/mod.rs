@@ -305,6 +305,9 @@ pub struct RegionParams {
     pub gini: f64,
     /// Police officers per 100,000 population.
     pub police_per_100k: f64,
+    /// Share of people using the internet (fraction): reach of remote hearings and online
+    /// legal information.
+    pub digital_access: f64,
     /// Relative weight of the region in the national prison-bed stock (times population share).
     pub prison_bed_weight: f64,
     /// Hazard events a year by type, in [`Hazard::ALL`] order (flood, storm, drought, heatwave).
@@ -640,6 +643,16 @@ pub struct JusticeParams {
     pub indeterminate_release_per_month: f64,
     /// Years of justice burn-in before the start (whole years; 0 = none).
     pub burn_in_years: f64,
+    /// Digital access of rural people relative to the region's.
+    pub digital_access_rural_multiplier: f64,
+    /// Digital access of people 65 and over relative to the region's.
+    pub digital_access_older_multiplier: f64,
+    /// Digital access of displaced people relative to the region's.
+    pub digital_access_displaced_multiplier: f64,
+    /// Share of procedural time saved for a defendant whose case is heard remotely.
+    pub remote_procedure_cut: f64,
+    /// Relative rise of pre-trial detention for a defendant whose first appearance is by video.
+    pub video_detention_risk: f64,
 }
 
 /// Prisons, ageing and release (docs/model.md section 4.11).

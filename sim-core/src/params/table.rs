@@ -101,6 +101,9 @@ pub static PARAMETERS: &[ParamSpec] = &[
     region!("regions.police_per_100k", police_per_100k; "officers per 100,000", 300.0, [0.0, 2000.0],
         Cited("UNODC crime statistics: median of about 300 police officers per 100,000 population"),
         "Police officers; a region's clearance capacity is proportional to its officers."),
+    region!("regions.digital_access", digital_access; "fraction", 0.67, [0.0, 1.0],
+        Cited("ITU, Facts and Figures 2023: 67% of the world's population uses the internet (93% in high-income, 27% in low-income countries)"),
+        "Share of people using the internet: where remote hearings and online legal information can reach (courts are taken to be as connected as their region)."),
     region!("regions.prison_bed_weight", prison_bed_weight; "relative weight", 1.0, [0.0, 10.0],
         Assumption("beds follow population unless a scenario says otherwise"),
         "Region's share of the national prison beds, relative to its population share."),
@@ -418,6 +421,26 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "years", 0.0, [0.0, 40.0], true,
         Assumption("a common way to start an agent-based model (a warm-up period whose outputs are discarded); 0 keeps the drawn steady-state stocks of year one, which suits projections; a hindcast that must reproduce who was in prison at its start sets about ten years"),
         "Years of justice burn-in before the start. The justice stocks drawn at set-up are moved that far back, and offending, policing, courts, sentencing, prisons and reoffending run on the persons of the start (at their ages then) with demography, climate and interventions off; nothing of it is reported. Who is in prison, on bail and recently released at the start then comes from the model's own flows (young people released and coming back), not from the first-offence weights of the set-up draw."),
+    global!("justice.digital_access_rural_multiplier", justice.digital_access_rural_multiplier;
+        "ratio", 0.62, [0.0, 1.0], false,
+        Derived("ITU, Facts and Figures 2023: 81% of urban and 50% of rural people use the internet; 50 / 81 = 0.62"),
+        "Digital access of rural people relative to their region's."),
+    global!("justice.digital_access_older_multiplier", justice.digital_access_older_multiplier;
+        "ratio", 0.75, [0.0, 1.0], false,
+        Derived("ONS, Internet users UK 2020: 92% of adults were recent internet users, 86% of people 65-74 and 54% of those 75+; about 0.75 for 65+ as a whole"),
+        "Digital access of people 65 and over relative to their region's."),
+    global!("justice.digital_access_displaced_multiplier", justice.digital_access_displaced_multiplier;
+        "ratio", 0.5, [0.0, 1.0], false,
+        Cited("UNHCR, Connecting Refugees (2016): refugees are 50% less likely than the general population to have an internet-enabled phone"),
+        "Digital access of displaced people relative to their region's."),
+    global!("justice.remote_procedure_cut", justice.remote_procedure_cut;
+        "fraction", 0.2, [0.0, 0.6], false,
+        Assumption("remote and digital case handling saves travel, adjournments and listing delays; no robust estimate of the saving in time to disposition exists, a target of sensitivity analysis"),
+        "Share of procedural time saved when a defendant's case is heard remotely (with `remote_hearings`)."),
+    global!("justice.video_detention_risk", justice.video_detention_risk;
+        "relative rise", 0.25, [0.0, 0.51], false,
+        Assumption("Diamond et al. 2010 (J. Crim. Law & Criminology): after Cook County moved bail hearings to video, bail amounts rose 51% on average for the offences affected; how much of that becomes detention is unknown, so the default is half, the range up to the whole rise"),
+        "Relative rise of pre-trial detention for a defendant whose first appearance is by video (with `remote_hearings`)."),
     global!("survey.issued_sample", survey.issued_sample;
         "persons a year", 55_000.0, [0.0, 10_000_000.0], true,
         Derived("about 35,000 interviews a year in the Crime Survey for England and Wales (ONS, Crime in England and Wales QMI, 2019) divided by its 64% response rate; the UNODC-UNECE Manual on Victimization Surveys (2010) leaves the size to the precision wanted"),

@@ -19,7 +19,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Verdict};
 use crate::leniency;
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
-use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER};
+use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER, Socioeconomic};
 use crate::pool::VictimPool;
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 
@@ -34,9 +34,9 @@ pub fn charge_suspects(
     mut prisons: ResMut<Prisons>,
     mut pool: ResMut<VictimPool>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Justice)>,
+    mut persons: Query<(&mut Demographics, &mut Justice, &Socioeconomic)>,
 ) {
-    let Some((mut demo, mut justice)) = crate::person_table!(persons) else {
+    let Some((mut demo, mut justice, socio)) = crate::person_table!(persons) else {
         return;
     };
     let demo = demo.bypass_change_detection();
@@ -45,6 +45,7 @@ pub fn charge_suspects(
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());
     let (mu, sigma) = tables.procedure;
+    let remote = effects.remote_hearings;
     for s in suspects.0.iter() {
         if !same_person(demo, s.row, s.id) {
             continue;
@@ -59,10 +60,24 @@ pub fn charge_suspects(
             continue;
         }
         tally.flows.charged += 1;
+        // Remote hearings: a connected defendant's first appearance is by video and the case is
+        // handled remotely (a draw of its own, taken only when remote hearings run).
+        let video = remote > 0.0 && {
+            let connected = crate::digital::access(p, d, &socio[s.row as usize], now);
+            to_unit(key.bits(s.id, 5)) < remote * connected
+        };
+        let (risk, cut) = if video {
+            (
+                1.0 + p.justice.video_detention_risk,
+                1.0 - p.justice.remote_procedure_cut,
+            )
+        } else {
+            (1.0, 1.0)
+        };
         let held = tables.detention[c] * leniency::custody(&p.justice, d.sex.index(), age);
-        let detained = to_unit(key.bits(s.id, 1)) < held * effects.detention;
+        let detained = to_unit(key.bits(s.id, 1)) < held * effects.detention * risk;
         let z = standard_normal(to_unit(key.bits(s.id, 2)), to_unit(key.bits(s.id, 3)));
-        let months = (mu + sigma * z).exp().round().clamp(1.0, 600.0) as i32;
+        let months = ((mu + sigma * z).exp() * cut).round().clamp(1.0, 600.0) as i32;
         let region = demo[s.row as usize].region;
         courts.queues[s.region as usize].push(CourtCase {
             row: s.row,
@@ -131,9 +146,13 @@ pub fn dispose_cases(
         credit,
     } = &mut *courts;
     for (r, queue) in queues.iter_mut().enumerate() {
+        // Remote hearings add capacity in proportion to how connected the region is.
+        let remote = 1.0
+            + effects.remote_capacity_gain * effects.remote_hearings * p.regions[r].digital_access;
         let available = capacity[r]
             * p.justice.court_capacity_multiplier
             * effects.court_capacity
+            * remote
             * (1.0 - capacity_lost[r])
             + credit[r];
         let mut slots = available.floor().max(0.0) as usize;
