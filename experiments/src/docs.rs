@@ -111,7 +111,8 @@ pub fn outputs_markdown() -> String {
          (scenario names), `displacement` (not_displaced, displaced). Indicators: population, \
          homicide_rate_per_100k, violence_prevalence_pct, gbv_prevalence_pct, reporting_rate_pct, \
          trafficking_victims_per_100k, trafficking_detected_per_100k, property_victimisation_pct, \
-         offences_per_100k (by offender group), prison_population_per_100k, unsentenced_share_pct \
+         offences_per_100k and arrests_per_100_offences (by offender group: arrests for cleared \
+         offences per 100 offences committed), prison_population_per_100k, unsentenced_share_pct \
          (region = region of the prison), prison_occupancy_pct (regions only). Victim indicators \
          use victims' groups; people in custody count as not displaced.\n",
     );

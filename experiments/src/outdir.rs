@@ -321,7 +321,7 @@ pub fn recover(parent: &Path) -> Vec<String> {
             }
             continue;
         }
-        if fs::remove_dir_all(&path).is_ok() {
+        if remove_marked(&path).is_ok() {
             done.push(format!(
                 "removed {} (left by an interrupted cjsim, process {pid})",
                 path.display()
@@ -329,6 +329,28 @@ pub fn recover(parent: &Path) -> Vec<String> {
         }
     }
     done
+}
+
+/// Removes a marked result folder, its marker last: a process killed half way leaves a folder
+/// that still carries the marker, which the next run's [`recover`] then removes. (Deleted in
+/// directory order, the marker could go first and leave unmarked files nobody may touch.)
+fn remove_marked(path: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    let marker = path.join(MARKER);
+    if fs::symlink_metadata(&marker).is_ok() {
+        fs::remove_file(marker)?;
+    }
+    fs::remove_dir(path)
 }
 
 /// Removes a staging folder that has no marker only if it holds nothing but the marker's
@@ -388,7 +410,7 @@ fn put_in_place(staging: &Path, target: &Path, kind: &str, force: bool) -> CliRe
         Existing::Empty | Existing::Cjsim(_) => {
             if exchange(staging, target)? {
                 // The staging name now holds the old folder (with its marker, or empty).
-                return fs::remove_dir_all(staging).map_err(|e| io_error("remove", staging, e));
+                return remove_marked(staging).map_err(|e| io_error("remove", staging, e));
             }
             let (name, parent) = split(target)?;
             let old = parent.join(sibling(&name, OLD, std::process::id()));
@@ -401,7 +423,7 @@ fn put_in_place(staging: &Path, target: &Path, kind: &str, force: bool) -> CliRe
                 let _ = fs::rename(&old, target);
                 return Err(io_error("move into place", target, e));
             }
-            fs::remove_dir_all(&old).map_err(|e| io_error("remove", &old, e))
+            remove_marked(&old).map_err(|e| io_error("remove", &old, e))
         }
     }
 }

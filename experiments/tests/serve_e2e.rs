@@ -70,6 +70,12 @@ impl Browser {
     }
 
     fn click(&self, css: &str) {
+        // As a user would, bring the element to the middle of its scrolling panel first: at
+        // the panel's bottom edge the sticky button bar covers it.
+        let selector = serde_json::to_string(css).unwrap();
+        self.script(&format!(
+            "document.querySelector({selector}).scrollIntoView({{block: 'center'}});"
+        ));
         let el = self.call(
             "POST",
             "/element",

@@ -97,6 +97,34 @@ pub static CATALOGUE: &[Entry] = &[
         source: "Braga et al. 2019 (Campbell review): small effects, about 8-16%, with diffusion of benefits rather than displacement",
     },
     Entry {
+        name: "predictive_policing",
+        hook: MechanismRef(&m::PredictivePolicing),
+        mechanism: "allocation of police capacity across regions in proportion to the last 12 months' recorded drug offences (coverage = share of capacity allocated so); homicide, assault and property offending where it patrols (effect)",
+        targeting: "every region's police; proactive detection follows police per person (justice.detection_presence_elasticity)",
+        effect: 0.0,
+        effect_range: (0.0, 0.074),
+        effect_unit: "relative reduction of homicide, assault and property offending at full coverage",
+        coverage: 0.5,
+        ramp_months: 6.0,
+        unit_cost: 5000.0,
+        cost_basis: "per 100,000 population per year at full coverage (software, analysts)",
+        source: "Lum & Isaac 2016: a prediction tool trained on Oakland's recorded drug crime sends police where they already were, not where drug use is; Ensign et al. 2018: runaway feedback loops. Mohler et al. 2015: 7.4% fewer crimes with patrols at predicted hot spots (the top of the effect range; 0 by default, as regional reallocation targets no hot spot)",
+    },
+    Entry {
+        name: "survey_allocated_policing",
+        hook: MechanismRef(&m::SurveyAllocatedPolicing),
+        mechanism: "allocation of police capacity across regions in proportion to drug offending as a self-report survey estimates it (coverage = share of capacity allocated so); homicide, assault and property offending (effect)",
+        targeting: "every region's police",
+        effect: 0.0,
+        effect_range: (0.0, 0.074),
+        effect_unit: "relative reduction of homicide, assault and property offending at full coverage",
+        coverage: 0.5,
+        ramp_months: 6.0,
+        unit_cost: 5000.0,
+        cost_basis: "per 100,000 population per year at full coverage (survey and analysts)",
+        source: "Lum & Isaac 2016 used the National Survey on Drug Use and Health to estimate where drug use is; Ensign et al. 2018: allocation on data not produced by the police breaks the feedback loop",
+    },
+    Entry {
         name: "focused_deterrence",
         hook: MechanismRef(&m::FocusedDeterrence),
         mechanism: "homicide and assault hazard of reached high-risk young men",
@@ -388,8 +416,8 @@ mod tests {
         }
         assert_eq!(
             CATALOGUE.len(),
-            20,
-            "the 20 interventions of docs/interventions.md"
+            22,
+            "the 22 interventions of docs/interventions.md"
         );
     }
 }

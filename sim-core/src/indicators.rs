@@ -23,10 +23,10 @@
 
 use crate::justice::ReleaseCohorts;
 use crate::metrics::{
-    AGE_BINS, Column, Counter, DISPOSITION_BINS, GROUPS, Measure, Recorder, group_label,
-    hist_index, pct,
+    AGE_BINS, Column, Counter, DISPOSITION_BINS, GROUPS, Measure, Recorder, SDG_AGE_GROUPS,
+    group_label, hist_index, pct,
 };
-use crate::params::ModelParams;
+use crate::params::{MAX_REGIONS, ModelParams};
 use crate::person::MonthNo;
 
 /// Which counts the crime indicators come from (see the module doc).
@@ -90,6 +90,14 @@ pub struct YearRow {
     pub reporting_rate_physical_pct: f64,
     /// SDG 16.3.1 for sexual violence.
     pub reporting_rate_sexual_pct: f64,
+    /// Highest over lowest arrests per offence committed across regions.
+    pub arrest_disparity_region: f64,
+    /// The same across sexes.
+    pub arrest_disparity_sex: f64,
+    /// The same across age groups.
+    pub arrest_disparity_age: f64,
+    /// The same between displaced and other people.
+    pub arrest_disparity_displacement: f64,
     /// Recorded violence (homicide, assault, GBV) per 100,000: what statistics would show.
     pub recorded_violence_per_100k: f64,
     /// SDG 16.3.2.
@@ -237,6 +245,34 @@ pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
         Measure::Value,
         "SDG 16.3.1 for sexual violence: victims of sexual violence in the year who reported it to the police.",
         reporting_rate_sexual_pct
+    ),
+    col!(
+        "arrest_disparity_region",
+        "ratio",
+        Measure::Value,
+        "Equity: the highest region's arrests per offence committed divided by the lowest region's (1 = equal; by_group.csv has each region's arrests_per_100_offences).",
+        arrest_disparity_region
+    ),
+    col!(
+        "arrest_disparity_sex",
+        "ratio",
+        Measure::Value,
+        "Equity: the higher sex's arrests per offence committed divided by the lower's.",
+        arrest_disparity_sex
+    ),
+    col!(
+        "arrest_disparity_age",
+        "ratio",
+        Measure::Value,
+        "Equity: the highest age group's arrests per offence committed divided by the lowest's (age groups 15+ with offences).",
+        arrest_disparity_age
+    ),
+    col!(
+        "arrest_disparity_displacement",
+        "ratio",
+        Measure::Value,
+        "Equity: arrests per offence committed of displaced people relative to others, the higher over the lower.",
+        arrest_disparity_displacement
     ),
     col!(
         "recorded_violence_per_100k",
@@ -516,6 +552,13 @@ pub fn yearly(
             sexual_violence_pct: pct(c.sexual_victims_15plus, pop15),
             reporting_rate_physical_pct: pct(c.physical_reporters, c.physical_victims),
             reporting_rate_sexual_pct: pct(c.sexual_reporters, c.sexual_victims),
+            arrest_disparity_region: disparity(&record.groups, regions_groups(regions)),
+            arrest_disparity_sex: disparity(&record.groups, 0..2),
+            arrest_disparity_age: disparity(&record.groups, 3..2 + SDG_AGE_GROUPS.len()),
+            arrest_disparity_displacement: disparity(
+                &record.groups,
+                2 + SDG_AGE_GROUPS.len() + MAX_REGIONS..GROUPS,
+            ),
             recorded_violence_per_100k: 1e5 * c.recorded_violence / pop,
             unsentenced_share_pct: pct(dec.stocks.pretrial as f64, dec.stocks.prisoners as f64),
             prison_population_per_100k: 1e5 * dec.stocks.prisoners as f64 / dec.population as f64,
@@ -564,6 +607,33 @@ pub fn yearly(
         });
     }
     rows
+}
+
+/// The group indices of the regions.
+fn regions_groups(regions: usize) -> std::ops::Range<usize> {
+    let first = 2 + SDG_AGE_GROUPS.len();
+    first..first + regions
+}
+
+/// Highest over lowest arrests per offence committed among `groups` (those with offences);
+/// NaN when fewer than two groups have offences or the lowest has no arrests.
+fn disparity(counts: &crate::metrics::GroupCounts, groups: std::ops::Range<usize>) -> f64 {
+    let (arrests, offences) = (
+        &counts.values[Counter::Arrests as usize],
+        &counts.values[Counter::Offences as usize],
+    );
+    let rates: Vec<f64> = groups
+        .filter(|&g| offences[g] > 0)
+        .map(|g| arrests[g] as f64 / offences[g] as f64)
+        .collect();
+    let (lo, hi) = rates.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &r| {
+        (lo.min(r), hi.max(r))
+    });
+    if rates.len() < 2 || lo <= 0.0 {
+        f64::NAN
+    } else {
+        hi / lo
+    }
 }
 
 /// A year's crime counts (agents), from either estimator.
@@ -672,6 +742,13 @@ pub fn by_group(rec: &Recorder, p: &ModelParams, estimator: Estimator) -> Vec<Gr
             push(
                 "offences_per_100k",
                 per_100k(g[Counter::Offences as usize][gi]),
+            );
+            push(
+                "arrests_per_100_offences",
+                pct(
+                    realised[Counter::Arrests as usize][gi],
+                    realised[Counter::Offences as usize][gi],
+                ),
             );
             push(
                 "prison_population_per_100k",

@@ -10,7 +10,7 @@
 //!
 //! The catalogue (names, default effects, ranges, costs, sources) lives in the `scenarios`
 //! crate; this module defines the [`Mechanism`] hook and how effects combine, and
-//! [`crate::mechanisms`] the 20 built-in mechanisms.
+//! [`crate::mechanisms`] the 22 built-in mechanisms.
 
 use bevy_ecs::prelude::Resource;
 
@@ -186,6 +186,10 @@ pub struct PolicyEffects {
     pub indeterminate_share: [f64; OFFENCE_TYPES],
     /// Multiplier on court capacity.
     pub court_capacity: f64,
+    /// Share of police capacity allocated by recorded drug offences (`predictive_policing`).
+    pub predictive_policing: f64,
+    /// Share of police capacity allocated by drug offences committed (`survey_allocated_policing`).
+    pub survey_policing: f64,
     /// Intensity of remote hearings (0-1): the share of connected defendants and courts that
     /// use them.
     pub remote_hearings: f64,
@@ -222,6 +226,8 @@ impl Default for PolicyEffects {
             sentence_length: [1.0; OFFENCE_TYPES],
             indeterminate_share: [0.0; OFFENCE_TYPES],
             court_capacity: 1.0,
+            predictive_policing: 0.0,
+            survey_policing: 0.0,
             remote_hearings: 0.0,
             remote_capacity_gain: 0.0,
             beds: 1.0,

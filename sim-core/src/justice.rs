@@ -300,11 +300,23 @@ impl ReleaseCohorts {
     }
 }
 
-/// Police clearance capacity and the deterrence signal by region. Written only by Policing.
+/// Police clearance capacity, deployment and the deterrence signal by region. Written by
+/// Policing and, for the deployment, by `deployment::deploy_police` in the Interventions stage.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Policing {
-    /// Clearance capacity by region (recorded offences a month).
+    /// Clearance capacity by region as deployed this month (recorded offences a month).
     pub capacity: Vec<f64>,
+    /// Clearance capacity by region from the regions' officers (the deployment without
+    /// reallocation).
+    pub base_capacity: Vec<f64>,
+    /// Multiplier on proactive detection by region from police presence per person, relative
+    /// to the national mean (`crate::systems::deployment`).
+    pub detection: Vec<f64>,
+    /// Drug offences committed and recorded in the last 12 months by region (ring buffers):
+    /// what a self-report survey estimates and what the police database holds.
+    pub window_drug: Vec<[f64; 12]>,
+    /// See `window_drug`.
+    pub window_drug_recorded: Vec<[f64; 12]>,
     /// Year-one expected clearances per offence committed by region (the deterrence reference).
     pub baseline_arrest_rate: Vec<f64>,
     /// Offences committed (recorded or not) and cleared in the last 12 months by region (ring

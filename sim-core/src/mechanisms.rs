@@ -1,4 +1,4 @@
-//! The 20 built-in intervention mechanisms (docs/model.md section 4.12), each a type
+//! The 22 built-in intervention mechanisms (docs/model.md section 4.12), each a type
 //! implementing [`Mechanism`]: what it changes in the month's [`PolicyEffects`] and what its cost
 //! is counted on. Effect sizes, ranges, costs and sources are in the `scenarios` catalogue; the
 //! few fixed numbers here cite their source.
@@ -66,6 +66,17 @@ mechanism!(
     /// Hot-spot policing: property crime and assault in hot spots fall.
     HotSpotPolicing,
     "hot_spot_policing"
+);
+mechanism!(
+    /// Predictive policing: police capacity allocated across regions by last year's recorded
+    /// drug offences (`crate::systems::deployment`).
+    PredictivePolicing,
+    "predictive_policing"
+);
+mechanism!(
+    /// Police capacity allocated across regions by survey estimates of drug offending.
+    SurveyAllocatedPolicing,
+    "survey_allocated_policing"
 );
 mechanism!(
     /// Focused deterrence: serious violence among high-risk young men falls.
@@ -318,6 +329,32 @@ impl Mechanism for LegalAid {
     }
     fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
         b.last.charged as f64 * b.scale * x
+    }
+}
+
+impl Mechanism for PredictivePolicing {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+    fn apply(&self, e: &mut PolicyEffects, iv: &Intervention, x: f64, _: f64) {
+        e.predictive_policing = (e.predictive_policing + x).min(1.0);
+        area_policing(e, iv, x);
+    }
+    fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
+        per_100k(b, x)
+    }
+}
+
+impl Mechanism for SurveyAllocatedPolicing {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+    fn apply(&self, e: &mut PolicyEffects, iv: &Intervention, x: f64, _: f64) {
+        e.survey_policing = (e.survey_policing + x).min(1.0);
+        area_policing(e, iv, x);
+    }
+    fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
+        per_100k(b, x)
     }
 }
 

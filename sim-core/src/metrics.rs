@@ -247,10 +247,12 @@ pub enum Counter {
     PhysicalReporters,
     /// Distinct victims of sexual violence who reported sexual violence in the year.
     SexualReporters,
+    /// Arrests for cleared offences, by offender group (the equity indicators).
+    Arrests,
 }
 
 /// Number of [`Counter`]s.
-pub(crate) const COUNTERS: usize = 12;
+pub(crate) const COUNTERS: usize = 13;
 
 /// Group counters: `values[counter][group]`.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,9 +10,9 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 use crate::calendar::after_start;
 use crate::params::ModelParams;
 use crate::systems::{
-    climate, courts, demography, displacement, economy, expected_victims, historic_arrests,
-    immigration, interventions, metrics, newcomers, offending, policing, prisons, reintegration,
-    reporting, sentencing, survey, victimisation,
+    climate, courts, demography, deployment, displacement, economy, expected_victims,
+    historic_arrests, immigration, interventions, metrics, newcomers, offending, policing, prisons,
+    reintegration, reporting, sentencing, survey, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -114,6 +114,7 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
                     .run_if(move || with_interventions)
                     .run_if(after_start),
                 interventions::apply_policy_timeline,
+                deployment::deploy_police,
             )
                 .chain()
                 .in_set(Stage::Interventions),

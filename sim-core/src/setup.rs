@@ -51,16 +51,28 @@ fn apply(p: &ModelParams, c: Calibration, pool: VictimPool, world: &mut World) {
     } = c;
     let flows = &tables.expected;
     let regions = p.regions.len();
+    let capacity = flows.police_capacity[..regions].to_vec();
+    let drug = crate::offence::OffenceType::Drug.index();
     let mut policing = Policing {
-        capacity: flows.police_capacity[..regions].to_vec(),
+        detection: crate::systems::deployment::detection(p, &capacity),
+        capacity: capacity.clone(),
+        base_capacity: capacity,
         baseline_arrest_rate: flows.arrest_rate[..regions].to_vec(),
         window_offences: vec![[0.0; 12]; regions],
         window_cleared: vec![[0.0; 12]; regions],
+        window_drug: vec![[0.0; 12]; regions],
+        window_drug_recorded: vec![[0.0; 12]; regions],
         deterrence: vec![1.0; regions],
     };
     for r in 0..regions {
         policing.window_offences[r] = [flows.offences_by_region[r]; 12];
         policing.window_cleared[r] = [flows.offences_by_region[r] * flows.arrest_rate[r]; 12];
+        let drug_offences = flows.offences_per_year[drug] / 12.0 * flows.region_share[drug][r];
+        policing.window_drug[r] = [drug_offences; 12];
+        let report = tables.report[drug];
+        let recorded =
+            report + (1.0 - report) * p.crime.types[drug].proactive * policing.detection[r];
+        policing.window_drug_recorded[r] = [drug_offences * recorded; 12];
     }
     let mut courts = Courts {
         queues: vec![Vec::new(); regions],

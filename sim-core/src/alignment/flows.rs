@@ -168,9 +168,26 @@ pub(crate) fn offence_targets(
     let per_100k = n / 1e5;
     let mut k = [0.0; OFFENCE_TYPES];
     let idx = |o: OffenceType| o.index();
+    // Proactive detection follows police per person by region (`systems::deployment`): the
+    // national rate weighs the regions by population.
+    let officers: Vec<f64> = p
+        .regions
+        .iter()
+        .map(|r| r.police_per_100k * r.population_share)
+        .collect();
+    let presence: f64 = crate::systems::deployment::detection(p, &officers)
+        .iter()
+        .zip(&p.regions)
+        .map(|(d, r)| d * r.population_share)
+        .sum();
+    let presence = if (presence - 1.0).abs() < 1e-9 {
+        1.0
+    } else {
+        presence
+    };
     let p_rec = |i: usize, t: &CrimeTables| {
         let rep = t.report[i];
-        rep + (1.0 - rep) * c.types[i].proactive
+        rep + (1.0 - rep) * c.types[i].proactive * presence
     };
     k[idx(OffenceType::Homicide)] = c.homicide_rate_per_100k * per_100k;
     for (o, target) in [
@@ -340,10 +357,11 @@ pub(crate) fn align_funnel(
     let j = &p.justice;
     // Police: recorded workload by region and capacity from officers.
     let mut recorded = [[0.0; MAX_REGIONS]; OFFENCE_TYPES];
+    let detection = crate::systems::deployment::detection(p, officers);
     for i in 0..OFFENCE_TYPES {
         let rep = t.report[i];
-        let p_rec = rep + (1.0 - rep) * c.types[i].proactive;
         for r in 0..regions {
+            let p_rec = rep + (1.0 - rep) * c.types[i].proactive * detection[r];
             recorded[i][r] = flows.offences_per_year[i] / 12.0 * flows.region_share[i][r] * p_rec;
         }
     }

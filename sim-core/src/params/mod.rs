@@ -643,6 +643,8 @@ pub struct JusticeParams {
     pub indeterminate_release_per_month: f64,
     /// Years of justice burn-in before the start (whole years; 0 = none).
     pub burn_in_years: f64,
+    /// Elasticity of proactive detection to police per person, relative to the national mean.
+    pub detection_presence_elasticity: f64,
     /// Digital access of rural people relative to the region's.
     pub digital_access_rural_multiplier: f64,
     /// Digital access of people 65 and over relative to the region's.

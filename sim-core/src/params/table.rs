@@ -421,6 +421,10 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "years", 0.0, [0.0, 40.0], true,
         Assumption("a common way to start an agent-based model (a warm-up period whose outputs are discarded); 0 keeps the drawn steady-state stocks of year one, which suits projections; a hindcast that must reproduce who was in prison at its start sets about ten years"),
         "Years of justice burn-in before the start. The justice stocks drawn at set-up are moved that far back, and offending, policing, courts, sentencing, prisons and reoffending run on the persons of the start (at their ages then) with demography, climate and interventions off; nothing of it is reported. Who is in prison, on bail and recently released at the start then comes from the model's own flows (young people released and coming back), not from the first-offence weights of the set-up draw."),
+    global!("justice.detection_presence_elasticity", justice.detection_presence_elasticity;
+        "elasticity", 1.0, [0.0, 3.0], false,
+        Cited("Lum & Isaac 2016 (Significance): Oakland drug arrests followed where police patrolled, not drug use as estimated from the National Survey on Drug Use and Health; Ensign et al. 2018 (FAT*): incidents are discovered in proportion to police presence"),
+        "Elasticity of proactive detection (offences police find without a report: drug offences above all) to a region's police per person relative to the national mean; 1 is proportional."),
     global!("justice.digital_access_rural_multiplier", justice.digital_access_rural_multiplier;
         "ratio", 0.62, [0.0, 1.0], false,
         Derived("ITU, Facts and Figures 2023: 81% of urban and 50% of rural people use the internet; 50 / 81 = 0.62"),

@@ -11,7 +11,7 @@
 //! the draws themselves go on as before and drive the dynamics.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `PolicyEffects`, `VictimPool`, `VictimWeights`,
-//! `ExpectedOffending`. Writes: `YearHazards`, `MonthTally` (expected counts only).
+//! `ExpectedOffending`, `Policing` (detection). Writes: `YearHazards`, `MonthTally` (expected counts only).
 
 use bevy_ecs::prelude::*;
 
@@ -19,6 +19,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
+use crate::justice::Policing;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 use crate::pool::VictimPool;
@@ -80,6 +81,7 @@ pub fn expect_victims(
     pool: Res<VictimPool>,
     weights: Res<VictimWeights>,
     offending: Res<ExpectedOffending>,
+    policing: Res<Policing>,
     mut hazards: ResMut<YearHazards>,
     mut tally: ResMut<MonthTally>,
 ) {
@@ -99,9 +101,10 @@ pub fn expect_victims(
             prob
         }
     };
-    let recorded = |c: usize, displaced: bool| {
+    let recorded = |c: usize, displaced: bool, region: usize| {
         let r = report(c, displaced);
-        r + (1.0 - r) * p.crime.types[c].proactive * effects.detection[c]
+        let presence = policing.detection[region];
+        r + (1.0 - r) * p.crime.types[c].proactive * effects.detection[c] * presence
     };
     let elder_share = p.crime.elder_abuse_share;
     let sexual_share = p.crime.gbv_sexual_share;
@@ -120,7 +123,7 @@ pub fn expect_victims(
     for r in 0..regions {
         let expected = &offending.by_region[r];
         for c in (0..OFFENCE_TYPES).filter(|c| !OffenceType::from_index(*c).has_victim()) {
-            flows.recorded[c] += expected[c] * recorded(c, false);
+            flows.recorded[c] += expected[c] * recorded(c, false, r);
         }
         let total: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| weights.total(c, r));
         let share = |c: usize, k: usize| {
@@ -141,10 +144,10 @@ pub fn expect_victims(
             let g = group_indices(sex, age, r as u8, displaced);
             let homicides = expected[HOMICIDE] * share(HOMICIDE, k);
             flows.homicide_victims += homicides;
-            flows.recorded[HOMICIDE] += homicides * recorded(HOMICIDE, displaced);
+            flows.recorded[HOMICIDE] += homicides * recorded(HOMICIDE, displaced, r);
             groups.add(Counter::HomicideVictims, &g, homicides);
             let trafficked = expected[TRAFFICKING] * share(TRAFFICKING, k);
-            let detected = trafficked * recorded(TRAFFICKING, displaced);
+            let detected = trafficked * recorded(TRAFFICKING, displaced, r);
             flows.recorded[TRAFFICKING] += detected;
             groups.add(Counter::TraffickingVictims, &g, trafficked);
             groups.add(Counter::TraffickingDetected, &g, detected);
@@ -159,9 +162,9 @@ pub fn expect_victims(
                 expected[ASSAULT] * ((1.0 - elder_share) * share(ASSAULT, k) + elder_share * elder);
             let gbv_offences = expected[GBV] * share(GBV, k);
             let thefts = expected[PROPERTY] * share(PROPERTY, k);
-            flows.recorded[ASSAULT] += assaults * recorded(ASSAULT, displaced);
-            flows.recorded[GBV] += gbv_offences * recorded(GBV, displaced);
-            flows.recorded[PROPERTY] += thefts * recorded(PROPERTY, displaced);
+            flows.recorded[ASSAULT] += assaults * recorded(ASSAULT, displaced, r);
+            flows.recorded[GBV] += gbv_offences * recorded(GBV, displaced, r);
+            flows.recorded[PROPERTY] += thefts * recorded(PROPERTY, displaced, r);
             // Per-person hazards of the month, and the people they first reach this year.
             let (h_assault, h_gbv) = (assaults / n, gbv_offences / n);
             let h_reported =

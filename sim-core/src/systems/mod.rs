@@ -3,6 +3,7 @@
 pub mod climate;
 pub mod courts;
 pub mod demography;
+pub mod deployment;
 pub mod displacement;
 pub mod economy;
 pub mod expected_victims;

@@ -17,8 +17,8 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::custody::same_person;
 use crate::justice::{DelayedArrest, DelayedArrests, Policing, ReleaseCohorts, Suspect, Suspects};
-use crate::metrics::MonthTally;
-use crate::offence::OffenceBuffer;
+use crate::metrics::{Counter, MonthTally, group_indices};
+use crate::offence::{OffenceBuffer, OffenceType};
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -75,15 +75,28 @@ pub fn clear_offences(
         delayed.0 = later;
         due
     };
+    // Arrests by the arrested person's group: with offences by group, the equity indicators.
+    let count_arrest = |tally: &mut MonthTally, row: u32| {
+        let d = &demo[row as usize];
+        let g = group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced);
+        tally.groups.add(Counter::Arrests, &g);
+    };
     for a in due {
         if arrest(a.suspect, now, demo, justice, &mut suspects, &mut cohorts) {
             tally.flows.delayed_arrests += 1;
+            count_arrest(&mut tally, a.suspect.row);
         }
     }
     let (mut workload, mut committed) = ([0u32; MAX_REGIONS], [0u32; MAX_REGIONS]);
+    let (mut drug, mut drug_recorded) = ([0u32; MAX_REGIONS], [0u32; MAX_REGIONS]);
     for o in buffer.0.iter() {
-        committed[o.region as usize] += 1;
-        workload[o.region as usize] += u32::from(o.recorded());
+        let r = o.region as usize;
+        committed[r] += 1;
+        workload[r] += u32::from(o.recorded());
+        if o.kind == OffenceType::Drug {
+            drug[r] += 1;
+            drug_recorded[r] += u32::from(o.recorded());
+        }
     }
     let factor: Vec<f64> = (0..regions)
         .map(|r| {
@@ -127,6 +140,7 @@ pub fn clear_offences(
         }
         if arrest(s, now, demo, justice, &mut suspects, &mut cohorts) {
             tally.flows.suspects += 1;
+            count_arrest(&mut tally, s.row);
         }
     }
     // Deterrence: this month's clearances per offence committed enter the 12-month window.
@@ -134,6 +148,8 @@ pub fn clear_offences(
     let delta = p.crime.deterrence_elasticity;
     for r in 0..regions {
         policing.window_offences[r][slot] = f64::from(committed[r]);
+        policing.window_drug[r][slot] = f64::from(drug[r]);
+        policing.window_drug_recorded[r][slot] = f64::from(drug_recorded[r]);
         policing.window_cleared[r][slot] = f64::from(cleared[r]);
         let offences: f64 = policing.window_offences[r].iter().sum();
         let clr: f64 = policing.window_cleared[r].iter().sum();

@@ -4,7 +4,7 @@
 //! The reporting probability is the type's (scaled at start to the observed SDG 16.3.1 rate for
 //! violence), times the displacement penalty for displaced victims.
 //!
-//! Reads: `Params`, `Calendar`, `CrimeTables`, `Demographics`. Writes: `OffenceBuffer` (reported,
+//! Reads: `Params`, `Calendar`, `CrimeTables`, `Policing` (detection), `Demographics`. Writes: `OffenceBuffer` (reported,
 //! detected), `Experience.victim.last_reported`, `MonthTally`. Stream: `Stream::Reporting`.
 
 use bevy_ecs::prelude::*;
@@ -13,6 +13,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
+use crate::justice::Policing;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OffenceBuffer, OffenceType};
 use crate::person::{Demographics, Experience};
@@ -24,6 +25,7 @@ pub fn report_offences(
     effects: Res<PolicyEffects>,
     calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
+    policing: Res<Policing>,
     mut buffer: ResMut<OffenceBuffer>,
     mut tally: ResMut<MonthTally>,
     mut persons: Query<(&Demographics, &mut Experience)>,
@@ -46,8 +48,10 @@ pub fn report_offences(
         }
         o.reported = to_unit(o.bits(key, 0)) < prob;
         if !o.reported {
-            o.detected =
-                to_unit(o.bits(key, 1)) < p.crime.types[c].proactive * effects.detection[c];
+            // Police find more where there are more of them (`systems::deployment`).
+            let presence = policing.detection[o.region as usize];
+            o.detected = to_unit(o.bits(key, 1))
+                < p.crime.types[c].proactive * effects.detection[c] * presence;
         }
         if o.reported {
             tally.flows.reported += 1;
