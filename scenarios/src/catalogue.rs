@@ -209,6 +209,20 @@ pub static CATALOGUE: &[Entry] = &[
         source: "Assumption on throughput and time (no robust estimate); the detention risk from Diamond et al. 2010: bail amounts rose 51% after Cook County moved bail hearings to video",
     },
     Entry {
+        name: "online_legal_information",
+        hook: MechanismRef(&m::OnlineLegalInformation),
+        mechanism: "pre-trial detention of reached defendants (they know their rights and the bail process)",
+        targeting: "charged defendants with digital access (regions.digital_access, lower for rural, older and displaced people); coverage = share of them reached",
+        effect: 0.1,
+        effect_range: (0.0, 0.3),
+        effect_unit: "relative reduction of pre-trial detention of a reached defendant",
+        coverage: 0.5,
+        ramp_months: 12.0,
+        unit_cost: 2000.0,
+        cost_basis: "per 100,000 population per year at full coverage (website, chat and helpline)",
+        source: "Assumption: information is weaker than counsel, which more than doubled release at bail hearings (Colbert, Paternoster & Bushway 2002), so a fifth of legal aid's default effect; reaches only connected people (ITU 2023)",
+    },
+    Entry {
         name: "community_sentences",
         hook: MechanismRef(&m::CommunitySentences),
         mechanism: "custody for assault, property and drug offences (replaced by community sentences or electronic monitoring)",
@@ -416,8 +430,8 @@ mod tests {
         }
         assert_eq!(
             CATALOGUE.len(),
-            22,
-            "the 22 interventions of docs/interventions.md"
+            23,
+            "the 23 interventions of docs/interventions.md"
         );
     }
 }

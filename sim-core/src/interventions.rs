@@ -10,7 +10,7 @@
 //!
 //! The catalogue (names, default effects, ranges, costs, sources) lives in the `scenarios`
 //! crate; this module defines the [`Mechanism`] hook and how effects combine, and
-//! [`crate::mechanisms`] the 22 built-in mechanisms.
+//! [`crate::mechanisms`] the 23 built-in mechanisms.
 
 use bevy_ecs::prelude::Resource;
 
@@ -195,6 +195,11 @@ pub struct PolicyEffects {
     pub remote_hearings: f64,
     /// Relative rise of a region's court capacity where every case is heard remotely.
     pub remote_capacity_gain: f64,
+    /// Intensity of online legal information (0-1): the share of connected defendants it
+    /// reaches.
+    pub online_legal_information: f64,
+    /// Relative reduction of pre-trial detention for a defendant it reaches.
+    pub online_legal_effect: f64,
     /// Multiplier on prison beds.
     pub beds: f64,
     /// Share of displacement avoided.
@@ -230,6 +235,8 @@ impl Default for PolicyEffects {
             survey_policing: 0.0,
             remote_hearings: 0.0,
             remote_capacity_gain: 0.0,
+            online_legal_information: 0.0,
+            online_legal_effect: 0.0,
             beds: 1.0,
             adaptation: 0.0,
             resilience: 0.0,

@@ -1,4 +1,4 @@
-//! The 22 built-in intervention mechanisms (docs/model.md section 4.12), each a type
+//! The 23 built-in intervention mechanisms (docs/model.md section 4.12), each a type
 //! implementing [`Mechanism`]: what it changes in the month's [`PolicyEffects`] and what its cost
 //! is counted on. Effect sizes, ranges, costs and sources are in the `scenarios` catalogue; the
 //! few fixed numbers here cite their source.
@@ -109,6 +109,12 @@ mechanism!(
     /// more pre-trial detention.
     RemoteHearings,
     "remote_hearings"
+);
+mechanism!(
+    /// Online legal information: connected defendants learn their rights and the bail process,
+    /// and fewer are detained before trial.
+    OnlineLegalInformation,
+    "online_legal_information"
 );
 mechanism!(
     /// Community sentences and electronic monitoring: custody for minor offences falls.
@@ -370,6 +376,20 @@ impl Mechanism for RemoteHearings {
     }
     fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
         b.last.charged as f64 * b.scale * x
+    }
+}
+
+impl Mechanism for OnlineLegalInformation {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+    fn apply(&self, e: &mut PolicyEffects, iv: &Intervention, x: f64, _: f64) {
+        // Who is reached is decided in the Courts stage from digital access.
+        e.online_legal_information = (e.online_legal_information + x).min(1.0);
+        e.online_legal_effect = iv.effect;
+    }
+    fn cost_units(&self, b: &CostBasis, _: &Intervention, x: f64) -> f64 {
+        per_100k(b, x)
     }
 }
 

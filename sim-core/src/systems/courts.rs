@@ -45,7 +45,7 @@ pub fn charge_suspects(
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());
     let (mu, sigma) = tables.procedure;
-    let remote = effects.remote_hearings;
+    let (remote, informing) = (effects.remote_hearings, effects.online_legal_information);
     for s in suspects.0.iter() {
         if !same_person(demo, s.row, s.id) {
             continue;
@@ -60,13 +60,18 @@ pub fn charge_suspects(
             continue;
         }
         tally.flows.charged += 1;
-        // Remote hearings: a connected defendant's first appearance is by video and the case is
-        // handled remotely (a draw of its own, taken only when remote hearings run).
-        let video = remote > 0.0 && {
+        // Digital justice: with remote hearings a connected defendant's first appearance is by
+        // video and the case is handled remotely; online legal information reaches connected
+        // defendants. One draw of its own, taken only when either runs: a defendant is reached
+        // by a measure at intensity x when it falls below x times their access.
+        let (video, informed) = if remote > 0.0 || informing > 0.0 {
             let connected = crate::digital::access(p, d, &socio[s.row as usize], now);
-            to_unit(key.bits(s.id, 5)) < remote * connected
+            let u = to_unit(key.bits(s.id, 5));
+            (u < remote * connected, u < informing * connected)
+        } else {
+            (false, false)
         };
-        let (risk, cut) = if video {
+        let (mut risk, cut) = if video {
             (
                 1.0 + p.justice.video_detention_risk,
                 1.0 - p.justice.remote_procedure_cut,
@@ -74,6 +79,9 @@ pub fn charge_suspects(
         } else {
             (1.0, 1.0)
         };
+        if informed {
+            risk *= 1.0 - effects.online_legal_effect;
+        }
         let held = tables.detention[c] * leniency::custody(&p.justice, d.sex.index(), age);
         let detained = to_unit(key.bits(s.id, 1)) < held * effects.detention * risk;
         let z = standard_normal(to_unit(key.bits(s.id, 2)), to_unit(key.bits(s.id, 3)));
