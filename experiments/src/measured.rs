@@ -148,6 +148,18 @@ fn statistics() -> Vec<Statistic> {
     out
 }
 
+/// The mean of replications' `values` and the 5-95% range of single replications (empty with
+/// one replication).
+pub(crate) fn mean_and_range(values: &[f64]) -> (f64, (f64, f64)) {
+    let summary = summarise(values);
+    let range = if values.len() > 1 {
+        (summary.bands[0], summary.bands[4])
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    (summary.mean, range)
+}
+
 /// `admin.csv`: per year and statistic, the mean over replications with the 5-95% range of
 /// single replications.
 pub fn admin_table(params: &ModelParams, outcomes: &[Outcome]) -> Table {
@@ -184,19 +196,14 @@ pub fn admin_table(params: &ModelParams, outcomes: &[Outcome]) -> Table {
             if values.is_empty() {
                 continue;
             }
-            let summary = summarise(&values);
-            let (q05, q95) = if values.len() > 1 {
-                (summary.bands[0], summary.bands[4])
-            } else {
-                (f64::NAN, f64::NAN)
-            };
+            let (mean, (q05, q95)) = mean_and_range(&values);
             t.push([
                 record.year.into(),
                 Cell::from(s.source),
                 Cell::from(s.name),
                 Cell::from(s.iccs),
                 Cell::from(s.unit),
-                summary.mean.into(),
+                mean.into(),
                 q05.into(),
                 q95.into(),
             ]);

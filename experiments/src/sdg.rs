@@ -7,7 +7,6 @@
 //! checked against.
 
 use sim_core::indicators::{YEAR_COLUMNS, YearRow};
-use sim_core::stats::summarise;
 use sim_core::{ModelParams, Outcome};
 use viz::results::{Cell, Table};
 
@@ -236,12 +235,7 @@ pub fn sdg_table(params: &ModelParams, outcomes: &[Outcome], ref_area: &str) -> 
                 if values.is_empty() {
                     continue;
                 }
-                let summary = summarise(&values);
-                let (low, high) = if values.len() > 1 {
-                    (summary.bands[0], summary.bands[4])
-                } else {
-                    (f64::NAN, f64::NAN)
-                };
+                let (mean, (low, high)) = crate::measured::mean_and_range(&values);
                 let comment = if s.note.is_empty() {
                     format!("SDG {}", s.indicator)
                 } else {
@@ -257,7 +251,7 @@ pub fn sdg_table(params: &ModelParams, outcomes: &[Outcome], ref_area: &str) -> 
                     Cell::from(s.age),
                 ]);
                 row.extend((0..9).map(|_| Cell::from("_T")));
-                row.extend([year.into(), summary.mean.into()]);
+                row.extend([year.into(), mean.into()]);
                 row.extend([
                     Cell::from("E"),
                     Cell::Number(0.0),
