@@ -12,6 +12,7 @@ mod precision;
 mod safe_outputs;
 mod serve_api;
 mod serve_e2e;
+mod serve_security;
 mod slurm;
 mod sweep;
 mod tidy;

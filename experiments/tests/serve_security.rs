@@ -3,12 +3,12 @@
 //! unguessable, one client cannot fill the queue, every answer is JSON with its proper status
 //! and carries security headers, and a huge field costs no more than a short one.
 
-mod common;
-
+use std::io::BufRead as _;
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{http, http_with, json, rss_kb};
+use crate::common::{http, http_with, json, rss_kb_of};
 use experiments::serve::{self, ServeConfig};
 
 fn run_body(coverage: f64) -> String {
@@ -143,11 +143,30 @@ fn every_status_is_json_with_security_headers() {
 /// A hostile request: method, path, extra headers, body.
 type Hostile<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, String);
 
+/// `cjsim serve` in a process of its own (its memory is measured apart from the tests'), and
+/// the address it listens on.
+fn spawn_server() -> (Child, SocketAddr) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .map(|w| w.trim_end_matches('/').parse().unwrap())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (server, addr)
+}
+
 #[test]
 fn a_huge_name_is_refused_before_any_suggestion_and_costs_no_memory() {
-    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
-    let a = server.addr;
-    let before = rss_kb();
+    let (mut server, a) = spawn_server();
+    let before = rss_kb_of(server.id());
     let name = "legal_aide".repeat(200_000);
     let body =
         format!(r#"{{"scenario":"coastal-middle-income","interventions":[{{"name":"{name}"}}]}}"#);
@@ -197,9 +216,12 @@ fn a_huge_name_is_refused_before_any_suggestion_and_costs_no_memory() {
         let (code, _, _) = http_with(a, method, path, &headers, body);
         assert!((400..500).contains(&code), "{method} {path}: {code}");
     }
-    let after = rss_kb();
+    let after = rss_kb_of(server.id());
+    let _ = server.kill();
+    let _ = server.wait();
     println!("resident memory: {before} kB before, {after} kB after 1,000 hostile requests");
     assert!(after < 100 * 1024, "{after} kB resident");
+    assert!(after < before + 16 * 1024, "{before} kB -> {after} kB resident");
 }
 
 #[test]
@@ -260,22 +282,7 @@ fn a_token_guards_every_request_when_one_is_set() {
 /// dashboard writes none: its results are built and drawn in memory.
 #[test]
 fn ctrl_c_leaves_no_scratch_folder() {
-    use std::io::BufRead as _;
-    use std::process::{Command, Stdio};
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .map(|w| w.trim_end_matches('/').parse().unwrap())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let (mut server, addr) = spawn_server();
     let (code, body) = http(addr, "POST", "/api/run", Some(&run_body(1.0)));
     assert_eq!(code, 202, "{body}");
     let id = json(&body)["id"].as_str().unwrap().to_string();

@@ -111,9 +111,9 @@ pub fn http_with(
     (status, head, body)
 }
 
-/// Resident memory of this process (kB), from /proc.
-pub fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+/// Resident memory of process `pid` (kB), from /proc.
+pub fn rss_kb_of(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap()
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
