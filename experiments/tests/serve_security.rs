@@ -221,7 +221,10 @@ fn a_huge_name_is_refused_before_any_suggestion_and_costs_no_memory() {
     let _ = server.wait();
     println!("resident memory: {before} kB before, {after} kB after 1,000 hostile requests");
     assert!(after < 100 * 1024, "{after} kB resident");
-    assert!(after < before + 16 * 1024, "{before} kB -> {after} kB resident");
+    assert!(
+        after < before + 16 * 1024,
+        "{before} kB -> {after} kB resident"
+    );
 }
 
 #[test]

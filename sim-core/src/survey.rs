@@ -16,7 +16,7 @@
 //! stands for many persons, and a real survey's sampling fraction is negligible. Beside each
 //! estimate stands the true value in the same target population, from every person's history.
 
-use crate::params::SurveyParams;
+use crate::params::{MAX_REGIONS, SurveyParams};
 use crate::person::{Demographics, Experience, MonthNo, NEVER, Sex, Slot, VictimHistory};
 use crate::rng::{MonthKey, to_unit};
 
@@ -91,6 +91,7 @@ struct Sums {
 }
 
 impl Sums {
+    #[cfg(test)]
     fn add(&mut self, (y, x): (bool, bool)) {
         let (y, x) = (f64::from(u8::from(y)), f64::from(u8::from(x)));
         self.n += 1.0;
@@ -203,11 +204,7 @@ fn ratio_estimate(weights: &[f64], sample: &[Sums]) -> (f64, f64) {
     (r, var.sqrt() / xhat)
 }
 
-/// Draw indices of a sample member: attempts to find an eligible person count up from 0, the
-/// answer draws sit at the top of the replicate's index range.
-const ANSWER_DRAWS: u32 = 0x00ff_fff0;
-
-/// Whether the person in `row` is in the target population (alive, in a household, 15+).
+/// Whether the person is in the target population (alive, in a household, 15+).
 fn eligible(d: &Demographics, now: MonthNo) -> bool {
     d.slot == Slot::Alive && d.age_years(now) >= SURVEY_MIN_AGE
 }
@@ -226,8 +223,82 @@ pub struct Fieldwork {
     pub replicate: u32,
 }
 
+/// Integer sums of one indicator's 0/1 numerator `y` and denominator `x` over respondents.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    y: u64,
+    x: u64,
+    xy: u64,
+}
+
+/// One region's population, truth and sample, all integer counts, so the sums do not depend
+/// on how the rows are split between threads.
+#[derive(Clone, Copy, Debug, Default)]
+struct RegionTally {
+    people: u64,
+    truth: [(u64, u64); 4],
+    selected: u64,
+    respondents: u64,
+    sample: [Counts; 4],
+}
+
+impl RegionTally {
+    fn merge(&mut self, o: &RegionTally) {
+        self.people += o.people;
+        self.selected += o.selected;
+        self.respondents += o.respondents;
+        for (a, b) in self.truth.iter_mut().zip(&o.truth) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        for (a, b) in self.sample.iter_mut().zip(&o.sample) {
+            a.y += b.y;
+            a.x += b.x;
+            a.xy += b.xy;
+        }
+    }
+
+    /// The respondents' sums of indicator `k` for [`ratio_estimate`].
+    fn sums(&self, k: usize) -> Sums {
+        let c = self.sample[k];
+        Sums {
+            n: self.respondents as f64,
+            y: c.y as f64,
+            x: c.x as f64,
+            yy: c.y as f64,
+            xx: c.x as f64,
+            xy: c.xy as f64,
+        }
+    }
+}
+
+/// Times a person is selected: Poisson with mean `rate`, by inversion of the uniform `u`
+/// (`p0` = e^-rate).
+fn selections(rate: f64, p0: f64, u: f64) -> u32 {
+    if u < p0 {
+        return 0;
+    }
+    let (mut k, mut p, mut cdf) = (0u32, p0, p0);
+    while u >= cdf && k < 10_000 {
+        k += 1;
+        p *= rate / f64::from(k);
+        cdf += p;
+    }
+    k
+}
+
+/// Rows per parallel chunk.
+const CHUNK: usize = 1 << 14;
+
 /// Conducts one year's survey on the persons `demo` and `experience` (row-aligned), stratified
 /// by the `regions` regions.
+///
+/// Each person of the target population is selected a Poisson number of times with the same
+/// mean (issued sample over target population: proportional allocation). Given each region's
+/// number of selections this is exactly simple random sampling with replacement within
+/// regions, so the with-replacement standard errors hold; the achieved size varies a little,
+/// as a real survey's does. Every draw is keyed by the person's id: one pass over the rows, in
+/// parallel, with no random access.
 pub fn conduct(
     demo: &[Demographics],
     experience: &[Experience],
@@ -235,115 +306,98 @@ pub fn conduct(
     s: &SurveyParams,
     f: Fieldwork,
 ) -> SurveyYear {
+    use rayon::prelude::*;
     let w = Window { now: f.now };
-    let mut population = vec![0.0f64; regions];
-    let mut true_sums = vec![[Sums::default(); 4]; regions];
-    for (d, e) in demo.iter().zip(experience) {
-        if !eligible(d, f.now) {
-            continue;
-        }
-        let r = d.region as usize;
-        population[r] += 1.0;
-        let t = truth(d, &e.victim, w);
-        for (i, sums) in true_sums[r].iter_mut().enumerate() {
-            sums.add(t.pair(i));
-        }
-    }
+    let target: usize = demo
+        .par_chunks(CHUNK)
+        .map(|c| c.iter().filter(|d| eligible(d, f.now)).count())
+        .sum();
     // Each sample member is a person of the real population, represented by the agent drawn
     // for them: the sample size is not scaled by the agents' scale.
-    let issued = s.issued_sample.round() as u32;
-    let quotas = proportional_quotas(&population, issued);
-    let rows = demo.len() as u64;
-    let mut sample = vec![[Sums::default(); 4]; regions];
-    let mut member = 0u32;
-    let mut respondents = 0u32;
+    let rate = if target > 0 {
+        s.issued_sample.round() / target as f64
+    } else {
+        0.0
+    };
+    let p0 = (-rate).exp();
     let base = f.replicate << 24;
-    for (h, &quota) in quotas.iter().enumerate() {
-        // Rejection sampling over rows: expected attempts rows / population[h] per member.
-        let max_attempts =
-            ((rows as f64 / population[h].max(1.0)) * 64.0).min(f64::from(ANSWER_DRAWS)) as u32;
-        for _ in 0..quota {
-            let i = member;
-            member += 1;
-            let mut found = None;
-            for j in 0..max_attempts.max(1) {
-                let row = (to_unit(f.key.bits(i, base | j)) * rows as f64) as usize;
-                let d = &demo[row.min(demo.len() - 1)];
-                if d.region as usize == h && eligible(d, f.now) {
-                    found = Some(row.min(demo.len() - 1));
-                    break;
+    let tallies = demo
+        .par_chunks(CHUNK)
+        .zip(experience.par_chunks(CHUNK))
+        .map(|(demo, experience)| {
+            let mut out = [RegionTally::default(); MAX_REGIONS];
+            for (d, e) in demo.iter().zip(experience) {
+                if !eligible(d, f.now) {
+                    continue;
+                }
+                let r = &mut out[d.region as usize];
+                r.people += 1;
+                let t = truth(d, &e.victim, w);
+                for (k, (y, x)) in r.truth.iter_mut().enumerate() {
+                    let (yes, counted) = t.pair(k);
+                    *y += u64::from(yes);
+                    *x += u64::from(counted);
+                }
+                let id = d.id.0;
+                let times = selections(rate, p0, to_unit(f.key.bits(id, base)));
+                for copy in 0..times.min(0x3f_ffff) {
+                    r.selected += 1;
+                    let draw = |j: u32| to_unit(f.key.bits(id, base | (1 + 4 * copy + j)));
+                    if draw(0) >= s.response_rate {
+                        continue;
+                    }
+                    r.respondents += 1;
+                    let u = Draws {
+                        violence_recall: draw(1),
+                        gbv_disclosure: draw(2),
+                        property_recall: draw(3),
+                    };
+                    let a = answers(d, &e.victim, w, s, &u);
+                    for (k, c) in r.sample.iter_mut().enumerate() {
+                        let (y, x) = a.pair(k);
+                        let (y, x) = (u64::from(y), u64::from(x));
+                        c.y += y;
+                        c.x += x;
+                        c.xy += x * y;
+                    }
                 }
             }
-            let Some(row) = found else { continue };
-            if to_unit(f.key.bits(i, base | ANSWER_DRAWS)) >= s.response_rate {
-                continue;
-            }
-            respondents += 1;
-            let u = Draws {
-                violence_recall: to_unit(f.key.bits(i, base | (ANSWER_DRAWS + 1))),
-                gbv_disclosure: to_unit(f.key.bits(i, base | (ANSWER_DRAWS + 2))),
-                property_recall: to_unit(f.key.bits(i, base | (ANSWER_DRAWS + 3))),
-            };
-            let a = answers(&demo[row], &experience[row].victim, w, s, &u);
-            for (k, sums) in sample[h].iter_mut().enumerate() {
-                sums.add(a.pair(k));
-            }
-        }
-    }
+            out
+        })
+        .reduce(
+            || [RegionTally::default(); MAX_REGIONS],
+            |mut a, b| {
+                for (a, b) in a.iter_mut().zip(&b) {
+                    a.merge(b);
+                }
+                a
+            },
+        );
+    let tallies = &tallies[..regions];
+    let population: Vec<f64> = tallies.iter().map(|t| t.people as f64).collect();
     let estimates = std::array::from_fn(|k| {
-        let by_stratum: Vec<Sums> = sample.iter().map(|s| s[k]).collect();
+        let by_stratum: Vec<Sums> = tallies.iter().map(|t| t.sums(k)).collect();
         let (value, se) = ratio_estimate(&population, &by_stratum);
-        let true_total: Sums = true_sums.iter().fold(Sums::default(), |mut a, s| {
-            a.y += s[k].y;
-            a.x += s[k].x;
-            a
+        let (y, x) = tallies.iter().fold((0u64, 0u64), |(y, x), t| {
+            (y + t.truth[k].0, x + t.truth[k].1)
         });
         SurveyEstimate {
             value: 100.0 * value,
             se: 100.0 * se,
-            truth: if true_total.x > 0.0 {
-                100.0 * true_total.y / true_total.x
+            truth: if x > 0 {
+                100.0 * y as f64 / x as f64
             } else {
                 f64::NAN
             },
-            base: by_stratum.iter().map(|s| s.x as u32).sum(),
+            base: tallies.iter().map(|t| t.sample[k].x as u32).sum(),
         }
     });
     SurveyYear {
         year: f.year,
-        issued: member,
-        respondents,
+        issued: tallies.iter().map(|t| t.selected as u32).sum(),
+        respondents: tallies.iter().map(|t| t.respondents as u32).sum(),
         estimates,
     }
-}
-
-/// Splits `n` sample members over strata in proportion to `population` (largest remainders).
-fn proportional_quotas(population: &[f64], n: u32) -> Vec<u32> {
-    let total: f64 = population.iter().sum();
-    if total <= 0.0 {
-        return vec![0; population.len()];
-    }
-    let exact: Vec<f64> = population
-        .iter()
-        .map(|p| f64::from(n) * p / total)
-        .collect();
-    let mut quotas: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
-    let mut left = n - quotas.iter().sum::<u32>();
-    let mut order: Vec<usize> = (0..population.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ra, rb) = (exact[a] - exact[a].floor(), exact[b] - exact[b].floor());
-        rb.total_cmp(&ra).then(a.cmp(&b))
-    });
-    for &h in order.iter().cycle().take(population.len() * 2) {
-        if left == 0 {
-            break;
-        }
-        if population[h] > 0.0 {
-            quotas[h] += 1;
-            left -= 1;
-        }
-    }
-    quotas
 }
 
 #[cfg(test)]
@@ -351,11 +405,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotas_follow_population_and_sum_to_the_sample() {
-        let q = proportional_quotas(&[350.0, 250.0, 0.0, 220.0, 180.0], 1001);
-        // 350.35, 250.25, 0, 220.22, 180.18: the largest remainder takes the last member.
-        assert_eq!(q, vec![351, 250, 0, 220, 180]);
-        assert_eq!(proportional_quotas(&[0.0, 0.0], 10), vec![0, 0]);
+    fn selections_are_poisson_with_the_given_mean() {
+        // Inversion over a fine grid of uniforms reproduces the Poisson mean and zero share.
+        for rate in [0.05f64, 0.7, 2.75] {
+            let p0 = (-rate).exp();
+            let n = 100_000;
+            let draws: Vec<u32> = (0..n)
+                .map(|i| selections(rate, p0, (f64::from(i) + 0.5) / f64::from(n)))
+                .collect();
+            let mean = draws.iter().map(|&k| f64::from(k)).sum::<f64>() / f64::from(n);
+            let zeros = draws.iter().filter(|&&k| k == 0).count() as f64 / f64::from(n);
+            assert!(
+                (mean - rate).abs() < 1e-3 * rate.max(1.0),
+                "{rate}: mean {mean}"
+            );
+            assert!((zeros - p0).abs() < 1e-4, "{rate}: zeros {zeros}");
+        }
     }
 
     #[test]
