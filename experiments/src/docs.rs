@@ -179,7 +179,9 @@ pub fn outputs_markdown() -> String {
          whole target population (persons 15+ living in households, not in custody), from every \
          person's history, so the survey's error is visible. It differs from \
          `indicators_yearly.csv`, which counts every age and people in custody. \
-         `base_respondents` is the indicator's denominator among respondents. In the first \
+         `base_respondents` is the indicator's denominator among respondents; `issued` is the \
+         number of selections (55,000 on average by default) and `respondents` those who \
+         answered. In the first \
          simulated year no incident predates the start, so telescoping adds nothing then.\n\n\
          ## `admin.csv`\n\nThe administrative statistics of each year, as a police force, a \
          prison service and a court service would publish them: `year,source,statistic,\
