@@ -186,8 +186,7 @@ pub fn admin_table(params: &ModelParams, outcomes: &[Outcome]) -> Table {
         for s in &stats {
             let values: Vec<f64> = outcomes
                 .iter()
-                .filter_map(|o| o.recorder.months.get(months.clone()))
-                .zip(outcomes)
+                .filter_map(|o| Some((o.recorder.months.get(months.clone())?, o)))
                 .map(|(ms, o)| {
                     let v = (s.value)(ms, o.estimator);
                     if s.count { v * scale } else { v }

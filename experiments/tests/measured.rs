@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{cjsim, in_ci, tempdir, text};
+use crate::common::{cjsim, python_has, tempdir, text};
 
 fn table(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
@@ -86,16 +86,7 @@ fn the_survey_is_reported_each_year_and_its_intervals_cover_the_truth() {
 
 /// `sdg.csv` read by sdmx1, as JSON; `None` when python3 with sdmx1 is missing outside CI.
 fn read_with_sdmx1(path: &Path) -> Option<serde_json::Value> {
-    let have = Command::new("python3")
-        .args(["-c", "import sdmx.reader.csv"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            !in_ci(),
-            "CI=true: python3 with sdmx1 is required (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED the SDMX read: python3 with sdmx1 is not available");
+    if !python_has("sdmx.reader.csv", "sdmx1") {
         return None;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/read_sdmx.py");

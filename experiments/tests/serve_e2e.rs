@@ -8,7 +8,6 @@
 
 use crate::common;
 
-use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -153,21 +152,9 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
         }
     }
     // The dashboard, as a user starts it.
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (server, addr) = common::spawn_serve();
     let _server = Killed(server);
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let url = format!("http://{addr}/");
 
     let port = free_port();
     let driver = Killed(

@@ -3,12 +3,11 @@
 //! unguessable, one client cannot fill the queue, every answer is JSON with its proper status
 //! and carries security headers, and a huge field costs no more than a short one.
 
-use std::io::BufRead as _;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::{http, http_with, json, rss_kb_of};
+use crate::common::{http, http_with, json, rss_kb_of, spawn_serve};
 use experiments::serve::{self, ServeConfig};
 
 fn run_body(coverage: f64) -> String {
@@ -143,29 +142,9 @@ fn every_status_is_json_with_security_headers() {
 /// A hostile request: method, path, extra headers, body.
 type Hostile<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, String);
 
-/// `cjsim serve` in a process of its own (its memory is measured apart from the tests'), and
-/// the address it listens on.
-fn spawn_server() -> (Child, SocketAddr) {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .map(|w| w.trim_end_matches('/').parse().unwrap())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    (server, addr)
-}
-
 #[test]
 fn a_huge_name_is_refused_before_any_suggestion_and_costs_no_memory() {
-    let (mut server, a) = spawn_server();
+    let (mut server, a) = spawn_serve();
     let before = rss_kb_of(server.id());
     let name = "legal_aide".repeat(200_000);
     let body =
@@ -285,7 +264,7 @@ fn a_token_guards_every_request_when_one_is_set() {
 /// dashboard writes none: its results are built and drawn in memory.
 #[test]
 fn ctrl_c_leaves_no_scratch_folder() {
-    let (mut server, addr) = spawn_server();
+    let (mut server, addr) = spawn_serve();
     let (code, body) = http(addr, "POST", "/api/run", Some(&run_body(1.0)));
     assert_eq!(code, 202, "{body}");
     let id = json(&body)["id"].as_str().unwrap().to_string();

@@ -211,16 +211,7 @@ fn three_shards_merged_equal_the_single_sweep_and_a_missing_shard_is_reported() 
 /// pyarrow reads `parquet` as the rows of `csv`. Without pyarrow the check is skipped
 /// outside CI and fails in CI (`.ci/run` installs it); a file pyarrow rejects always fails.
 fn python_reads_the_same_rows(parquet: &Path, csv: &str) {
-    let have_pyarrow = Command::new("python3")
-        .args(["-c", "import pyarrow.parquet"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_pyarrow {
-        assert!(
-            !common::in_ci(),
-            "CI=true: python3 with pyarrow is required (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED the pyarrow read-back: python3 with pyarrow is not available");
+    if !common::python_has("pyarrow.parquet", "pyarrow") {
         return;
     }
     let code = "import json, sys, pyarrow.parquet as pq\n\

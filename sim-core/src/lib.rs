@@ -236,12 +236,7 @@ impl Simulation {
             ..calendar
         };
         let params = self.params().clone();
-        let fieldwork = survey::Fieldwork {
-            now: last.now(),
-            year: last.year(),
-            key: rng::MonthKey::new(params.scenario.seed, rng::Stream::Survey, last.key()),
-            replicate,
-        };
+        let fieldwork = survey::Fieldwork::at(&last, params.scenario.seed, replicate);
         let mut persons = self
             .world
             .query::<(&person::Demographics, &person::Experience)>();

@@ -79,30 +79,6 @@ impl Answers {
     }
 }
 
-/// Sums of one indicator's numerator `y` and denominator `x` over a set of persons.
-#[derive(Clone, Copy, Debug, Default)]
-struct Sums {
-    n: f64,
-    y: f64,
-    x: f64,
-    yy: f64,
-    xx: f64,
-    xy: f64,
-}
-
-impl Sums {
-    #[cfg(test)]
-    fn add(&mut self, (y, x): (bool, bool)) {
-        let (y, x) = (f64::from(u8::from(y)), f64::from(u8::from(x)));
-        self.n += 1.0;
-        self.y += y;
-        self.x += x;
-        self.yy += y * y;
-        self.xx += x * x;
-        self.xy += x * y;
-    }
-}
-
 /// The months of the reference period and the year before it, for an interview in `now`.
 #[derive(Clone, Copy, Debug)]
 struct Window {
@@ -140,9 +116,9 @@ struct Draws {
     property_recall: f64,
 }
 
-/// What a respondent says, with recall error, telescoping and under-disclosure.
-fn answers(d: &Demographics, h: &VictimHistory, w: Window, s: &SurveyParams, u: &Draws) -> Answers {
-    let true_answers = truth(d, h, w);
+/// What a respondent says, with recall error, telescoping and under-disclosure, given the
+/// truth `t` about them.
+fn answers(t: &Answers, h: &VictimHistory, w: Window, s: &SurveyParams, u: &Draws) -> Answers {
     // One draw decides both forgetting (inside the period) and telescoping (the year before):
     // a person's latest incident is in at most one of the two.
     let says = |m: MonthNo, recall: f64| {
@@ -169,21 +145,22 @@ fn answers(d: &Demographics, h: &VictimHistory, w: Window, s: &SurveyParams, u: 
         };
     Answers {
         violence,
-        woman_15_49: true_answers.woman_15_49,
+        woman_15_49: t.woman_15_49,
         gbv,
         property: says(h.last_property, u.property_recall),
         reported,
     }
 }
 
-/// Ratio estimate and standard error from per-stratum sums: `weights[h]` is the stratum's
-/// population, `sample[h]` its respondents' sums.
-fn ratio_estimate(weights: &[f64], sample: &[Sums]) -> (f64, f64) {
+/// Ratio estimate and standard error from per-stratum samples: `weights[h]` is the stratum's
+/// population, `sample[h]` its number of respondents and their counts. The values are 0 or 1,
+/// so the sums of squares are the sums themselves.
+fn ratio_estimate(weights: &[f64], sample: &[(u64, Counts)]) -> (f64, f64) {
     let (mut yhat, mut xhat) = (0.0, 0.0);
-    for (n, s) in weights.iter().zip(sample) {
-        if s.n > 0.0 {
-            yhat += n * s.y / s.n;
-            xhat += n * s.x / s.n;
+    for (w, (n, c)) in weights.iter().zip(sample) {
+        if *n > 0 {
+            yhat += w * c.y as f64 / *n as f64;
+            xhat += w * c.x as f64 / *n as f64;
         }
     }
     if xhat <= 0.0 {
@@ -191,15 +168,16 @@ fn ratio_estimate(weights: &[f64], sample: &[Sums]) -> (f64, f64) {
     }
     let r = yhat / xhat;
     let mut var = 0.0;
-    for (n, s) in weights.iter().zip(sample) {
-        if s.n < 2.0 {
+    for (w, (n, c)) in weights.iter().zip(sample) {
+        if *n < 2 {
             continue;
         }
+        let (n, y, x, xy) = (*n as f64, c.y as f64, c.x as f64, c.xy as f64);
         // z = y - r x, the linearised variable of the ratio.
-        let sum_z = s.y - r * s.x;
-        let sum_zz = s.yy - 2.0 * r * s.xy + r * r * s.xx;
-        let s2 = (sum_zz - sum_z * sum_z / s.n) / (s.n - 1.0);
-        var += n * n * s2.max(0.0) / s.n;
+        let sum_z = y - r * x;
+        let sum_zz = y - 2.0 * r * xy + r * r * x;
+        let s2 = (sum_zz - sum_z * sum_z / n) / (n - 1.0);
+        var += w * w * s2.max(0.0) / n;
     }
     (r, var.sqrt() / xhat)
 }
@@ -221,6 +199,18 @@ pub struct Fieldwork {
     /// Replicate number: 0 for the run's own survey, others for repeated independent samples of
     /// the same population (the survey's sampling distribution).
     pub replicate: u32,
+}
+
+impl Fieldwork {
+    /// Fieldwork in the month of `calendar`, for a run seeded with `seed`.
+    pub fn at(calendar: &crate::calendar::Calendar, seed: u64, replicate: u32) -> Self {
+        Fieldwork {
+            now: calendar.now(),
+            year: calendar.year(),
+            key: MonthKey::new(seed, crate::rng::Stream::Survey, calendar.key()),
+            replicate,
+        }
+    }
 }
 
 /// Integer sums of one indicator's 0/1 numerator `y` and denominator `x` over respondents.
@@ -255,19 +245,6 @@ impl RegionTally {
             a.y += b.y;
             a.x += b.x;
             a.xy += b.xy;
-        }
-    }
-
-    /// The respondents' sums of indicator `k` for [`ratio_estimate`].
-    fn sums(&self, k: usize) -> Sums {
-        let c = self.sample[k];
-        Sums {
-            n: self.respondents as f64,
-            y: c.y as f64,
-            x: c.x as f64,
-            yy: c.y as f64,
-            xx: c.x as f64,
-            xy: c.xy as f64,
         }
     }
 }
@@ -352,7 +329,7 @@ pub fn conduct(
                         gbv_disclosure: draw(2),
                         property_recall: draw(3),
                     };
-                    let a = answers(d, &e.victim, w, s, &u);
+                    let a = answers(&t, &e.victim, w, s, &u);
                     for (k, c) in r.sample.iter_mut().enumerate() {
                         let (y, x) = a.pair(k);
                         let (y, x) = (u64::from(y), u64::from(x));
@@ -376,7 +353,10 @@ pub fn conduct(
     let tallies = &tallies[..regions];
     let population: Vec<f64> = tallies.iter().map(|t| t.people as f64).collect();
     let estimates = std::array::from_fn(|k| {
-        let by_stratum: Vec<Sums> = tallies.iter().map(|t| t.sums(k)).collect();
+        let by_stratum: Vec<(u64, Counts)> = tallies
+            .iter()
+            .map(|t| (t.respondents, t.sample[k]))
+            .collect();
         let (value, se) = ratio_estimate(&population, &by_stratum);
         let (y, x) = tallies.iter().fold((0u64, 0u64), |(y, x), t| {
             (y + t.truth[k].0, x + t.truth[k].1)
@@ -425,10 +405,8 @@ mod tests {
 
     #[test]
     fn one_stratum_gives_the_textbook_proportion_and_its_standard_error() {
-        let mut s = Sums::default();
-        for k in 0..10 {
-            s.add((k < 3, true));
-        }
+        // 10 respondents, 3 of them victims.
+        let s = (10, Counts { y: 3, x: 10, xy: 3 });
         let (p, se) = ratio_estimate(&[1000.0], &[s]);
         assert!((p - 0.3).abs() < 1e-12);
         // s^2 = n/(n-1) p(1-p); se = sqrt(s^2/n) = sqrt(p(1-p)/(n-1)).
@@ -437,13 +415,16 @@ mod tests {
 
     #[test]
     fn strata_are_weighted_by_population_not_by_sample_size() {
-        let (mut a, mut b) = (Sums::default(), Sums::default());
-        for k in 0..100 {
-            a.add((k < 10, true)); // 10% in a stratum of 900 people
-        }
-        for k in 0..10 {
-            b.add((k < 5, true)); // 50% in a stratum of 100 people
-        }
+        // 10% in a stratum of 900 people, 50% in a stratum of 100.
+        let a = (
+            100,
+            Counts {
+                y: 10,
+                x: 100,
+                xy: 10,
+            },
+        );
+        let b = (10, Counts { y: 5, x: 10, xy: 5 });
         let (p, _) = ratio_estimate(&[900.0, 100.0], &[a, b]);
         assert!((p - 0.14).abs() < 1e-12, "{p}");
     }

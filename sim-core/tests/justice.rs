@@ -325,6 +325,12 @@ fn scenario_legal_aid() -> sim_core::interventions::Intervention {
     }
 }
 
+/// Mean and standard deviation (`sim_core::stats::summarise`).
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let s = sim_core::stats::summarise(v);
+    (s.mean, s.sd)
+}
+
 // The crime victimisation survey (sim_core::survey): its sampling distribution over repeated
 // independent samples of one simulated population.
 
@@ -340,13 +346,6 @@ fn survey_replicates(sim: &mut Simulation, k: usize, reps: u32) -> (Vec<f64>, Ve
         truth = s.estimates[k].truth;
     }
     (values, ses, truth)
-}
-
-fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (m, var.sqrt())
 }
 
 /// A population simulated for two years, surveyed with `setup`'s survey parameters.

@@ -148,3 +148,40 @@ fn dechunk(mut s: &str) -> String {
 pub fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
+
+/// `cjsim serve --port 0` as a user starts it, and the address it prints.
+pub fn spawn_serve() -> (std::process::Child, SocketAddr) {
+    use std::io::BufRead as _;
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cjsim"))
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .map(|w| w.trim_end_matches('/').parse().unwrap())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (server, addr)
+}
+
+/// Whether `python3` can `import module`. Outside CI a missing module skips the caller's
+/// check (said on stderr); with `CI=true` it fails, since `.ci/run` installs `package`.
+pub fn python_has(module: &str, package: &str) -> bool {
+    let have = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            !in_ci(),
+            "CI=true: python3 with {package} is required (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: python3 with {package} is not available");
+    }
+    have
+}

@@ -168,23 +168,8 @@ pub(crate) fn offence_targets(
     let per_100k = n / 1e5;
     let mut k = [0.0; OFFENCE_TYPES];
     let idx = |o: OffenceType| o.index();
-    // Proactive detection follows police per person by region (`systems::deployment`): the
-    // national rate weighs the regions by population.
-    let officers: Vec<f64> = p
-        .regions
-        .iter()
-        .map(|r| r.police_per_100k * r.population_share)
-        .collect();
-    let presence: f64 = crate::systems::deployment::detection(p, &officers)
-        .iter()
-        .zip(&p.regions)
-        .map(|(d, r)| d * r.population_share)
-        .sum();
-    let presence = if (presence - 1.0).abs() < 1e-9 {
-        1.0
-    } else {
-        presence
-    };
+    // Proactive detection follows police per person by region (`systems::deployment`).
+    let presence = crate::systems::deployment::national_detection(p);
     let p_rec = |i: usize, t: &CrimeTables| {
         let rep = t.report[i];
         rep + (1.0 - rep) * c.types[i].proactive * presence

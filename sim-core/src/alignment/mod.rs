@@ -78,11 +78,7 @@ pub(crate) fn solve(
         ..Default::default()
     };
     set_region_shares(&t, &regional, &mut flows, p.regions.len());
-    let officers: Vec<f64> = p
-        .regions
-        .iter()
-        .map(|r| r.police_per_100k * r.population_share)
-        .collect();
+    let officers = crate::systems::deployment::officers(p);
     let population = census.alive() as f64;
     align_funnel(p, &mut t, &mut flows, population, &officers);
 

@@ -47,6 +47,26 @@ pub fn detection(p: &ModelParams, capacity: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// Officers by region (per 100,000 of the national population): what the regions' clearance
+/// capacity is proportional to before any reallocation.
+pub(crate) fn officers(p: &ModelParams) -> Vec<f64> {
+    p.regions
+        .iter()
+        .map(|r| r.police_per_100k * r.population_share)
+        .collect()
+}
+
+/// The national proactive-detection multiplier of the officers' allocation: the regions'
+/// multipliers weighed by population (exactly 1 when police per person are equal).
+pub(crate) fn national_detection(p: &ModelParams) -> f64 {
+    let mean: f64 = detection(p, &officers(p))
+        .iter()
+        .zip(&p.regions)
+        .map(|(d, r)| d * r.population_share)
+        .sum();
+    if (mean - 1.0).abs() < 1e-9 { 1.0 } else { mean }
+}
+
 /// Moves `share` towards the shares of `target` with weight `x`.
 fn mix_towards(share: &mut [f64], target: &[f64], x: f64) {
     let total: f64 = target.iter().sum();

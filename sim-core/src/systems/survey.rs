@@ -11,7 +11,6 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::metrics::Recorder;
 use crate::person::{Demographics, Experience};
-use crate::rng::{MonthKey, Stream};
 use crate::survey::{Fieldwork, conduct};
 use crate::systems::metrics::RegionCount;
 
@@ -26,22 +25,13 @@ pub fn interview_sample(
     calendar: Res<Calendar>,
     regions: Res<RegionCount>,
     mut recorder: ResMut<Recorder>,
-    persons: Query<(&Demographics, &Experience)>,
+    mut persons: Query<(&Demographics, &Experience)>,
 ) {
-    let Some((demo, experience)) = persons
-        .contiguous_iter()
-        .expect("person queries are dense")
-        .next()
-    else {
+    let Some((demo, experience)) = crate::person_table!(persons) else {
         return;
     };
     let p = &params.0;
-    let fieldwork = Fieldwork {
-        now: calendar.now(),
-        year: calendar.year(),
-        key: MonthKey::new(p.scenario.seed, Stream::Survey, calendar.key()),
-        replicate: 0,
-    };
+    let fieldwork = Fieldwork::at(&calendar, p.scenario.seed, 0);
     let year = conduct(demo, experience, regions.0, &p.survey, fieldwork);
     recorder.surveys.push(year);
 }
