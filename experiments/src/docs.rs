@@ -20,7 +20,7 @@ pub fn parameters_markdown() -> String {
          Every scalar parameter, its unit, default, allowed range and source. Keys are scenario-file \
          key paths; `regions.*` keys are set inside each `[[regions]]` entry; \
          `crime.*.x` keys are set per offence type as `crime.<type>.x` (in `[crime.homicide]`, ...; \
-         types: homicide, assault, gbv, property, trafficking, drug, environment). Source kinds: \
+         types: homicide, assault, gbv, property, trafficking, drug, environment, fraud). Source kinds: \
          *cited* (a publication), *derived* (arithmetic on cited figures), *calibrated* (solved at \
          run start), *assumption* (no good estimate: a default target of sensitivity analysis).\n",
     );
@@ -73,8 +73,8 @@ pub fn outputs_markdown() -> String {
          Generated from the column dictionaries in `sim_core::metrics`; do not edit by hand.\n\n\
          Counts are real-person equivalents (agents times the run's scale, `run.json: scale`).\n\n\
          ## Expected and realised counts\n\nThe crime indicators (homicide, violence, gender-based \
-         violence and property victimisation, trafficking true and detected, reporting, recorded \
-         violence) and deaths in custody are computed by default from *expected counts*: for every \
+         violence, property and online-fraud victimisation, trafficking true and detected, \
+         reporting, recorded violence and recorded fraud) and deaths in custody are computed by default from *expected counts*: for every \
          count the model draws from probabilities it computes (offences by type and region, \
          victims by group, reports, detections, deaths in custody), the sum of those \
          probabilities given each month's state. They have the same mean as the simulated events \
@@ -111,6 +111,7 @@ pub fn outputs_markdown() -> String {
          (scenario names), `displacement` (not_displaced, displaced). Indicators: population, \
          homicide_rate_per_100k, violence_prevalence_pct, gbv_prevalence_pct, reporting_rate_pct, \
          trafficking_victims_per_100k, trafficking_detected_per_100k, property_victimisation_pct, \
+         fraud_victimisation_pct (share of the whole group; no victim is under 15), \
          offences_per_100k and arrests_per_100_offences (by offender group: arrests for cleared \
          offences per 100 offences committed), prison_population_per_100k, unsentenced_share_pct \
          (region = region of the prison), prison_occupancy_pct (regions only). Victim indicators \
@@ -172,8 +173,8 @@ pub fn outputs_markdown() -> String {
          \"How the indicators are measured\"): `arm,replication,year,indicator,estimate,\
          standard_error,ci95_low,ci95_high,true_value,base_respondents,respondents,issued`. \
          `indicator` is `violence_prevalence_pct` (SDG 16.1.3, persons 15+), \
-         `gbv_prevalence_women_pct` (women 15-49), `property_victimisation_pct` (persons 15+) or \
-         `reporting_rate_pct` (SDG 16.3.1, victims of violence who reported it); `estimate` and \
+         `gbv_prevalence_women_pct` (women 15-49), `property_victimisation_pct` (persons 15+), \
+         `fraud_victimisation_pct` (online fraud, persons 15+) or `reporting_rate_pct` (SDG 16.3.1, victims of violence who reported it); `estimate` and \
          its design-based `standard_error` (percentage points, Taylor linearisation of a ratio of \
          region-weighted totals) and 95% interval; `true_value` is the same indicator over the \
          whole target population (persons 15+ living in households, not in custody), from every \
@@ -191,7 +192,7 @@ pub fn outputs_markdown() -> String {
          with the type's section of the International Classification of Crime for Statistical \
          Purposes (ICCS, UNODC 2015): homicide `01`, assault `02`, gender-based violence \
          `02/03` (partner violence is in 02, sexual violence in 03), property `04/05`, \
-         trafficking `0204`, drug `06`, environment `10`; counted by the run's estimator, as \
+         trafficking `0204`, drug `06`, environment `10`, online fraud `07`; counted by the run's estimator, as \
          `recorded_violence_per_100k` is. `prison_census`: people in custody on 31 December \
          (`prisoners`, `unsentenced`, `sentenced`, `aged_older` at or above `prisons.older_age`, \
          `aged_65_plus`) and `usable_beds`. `courts`: the year's `charged`, \

@@ -59,8 +59,10 @@ fn run(name: &str) -> std::path::PathBuf {
 fn the_survey_is_reported_each_year_and_its_intervals_cover_the_truth() {
     let out = run("survey");
     let rows = table(&out.join("survey.csv"));
-    // Plumbing: 3 replications x 5 years x 4 indicators.
-    assert_eq!(rows.len(), 3 * 5 * 4);
+    // Plumbing: 3 replications x 5 years x 5 indicators.
+    let indicators = sim_core::survey::SURVEY_INDICATORS.len();
+    assert_eq!(indicators, 5);
+    assert_eq!(rows.len(), 3 * 5 * indicators);
     let mut covered = 0;
     for r in &rows {
         let (low, high, truth) = (
@@ -76,11 +78,11 @@ fn the_survey_is_reported_each_year_and_its_intervals_cover_the_truth() {
         }
         assert!(number(r, "respondents") < number(r, "issued"));
     }
-    // 12 first-year intervals at 95%: 9 or more cover the truth unless the survey is biased
-    // (a binomial(12, 0.95) gives fewer than 9 with probability under 0.3%).
+    // 15 first-year intervals at 95%: 12 or more cover the truth unless the survey is biased
+    // (a binomial(15, 0.95) gives fewer than 12 with probability 0.5%).
     assert!(
-        covered >= 9,
-        "{covered} of 12 first-year intervals cover the truth"
+        covered >= 12,
+        "{covered} of 15 first-year intervals cover the truth"
     );
 }
 

@@ -51,6 +51,12 @@ fn every_builtin_runs_and_meets_baseline_alignment() {
                 None,
             ),
             (
+                "online fraud",
+                y.fraud_victimisation_pct,
+                c.fraud_victimisation_pct,
+                None,
+            ),
+            (
                 "trafficking detected",
                 y.trafficking_detected_per_100k,
                 c.trafficking_detected_per_100k,

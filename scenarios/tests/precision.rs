@@ -56,6 +56,8 @@ fn expected_and_realised_counts_agree_on_average_over_200_seeds() {
         "reporting_rate_sexual_pct",
         "trafficking_victims_per_100k",
         "trafficking_detected_per_100k",
+        "fraud_victimisation_pct",
+        "fraud_recorded_per_100k",
         "deaths_in_custody",
     ]);
     let mut failures = Vec::new();

@@ -88,6 +88,12 @@ fn fact_2_year_one_indicators_match_the_observed_values() {
             c.trafficking_detected_per_100k,
             Some(events(c.trafficking_detected_per_100k)),
         ),
+        (
+            "online fraud",
+            y.fraud_victimisation_pct,
+            c.fraud_victimisation_pct,
+            None,
+        ),
         ("reporting rate", y.reporting_rate_pct, 35.0, None),
         ("unsentenced share", y.unsentenced_share_pct, 40.0, None),
         (

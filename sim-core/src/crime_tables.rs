@@ -12,6 +12,10 @@ use crate::metrics::AGE_BINS;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
 use crate::params::{MAX_REGIONS, ModelParams};
 
+/// Youngest age of online-fraud victims (years): the adult population of the survey and of
+/// SDG 16.1.3.
+pub(crate) const FRAUD_MIN_VICTIM_AGE: f64 = 15.0;
+
 /// Derived and calibrated crime and justice quantities; read-only during a run.
 #[derive(Resource, Clone, Debug)]
 pub struct CrimeTables {
@@ -76,10 +80,22 @@ impl CrimeTables {
         for (i, t) in c.types.iter().enumerate() {
             offend_age[i] =
                 AgeCurve::offending(t.peak_age, t.half_peak_age, c.rise_half_age).table(c.min_age);
-            victim_age[i] = AgeCurve::new(t.victim_peak_age, t.victim_half_peak_age).table(0.0);
+            let kind = OffenceType::from_index(i);
+            let curve = AgeCurve::new(t.victim_peak_age, t.victim_half_peak_age);
+            victim_age[i] = if kind == OffenceType::Fraud {
+                // Online fraud reaches adults who are online: the risk per person online times
+                // the age group's access (lower at 65+); the region's access and displacement
+                // enter with the victim pool's cells.
+                let mut a = curve.table(FRAUD_MIN_VICTIM_AGE);
+                for (years, v) in a.iter_mut().enumerate() {
+                    *v *= crate::digital::age_multiplier(p, years as u32);
+                }
+                a
+            } else {
+                curve.table(0.0)
+            };
             offend_sex[i] = [2.0 * t.male_share, 2.0 * (1.0 - t.male_share)];
             victim_sex[i] = [2.0 * t.victim_male_share, 2.0 * (1.0 - t.victim_male_share)];
-            let kind = OffenceType::from_index(i);
             if matches!(kind, OffenceType::Homicide | OffenceType::Assault) {
                 for (r, region) in p.regions.iter().enumerate() {
                     inequality[i][r] = (region.gini / mean_gini).powf(c.gini_elasticity);
@@ -259,7 +275,8 @@ pub struct ExpectedFlows {
     pub custody_mix: [f64; OFFENCE_TYPES],
     /// Mean sentence-length multiplier of offenders sentenced to custody by type.
     pub length_mix: [f64; OFFENCE_TYPES],
-    /// Offences committed a month by region (recorded or not).
+    /// Offences committed a month by region (recorded or not), of the types that carry the
+    /// certainty signal of deterrence (`OffenceType::signals_deterrence`).
     pub offences_by_region: [f64; MAX_REGIONS],
     /// Expected clearances per offence committed by region (the deterrence reference).
     pub arrest_rate: [f64; MAX_REGIONS],

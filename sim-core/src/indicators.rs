@@ -26,6 +26,7 @@ use crate::metrics::{
     AGE_BINS, Column, Counter, DISPOSITION_BINS, GROUPS, Measure, Recorder, SDG_AGE_GROUPS,
     group_label, hist_index, pct,
 };
+use crate::offence::OffenceType;
 use crate::params::{MAX_REGIONS, ModelParams};
 use crate::person::MonthNo;
 
@@ -76,6 +77,10 @@ pub struct YearRow {
     pub gbv_prevalence_women_pct: f64,
     /// Distinct victims of property crime as a share of the population.
     pub property_victimisation_pct: f64,
+    /// Distinct victims of online fraud as a share of people 15+.
+    pub fraud_victimisation_pct: f64,
+    /// Online frauds known to the police per 100,000.
+    pub fraud_recorded_per_100k: f64,
     /// SDG 16.2.2, true victims.
     pub trafficking_victims_per_100k: f64,
     /// SDG 16.2.2, detected victims.
@@ -196,6 +201,20 @@ pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
         Measure::Value,
         "People who suffered a property crime in the year.",
         property_victimisation_pct
+    ),
+    col!(
+        "fraud_victimisation_pct",
+        "% of people 15+",
+        Measure::Value,
+        "People 15+ who suffered an online fraud in the year (ICCS 07).",
+        fraud_victimisation_pct
+    ),
+    col!(
+        "fraud_recorded_per_100k",
+        "offences per 100,000",
+        Measure::Value,
+        "Online frauds reported to the police per 100,000: what recorded statistics would show.",
+        fraud_recorded_per_100k
     ),
     col!(
         "trafficking_victims_per_100k",
@@ -499,6 +518,8 @@ pub fn yearly(
                     violence_victims_15plus: fsum(&|e| e.violence_victims_15plus),
                     gbv_victims_women_15_49: fsum(&|e| e.gbv_victims_women_15_49),
                     property_victims: g.total(Counter::PropertyVictims),
+                    fraud_victims_15plus: g.total_15plus(Counter::FraudVictims),
+                    fraud_recorded: fsum(&|e| e.recorded[OffenceType::Fraud.index()]),
                     trafficking_victims: g.total(Counter::TraffickingVictims),
                     trafficking_detected: g.total(Counter::TraffickingDetected),
                     violence_reporters: g.total(Counter::ViolenceReporters),
@@ -521,6 +542,8 @@ pub fn yearly(
                     violence_victims_15plus: sum(&|m| m.flows.violence_victims_15plus),
                     gbv_victims_women_15_49: sum(&|m| m.flows.gbv_victims_women_15_49),
                     property_victims: total(Counter::PropertyVictims),
+                    fraud_victims_15plus: g.total_15plus(Counter::FraudVictims) as f64,
+                    fraud_recorded: sum(&|m| m.flows.recorded[OffenceType::Fraud.index()]),
                     trafficking_victims: total(Counter::TraffickingVictims),
                     trafficking_detected: total(Counter::TraffickingDetected),
                     violence_reporters: total(Counter::ViolenceReporters),
@@ -545,6 +568,8 @@ pub fn yearly(
             violence_prevalence_pct: pct(c.violence_victims_15plus, pop15),
             gbv_prevalence_women_pct: pct(c.gbv_victims_women_15_49, women),
             property_victimisation_pct: pct(c.property_victims, pop),
+            fraud_victimisation_pct: pct(c.fraud_victims_15plus, pop15),
+            fraud_recorded_per_100k: 1e5 * c.fraud_recorded / pop,
             trafficking_victims_per_100k: 1e5 * c.trafficking_victims / pop,
             trafficking_detected_per_100k: 1e5 * c.trafficking_detected / pop,
             reporting_rate_pct: pct(c.violence_reporters, c.violence_victims),
@@ -642,6 +667,8 @@ struct CrimeCounts {
     violence_victims_15plus: f64,
     gbv_victims_women_15_49: f64,
     property_victims: f64,
+    fraud_victims_15plus: f64,
+    fraud_recorded: f64,
     trafficking_victims: f64,
     trafficking_detected: f64,
     violence_reporters: f64,
@@ -738,6 +765,10 @@ pub fn by_group(rec: &Recorder, p: &ModelParams, estimator: Estimator) -> Vec<Gr
             push(
                 "property_victimisation_pct",
                 pct(g[Counter::PropertyVictims as usize][gi], n),
+            );
+            push(
+                "fraud_victimisation_pct",
+                pct(g[Counter::FraudVictims as usize][gi], n),
             );
             push(
                 "offences_per_100k",

@@ -249,10 +249,12 @@ pub enum Counter {
     SexualReporters,
     /// Arrests for cleared offences, by offender group (the equity indicators).
     Arrests,
+    /// Distinct victims of online fraud in the calendar year.
+    FraudVictims,
 }
 
 /// Number of [`Counter`]s.
-pub(crate) const COUNTERS: usize = 13;
+pub(crate) const COUNTERS: usize = 14;
 
 /// Group counters: `values[counter][group]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -618,6 +620,11 @@ pub static MONTH_COLUMNS: &[Column<MonthRow>] = &[
         "offences_environment",
         "Crimes that affect the environment (ICCS 10), true count.",
         |r| r.flows.offences[6]
+    ),
+    count!(
+        "offences_fraud",
+        "Online fraud (ICCS 07), true count.",
+        |r| r.flows.offences[7]
     ),
     count!("victims", "Offences with an individual victim.", |r| r
         .flows

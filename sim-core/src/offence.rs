@@ -22,10 +22,14 @@ pub enum OffenceType {
     Drug = 5,
     /// Crimes that affect the environment: illegal logging, mining, waste (ICCS 10).
     Environment = 6,
+    /// Online fraud (ICCS 07, acts involving fraud, deception or corruption, committed through
+    /// a computer network): victims anywhere in the country who are online, offenders mostly
+    /// out of reach.
+    Fraud = 7,
 }
 
 /// Number of offence types.
-pub const OFFENCE_TYPES: usize = 7;
+pub const OFFENCE_TYPES: usize = 8;
 
 impl OffenceType {
     /// All types in index order.
@@ -37,6 +41,7 @@ impl OffenceType {
         OffenceType::Trafficking,
         OffenceType::Drug,
         OffenceType::Environment,
+        OffenceType::Fraud,
     ];
 
     /// Names used in scenario keys (`crime.homicide.clearance`) and output columns.
@@ -48,12 +53,13 @@ impl OffenceType {
         "trafficking",
         "drug",
         "environment",
+        "fraud",
     ];
 
     /// The International Classification of Crime for Statistical Purposes (UNODC 2015)
     /// sections each type belongs to, in type order.
     pub const ICCS: [&'static str; OFFENCE_TYPES] =
-        ["01", "02", "02/03", "04/05", "0204", "06", "10"];
+        ["01", "02", "02/03", "04/05", "0204", "06", "10", "07"];
 
     /// Index for per-type tables.
     #[inline(always)]
@@ -79,6 +85,20 @@ impl OffenceType {
     /// Whether the offence has an individual victim (drug and environmental offences do not).
     pub fn has_victim(self) -> bool {
         !matches!(self, OffenceType::Drug | OffenceType::Environment)
+    }
+
+    /// Whether the victim is drawn from the whole country (online offences reach anyone who is
+    /// online) rather than from the offender's region.
+    pub fn reaches_nationally(self) -> bool {
+        self == OffenceType::Fraud
+    }
+
+    /// Whether its clearances enter the certainty of being caught that deters offending
+    /// (`Policing.deterrence`). Online fraud does not: its offenders are mostly out of reach, and
+    /// its growth with digital adoption would otherwise read as a collapse of certainty for
+    /// every other crime.
+    pub fn signals_deterrence(self) -> bool {
+        self != OffenceType::Fraud
     }
 
     /// Interpersonal violence, subject to the heat effect (Burke, Hsiang & Miguel 2015).

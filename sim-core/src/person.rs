@@ -235,6 +235,8 @@ pub struct VictimHistory {
     pub last_reported_sexual: MonthNo,
     /// Month of the last property crime against the person.
     pub last_property: MonthNo,
+    /// Month of the last online fraud against the person.
+    pub last_fraud: MonthNo,
 }
 
 impl VictimHistory {
@@ -246,6 +248,7 @@ impl VictimHistory {
         last_reported_physical: NEVER,
         last_reported_sexual: NEVER,
         last_property: NEVER,
+        last_fraud: NEVER,
     };
 
     /// Month of the last violence of any kind (physical or sexual; SDG 16.1.3).
@@ -298,7 +301,8 @@ mod tests {
         assert!(std::mem::size_of::<Demographics>() <= 12);
         assert!(std::mem::size_of::<Socioeconomic>() <= 8);
         assert!(std::mem::size_of::<Justice>() <= 12);
-        assert!(std::mem::size_of::<Experience>() <= 16);
+        // 18: online fraud's month joined the victim history (issue 18).
+        assert!(std::mem::size_of::<Experience>() <= 18);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! Each December a sample of persons aged 15+ living in households (not in custody) is drawn,
 //! stratified by region in proportion to its population; respondents are asked whether they
-//! were victims of violence, gender-based violence or property crime in the past 12 months, and
+//! were victims of violence, gender-based violence, property crime or online fraud in the past
+//! 12 months, and
 //! whether they reported the violence to the police. Their answers carry the survey's errors:
 //! non-response, forgotten incidents, incidents of the year before telescoped into the
 //! reference period, and undisclosed gender-based violence.
@@ -24,12 +25,20 @@ use crate::rng::{MonthKey, to_unit};
 pub const SURVEY_MIN_AGE: u32 = 15;
 
 /// The survey's indicators, named as the `indicators_yearly.csv` columns they estimate.
-pub const SURVEY_INDICATORS: [&str; 4] = [
+pub const SURVEY_INDICATORS: [&str; INDICATORS] = [
     "violence_prevalence_pct",
     "gbv_prevalence_women_pct",
     "property_victimisation_pct",
+    "fraud_victimisation_pct",
     "reporting_rate_pct",
 ];
+
+/// Number of survey indicators.
+const INDICATORS: usize = 5;
+
+/// Uniform draws a selected copy of a person uses (response and the recall of each question),
+/// with room for more questions.
+const DRAWS_PER_COPY: u32 = 8;
 
 /// One indicator of one year's survey, in percent.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -54,7 +63,7 @@ pub struct SurveyYear {
     /// Persons who responded.
     pub respondents: u32,
     /// One estimate per entry of [`SURVEY_INDICATORS`].
-    pub estimates: [SurveyEstimate; 4],
+    pub estimates: [SurveyEstimate; INDICATORS],
 }
 
 /// What a person experienced, or says: numerator and denominator flags of each indicator.
@@ -64,6 +73,7 @@ struct Answers {
     woman_15_49: bool,
     gbv: bool,
     property: bool,
+    fraud: bool,
     reported: bool,
 }
 
@@ -74,6 +84,7 @@ impl Answers {
             0 => (self.violence, true),
             1 => (self.gbv && self.woman_15_49, self.woman_15_49),
             2 => (self.property, true),
+            3 => (self.fraud, true),
             _ => (self.violence && self.reported, self.violence),
         }
     }
@@ -105,6 +116,7 @@ fn truth(d: &Demographics, h: &VictimHistory, w: Window) -> Answers {
         woman_15_49: d.sex == Sex::Female && (15..50).contains(&age),
         gbv: w.inside(h.last_gbv),
         property: w.inside(h.last_property),
+        fraud: w.inside(h.last_fraud),
         reported: w.inside(h.last_reported()),
     }
 }
@@ -114,6 +126,7 @@ struct Draws {
     violence_recall: f64,
     gbv_disclosure: f64,
     property_recall: f64,
+    fraud_recall: f64,
 }
 
 /// What a respondent says, with recall error, telescoping and under-disclosure, given the
@@ -148,6 +161,7 @@ fn answers(t: &Answers, h: &VictimHistory, w: Window, s: &SurveyParams, u: &Draw
         woman_15_49: t.woman_15_49,
         gbv,
         property: says(h.last_property, u.property_recall),
+        fraud: says(h.last_fraud, u.fraud_recall),
         reported,
     }
 }
@@ -226,10 +240,10 @@ struct Counts {
 #[derive(Clone, Copy, Debug, Default)]
 struct RegionTally {
     people: u64,
-    truth: [(u64, u64); 4],
+    truth: [(u64, u64); INDICATORS],
     selected: u64,
     respondents: u64,
-    sample: [Counts; 4],
+    sample: [Counts; INDICATORS],
 }
 
 impl RegionTally {
@@ -317,9 +331,10 @@ pub fn conduct(
                 }
                 let id = d.id.0;
                 let times = selections(rate, p0, to_unit(f.key.bits(id, base)));
-                for copy in 0..times.min(0x3f_ffff) {
+                for copy in 0..times.min((1 << 24) / DRAWS_PER_COPY - 1) {
                     r.selected += 1;
-                    let draw = |j: u32| to_unit(f.key.bits(id, base | (1 + 4 * copy + j)));
+                    let draw =
+                        |j: u32| to_unit(f.key.bits(id, base | (1 + DRAWS_PER_COPY * copy + j)));
                     if draw(0) >= s.response_rate {
                         continue;
                     }
@@ -328,6 +343,7 @@ pub fn conduct(
                         violence_recall: draw(1),
                         gbv_disclosure: draw(2),
                         property_recall: draw(3),
+                        fraud_recall: draw(4),
                     };
                     let a = answers(&t, &e.victim, w, s, &u);
                     for (k, c) in r.sample.iter_mut().enumerate() {

@@ -5,4 +5,5 @@ mod common;
 
 mod demography;
 mod determinism;
+mod fraud;
 mod justice;

@@ -314,6 +314,11 @@ pub const BY_GROUP: &[(&str, &str, &str)] = &[
         "Victims per 100,000",
     ),
     (
+        "fraud_victimisation_pct",
+        "Victims of online fraud",
+        "% in the past year",
+    ),
+    (
         "reporting_rate_pct",
         "Victims who reported violence (SDG 16.3.1)",
         "% of victims",

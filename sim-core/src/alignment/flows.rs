@@ -202,6 +202,25 @@ pub(crate) fn offence_targets(
         pop * 100.0,
     );
     k[idx(OffenceType::Property)] = k_prop.unwrap_or(0.0);
+    // Online fraud: people 15+ (its victim table is zero below), the regions' access taken as
+    // their national mean.
+    let q_fraud = victim_probabilities(t, p, idx(OffenceType::Fraud), counts);
+    let n_15plus: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
+    let k_fraud = if c.fraud_victimisation_pct > 0.0 {
+        solve_increasing(
+            |x| distinct_hit(counts, |_, a| a >= 15, &[x], &[&q_fraud]),
+            c.fraud_victimisation_pct / 100.0 * n_15plus,
+            0.0,
+            pop * 100.0,
+        )
+    } else {
+        Some(0.0)
+    };
+    if k_fraud.is_none() {
+        t.warnings
+            .push("fraud: observed victimisation unreachable; no online fraud simulated".into());
+    }
+    k[idx(OffenceType::Fraud)] = k_fraud.unwrap_or(0.0);
     let q_gbv = victim_probabilities(t, p, idx(OffenceType::Gbv), counts);
     let women = |s: usize, a: usize| s == 1 && (15..50).contains(&a);
     let n_women: f64 = counts[1][15..50].iter().sum();
@@ -372,12 +391,19 @@ pub(crate) fn align_funnel(
     let mut cleared_by_region = [0.0; MAX_REGIONS];
     for i in 0..OFFENCE_TYPES {
         let (mut rec, mut arrests) = (0.0, 0.0);
+        // The certainty signal of deterrence counts the types that carry it, as the Policing
+        // stage does.
+        let signal = if OffenceType::from_index(i).signals_deterrence() {
+            1.0
+        } else {
+            0.0
+        };
         for r in 0..regions {
             let cleared = recorded[i][r] * c.types[i].clearance * flows.police_factor[r];
-            cleared_by_region[r] += cleared;
+            cleared_by_region[r] += signal * cleared;
             flows.charges[i][r] = cleared * c.types[i].charge * flows.chargeable[i];
             let committed = flows.offences_per_year[i] / 12.0 * flows.region_share[i][r];
-            flows.offences_by_region[r] += committed;
+            flows.offences_by_region[r] += signal * committed;
             rec += committed;
             arrests += cleared;
         }
@@ -484,6 +510,12 @@ pub(crate) fn align_base_hazards(
             continue;
         }
         let h = &hists[i];
+        // Below the smallest bracket the expected count is linear in the base hazard.
+        let smallest = h.expected(1e-15);
+        if smallest >= monthly {
+            t.base[i] = 1e-15 * monthly / smallest;
+            continue;
+        }
         match solve_increasing(|b| h.expected(b), monthly, 1e-15, 1e6) {
             Some(b) => t.base[i] = b,
             None => {

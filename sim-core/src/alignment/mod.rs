@@ -3,8 +3,8 @@
 //! that size police, courts and prisons.
 //!
 //! What is solved, from what:
-//! - base hazard of each offence type, from the observed homicide rate, violence, GBV and
-//!   property prevalence, and recorded drug, trafficking and environmental offences, using the
+//! - base hazard of each offence type, from the observed homicide rate, violence, GBV,
+//!   property and online-fraud prevalence, and recorded drug, trafficking and environmental offences, using the
 //!   actual initial population (expected offences summed person by person, binned by weight);
 //! - the reporting scale of violence, from the observed reporting rate (SDG 16.3.1);
 //! - police and court capacities, from the expected year-one workload and caseload;

@@ -308,6 +308,9 @@ pub struct RegionParams {
     /// Share of people using the internet (fraction): reach of remote hearings and online
     /// legal information.
     pub digital_access: f64,
+    /// Growth of internet use a year, on the logit scale (log odds a year): adoption follows a
+    /// logistic curve from `digital_access` at the start.
+    pub digital_access_growth: f64,
     /// Relative weight of the region in the national prison-bed stock (times population share).
     pub prison_bed_weight: f64,
     /// Hazard events a year by type, in [`Hazard::ALL`] order (flood, storm, drought, heatwave).
@@ -589,6 +592,8 @@ pub struct CrimeParams {
     pub trafficking_detected_per_100k: f64,
     /// Observed year one: recorded environmental offences per 100,000 per year.
     pub environment_recorded_per_100k: f64,
+    /// Observed year one: share of people 15+ who were victims of online fraud in 12 months (%).
+    pub fraud_victimisation_pct: f64,
     /// Per-type parameters, in [`OffenceType::ALL`] order.
     pub types: [OffenceParams; OFFENCE_TYPES],
 }

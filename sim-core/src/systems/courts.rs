@@ -156,7 +156,9 @@ pub fn dispose_cases(
     for (r, queue) in queues.iter_mut().enumerate() {
         // Remote hearings add capacity in proportion to how connected the region is.
         let remote = 1.0
-            + effects.remote_capacity_gain * effects.remote_hearings * p.regions[r].digital_access;
+            + effects.remote_capacity_gain
+                * effects.remote_hearings
+                * crate::digital::regional_access(p, r, now);
         let available = capacity[r]
             * p.justice.court_capacity_multiplier
             * effects.court_capacity

@@ -2,7 +2,8 @@
 //! and type ([`ExpectedOffending`]) spread over the victim pool's cells in proportion to the
 //! same weights the draws use ([`VictimWeights`]), giving the expected victims by group, the
 //! expected recorded offences, and each cell's per-person hazards of violence, gender-based
-//! violence, property crime and of a reported violence.
+//! violence, property crime, online fraud and of a reported violence. Online fraud is spread
+//! over the whole country's cells, as its victims are drawn.
 //!
 //! Prevalence (people victimised at least once in the calendar year) follows from the hazard a
 //! cell has accumulated since January: in a month with per-person hazard `h`, a cell of `n`
@@ -33,6 +34,7 @@ pub struct YearHazards {
     reported_violence: Vec<f64>,
     gbv: Vec<f64>,
     property: Vec<f64>,
+    fraud: Vec<f64>,
     physical: Vec<f64>,
     sexual: Vec<f64>,
     reported_physical: Vec<f64>,
@@ -46,6 +48,7 @@ impl YearHazards {
             &mut self.reported_violence,
             &mut self.gbv,
             &mut self.property,
+            &mut self.fraud,
             &mut self.physical,
             &mut self.sexual,
             &mut self.reported_physical,
@@ -71,6 +74,7 @@ const ASSAULT: usize = OffenceType::Assault as usize;
 const GBV: usize = OffenceType::Gbv as usize;
 const PROPERTY: usize = OffenceType::Property as usize;
 const TRAFFICKING: usize = OffenceType::Trafficking as usize;
+const FRAUD: usize = OffenceType::Fraud as usize;
 
 /// Turns the month's expected offences into expected victims, reports and prevalence.
 pub fn expect_victims(
@@ -101,11 +105,25 @@ pub fn expect_victims(
             prob
         }
     };
-    let recorded = |c: usize, displaced: bool, region: usize| {
+    let recorded_at = |c: usize, displaced: bool, presence: f64| {
         let r = report(c, displaced);
-        let presence = policing.detection[region];
         r + (1.0 - r) * p.crime.types[c].proactive * effects.detection[c] * presence
     };
+    let recorded = |c: usize, displaced: bool, region: usize| {
+        recorded_at(c, displaced, policing.detection[region])
+    };
+    // Online fraud: the country's expected frauds reach every region's cells in proportion to
+    // their national weight; detection follows the offenders' regions.
+    let frauds: f64 = (0..regions).map(|r| offending.by_region[r][FRAUD]).sum();
+    let fraud_presence = if frauds > 0.0 {
+        (0..regions)
+            .map(|r| offending.by_region[r][FRAUD] * policing.detection[r])
+            .sum::<f64>()
+            / frauds
+    } else {
+        0.0
+    };
+    let fraud_weight: f64 = (0..regions).map(|r| weights.total(FRAUD, r)).sum();
     let elder_share = p.crime.elder_abuse_share;
     let sexual_share = p.crime.gbv_sexual_share;
     let YearHazards {
@@ -113,6 +131,7 @@ pub fn expect_victims(
         reported_violence,
         gbv,
         property,
+        fraud,
         physical,
         sexual,
         reported_physical,
@@ -162,6 +181,17 @@ pub fn expect_victims(
                 expected[ASSAULT] * ((1.0 - elder_share) * share(ASSAULT, k) + elder_share * elder);
             let gbv_offences = expected[GBV] * share(GBV, k);
             let thefts = expected[PROPERTY] * share(PROPERTY, k);
+            let scams = if fraud_weight > 0.0 {
+                frauds * weights.weight(FRAUD, r, k) / fraud_weight
+            } else {
+                0.0
+            };
+            flows.recorded[FRAUD] += scams * recorded_at(FRAUD, displaced, fraud_presence);
+            groups.add(
+                Counter::FraudVictims,
+                &g,
+                first_hits(n, &mut fraud[cell], scams / n),
+            );
             flows.recorded[ASSAULT] += assaults * recorded(ASSAULT, displaced, r);
             flows.recorded[GBV] += gbv_offences * recorded(GBV, displaced, r);
             flows.recorded[PROPERTY] += thefts * recorded(PROPERTY, displaced, r);

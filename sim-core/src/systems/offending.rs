@@ -1,7 +1,9 @@
 //! Offending (docs/model.md section 4.5, stage 6): each free person may commit offences by type.
 //!
 //! Hazard of person i, type c: `lambda = base_c * age_c(a) * sex_c(s) * inequality_c(r) *
-//! employment * propensity_i * deterrence(r) * heat_c(r) * trend_c(a) * release_i(t)`, `p = 1 - exp(-lambda)`.
+//! employment * propensity_i * deterrence(r) * heat_c(r) * adoption_c(t) * trend_c(a) *
+//! release_i(t)`, `p = 1 - exp(-lambda)`; adoption is online fraud's growth with the people
+//! online (`digital::national_access`), 1 for the other types.
 //! Everything but the person's own factors is folded once a month into a table by region, sex,
 //! age and employment, so the common path per person is one table read, one multiply and one
 //! random draw compared with the summed hazard (`p_any <= lambda_total`: only the rare
@@ -64,6 +66,7 @@ impl Default for HazardTable {
 /// Folds the month-level multipliers into the hazard table.
 pub fn build_hazard_table(
     params: Res<Params>,
+    calendar: Res<Calendar>,
     tables: Res<CrimeTables>,
     effects: Res<PolicyEffects>,
     policing: Res<Policing>,
@@ -73,6 +76,13 @@ pub fn build_hazard_table(
     let p = &params.0;
     let t = &*tables;
     let HazardTable { by_type, total } = &mut *hazards;
+    // Online fraud grows with the people online (its opportunities), relative to the start.
+    let at_start = crate::digital::national_access(p, 0);
+    let adoption = if at_start > 0.0 {
+        crate::digital::national_access(p, calendar.now()) / at_start
+    } else {
+        1.0
+    };
     for r in 0..p.regions.len() {
         let deterrence = policing.deterrence[r];
         let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
@@ -95,6 +105,8 @@ pub fn build_hazard_table(
                             * trend[c]
                             * if kind.is_interpersonal_violence() {
                                 heat
+                            } else if kind == OffenceType::Fraud {
+                                adoption
                             } else {
                                 1.0
                             };

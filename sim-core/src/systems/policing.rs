@@ -4,7 +4,8 @@
 //!
 //! Clearance of a recorded offence of type c in region r: `clearance_c * min(1, capacity_r /
 //! workload_r)^gamma`, workload being the month's recorded offences. An offender already in
-//! custody or awaiting trial adds no new suspect. Offences with a prosecution delay (historic
+//! custody or awaiting trial adds no new suspect. Online fraud adds to the workload but not to
+//! the certainty signal of deterrence (`OffenceType::signals_deterrence`). Offences with a prosecution delay (historic
 //! sexual offences) lead to an arrest months or years later.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `OffenceBuffer`, `Demographics`. Writes:
@@ -91,7 +92,7 @@ pub fn clear_offences(
     let (mut drug, mut drug_recorded) = ([0u32; MAX_REGIONS], [0u32; MAX_REGIONS]);
     for o in buffer.0.iter() {
         let r = o.region as usize;
-        committed[r] += 1;
+        committed[r] += u32::from(o.kind.signals_deterrence());
         workload[r] += u32::from(o.recorded());
         if o.kind == OffenceType::Drug {
             drug[r] += 1;
@@ -117,7 +118,7 @@ pub fn clear_offences(
             continue;
         }
         o.cleared = true;
-        cleared[o.region as usize] += 1;
+        cleared[o.region as usize] += u32::from(o.kind.signals_deterrence());
         tally.flows.cleared += 1;
         let s = Suspect {
             row: o.offender_row,

@@ -1,7 +1,9 @@
 //! Victimisation (docs/model.md section 4.6, stage 7): each offence with a victim gets one, drawn from
 //! the free people of the offender's region with relative risks by type, sex, age and
 //! displacement (young men for homicide, women 15-49 for gender-based violence, people 60+ for
-//! elder abuse, women, children and displaced people for trafficking).
+//! elder abuse, women, children and displaced people for trafficking). Online fraud reaches
+//! anyone online in the country: its victim's region is drawn first, in proportion to the
+//! regions' weights, which carry their internet use.
 //!
 //! Victims are drawn from [`VictimPool`] (free people by region, sex, birth year and
 //! displacement): a cell in proportion to (people x risk), then a person in the cell. Homicide
@@ -33,6 +35,9 @@ const MAX_ATTEMPTS: u32 = 32;
 /// (`1 + 2 * attempt`, `2 + 2 * attempt`), so adding it changed no other draw.
 const SEXUAL_DRAW: u32 = 2 + 2 * MAX_ATTEMPTS;
 
+/// Draw index of the victim's region for offences that reach nationally (online fraud).
+const REGION_DRAW: u32 = SEXUAL_DRAW + 1;
+
 /// The month's victim-cell weights: per type and region, the cumulative (people x risk) over
 /// the region's cells of the victim pool, and the same for elder abuse (people 60+). Built once
 /// a month before any victim is drawn; read by the draws and by the expected counts.
@@ -58,6 +63,21 @@ impl VictimWeights {
         *self.cumulative[c][r].last().unwrap_or(&0.0)
     }
 
+    /// The region of a victim of type `c` whose uniform is `u`, regions in proportion to their
+    /// total weights (the last region if every weight is zero).
+    pub fn pick_region(&self, c: usize, u: f64) -> usize {
+        let regions = self.cumulative[c].len();
+        let national: f64 = (0..regions).map(|r| self.total(c, r)).sum();
+        let mut target = u * national;
+        for r in 0..regions {
+            target -= self.total(c, r);
+            if target < 0.0 {
+                return r;
+            }
+        }
+        regions.saturating_sub(1)
+    }
+
     /// People 60+ in cell `k` of region `r`, and in the region.
     #[inline]
     pub fn elder(&self, r: usize, k: usize) -> (f64, f64) {
@@ -78,6 +98,7 @@ pub(crate) fn displaced_risk(
             1.0 + (p.crime.displaced_trafficking_multiplier - 1.0) * effects.displaced_trafficking
         }
         OffenceType::Gbv => p.crime.displaced_gbv_multiplier,
+        OffenceType::Fraud => p.justice.digital_access_displaced_multiplier,
         _ => 1.0,
     }
 }
@@ -109,7 +130,16 @@ pub(crate) fn weigh_victim_cells(
         cells.resize(per_region, 0.0);
     }
     let mult: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| displaced_risk(p, &effects, c));
+    let fraud = OffenceType::Fraud.index();
     for r in 0..regions {
+        // Online fraud reaches the region's people who are online.
+        let region_risk: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+            if c == fraud {
+                crate::digital::regional_mean_access(p, r, now)
+            } else {
+                1.0
+            }
+        });
         for k in 0..per_region {
             let (sex, cohort, displaced) = pool.decode(k);
             let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
@@ -121,7 +151,7 @@ pub(crate) fn weigh_victim_cells(
                 pool.count(r * per_region + k) as f64
             };
             for c in 0..OFFENCE_TYPES {
-                let m = if displaced { mult[c] } else { 1.0 };
+                let m = region_risk[c] * if displaced { mult[c] } else { 1.0 };
                 let prev = if k > 0 { cumulative[c][r][k - 1] } else { 0.0 };
                 cumulative[c][r][k] = prev + n * t.victim_age[c][age] * t.victim_sex[c][sex] * m;
             }
@@ -159,7 +189,11 @@ pub fn choose_victims(
             continue;
         }
         let c = o.kind.index();
-        let r = o.region as usize;
+        let r = if o.kind.reaches_nationally() {
+            weights.pick_region(c, to_unit(o.bits(key, REGION_DRAW)))
+        } else {
+            o.region as usize
+        };
         let elder_path =
             o.kind == OffenceType::Assault && to_unit(o.bits(key, 0)) < p.crime.elder_abuse_share;
         let cum = if elder_path {
@@ -199,7 +233,7 @@ pub fn choose_victims(
         o.victim_row = victim;
         let (sex, cohort, displaced) = pool.decode(victim_cell);
         let years = pool.cohort_age(cohort, now);
-        let groups = group_indices(sex, years, o.region, displaced);
+        let groups = group_indices(sex, years, r as u8, displaced);
         let h = &mut experience[victim as usize].victim;
         tally.flows.victims += 1;
         match o.kind {
@@ -252,6 +286,12 @@ pub fn choose_victims(
                     tally.groups.add(Counter::PropertyVictims, &groups);
                 }
                 h.last_property = now;
+            }
+            OffenceType::Fraud => {
+                if h.last_fraud < year_start {
+                    tally.groups.add(Counter::FraudVictims, &groups);
+                }
+                h.last_fraud = now;
             }
             OffenceType::Drug | OffenceType::Environment => {}
         }

@@ -487,6 +487,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Victimes de la traite (ODD 16.2.2)",
         "Víctimas de trata (ODS 16.2.2)",
     ),
+    (
+        "Victims of online fraud",
+        "Victimes de fraude en ligne",
+        "Víctimas de fraude en línea",
+    ),
     ("Offences", "Infractions", "Delitos"),
     (
         "Recorded by police",
