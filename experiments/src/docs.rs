@@ -218,6 +218,9 @@ pub fn outputs_markdown() -> String {
          `physical_violence_pct` | |\n\
          | `VC_VOV_SEXL` | 16.1.3 proportion of the population (15+) subjected to sexual \
          violence in the previous 12 months | `PT` | `sexual_violence_pct` | |\n\
+         | `VC_VOV_ROBB` | 16.1.3 proportion of the population (15+) subjected to robbery in \
+         the previous 12 months | `PT` | `robbery_victimisation_pct` | robbery is the share of \
+         property crime solved from `crime.robbery_victimisation_pct` |\n\
          | `VC_PRR_PHYV` | 16.3.1 police reporting rate for physical assault | `PT` | \
          `reporting_rate_physical_pct` | |\n\
          | `VC_PRR_SEXV` | 16.3.1 police reporting rate for sexual assault | `PT` | \
@@ -232,9 +235,9 @@ pub fn outputs_markdown() -> String {
          previous 12 months (`AGE` `Y15T49`) | `PT` | `gbv_prevalence_women_pct` | the model's \
          gender-based violence also counts non-partner sexual violence, and its denominator is \
          all women 15-49 (said in `COMMENT_OBS`) |\n\n\
-         Not written: the robbery series of 16.1.3 (`VC_VOV_ROBB`) and 16.3.1 (`VC_PRR_ROBB`), \
-         because the model's property crime does not set robbery apart; and `VC_VOV_PSYCHL` \
-         (psychological violence), which the model does not simulate.\n",
+         Not written: the robbery reporting rate of 16.3.1 (`VC_PRR_ROBB`), because robbery \
+         takes property crime's reporting probability; and `VC_VOV_PSYCHL` (psychological \
+         violence), which the model does not simulate.\n",
     );
     out.push_str("\n## `events.csv`\n\nOne row per climate hazard event.\n\n| column | unit | meaning |\n|---|---|---|\n");
     for (name, unit, meaning) in crate::output::EVENT_COLUMNS {

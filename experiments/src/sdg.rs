@@ -73,7 +73,7 @@ struct Series {
     note: &'static str,
 }
 
-const SERIES: [Series; 8] = [
+const SERIES: [Series; 9] = [
     Series {
         code: "VC_IHR_PSRC",
         indicator: "16.1.1",
@@ -98,6 +98,16 @@ const SERIES: [Series; 8] = [
         code: "VC_VOV_PHYL",
         indicator: "16.1.3",
         column: "physical_violence_pct",
+        unit: "PT",
+        age: "Y_GE15",
+        count_from_rate: false,
+        by_sex: false,
+        note: "",
+    },
+    Series {
+        code: "VC_VOV_ROBB",
+        indicator: "16.1.3",
+        column: "robbery_victimisation_pct",
         unit: "PT",
         age: "Y_GE15",
         count_from_rate: false,

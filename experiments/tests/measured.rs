@@ -140,6 +140,7 @@ fn sdg_csv_parses_as_sdmx_and_holds_the_yearly_indicators() {
             ("VC_VAW_MARR", "gbv_prevalence_women_pct"),
             ("VC_VOV_PHYL", "physical_violence_pct"),
             ("VC_VOV_SEXL", "sexual_violence_pct"),
+            ("VC_VOV_ROBB", "robbery_victimisation_pct"),
             ("VC_PRR_PHYV", "reporting_rate_physical_pct"),
             ("VC_PRR_SEXV", "reporting_rate_sexual_pct"),
         ] {

@@ -58,6 +58,8 @@ fn expected_and_realised_counts_agree_on_average_over_200_seeds() {
         "trafficking_detected_per_100k",
         "fraud_victimisation_pct",
         "fraud_recorded_per_100k",
+        "robbery_victimisation_pct",
+        "property_victimisation_pct",
         "deaths_in_custody",
     ]);
     let mut failures = Vec::new();

@@ -94,6 +94,12 @@ fn fact_2_year_one_indicators_match_the_observed_values() {
             c.fraud_victimisation_pct,
             None,
         ),
+        (
+            "robbery",
+            y.robbery_victimisation_pct,
+            c.robbery_victimisation_pct,
+            None,
+        ),
         ("reporting rate", y.reporting_rate_pct, 35.0, None),
         ("unsentenced share", y.unsentenced_share_pct, 40.0, None),
         (

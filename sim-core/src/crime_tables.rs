@@ -35,6 +35,9 @@ pub struct CrimeTables {
     pub base: [f64; OFFENCE_TYPES],
     /// Probability that a victim reports, after the calibrated scale for violence.
     pub report: [f64; OFFENCE_TYPES],
+    /// Share of property offences that are robberies (ICCS 0401), solved at start from the
+    /// observed robbery prevalence.
+    pub robbery_share: f64,
     /// Probability of pre-trial detention on charge, after the calibrated scale.
     pub detention: [f64; OFFENCE_TYPES],
     /// Probability of custody on conviction, after the calibrated scale.
@@ -113,6 +116,7 @@ impl CrimeTables {
             unemployed: c.unemployed_multiplier,
             base: [0.0; OFFENCE_TYPES],
             report: std::array::from_fn(|i| c.types[i].report),
+            robbery_share: 0.0,
             detention: std::array::from_fn(|i| c.types[i].detention),
             custody: std::array::from_fn(|i| c.types[i].custody),
             release_m0: 1.0,

@@ -77,6 +77,8 @@ pub struct YearRow {
     pub gbv_prevalence_women_pct: f64,
     /// Distinct victims of property crime as a share of the population.
     pub property_victimisation_pct: f64,
+    /// SDG 16.1.3: distinct victims of robbery as a share of people 15+.
+    pub robbery_victimisation_pct: f64,
     /// Distinct victims of online fraud as a share of people 15+.
     pub fraud_victimisation_pct: f64,
     /// Online frauds known to the police per 100,000.
@@ -201,6 +203,13 @@ pub static YEAR_COLUMNS: &[Column<YearRow>] = &[
         Measure::Value,
         "People who suffered a property crime in the year.",
         property_victimisation_pct
+    ),
+    col!(
+        "robbery_victimisation_pct",
+        "% of people 15+",
+        Measure::Value,
+        "SDG 16.1.3: people 15+ robbed in the year (ICCS 0401, a part of property crime).",
+        robbery_victimisation_pct
     ),
     col!(
         "fraud_victimisation_pct",
@@ -519,6 +528,7 @@ pub fn yearly(
                     gbv_victims_women_15_49: fsum(&|e| e.gbv_victims_women_15_49),
                     property_victims: g.total(Counter::PropertyVictims),
                     fraud_victims_15plus: g.total_15plus(Counter::FraudVictims),
+                    robbery_victims_15plus: g.total_15plus(Counter::RobberyVictims),
                     fraud_recorded: fsum(&|e| e.recorded[OffenceType::Fraud.index()]),
                     trafficking_victims: g.total(Counter::TraffickingVictims),
                     trafficking_detected: g.total(Counter::TraffickingDetected),
@@ -543,6 +553,7 @@ pub fn yearly(
                     gbv_victims_women_15_49: sum(&|m| m.flows.gbv_victims_women_15_49),
                     property_victims: total(Counter::PropertyVictims),
                     fraud_victims_15plus: g.total_15plus(Counter::FraudVictims) as f64,
+                    robbery_victims_15plus: g.total_15plus(Counter::RobberyVictims) as f64,
                     fraud_recorded: sum(&|m| m.flows.recorded[OffenceType::Fraud.index()]),
                     trafficking_victims: total(Counter::TraffickingVictims),
                     trafficking_detected: total(Counter::TraffickingDetected),
@@ -569,6 +580,7 @@ pub fn yearly(
             gbv_prevalence_women_pct: pct(c.gbv_victims_women_15_49, women),
             property_victimisation_pct: pct(c.property_victims, pop),
             fraud_victimisation_pct: pct(c.fraud_victims_15plus, pop15),
+            robbery_victimisation_pct: pct(c.robbery_victims_15plus, pop15),
             fraud_recorded_per_100k: 1e5 * c.fraud_recorded / pop,
             trafficking_victims_per_100k: 1e5 * c.trafficking_victims / pop,
             trafficking_detected_per_100k: 1e5 * c.trafficking_detected / pop,
@@ -668,6 +680,7 @@ struct CrimeCounts {
     gbv_victims_women_15_49: f64,
     property_victims: f64,
     fraud_victims_15plus: f64,
+    robbery_victims_15plus: f64,
     fraud_recorded: f64,
     trafficking_victims: f64,
     trafficking_detected: f64,
@@ -765,6 +778,10 @@ pub fn by_group(rec: &Recorder, p: &ModelParams, estimator: Estimator) -> Vec<Gr
             push(
                 "property_victimisation_pct",
                 pct(g[Counter::PropertyVictims as usize][gi], n),
+            );
+            push(
+                "robbery_victimisation_pct",
+                pct(g[Counter::RobberyVictims as usize][gi], n),
             );
             push(
                 "fraud_victimisation_pct",

@@ -251,10 +251,12 @@ pub enum Counter {
     Arrests,
     /// Distinct victims of online fraud in the calendar year.
     FraudVictims,
+    /// Distinct victims of robbery in the calendar year.
+    RobberyVictims,
 }
 
 /// Number of [`Counter`]s.
-pub(crate) const COUNTERS: usize = 14;
+pub(crate) const COUNTERS: usize = 15;
 
 /// Group counters: `values[counter][group]`.
 #[derive(Clone, Debug, PartialEq)]

@@ -128,6 +128,8 @@ pub struct Offence {
     pub victim_row: u32,
     /// Whether the violence was sexual (drawn for gender-based violence at victimisation).
     pub sexual: bool,
+    /// Whether the property crime was a robbery (drawn at victimisation).
+    pub robbery: bool,
     /// Whether the victim reported it (or, for homicide, it was discovered).
     pub reported: bool,
     /// Whether police learnt of it without a report (proactive detection).

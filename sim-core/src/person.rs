@@ -237,6 +237,8 @@ pub struct VictimHistory {
     pub last_property: MonthNo,
     /// Month of the last online fraud against the person.
     pub last_fraud: MonthNo,
+    /// Month of the last robbery of the person.
+    pub last_robbery: MonthNo,
 }
 
 impl VictimHistory {
@@ -249,6 +251,7 @@ impl VictimHistory {
         last_reported_sexual: NEVER,
         last_property: NEVER,
         last_fraud: NEVER,
+        last_robbery: NEVER,
     };
 
     /// Month of the last violence of any kind (physical or sexual; SDG 16.1.3).
@@ -301,8 +304,8 @@ mod tests {
         assert!(std::mem::size_of::<Demographics>() <= 12);
         assert!(std::mem::size_of::<Socioeconomic>() <= 8);
         assert!(std::mem::size_of::<Justice>() <= 12);
-        // 18: online fraud's month joined the victim history (issue 18).
-        assert!(std::mem::size_of::<Experience>() <= 18);
+        // 20: online fraud's and robbery's months joined the victim history (issue 18).
+        assert!(std::mem::size_of::<Experience>() <= 20);
     }
 
     #[test]

@@ -23,6 +23,7 @@ const LOWER_IS_BETTER: &[(&str, bool)] = &[
     ("gbv_prevalence_women_pct", true),
     ("property_victimisation_pct", true),
     ("fraud_victimisation_pct", true),
+    ("robbery_victimisation_pct", true),
     ("trafficking_victims_per_100k", true),
     ("reporting_rate_pct", false),
     ("unsentenced_share_pct", true),

@@ -202,6 +202,7 @@ pub(crate) fn offence_targets(
         pop * 100.0,
     );
     k[idx(OffenceType::Property)] = k_prop.unwrap_or(0.0);
+    t.robbery_share = robbery_share(p, t, counts, k[idx(OffenceType::Property)], &q_prop);
     // Online fraud: people 15+ (its victim table is zero below), the regions' access taken as
     // their national mean.
     let q_fraud = victim_probabilities(t, p, idx(OffenceType::Fraud), counts);
@@ -264,6 +265,37 @@ pub(crate) fn offence_targets(
         .unwrap_or(0.0)
     };
     k
+}
+
+/// The share of property offences that are robberies, so that the people 15+ robbed in year
+/// one are the observed share (robbery victims are drawn as property victims are).
+fn robbery_share(
+    p: &ModelParams,
+    t: &mut CrimeTables,
+    counts: &[[f64; AGE_BINS]; 2],
+    property_offences: f64,
+    q_prop: &[[f64; AGE_BINS]; 2],
+) -> f64 {
+    let n_15plus: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
+    let target = p.crime.robbery_victimisation_pct / 100.0 * n_15plus;
+    if target <= 0.0 || property_offences <= 0.0 {
+        return 0.0;
+    }
+    let robbed = |share: f64| {
+        distinct_hit(
+            counts,
+            |_, a| a >= 15,
+            &[property_offences * share],
+            &[q_prop],
+        )
+    };
+    solve_increasing(robbed, target, 0.0, 1.0).unwrap_or_else(|| {
+        t.warnings.push(format!(
+            "robbery: observed {}% unreachable even if every property crime were a robbery",
+            p.crime.robbery_victimisation_pct
+        ));
+        1.0
+    })
 }
 
 /// Scales the reporting of assault and GBV so that the share of violence victims who report

@@ -586,6 +586,9 @@ pub struct CrimeParams {
     pub gbv_prevalence_women_pct: f64,
     /// Observed year one: share of people who suffered a property crime in 12 months (%).
     pub property_victimisation_pct: f64,
+    /// Observed year one: share of people 15+ who suffered a robbery in 12 months (%), a part
+    /// of property crime.
+    pub robbery_victimisation_pct: f64,
     /// Observed year one: recorded drug offences per 100,000 per year.
     pub drug_recorded_per_100k: f64,
     /// Observed year one: detected victims of trafficking per 100,000 per year.

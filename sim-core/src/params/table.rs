@@ -269,6 +269,10 @@ pub static PARAMETERS: &[ParamSpec] = &[
         "% of people per year", 8.0, [0.1, 60.0], false,
         Assumption("victimisation surveys find property crime against about 5-20% of households a year (International Crime Victims Survey)"),
         "Observed year-one share of people who suffered a property crime; property offending is solved to match it."),
+    global!("crime.robbery_victimisation_pct", crime.robbery_victimisation_pct;
+        "% of people 15+ per year", 1.0, [0.0, 30.0], false,
+        Cited("International Crime Victims Survey 2004-05 (van Dijk, van Kesteren & Smit 2007): one-year robbery prevalence about 1% on average across the participating countries"),
+        "Observed year-one share of people 15+ robbed (SDG 16.1.3, VC_VOV_ROBB); the share of property offences that are robberies (ICCS 0401) is solved to match it."),
     global!("crime.drug_recorded_per_100k", crime.drug_recorded_per_100k;
         "offences per 100,000 per year", 150.0, [0.1, 5000.0], false,
         Assumption("recorded drug offences are of the order of 100-300 per 100,000 in UNODC crime statistics"),

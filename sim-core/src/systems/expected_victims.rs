@@ -35,6 +35,7 @@ pub struct YearHazards {
     gbv: Vec<f64>,
     property: Vec<f64>,
     fraud: Vec<f64>,
+    robbery: Vec<f64>,
     physical: Vec<f64>,
     sexual: Vec<f64>,
     reported_physical: Vec<f64>,
@@ -49,6 +50,7 @@ impl YearHazards {
             &mut self.gbv,
             &mut self.property,
             &mut self.fraud,
+            &mut self.robbery,
             &mut self.physical,
             &mut self.sexual,
             &mut self.reported_physical,
@@ -132,6 +134,7 @@ pub fn expect_victims(
         gbv,
         property,
         fraud,
+        robbery,
         physical,
         sexual,
         reported_physical,
@@ -203,6 +206,11 @@ pub fn expect_victims(
             let new_reporters = first_hits(n, &mut reported_violence[cell], h_reported);
             let new_gbv = first_hits(n, &mut gbv[cell], h_gbv);
             let new_property = first_hits(n, &mut property[cell], thefts / n);
+            groups.add(
+                Counter::RobberyVictims,
+                &g,
+                first_hits(n, &mut robbery[cell], thefts * tables.robbery_share / n),
+            );
             // The physical and sexual series: gender-based violence is sexual with the share
             // the Victimisation stage draws against.
             let (h_sexual, h_physical) = (

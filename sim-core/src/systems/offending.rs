@@ -339,6 +339,7 @@ pub fn commit_offences(
                                 offender_id: d.id.0,
                                 victim_row: NO_ROW,
                                 sexual: false,
+                                robbery: false,
                                 reported: false,
                                 detected: false,
                                 cleared: false,

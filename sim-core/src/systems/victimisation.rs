@@ -38,6 +38,9 @@ const SEXUAL_DRAW: u32 = 2 + 2 * MAX_ATTEMPTS;
 /// Draw index of the victim's region for offences that reach nationally (online fraud).
 const REGION_DRAW: u32 = SEXUAL_DRAW + 1;
 
+/// Draw index of whether a property crime is a robbery.
+const ROBBERY_DRAW: u32 = REGION_DRAW + 1;
+
 /// The month's victim-cell weights: per type and region, the cumulative (people x risk) over
 /// the region's cells of the victim pool, and the same for elder abuse (people 60+). Built once
 /// a month before any victim is drawn; read by the draws and by the expected counts.
@@ -165,6 +168,7 @@ pub(crate) fn weigh_victim_cells(
 pub fn choose_victims(
     params: Res<Params>,
     calendar: Res<Calendar>,
+    tables: Res<CrimeTables>,
     weights: Res<VictimWeights>,
     mut pool: ResMut<VictimPool>,
     mut buffer: ResMut<OffenceBuffer>,
@@ -286,6 +290,13 @@ pub fn choose_victims(
                     tally.groups.add(Counter::PropertyVictims, &groups);
                 }
                 h.last_property = now;
+                o.robbery = to_unit(o.bits(key, ROBBERY_DRAW)) < tables.robbery_share;
+                if o.robbery {
+                    if h.last_robbery < year_start {
+                        tally.groups.add(Counter::RobberyVictims, &groups);
+                    }
+                    h.last_robbery = now;
+                }
             }
             OffenceType::Fraud => {
                 if h.last_fraud < year_start {
