@@ -286,3 +286,53 @@ fn a_branched_arm_equals_the_command_line_comparison() {
         }
     }
 }
+
+#[test]
+fn early_results_of_a_one_replication_arm_are_its_target_year_as_the_whole_run_gives_it() {
+    // Instant mode: once the baseline's snapshot is at hand, a one-replication arm publishes
+    // the comparison up to 2030 while it goes on to 2050; its numbers are the whole run's.
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    let submit = |coverage: f64| {
+        let (code, text) = http(a, "POST", "/api/run", Some(&run_body(coverage, "small", 1)));
+        assert_eq!(code, 202, "{text}");
+        let id = json(&text)["id"].as_str().unwrap().to_string();
+        let v = wait_until_finished(a, &id, Duration::from_secs(120));
+        assert_eq!(v["status"], "done", "{v}");
+        (id, v)
+    };
+    // The first arm runs the baseline too (and keeps its snapshot): no early results.
+    let (first, v) = submit(0.5);
+    assert_eq!(v["early"], false, "{v}");
+    let (code, _) = http(a, "GET", &format!("/api/early/{first}"), None);
+    assert_eq!(code, 409);
+    let (id, v) = submit(0.6);
+    assert_eq!(v["early"], true, "{v}");
+    let early = json(&http(a, "GET", &format!("/api/early/{id}"), None).1);
+    let whole = json(&http(a, "GET", &format!("/api/results/{id}"), None).1);
+    assert_eq!(early["pending_until"], 2050, "{}", early["pending_until"]);
+    assert_eq!(whole["pending_until"], Value::Null);
+    assert_eq!(early["years"], serde_json::json!([2025, 2030]));
+    let cards = |r: &Value, year: i64| -> Vec<Value> {
+        r["headline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["year"] == year)
+            .cloned()
+            .collect()
+    };
+    assert!(
+        cards(&early, 2050).is_empty(),
+        "the horizon is not in the early results"
+    );
+    let (early_2030, whole_2030) = (cards(&early, 2030), cards(&whole, 2030));
+    assert!(!early_2030.is_empty());
+    assert_eq!(early_2030.len(), whole_2030.len());
+    for (e, w) in early_2030.iter().zip(&whole_2030) {
+        assert_eq!(e["indicator"], w["indicator"]);
+        for field in ["baseline", "arm", "difference"] {
+            assert_eq!(e[field], w[field], "{} {field}", e["indicator"]);
+        }
+    }
+}

@@ -117,6 +117,30 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The same outcome ended with `last_year`: the yearly rows, months, year records,
+    /// surveys, events and collected values after it dropped, as if the run had stopped then
+    /// (the release cohorts are kept whole; the yearly rows computed from them are not
+    /// recomputed).
+    pub fn truncated(&self, last_year: i32) -> Outcome {
+        let mut o = self.clone();
+        o.years.retain(|y| y.year <= last_year);
+        o.years_other.retain(|y| y.year <= last_year);
+        let r = &mut o.recorder;
+        r.months.retain(|m| m.year <= last_year);
+        let months = r.months.len();
+        r.population.truncate(months);
+        r.deaths.truncate(months);
+        r.births_by_mother_age.truncate(months);
+        r.years.retain(|y| y.year <= last_year);
+        r.current_year = None;
+        r.surveys.retain(|s| s.year <= last_year);
+        o.events.retain(|e| (e.month_index as usize) < months);
+        for c in &mut o.collected {
+            c.values.retain(|(year, _)| *year <= last_year);
+        }
+        o
+    }
+
     /// Makes `estimator` the one [`Outcome::years`] is computed with.
     pub fn use_estimator(&mut self, estimator: indicators::Estimator) {
         if estimator != self.estimator {
@@ -285,6 +309,33 @@ impl Simulation {
 
     /// Ends the run, computing the yearly indicators of what was simulated.
     pub fn into_outcome(mut self) -> Outcome {
+        let recorder = self
+            .world
+            .remove_resource::<Recorder>()
+            .expect("inserted at construction");
+        let collected = std::mem::take(&mut self.collectors)
+            .into_iter()
+            .map(|c| c.collected)
+            .collect();
+        self.outcome_of(recorder, collected)
+    }
+
+    /// The outcome of the months simulated so far, leaving the run to go on: what a run that
+    /// stopped now would hand back (used to show the target year while the horizon is still
+    /// being simulated).
+    pub fn outcome_so_far(&self) -> Outcome {
+        let recorder = self.world.resource::<Recorder>().clone();
+        let collected = self
+            .collectors
+            .iter()
+            .map(|c| c.collected.clone())
+            .collect();
+        self.outcome_of(recorder, collected)
+    }
+
+    /// The outcome of `recorder`'s months: yearly indicators by both estimators, the release
+    /// cohorts, warnings and events.
+    fn outcome_of(&self, recorder: Recorder, collected: Vec<extend::Collected>) -> Outcome {
         let justice = self.params().modules.justice;
         let cohorts = if justice {
             self.release_cohorts().clone()
@@ -295,28 +346,16 @@ impl Simulation {
             .crime_tables()
             .map(|t| t.warnings.clone())
             .unwrap_or_default();
-        let params = self.params().clone();
+        let params = self.params();
         let events = self
             .world
             .get_resource::<systems::climate::ClimateState>()
             .map(|c| c.log.clone())
             .unwrap_or_default();
-        let recorder = self
-            .world
-            .remove_resource::<Recorder>()
-            .expect("inserted at construction");
-        let years = indicators::yearly(
-            &recorder,
-            &cohorts,
-            &params,
-            indicators::Estimator::Expected,
-        );
-        let years_other = indicators::yearly(
-            &recorder,
-            &cohorts,
-            &params,
-            indicators::Estimator::Realised,
-        );
+        let years =
+            indicators::yearly(&recorder, &cohorts, params, indicators::Estimator::Expected);
+        let years_other =
+            indicators::yearly(&recorder, &cohorts, params, indicators::Estimator::Realised);
         Outcome {
             recorder,
             cohorts,
@@ -325,7 +364,7 @@ impl Simulation {
             years_other,
             estimator: indicators::Estimator::Expected,
             events,
-            collected: self.collectors.into_iter().map(|c| c.collected).collect(),
+            collected,
         }
     }
 

@@ -189,3 +189,35 @@ fn a_restored_snapshot_with_its_plugins_continues_exactly() {
     let without = sim_core::Simulation::restore(&snap).run_to_end();
     assert_ne!(without.recorder.months[40..], whole.recorder.months[40..]);
 }
+
+#[test]
+fn the_outcome_so_far_is_the_whole_run_cut_at_the_same_year() {
+    // Plumbing for the dashboard's early target-year results: a run stopped at the end of
+    // its third year hands back what the whole run shows for those three years. The
+    // reoffending rates are left out: their follow-up runs past the stop.
+    let p = params(10_000, 5, 19);
+    let last = p.scenario.start_year + 2;
+    let mut sim = sim_core::Simulation::new(p.clone()).unwrap();
+    while sim.calendar().month_index < 36 {
+        sim.step();
+    }
+    let early = sim.outcome_so_far();
+    let whole = sim_core::Simulation::new(p).unwrap().run_to_end();
+    let cut = whole.truncated(last);
+    assert_eq!(early.recorder.months, cut.recorder.months);
+    assert_eq!(early.years.len(), 3);
+    assert_eq!(cut.years.len(), 3);
+    for (a, b) in early.years.iter().zip(&cut.years) {
+        assert_eq!(a.year, b.year);
+        assert_eq!(a.homicide_rate_per_100k, b.homicide_rate_per_100k);
+        assert_eq!(a.violence_prevalence_pct, b.violence_prevalence_pct);
+        assert_eq!(a.unsentenced_share_pct, b.unsentenced_share_pct);
+        assert_eq!(a.prison_population_per_100k, b.prison_population_per_100k);
+        assert_eq!(a.court_backlog_cases, b.court_backlog_cases);
+    }
+    // The run goes on after the early look, to the same end.
+    while !sim.finished() {
+        sim.step();
+    }
+    assert_eq!(sim.into_outcome().recorder.months, whole.recorder.months);
+}

@@ -18,6 +18,7 @@
 //! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status |
 //! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
+//! | GET | `/api/early/{id}` | the same up to 2030 while a one-replication arm runs on (instant mode) |
 //! | POST | `/api/cancel/{id}` | cancel a queued or running job |
 //! | GET | `/api/stats` | workers, running, queued, peak running, cache hits |
 
@@ -74,6 +75,7 @@ pub fn router(app: App) -> Router {
         .route("/api/run", post(run))
         .route("/api/status/{id}", get(status))
         .route("/api/results/{id}", get(results))
+        .route("/api/early/{id}", get(early))
         .route("/api/cancel/{id}", post(cancel))
         .route("/api/stats", get(stats))
         .fallback(not_found)
@@ -459,6 +461,28 @@ async fn results(State(app): State<App>, Path(id): Path<String>) -> Response {
             StatusCode::CONFLICT,
             axum::Json(json!({
                 "error": format!("job {id} has no results yet ({:?})", view.status).to_lowercase(),
+                "errors": [],
+                "status": view,
+            })),
+        )
+            .into_response(),
+        None => no_job(&id),
+    }
+}
+
+/// Early results while the run goes on: the comparison up to the target year, with
+/// `pending_until` the horizon still being simulated.
+async fn early(State(app): State<App>, Path(id): Path<String>) -> Response {
+    match app.jobs.early(&id) {
+        Some(Ok(json)) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            json.as_str().to_owned(),
+        )
+            .into_response(),
+        Some(Err(view)) => (
+            StatusCode::CONFLICT,
+            axum::Json(json!({
+                "error": format!("job {id} has no early results ({:?})", view.status).to_lowercase(),
                 "errors": [],
                 "status": view,
             })),

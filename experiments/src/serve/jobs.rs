@@ -68,6 +68,8 @@ pub struct StatusView {
     pub error: Option<String>,
     /// Whether the result came from the cache of identical requests.
     pub cached: bool,
+    /// Whether early results (up to the target year) are ready while the run goes on.
+    pub early: bool,
 }
 
 /// `GET /api/stats`.
@@ -96,6 +98,7 @@ struct Job {
     total_months: Arc<AtomicU64>,
     cancel: Arc<AtomicBool>,
     result: Option<Arc<String>>,
+    early: Early,
     error: Option<String>,
     started: Option<Instant>,
     seconds: Option<f64>,
@@ -116,6 +119,9 @@ struct Inner {
 
 /// Outcomes of one parameter set, by replication.
 type RunSet = Arc<Vec<Outcome>>;
+
+/// Early results of a running job, written by its worker.
+type Early = Arc<Mutex<Option<Arc<String>>>>;
 
 /// What one replication produced: (parameter set, outcome) pairs; `Err(None)` when cancelled.
 type Produced = Result<Vec<(usize, Outcome)>, Option<String>>;
@@ -198,6 +204,7 @@ impl Jobs {
                 total_months: Arc::new(AtomicU64::new(1)),
                 cancel: Arc::new(AtomicBool::new(false)),
                 result: None,
+                early: Early::default(),
                 error: None,
                 started: None,
                 seconds: None,
@@ -222,6 +229,14 @@ impl Jobs {
             Some(r) => Ok(Arc::clone(r)),
             None => Err(view(&g, id).expect("exists")),
         })
+    }
+
+    /// The early results of job `id` (up to the target year) once ready; otherwise its status.
+    pub fn early(&self, id: &str) -> Option<Result<Arc<String>, StatusView>> {
+        let g = self.lock();
+        let job = g.jobs.get(id)?;
+        let early = job.early.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        Some(early.ok_or_else(|| view(&g, id).expect("exists")))
     }
 
     /// Cancels job `id`: a queued job leaves the queue, a running one stops within a month of
@@ -285,7 +300,7 @@ impl Jobs {
     /// A worker: takes the oldest queued job, runs it, records the outcome.
     fn work(&self) {
         loop {
-            let (id, run, progress, total, cancel) = {
+            let (id, run, progress, total, cancel, early) = {
                 let mut g = self.lock();
                 while g.queue.is_empty() && !g.shutdown {
                     g = self.wake.wait(g).unwrap_or_else(|e| e.into_inner());
@@ -305,9 +320,10 @@ impl Jobs {
                     Arc::clone(&job.progress),
                     Arc::clone(&job.total_months),
                     Arc::clone(&job.cancel),
+                    Arc::clone(&job.early),
                 )
             };
-            let outcome = self.execute(&run, &progress, &total, &cancel);
+            let outcome = self.execute(&run, &progress, &total, &cancel, &early);
             let mut g = self.lock();
             g.running -= 1;
             self.idle.notify_all();
@@ -356,6 +372,7 @@ impl Jobs {
         progress: &AtomicU64,
         total: &AtomicU64,
         cancel: &AtomicBool,
+        early: &Mutex<Option<Arc<String>>>,
     ) -> Result<String, Option<String>> {
         let started = Instant::now();
         let mut sets: Vec<&ModelParams> = vec![&run.scenario.params];
@@ -412,6 +429,25 @@ impl Jobs {
             step(&mut sim, u32::MAX)?;
             Ok(crate::replicate::lighten(sim.into_outcome()))
         };
+        // With one replication and the baseline at hand, the arm stops at the end of the target
+        // year to publish early results, then goes on to the horizon (the instant mode).
+        let first_year = run.scenario.params.scenario.start_year;
+        let early_until = (run.replications == 1)
+            .then(|| u32::try_from(results::TARGET_YEAR - first_year + 1).ok())
+            .flatten()
+            .map(|years| years * 12)
+            .filter(|&m| branch_at.is_some_and(|b| b < m) && u64::from(m) < months);
+        let publish_early = |sim: &Simulation, baseline: &[Outcome]| {
+            if let Ok(json) = results::build_early(
+                run,
+                baseline,
+                sim.outcome_so_far(),
+                results::TARGET_YEAR,
+                started,
+            ) {
+                *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(json));
+            }
+        };
         let per_replication: Vec<Produced> = (0..run.replications)
             .into_par_iter()
             .with_max_len(1)
@@ -425,16 +461,22 @@ impl Jobs {
                 };
                 let snap_key = format!("{}|{r}|{month}", keys[0]);
                 let arm = run.arm.as_ref().expect("branching needs an arm");
-                let branch = |snapshot: &Snapshot| -> Result<Outcome, Option<String>> {
+                let branch = |snapshot: &Snapshot,
+                              baseline: Option<&RunSet>|
+                 -> Result<Outcome, Option<String>> {
                     let mut sim = Simulation::branch(snapshot, arm.interventions.clone())
                         .map_err(|issues| Some(format!("{issues:?}")))?;
+                    if let (Some(until), Some(baseline)) = (early_until, baseline) {
+                        step(&mut sim, until)?;
+                        publish_early(&sim, baseline);
+                    }
                     step(&mut sim, u32::MAX)?;
                     Ok(crate::replicate::lighten(sim.into_outcome()))
                 };
                 if let Some(snapshot) = self.cached_snapshot(&snap_key)
                     && !missing.contains(&0)
                 {
-                    out.push((1, branch(&snapshot)?));
+                    out.push((1, branch(&snapshot, found[0].as_ref())?));
                     return Ok(out);
                 }
                 let mut p = sets[0].clone();
@@ -452,7 +494,7 @@ impl Jobs {
                         step(&mut sim, u32::MAX)?;
                         Ok(Some(crate::replicate::lighten(sim.into_outcome())))
                     },
-                    || branch(&snapshot),
+                    || branch(&snapshot, None),
                 );
                 if let Some(base) = base? {
                     out.push((0, base));
@@ -542,6 +584,11 @@ fn view(g: &Inner, id: &str) -> Option<StatusView> {
         seconds: job.seconds,
         error: job.error.clone(),
         cached: false,
+        early: job
+            .early
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some(),
     })
 }
 

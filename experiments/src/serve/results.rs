@@ -131,10 +131,40 @@ pub struct Results {
     pub charts: Vec<ChartView>,
     /// Seconds from the start of the job to these results.
     pub seconds: f64,
+    /// For early results: the last year, still being simulated (the results end at the
+    /// target year); `None` when complete.
+    pub pending_until: Option<i32>,
 }
 
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
+}
+
+/// The target year of early results: the SDG targets' year.
+pub const TARGET_YEAR: i32 = 2030;
+
+/// Early results: `run`'s comparison up to `last_year`, from the baseline's runs (cut there)
+/// and the arm's run so far, while the arm goes on to the horizon. Marked with the horizon
+/// still pending.
+pub fn build_early(
+    run: &ValidRun,
+    baseline: &[Outcome],
+    arm: Outcome,
+    last_year: i32,
+    started: Instant,
+) -> Result<String, String> {
+    let p = &run.scenario.params.scenario;
+    let horizon = p.start_year + p.years as i32 - 1;
+    let mut early = run.clone();
+    early.scenario.params.scenario.years = (last_year - p.start_year + 1).max(1) as u32;
+    let base: Vec<Outcome> = baseline.iter().map(|o| o.truncated(last_year)).collect();
+    let arm = vec![arm.truncated(last_year)];
+    assemble(
+        &early,
+        &[std::sync::Arc::new(base), std::sync::Arc::new(arm)],
+        started,
+        Some(horizon),
+    )
 }
 
 /// Builds the results of `run` from its run sets (baseline first), in memory.
@@ -142,6 +172,16 @@ pub fn build(
     run: &ValidRun,
     sets: &[std::sync::Arc<Vec<Outcome>>],
     started: Instant,
+) -> Result<String, String> {
+    assemble(run, sets, started, None)
+}
+
+/// The results of `run` from its run sets, marked with `pending_until` when early.
+fn assemble(
+    run: &ValidRun,
+    sets: &[std::sync::Arc<Vec<Outcome>>],
+    started: Instant,
+    pending_until: Option<i32>,
 ) -> Result<String, String> {
     let p = &run.scenario.params;
     let first = p.scenario.start_year;
@@ -270,6 +310,7 @@ pub fn build(
         costs_by_year,
         charts,
         seconds: started.elapsed().as_secs_f64(),
+        pending_until,
     };
     serde_json::to_string(&results).map_err(|e| e.to_string())
 }

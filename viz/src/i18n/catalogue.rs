@@ -626,6 +626,12 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{}, {}, {} agentes, {} replicación(es), {}-{}: resultados en {} s (desde la caché).",
     ),
     (
+        "{}: results to {} in {} s; simulating to {}…",
+        "{} : résultats jusqu'en {} en {} s ; simulation jusqu'en {}…",
+        "{}: resultados hasta {} en {} s; simulando hasta {}…",
+    ),
+    ("still simulating", "simulation en cours", "aún simulando"),
+    (
         "{}, {}, {} agents, {} replication(s), {}-{}: results in {} s.",
         "{}, {}, {} agents, {} réplication(s), {}-{} : résultats en {} s.",
         "{}, {}, {} agentes, {} replicación(es), {}-{}: resultados en {} s.",
