@@ -775,18 +775,14 @@ pub fn by_group(rec: &Recorder, p: &ModelParams, estimator: Estimator) -> Vec<Gr
                 "trafficking_detected_per_100k",
                 per_100k(g[Counter::TraffickingDetected as usize][gi]),
             );
+            // Victims of a kind as a share of the group.
+            let share = |c: Counter| pct(g[c as usize][gi], n);
             push(
                 "property_victimisation_pct",
-                pct(g[Counter::PropertyVictims as usize][gi], n),
+                share(Counter::PropertyVictims),
             );
-            push(
-                "robbery_victimisation_pct",
-                pct(g[Counter::RobberyVictims as usize][gi], n),
-            );
-            push(
-                "fraud_victimisation_pct",
-                pct(g[Counter::FraudVictims as usize][gi], n),
-            );
+            push("robbery_victimisation_pct", share(Counter::RobberyVictims));
+            push("fraud_victimisation_pct", share(Counter::FraudVictims));
             push(
                 "offences_per_100k",
                 per_100k(g[Counter::Offences as usize][gi]),

@@ -36,7 +36,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::jobs::{Jobs, Refused};
+use super::jobs::{Jobs, Refused, StatusView};
 use super::request::{self, FieldError, RunRequest};
 
 /// Largest request body (bytes). A run request is well under 2 KB; larger bodies get 413
@@ -451,29 +451,23 @@ async fn status(State(app): State<App>, Path(id): Path<String>) -> Response {
 }
 
 async fn results(State(app): State<App>, Path(id): Path<String>) -> Response {
-    match app.jobs.result(&id) {
-        Some(Ok(json)) => (
-            [(header::CONTENT_TYPE, "application/json")],
-            json.as_str().to_owned(),
-        )
-            .into_response(),
-        Some(Err(view)) => (
-            StatusCode::CONFLICT,
-            axum::Json(json!({
-                "error": format!("job {id} has no results yet ({:?})", view.status).to_lowercase(),
-                "errors": [],
-                "status": view,
-            })),
-        )
-            .into_response(),
-        None => no_job(&id),
-    }
+    stored_json(&id, "results yet", app.jobs.result(&id))
 }
 
 /// Early results while the run goes on: the comparison up to the target year, with
 /// `pending_until` the horizon still being simulated.
 async fn early(State(app): State<App>, Path(id): Path<String>) -> Response {
-    match app.jobs.early(&id) {
+    stored_json(&id, "early results", app.jobs.early(&id))
+}
+
+/// A job's stored JSON as it is; 409 with the job's status when it has none (`missing` says
+/// what is missing); 404 for an unknown job.
+fn stored_json(
+    id: &str,
+    missing: &str,
+    answer: Option<Result<std::sync::Arc<String>, StatusView>>,
+) -> Response {
+    match answer {
         Some(Ok(json)) => (
             [(header::CONTENT_TYPE, "application/json")],
             json.as_str().to_owned(),
@@ -482,13 +476,13 @@ async fn early(State(app): State<App>, Path(id): Path<String>) -> Response {
         Some(Err(view)) => (
             StatusCode::CONFLICT,
             axum::Json(json!({
-                "error": format!("job {id} has no early results ({:?})", view.status).to_lowercase(),
+                "error": format!("job {id} has no {missing} ({:?})", view.status).to_lowercase(),
                 "errors": [],
                 "status": view,
             })),
         )
             .into_response(),
-        None => no_job(&id),
+        None => no_job(id),
     }
 }
 

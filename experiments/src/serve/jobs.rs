@@ -223,20 +223,25 @@ impl Jobs {
 
     /// The results of job `id` once done; otherwise its status.
     pub fn result(&self, id: &str) -> Option<Result<Arc<String>, StatusView>> {
-        let g = self.lock();
-        let job = g.jobs.get(id)?;
-        Some(match &job.result {
-            Some(r) => Ok(Arc::clone(r)),
-            None => Err(view(&g, id).expect("exists")),
-        })
+        self.stored(id, |job| job.result.clone())
     }
 
     /// The early results of job `id` (up to the target year) once ready; otherwise its status.
     pub fn early(&self, id: &str) -> Option<Result<Arc<String>, StatusView>> {
+        self.stored(id, |job| {
+            job.early.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        })
+    }
+
+    /// What `slot` holds for job `id`, or the job's status when it holds nothing.
+    fn stored(
+        &self,
+        id: &str,
+        slot: impl Fn(&Job) -> Option<Arc<String>>,
+    ) -> Option<Result<Arc<String>, StatusView>> {
         let g = self.lock();
-        let job = g.jobs.get(id)?;
-        let early = job.early.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        Some(early.ok_or_else(|| view(&g, id).expect("exists")))
+        let found = slot(g.jobs.get(id)?);
+        Some(found.ok_or_else(|| view(&g, id).expect("exists")))
     }
 
     /// Cancels job `id`: a queued job leaves the queue, a running one stops within a month of

@@ -202,15 +202,23 @@ pub(crate) fn offence_targets(
         pop * 100.0,
     );
     k[idx(OffenceType::Property)] = k_prop.unwrap_or(0.0);
-    t.robbery_share = robbery_share(p, t, counts, k[idx(OffenceType::Property)], &q_prop);
+    let adults = |_: usize, a: usize| a >= 15;
+    let n_adults: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
+    t.robbery_share = robbery_share(
+        p,
+        t,
+        counts,
+        n_adults,
+        k[idx(OffenceType::Property)],
+        &q_prop,
+    );
     // Online fraud: people 15+ (its victim table is zero below), the regions' access taken as
     // their national mean.
     let q_fraud = victim_probabilities(t, p, idx(OffenceType::Fraud), counts);
-    let n_15plus: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
     let k_fraud = if c.fraud_victimisation_pct > 0.0 {
         solve_increasing(
-            |x| distinct_hit(counts, |_, a| a >= 15, &[x], &[&q_fraud]),
-            c.fraud_victimisation_pct / 100.0 * n_15plus,
+            |x| distinct_hit(counts, adults, &[x], &[&q_fraud]),
+            c.fraud_victimisation_pct / 100.0 * n_adults,
             0.0,
             pop * 100.0,
         )
@@ -237,8 +245,6 @@ pub(crate) fn offence_targets(
     }
     k[idx(OffenceType::Gbv)] = k_gbv.unwrap_or(0.0);
     let q_assault = victim_probabilities(t, p, idx(OffenceType::Assault), counts);
-    let adults = |_: usize, a: usize| a >= 15;
-    let n_adults: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
     let target = c.violence_prevalence_pct / 100.0 * n_adults;
     let from_gbv = distinct_hit(counts, adults, &[k[idx(OffenceType::Gbv)]], &[&q_gbv]);
     k[idx(OffenceType::Assault)] = if target <= from_gbv {
@@ -267,17 +273,18 @@ pub(crate) fn offence_targets(
     k
 }
 
-/// The share of property offences that are robberies, so that the people 15+ robbed in year
-/// one are the observed share (robbery victims are drawn as property victims are).
+/// The share of property offences that are robberies, so that the people 15+ (`n_adults` of
+/// them) robbed in year one are the observed share (robbery victims are drawn as property
+/// victims are).
 fn robbery_share(
     p: &ModelParams,
     t: &mut CrimeTables,
     counts: &[[f64; AGE_BINS]; 2],
+    n_adults: f64,
     property_offences: f64,
     q_prop: &[[f64; AGE_BINS]; 2],
 ) -> f64 {
-    let n_15plus: f64 = (0..2).map(|s| counts[s][15..].iter().sum::<f64>()).sum();
-    let target = p.crime.robbery_victimisation_pct / 100.0 * n_15plus;
+    let target = p.crime.robbery_victimisation_pct / 100.0 * n_adults;
     if target <= 0.0 || property_offences <= 0.0 {
         return 0.0;
     }
