@@ -84,15 +84,49 @@ impl Census {
     }
 
     /// Living persons by region, sex and completed years of age at month `now`.
+    ///
+    /// Each year of age is twelve consecutive birth months, so a bin is the sum of one slice of
+    /// the cohort counts: no division per birth month, and regions nobody lives in are skipped.
     pub fn age_hist(&self, now: MonthNo) -> Box<AgeHist> {
+        let mut h: Box<AgeHist> = Box::new(EMPTY_HIST);
+        // Offset of the birth month of someone aged 0 months at `now`.
+        let newborn = i32::from(now) - i32::from(EARLIEST_BIRTH);
+        let span = self.span as i32;
+        // Birth-month offsets of a bin, clamped to the table: ages are taken as 0 for births
+        // after `now` (the unborn of a burn-in) and the last bin holds everyone older.
+        let births_of = |age: usize| -> std::ops::Range<usize> {
+            let age = age as i32;
+            let first = if age == AGE_BINS as i32 - 1 {
+                0
+            } else {
+                newborn - 12 * age - 11
+            };
+            let last = if age == 0 { span - 1 } else { newborn - 12 * age };
+            let (first, end) = (first.clamp(0, span), (last + 1).clamp(0, span));
+            first as usize..end.max(first) as usize
+        };
+        for group in 0..MAX_REGIONS * 2 {
+            let (region, sex) = ((group / 2) as u8, group % 2);
+            if self.by_region[region as usize] == 0 {
+                continue;
+            }
+            let row = &self.cohorts[group * self.span..(group + 1) * self.span];
+            for age in 0..AGE_BINS {
+                h[hist_index(region, sex, age as u32)] = row[births_of(age)].iter().sum();
+            }
+        }
+        h
+    }
+
+    /// [`Census::age_hist`] one birth month at a time: the definition the fast version is
+    /// tested against.
+    #[cfg(test)]
+    fn age_hist_by_month(&self, now: MonthNo) -> Box<AgeHist> {
         let mut h: Box<AgeHist> = Box::new(EMPTY_HIST);
         for group in 0..MAX_REGIONS * 2 {
             let (region, sex) = ((group / 2) as u8, group % 2);
             let row = &self.cohorts[group * self.span..(group + 1) * self.span];
             for (offset, &n) in row.iter().enumerate() {
-                if n == 0 {
-                    continue;
-                }
                 let birth = i32::from(EARLIEST_BIRTH) + offset as i32;
                 let age = ((i32::from(now) - birth).max(0) / 12) as u32;
                 h[hist_index(region, sex, age.min(AGE_BINS as u32 - 1))] += n;
@@ -120,5 +154,23 @@ mod tests {
         c.remove(1, Sex::Female, -120);
         assert_eq!(c.alive(), 1);
         assert_eq!(c.by_region()[3], 1);
+    }
+
+    #[test]
+    fn slice_sums_equal_the_month_by_month_histogram() {
+        let last = 300;
+        let mut c = Census::new(last);
+        // Births from before the earliest tracked month to after `now`, in three regions.
+        let mut state = 12345u64;
+        for _ in 0..20_000 {
+            state = crate::rng::fmix64(state);
+            let birth = (state % 1_900) as i32 - 1_600;
+            let region = ((state >> 20) % 3) as u8 * 4;
+            let sex = if (state >> 40) & 1 == 0 { Sex::Male } else { Sex::Female };
+            c.add(region, sex, birth as MonthNo);
+        }
+        for now in [-20, 0, 1, 11, 12, 13, 150, 299, 300] {
+            assert_eq!(c.age_hist(now), c.age_hist_by_month(now), "month {now}");
+        }
     }
 }

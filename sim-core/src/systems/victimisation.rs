@@ -47,7 +47,7 @@ const ROBBERY_DRAW: u32 = REGION_DRAW + 1;
 #[derive(Resource, Clone, Debug, Default)]
 pub struct VictimWeights {
     /// `cumulative[type][region][k]`: weights of cells `0..=k` of the region.
-    pub cumulative: Vec<Vec<Vec<f64>>>,
+    pub cumulative: [Vec<Vec<f64>>; OFFENCE_TYPES],
     /// `elder[region][k]`: people 60+ in cells `0..=k` of the region.
     pub elder: Vec<Vec<f64>>,
 }
@@ -121,7 +121,6 @@ pub(crate) fn weigh_victim_cells(
     let regions = p.regions.len();
     let per_region = pool.cells_per_region();
     let VictimWeights { cumulative, elder } = &mut *weights;
-    cumulative.resize_with(OFFENCE_TYPES, Vec::new);
     for by_region in cumulative.iter_mut() {
         by_region.resize_with(regions, Vec::new);
         for cells in by_region.iter_mut() {
@@ -143,9 +142,16 @@ pub(crate) fn weigh_victim_cells(
                 1.0
             }
         });
+        // One pass over the cells with a running sum per type: the types' sums are independent
+        // chains, and an empty cell (most displaced cells, cohorts not yet born) adds nothing.
+        let settled = region_risk;
+        let when_displaced: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| settled[c] * mult[c]);
+        let mut sums = [0.0f64; OFFENCE_TYPES];
+        let mut elder_sum = 0.0;
+        let out = cumulative.each_mut().map(|by_region| &mut by_region[r][..per_region]);
+        let elders = &mut elder[r][..per_region];
         for k in 0..per_region {
             let (sex, cohort, displaced) = pool.decode(k);
-            let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
             // In a burn-in, cohorts not yet born are in the table but cannot be victims.
             let unborn = calendar.in_burn_in() && !pool.cohort_born_by(cohort, now);
             let n = if unborn {
@@ -153,13 +159,20 @@ pub(crate) fn weigh_victim_cells(
             } else {
                 pool.count(r * per_region + k) as f64
             };
-            for c in 0..OFFENCE_TYPES {
-                let m = region_risk[c] * if displaced { mult[c] } else { 1.0 };
-                let prev = if k > 0 { cumulative[c][r][k - 1] } else { 0.0 };
-                cumulative[c][r][k] = prev + n * t.victim_age[c][age] * t.victim_sex[c][sex] * m;
+            if n > 0.0 {
+                let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
+                let m = if displaced { &when_displaced } else { &settled };
+                for c in 0..OFFENCE_TYPES {
+                    sums[c] += n * t.victim_age[c][age] * t.victim_sex[c][sex] * m[c];
+                }
+                if age >= 60 {
+                    elder_sum += n;
+                }
             }
-            let prev = if k > 0 { elder[r][k - 1] } else { 0.0 };
-            elder[r][k] = prev + if age >= 60 { n } else { 0.0 };
+            for c in 0..OFFENCE_TYPES {
+                out[c][k] = sums[c];
+            }
+            elders[k] = elder_sum;
         }
     }
 }
