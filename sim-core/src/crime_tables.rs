@@ -44,6 +44,10 @@ pub struct CrimeTables {
     pub custody: [f64; OFFENCE_TYPES],
     /// Post-release multiplier at release, m0 (solved from the re-arrest target).
     pub release_m0: f64,
+    /// The post-release decay `exp(-t / decay)` for whole months `t` since release, and the
+    /// decay (months) it was computed for: the offending pass reads it for everyone ever
+    /// released instead of an exponential per person-month (same values, bit for bit).
+    release_decay: (f64, Vec<f64>),
     /// Per scenario intervention: the offending multiplier for reached people at full
     /// intensity (see [`crate::alignment::reoffending::align_programme_multipliers`]); empty before setup,
     /// when `1 - effect` applies.
@@ -59,6 +63,18 @@ pub struct CrimeTables {
     pub warnings: Vec<String>,
     /// The expected year-one flows the alignment worked with.
     pub expected: ExpectedFlows,
+}
+
+/// Months since release covered by the post-release decay table (50 years; later months are
+/// computed when met).
+const RELEASE_DECAY_MONTHS: usize = 600;
+
+/// `exp(-t / decay)` for `t` in `0..RELEASE_DECAY_MONTHS`, with the decay it is for.
+fn release_decay_table(decay: f64) -> (f64, Vec<f64>) {
+    let table = (0..RELEASE_DECAY_MONTHS)
+        .map(|t| (-(t as f64) / decay).exp())
+        .collect();
+    (decay, table)
 }
 
 impl CrimeTables {
@@ -120,6 +136,7 @@ impl CrimeTables {
             detention: std::array::from_fn(|i| c.types[i].detention),
             custody: std::array::from_fn(|i| c.types[i].custody),
             release_m0: 1.0,
+            release_decay: release_decay_table(p.prisons.post_release_decay_months),
             programme_multiplier: Vec::new(),
             setup_releasees: Vec::new(),
             procedure,
@@ -171,9 +188,12 @@ impl CrimeTables {
         };
         let crowding = 1.0
             + pr.overcrowding_reoffending_effect * (occupancy - self.baseline_occupancy).max(0.0);
-        1.0 + (self.release_m0 - 1.0)
-            * (-(months_since as f64) / pr.post_release_decay_months).exp()
-            * older
+        let (decay, table) = &self.release_decay;
+        let fading = match table.get(months_since as usize) {
+            Some(&f) if *decay == pr.post_release_decay_months => f,
+            _ => (-(months_since as f64) / pr.post_release_decay_months).exp(),
+        };
+        1.0 + (self.release_m0 - 1.0) * fading * older
             * crowding
     }
 
