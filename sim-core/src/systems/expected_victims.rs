@@ -5,10 +5,11 @@
 //! violence, property crime, online fraud and of a reported violence. Online fraud is spread
 //! over the whole country's cells, as its victims are drawn.
 //!
-//! Prevalence (people victimised at least once in the calendar year) follows from the hazard a
-//! cell has accumulated since January: in a month with per-person hazard `h`, a cell of `n`
-//! people not yet hit this year (probability `exp(-H)`) adds `n exp(-H) (1 - exp(-h))` new
-//! victims. These are conditional expectations given the state, with none of the draws' noise;
+//! Prevalence (people victimised at least once in the calendar year) follows from the share of a
+//! cell not yet hit since January, `S = exp(-H)` for the hazard `H` accumulated so far: in a
+//! month with per-person hazard `h`, a cell of `n` people adds `n S (1 - exp(-h))` new victims
+//! and `S` becomes `S exp(-h)`. Carrying `S` rather than `H` needs one exponential a month, not
+//! two. These are conditional expectations given the state, with none of the draws' noise;
 //! the draws themselves go on as before and drive the dynamics.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `PolicyEffects`, `VictimPool`, `VictimWeights`,
@@ -27,7 +28,8 @@ use crate::pool::VictimPool;
 use crate::systems::offending::ExpectedOffending;
 use crate::systems::victimisation::VictimWeights;
 
-/// Per-person hazards each victim-pool cell has accumulated since January.
+/// Per victim-pool cell, the share of its people not yet hit since January (1 in January), for
+/// each series.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct YearHazards {
     violence: Vec<f64>,
@@ -57,17 +59,19 @@ impl YearHazards {
             &mut self.reported_sexual,
         ] {
             v.clear();
-            v.resize(cells, 0.0);
+            v.resize(cells, 1.0);
         }
     }
 }
 
-/// New people first hit this month in a cell of `n` people with accumulated hazard `*year`,
-/// given this month's per-person hazard `h`; adds `h` to `*year`.
+/// New people first hit this month in a cell of `n` people of whom the share `*unhit` has not
+/// been hit this year, given this month's per-person hazard `h`; updates `*unhit`.
 #[inline]
-fn first_hits(n: f64, year: &mut f64, h: f64) -> f64 {
-    let new = n * (-*year).exp() * -(-h).exp_m1();
-    *year += h;
+fn first_hits(n: f64, unhit: &mut f64, h: f64) -> f64 {
+    // exp(-h) - 1, accurate for the small monthly hazards.
+    let change = (-h).exp_m1();
+    let new = n * *unhit * -change;
+    *unhit += *unhit * change;
     new
 }
 
