@@ -4,9 +4,21 @@
 //! thread count), per-chunk results are collected in chunk order, and floating-point totals are
 //! summed after collection in that order. So 1, 2 or N threads give byte-identical results.
 
-/// Rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk), small
-/// enough to balance 2-8 threads at 1e5 agents.
-pub const CHUNK: usize = 8192;
+/// Most rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk).
+const MAX_CHUNK: usize = 8192;
+
+/// Fewest rows per chunk.
+const MIN_CHUNK: usize = 1024;
+
+/// Rows per chunk for a table of `rows` rows: about 32 chunks (a power of two between 1,024
+/// and 8,192 rows), so that small populations, such as the dashboard's 20,000 agents, still
+/// split evenly over the threads (with a fixed 8,192 they made three chunks, two of them on one
+/// thread) and large ones amortise scheduling. Depends on the row count only, never on the
+/// threads; every per-chunk result is exact (integers, fixed point) or kept in row order, so
+/// the chunk size changes no output.
+pub fn chunk_rows(rows: usize) -> usize {
+    (rows / 32).next_power_of_two().clamp(MIN_CHUNK, MAX_CHUNK)
+}
 
 /// The single table of persons as contiguous slices. Every person carries the same components
 /// (see [`crate::person`]), so a query over persons yields exactly one table.

@@ -278,8 +278,6 @@ fn selections(rate: f64, p0: f64, u: f64) -> u32 {
     k
 }
 
-/// Rows per parallel chunk.
-const CHUNK: usize = 1 << 14;
 
 /// Conducts one year's survey on the persons `demo` and `experience` (row-aligned), stratified
 /// by the `regions` regions.
@@ -299,8 +297,9 @@ pub fn conduct(
 ) -> SurveyYear {
     use rayon::prelude::*;
     let w = Window { now: f.now };
+    let rows_per_chunk = crate::par::chunk_rows(demo.len());
     let target: usize = demo
-        .par_chunks(CHUNK)
+        .par_chunks(rows_per_chunk)
         .map(|c| c.iter().filter(|d| eligible(d, f.now)).count())
         .sum();
     // Each sample member is a person of the real population, represented by the agent drawn
@@ -313,8 +312,8 @@ pub fn conduct(
     let p0 = (-rate).exp();
     let base = f.replicate << 24;
     let tallies = demo
-        .par_chunks(CHUNK)
-        .zip(experience.par_chunks(CHUNK))
+        .par_chunks(rows_per_chunk)
+        .zip(experience.par_chunks(rows_per_chunk))
         .map(|(demo, experience)| {
             let mut out = [RegionTally::default(); MAX_REGIONS];
             for (d, e) in demo.iter().zip(experience) {

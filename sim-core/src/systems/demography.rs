@@ -14,7 +14,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::{MonthTally, hist_index};
-use crate::par::CHUNK;
+use crate::par::chunk_rows;
 use crate::person::{Demographics, Sex, Slot};
 use crate::pool::VictimPool;
 use crate::population::{Arrival, Newcomer, Newcomers, Vacancies};
@@ -65,12 +65,13 @@ pub fn mortality_births_emigration(
     let key = MonthKey::new(params.0.scenario.seed, Stream::Demography, calendar.key());
     let male_birth = threshold(tables.p_male_birth);
     let tables = &*tables;
+    let rows_per_chunk = chunk_rows(demo.len());
     let outs: Vec<ChunkOut> = demo
-        .par_chunks_mut(CHUNK)
+        .par_chunks_mut(rows_per_chunk)
         .enumerate()
         .map(|(chunk, demo)| {
             let mut out = ChunkOut::default();
-            let base = (chunk * CHUNK) as u32;
+            let base = (chunk * rows_per_chunk) as u32;
             for (i, d) in demo.iter_mut().enumerate() {
                 if d.slot != Slot::Alive {
                     continue;

@@ -21,7 +21,7 @@ use crate::custody::same_person;
 use crate::interventions::PolicyEffects;
 use crate::justice::Prisons;
 use crate::metrics::MonthTally;
-use crate::par::CHUNK;
+use crate::par::chunk_rows;
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
 use crate::person::{
     Demographics, DisplacementState, Employment, Experience, MonthNo, Slot, Socioeconomic,
@@ -184,8 +184,9 @@ pub fn displace_people(
     }
     if prob.iter().any(|x| *x > 0.0) {
         // One pass over the table finds who is displaced (keyed by person id).
+        let rows_per_chunk = chunk_rows(demo.len());
         let chosen: Vec<Vec<u32>> = demo
-            .par_chunks(CHUNK)
+            .par_chunks(rows_per_chunk)
             .enumerate()
             .map(|(k, chunk)| {
                 let mut out = Vec::new();
@@ -196,7 +197,7 @@ pub fn displace_people(
                         && !d.displaced
                         && to_unit(key.bits(d.id.0, 0)) < pr
                     {
-                        out.push((k * CHUNK + i) as u32);
+                        out.push((k * rows_per_chunk + i) as u32);
                     }
                 }
                 out

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::metrics::MonthTally;
-use crate::par::CHUNK;
+use crate::par::chunk_rows;
 use crate::params::{MAX_REGIONS, ModelParams};
 use crate::person::{Demographics, Employment, Slot, Socioeconomic};
 use crate::rng::{MonthKey, Stream, halves, threshold};
@@ -181,9 +181,10 @@ pub fn update_employment(
             t[Employment::Unemployed as usize] = g.finding;
         }
     }
+    let rows_per_chunk = chunk_rows(demo.len());
     let parts: Vec<Counts> = demo
-        .par_chunks(CHUNK)
-        .zip(socio.par_chunks_mut(CHUNK))
+        .par_chunks(rows_per_chunk)
+        .zip(socio.par_chunks_mut(rows_per_chunk))
         .map(|(demo, socio)| {
             let mut c: Counts = [[0; 4]; MAX_REGIONS];
             for (d, s) in demo.iter().zip(socio.iter_mut()) {

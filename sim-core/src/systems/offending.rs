@@ -28,7 +28,7 @@ use crate::justice::Policing;
 use crate::mechanisms::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::CHUNK;
+use crate::par::chunk_rows;
 use crate::params::MAX_REGIONS;
 use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioeconomic};
@@ -246,10 +246,11 @@ pub fn commit_offences(
     let (t, hz) = (&*tables, &*hazards);
     let reach = Reach::new(p, &effects, occupancy);
     let stash = &scratch.0;
+    let rows_per_chunk = chunk_rows(demo.len());
     let parts: Vec<ChunkResult> = demo
-        .par_chunks(CHUNK)
-        .zip(socio.par_chunks(CHUNK))
-        .zip(justice.par_chunks(CHUNK))
+        .par_chunks(rows_per_chunk)
+        .zip(socio.par_chunks(rows_per_chunk))
+        .zip(justice.par_chunks(rows_per_chunk))
         .enumerate()
         .map_init(
             || Lease::take(stash),
@@ -257,7 +258,7 @@ pub fn commit_offences(
                 let sums = lease.sums();
                 let mut out = Vec::new();
                 let mut ages = [0u64; AGE_BINS];
-                let base = (chunk * CHUNK) as u32;
+                let base = (chunk * rows_per_chunk) as u32;
                 for i in 0..demo.len() {
                     let d = &demo[i];
                     if d.slot != Slot::Alive {

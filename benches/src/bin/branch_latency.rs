@@ -1,0 +1,69 @@
+//! Where the dashboard's instant mode spends a new position's time: branching an arm from the
+//! cached baseline snapshot, simulating it to the end of 2030 (the early results), then to the
+//! horizon, at the dashboard's default size.
+//!
+//! `cargo run --release -p benches --bin branch_latency -- [AGENTS] [THREADS] [INTERVENTION...]`
+
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let agents: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let threads: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(2);
+    let names: Vec<&str> = if args.len() > 3 {
+        args[3..].iter().map(String::as_str).collect()
+    } else {
+        vec!["legal_aid", "youth_mentoring"]
+    };
+    let mut p = scenarios::builtin(scenarios::DEFAULT_SCENARIO)
+        .expect("the default scenario is valid")
+        .params;
+    p.scenario.agents = agents;
+    let interventions: Vec<_> = names
+        .iter()
+        .map(|n| {
+            scenarios::catalogue::entry(n)
+                .unwrap_or_else(|| panic!("{n} is not in the catalogue"))
+                .for_scenario(&p)
+        })
+        .collect();
+    let start = p.scenario.start_year;
+    let branch_month = 12;
+    let early_until = (2030 - start + 1) as u32 * 12;
+    benches::pool(threads).install(|| {
+        let t = Instant::now();
+        let mut base = sim_core::Simulation::new(p).expect("valid parameters");
+        let setup = t.elapsed();
+        for _ in 0..branch_month {
+            base.step();
+        }
+        let snapshot = base.snapshot();
+        for round in 0..5 {
+            let t = Instant::now();
+            let mut arm = sim_core::Simulation::branch(&snapshot, interventions.clone())
+                .expect("the arm branches");
+            let branched = t.elapsed();
+            while arm.calendar().month_index < early_until {
+                arm.step();
+            }
+            let early = t.elapsed();
+            let _ = arm.outcome_so_far();
+            let so_far = t.elapsed();
+            while !arm.finished() {
+                arm.step();
+            }
+            let whole = t.elapsed();
+            let _ = arm.into_outcome();
+            println!(
+                "round {round}: branch {:.1} ms, to 2030 {:.1} ms, outcome so far {:.1} ms, \
+                 to the horizon {:.1} ms, outcome {:.1} ms (baseline set-up {:.0} ms)",
+                branched.as_secs_f64() * 1e3,
+                early.as_secs_f64() * 1e3,
+                (so_far - early).as_secs_f64() * 1e3,
+                whole.as_secs_f64() * 1e3,
+                (t.elapsed() - whole).as_secs_f64() * 1e3,
+                setup.as_secs_f64() * 1e3,
+            );
+        }
+    });
+}
