@@ -136,9 +136,10 @@ pub(crate) fn initial_employment(
     }
 }
 
-/// Labour-market stocks by region counted during the update:
-/// `[adults in labour force, unemployed adults, youth, NEET youth]`.
-type Counts = [[u32; 4]; MAX_REGIONS];
+/// National labour-market stocks counted during the update:
+/// `[adults in labour force, unemployed adults, youth, NEET youth]`. Kept national, in locals: a
+/// count by region made consecutive people of a region wait on each other's add in memory.
+type Counts = [u32; 4];
 
 /// Ages (completed years) at which people are re-sorted on their birthday month.
 fn stage_change_ages(retirement: u32) -> [bool; 128] {
@@ -186,7 +187,7 @@ pub fn update_employment(
         .par_chunks(rows_per_chunk)
         .zip(socio.par_chunks_mut(rows_per_chunk))
         .map(|(demo, socio)| {
-            let mut c: Counts = [[0; 4]; MAX_REGIONS];
+            let mut c: Counts = [0; 4];
             for (d, s) in demo.iter().zip(socio.iter_mut()) {
                 // People in custody keep their status until release.
                 if d.slot != Slot::Alive {
@@ -215,23 +216,20 @@ pub fn update_employment(
                 ));
                 let adult = u32::from(years >= 25);
                 let young = u32::from(youth);
-                let cr = &mut c[r];
-                cr[0] += adult * in_force;
-                cr[1] += adult * unemployed;
-                cr[2] += young;
-                cr[3] += young * unemployed;
+                c[0] += adult * in_force;
+                c[1] += adult * unemployed;
+                c[2] += young;
+                c[3] += young * unemployed;
             }
             c
         })
         .collect();
     let f = &mut tally.flows;
     for c in parts {
-        for cr in c.iter() {
-            f.labour_force += u64::from(cr[0]);
-            f.unemployed += u64::from(cr[1]);
-            f.youth += u64::from(cr[2]);
-            f.youth_neet += u64::from(cr[3]);
-        }
+        f.labour_force += u64::from(c[0]);
+        f.unemployed += u64::from(c[1]);
+        f.youth += u64::from(c[2]);
+        f.youth_neet += u64::from(c[3]);
     }
 }
 
