@@ -101,7 +101,11 @@ impl Census {
             } else {
                 newborn - 12 * age - 11
             };
-            let last = if age == 0 { span - 1 } else { newborn - 12 * age };
+            let last = if age == 0 {
+                span - 1
+            } else {
+                newborn - 12 * age
+            };
             let (first, end) = (first.clamp(0, span), (last + 1).clamp(0, span));
             first as usize..end.max(first) as usize
         };
@@ -166,7 +170,11 @@ mod tests {
             state = crate::rng::fmix64(state);
             let birth = (state % 1_900) as i32 - 1_600;
             let region = ((state >> 20) % 3) as u8 * 4;
-            let sex = if (state >> 40) & 1 == 0 { Sex::Male } else { Sex::Female };
+            let sex = if (state >> 40) & 1 == 0 {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
             c.add(region, sex, birth as MonthNo);
         }
         for now in [-20, 0, 1, 11, 12, 13, 150, 299, 300] {

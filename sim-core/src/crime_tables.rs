@@ -193,8 +193,7 @@ impl CrimeTables {
             Some(&f) if *decay == pr.post_release_decay_months => f,
             _ => (-(months_since as f64) / pr.post_release_decay_months).exp(),
         };
-        1.0 + (self.release_m0 - 1.0) * fading * older
-            * crowding
+        1.0 + (self.release_m0 - 1.0) * fading * older * crowding
     }
 
     /// Mean procedural time (months).

@@ -17,7 +17,22 @@ const MIN_CHUNK: usize = 1024;
 /// threads; every per-chunk result is exact (integers, fixed point) or kept in row order, so
 /// the chunk size changes no output.
 pub fn chunk_rows(rows: usize) -> usize {
-    (rows / 32).next_power_of_two().clamp(MIN_CHUNK, MAX_CHUNK)
+    match FIXED_CHUNK_ROWS.get() {
+        0 => (rows / 32).next_power_of_two().clamp(MIN_CHUNK, MAX_CHUNK),
+        fixed => fixed,
+    }
+}
+
+thread_local! {
+    /// A chunk size forced by [`fix_chunk_rows_on_this_thread`] (0: none).
+    static FIXED_CHUNK_ROWS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Forces the chunk size of the systems run on this thread (0 restores the default), so that a
+/// test can check that no output depends on where chunks begin. Not for use outside tests.
+#[doc(hidden)]
+pub fn fix_chunk_rows_on_this_thread(rows: usize) {
+    FIXED_CHUNK_ROWS.set(rows);
 }
 
 /// The single table of persons as contiguous slices. Every person carries the same components

@@ -96,6 +96,12 @@ impl Snapshot {
             .0
     }
 
+    /// Every person row, in table order (vacant rows included): what tests compare to see that
+    /// two runs are in the same state, person by person.
+    pub fn persons(&self) -> &[PersonBundle] {
+        &self.persons
+    }
+
     /// The month the restored simulation simulates next (0 = the first month).
     pub fn month_index(&self) -> u32 {
         self.resources

@@ -278,7 +278,6 @@ fn selections(rate: f64, p0: f64, u: f64) -> u32 {
     k
 }
 
-
 /// Conducts one year's survey on the persons `demo` and `experience` (row-aligned), stratified
 /// by the `regions` regions.
 ///

@@ -21,21 +21,21 @@ use crate::population::{Arrival, Newcomer, Newcomers, Vacancies};
 use crate::rng::{MonthKey, Stream, halves, threshold};
 use crate::tables::{BIRTH_AGES, DemographyTables};
 
-/// A person leaving the population this month.
+/// A person leaving the population this month: a death, or an emigrant.
 #[derive(Clone, Copy)]
 struct Exit {
     row: u32,
     person: Demographics,
     age_years: u32,
+    emigrant: bool,
 }
 
 /// What one chunk of rows produced this month.
 #[derive(Default)]
 struct ChunkOut {
-    /// Deaths, in row order.
-    deaths: Vec<Exit>,
-    /// Emigrants, in row order.
-    emigrants: Vec<Exit>,
+    /// Deaths and emigrants together, in row order: the order they leave the victim pool and
+    /// free their rows in, so that it never depends on where chunks begin.
+    exits: Vec<Exit>,
     /// Newborns, in mother's row order.
     births: Vec<Newcomer>,
     births_by_mother_age: [u64; 7],
@@ -89,17 +89,14 @@ pub fn mortality_births_emigration(
                 if !(dies | birth | emigrates) {
                     continue;
                 }
-                let exit = Exit {
-                    row: base + i as u32,
-                    person: *d,
-                    age_years: years,
-                };
-                if dies {
+                if dies | emigrates {
+                    out.exits.push(Exit {
+                        row: base + i as u32,
+                        person: *d,
+                        age_years: years,
+                        emigrant: !dies,
+                    });
                     d.slot = Slot::Vacant;
-                    out.deaths.push(exit);
-                } else if emigrates {
-                    d.slot = Slot::Vacant;
-                    out.emigrants.push(exit);
                 } else {
                     let boy = halves(key.bits(d.id.0, DRAW_NEWBORN_SEX)).0 < male_birth;
                     out.births.push(Newcomer {
@@ -115,23 +112,19 @@ pub fn mortality_births_emigration(
         })
         .collect();
     for out in outs {
-        for e in out.deaths.iter().chain(&out.emigrants) {
+        for e in out.exits {
+            let p = e.person;
             if let Some(pool) = pool.as_mut() {
-                pool.remove(e.row, &e.person);
+                pool.remove(e.row, &p);
             }
-        }
-        for e in out.deaths {
-            let p = e.person;
             vacancies.0.push(e.row);
             census.remove(p.region, p.sex, p.birth_month);
-            tally.deaths_by_age[hist_index(p.region, p.sex.index(), e.age_years)] += 1;
-            tally.flows.deaths += 1;
-        }
-        for e in out.emigrants {
-            let p = e.person;
-            vacancies.0.push(e.row);
-            census.remove(p.region, p.sex, p.birth_month);
-            tally.flows.emigrants += 1;
+            if e.emigrant {
+                tally.flows.emigrants += 1;
+            } else {
+                tally.deaths_by_age[hist_index(p.region, p.sex.index(), e.age_years)] += 1;
+                tally.flows.deaths += 1;
+            }
         }
         tally.flows.births += out.births.len() as u64;
         newcomers.0.extend(out.births);

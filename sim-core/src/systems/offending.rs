@@ -478,11 +478,15 @@ fn expected_by_region(
             *e += h * s1 - 0.5 * h * h * s2;
         }
     }
-    for s in sums.iter_mut() {
-        for (row, exact) in by_region.iter_mut().zip(s.exact.iter_mut()) {
-            for (e, x) in row.iter_mut().zip(exact.iter_mut()) {
-                *e += std::mem::take(x) as f64 / P_SCALE;
-            }
+    // The exact parts as integers over every job first: how rayon split the table (which
+    // depends on the threads and on timing) must not change a float sum's order.
+    for (r, row) in by_region.iter_mut().enumerate() {
+        for (c, e) in row.iter_mut().enumerate() {
+            let exact: u64 = sums
+                .iter_mut()
+                .map(|s| std::mem::take(&mut s.exact[r][c]))
+                .sum();
+            *e += exact as f64 / P_SCALE;
         }
     }
     by_region

@@ -148,7 +148,9 @@ pub(crate) fn weigh_victim_cells(
         let when_displaced: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| settled[c] * mult[c]);
         let mut sums = [0.0f64; OFFENCE_TYPES];
         let mut elder_sum = 0.0;
-        let out = cumulative.each_mut().map(|by_region| &mut by_region[r][..per_region]);
+        let out = cumulative
+            .each_mut()
+            .map(|by_region| &mut by_region[r][..per_region]);
         let elders = &mut elder[r][..per_region];
         for k in 0..per_region {
             let (sex, cohort, displaced) = pool.decode(k);
