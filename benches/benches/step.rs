@@ -52,7 +52,8 @@ fn full_step(c: &mut Criterion) {
         c,
         "full_step",
         benches::default_params,
-        &[100_000, 1_000_000],
+        // 20,000 is the dashboard's default size.
+        &[20_000, 100_000, 1_000_000],
         &[1, 2],
     );
 }

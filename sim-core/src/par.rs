@@ -1,8 +1,10 @@
 //! Deterministic chunked parallelism over the person table.
 //!
 //! **Architecture Invariant:** chunk boundaries depend only on the number of rows (never on the
-//! thread count), per-chunk results are collected in chunk order, and floating-point totals are
-//! summed after collection in that order. So 1, 2 or N threads give byte-identical results.
+//! thread count), and no output depends on where they fall: per-chunk results are exact
+//! (integers, fixed point) or lists in row order, collected in chunk order, and floating-point
+//! totals are summed after collection. So 1, 2 or N threads, and any chunk size, give
+//! byte-identical results (`tests/determinism.rs` checks both).
 
 /// Most rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk).
 const MAX_CHUNK: usize = 8192;
