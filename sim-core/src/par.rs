@@ -18,7 +18,7 @@ const MIN_CHUNK: usize = 1024;
 /// thread) and large ones amortise scheduling. Depends on the row count only, never on the
 /// threads; every per-chunk result is exact (integers, fixed point) or kept in row order, so
 /// the chunk size changes no output.
-pub fn chunk_rows(rows: usize) -> usize {
+pub(crate) fn chunk_rows(rows: usize) -> usize {
     match FIXED_CHUNK_ROWS.get() {
         0 => (rows / 32).next_power_of_two().clamp(MIN_CHUNK, MAX_CHUNK),
         fixed => fixed,

@@ -182,7 +182,7 @@ pub(crate) fn weigh_victim_cells(
 /// A realised victim: the offence's place in the buffer, the victim's row, and the victim's
 /// region and pool cell within it.
 #[derive(Clone, Copy, Debug)]
-pub struct Picked {
+struct Picked {
     offence: u32,
     row: u32,
     region: u8,
@@ -206,7 +206,6 @@ pub fn choose_victims(
     mut vacancies: ResMut<Vacancies>,
     mut tally: ResMut<MonthTally>,
     mut persons: Query<(&mut Demographics, &mut Experience)>,
-    mut picked: Local<Vec<Picked>>,
 ) {
     let Some((mut demo, mut experience)) = crate::person_table!(persons) else {
         return;
@@ -219,7 +218,8 @@ pub fn choose_victims(
     let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.key());
     let per_region = pool.cells_per_region();
     let (cumulative, elder) = (&weights.cumulative, &weights.elder);
-    picked.clear();
+    // One allocation a month, outside the loops.
+    let mut picked = Vec::with_capacity(buffer.0.len());
     for (index, o) in buffer.0.iter_mut().enumerate() {
         if !o.kind.has_victim() {
             continue;
