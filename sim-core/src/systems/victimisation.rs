@@ -22,7 +22,7 @@ use crate::census::Census;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices, hist_index};
-use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
+use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::person::{Demographics, Experience, Slot};
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
@@ -40,6 +40,9 @@ const REGION_DRAW: u32 = SEXUAL_DRAW + 1;
 
 /// Draw index of whether a property crime is a robbery.
 const ROBBERY_DRAW: u32 = REGION_DRAW + 1;
+
+/// Offences per parallel task of the victim picks.
+const PICKS_PER_TASK: usize = 512;
 
 /// The month's victim-cell weights: per type and region, the cumulative (people x risk) over
 /// the region's cells of the victim pool, and the same for elder abuse (people 60+). Built once
@@ -189,12 +192,93 @@ struct Picked {
     cell: u32,
 }
 
+/// Cells a pick may read and still be checked against the month's homicides; a pick that
+/// read more (many failed attempts) is simply redone in order.
+const READ_SLOTS: usize = 2;
+
+/// One offence's victim pick: the victim's region, the victim's row and cell within the region
+/// (or none), and the pool cells the pick read.
+#[derive(Clone, Copy, Debug)]
+struct Pick {
+    region: u8,
+    victim: Option<(u32, u32)>,
+    read: [u32; READ_SLOTS],
+    reads: u8,
+}
+
+impl Pick {
+    /// Whether the pick read a cell a homicide has changed since (or more cells than it kept).
+    fn stale(&self, changed: &[bool]) -> bool {
+        let reads = usize::from(self.reads);
+        reads > READ_SLOTS || self.read[..reads].iter().any(|&c| changed[c as usize])
+    }
+}
+
+/// Picks a victim for offence `o` from `pool` as it stands. Everyone in a cell has the same
+/// risk: one weighted cell pick and one uniform pick, retried only when it falls on the
+/// offender.
+fn pick_victim(
+    o: &Offence,
+    key: MonthKey,
+    weights: &VictimWeights,
+    pool: &VictimPool,
+    elder_abuse_share: f64,
+) -> Pick {
+    let c = o.kind.index();
+    let r = if o.kind.reaches_nationally() {
+        weights.pick_region(c, to_unit(o.bits(key, REGION_DRAW)))
+    } else {
+        o.region as usize
+    };
+    let mut pick = Pick {
+        region: r as u8,
+        victim: None,
+        read: [0; READ_SLOTS],
+        reads: 0,
+    };
+    let elder_path = o.kind == OffenceType::Assault && to_unit(o.bits(key, 0)) < elder_abuse_share;
+    let cum = if elder_path {
+        &weights.elder[r]
+    } else {
+        &weights.cumulative[c][r]
+    };
+    let total = *cum.last().unwrap_or(&0.0);
+    if total <= 0.0 {
+        return pick;
+    }
+    let per_region = pool.cells_per_region();
+    for attempt in 0..MAX_ATTEMPTS {
+        let target = to_unit(o.bits(key, 1 + 2 * attempt)) * total;
+        let k = cum.partition_point(|&x| x <= target).min(cum.len() - 1);
+        let cell = r * per_region + k;
+        let size = pool.count(cell);
+        if size == 0 {
+            // Cells only lose people during the month: an empty cell stays empty.
+            continue;
+        }
+        if usize::from(pick.reads) < READ_SLOTS {
+            pick.read[usize::from(pick.reads)] = cell as u32;
+        }
+        pick.reads = pick.reads.saturating_add(1);
+        let drawn = (to_unit(o.bits(key, 2 + 2 * attempt)) * size as f64) as usize;
+        let row = pool.nth(cell, drawn.min(size - 1));
+        if row != o.offender_row {
+            pick.victim = Some((row, k as u32));
+            break;
+        }
+    }
+    pick
+}
+
 /// Picks a victim for every offence that has one.
 ///
-/// Three passes, in the buffer's order: the picks (homicide victims leave the pool at once, as
-/// later picks must not find them), a pass that only reads each victim's history so that the
-/// CPU fetches those scattered rows together instead of one cache miss at a time, then the
-/// histories and tallies.
+/// The picks come first, in parallel, against the pool as it stood at the start of the month.
+/// In the buffer's order, a homicide victim then leaves the pool at once, as later picks must
+/// not find them, and any later pick that read a cell a homicide changed is redone against the
+/// pool as it now stands: the same victims as picking one offence after another, on any number
+/// of threads. A pass that only reads each victim's history follows, so that the CPU fetches
+/// those scattered rows together instead of one cache miss at a time, then the histories and
+/// tallies.
 pub fn choose_victims(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -207,6 +291,7 @@ pub fn choose_victims(
     mut tally: ResMut<MonthTally>,
     mut persons: Query<(&mut Demographics, &mut Experience)>,
 ) {
+    use rayon::prelude::*;
     let Some((mut demo, mut experience)) = crate::person_table!(persons) else {
         return;
     };
@@ -216,68 +301,48 @@ pub fn choose_victims(
     let now = calendar.now();
     let year_start = now - (calendar.month_of_year() - 1) as i16;
     let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.key());
+    let elder_abuse_share = p.crime.elder_abuse_share;
     let per_region = pool.cells_per_region();
-    let (cumulative, elder) = (&weights.cumulative, &weights.elder);
-    // One allocation a month, outside the loops.
+    // A few allocations a month, outside the loops.
+    let first_picks: Vec<Option<Pick>> = {
+        let (weights, pool) = (&*weights, &*pool);
+        buffer
+            .0
+            .par_iter()
+            .with_min_len(PICKS_PER_TASK)
+            .map(|o| {
+                o.kind
+                    .has_victim()
+                    .then(|| pick_victim(o, key, weights, pool, elder_abuse_share))
+            })
+            .collect()
+    };
+    let mut changed = vec![false; p.regions.len() * per_region];
     let mut picked = Vec::with_capacity(buffer.0.len());
-    for (index, o) in buffer.0.iter_mut().enumerate() {
-        if !o.kind.has_victim() {
+    for (index, (o, first)) in buffer.0.iter_mut().zip(first_picks).enumerate() {
+        let Some(mut pick) = first else {
             continue;
+        };
+        if pick.stale(&changed) {
+            pick = pick_victim(o, key, &weights, &pool, elder_abuse_share);
         }
-        let c = o.kind.index();
-        let r = if o.kind.reaches_nationally() {
-            weights.pick_region(c, to_unit(o.bits(key, REGION_DRAW)))
-        } else {
-            o.region as usize
-        };
-        let elder_path =
-            o.kind == OffenceType::Assault && to_unit(o.bits(key, 0)) < p.crime.elder_abuse_share;
-        let cum = if elder_path {
-            &elder[r]
-        } else {
-            &cumulative[c][r]
-        };
-        let total = *cum.last().unwrap_or(&0.0);
-        if total <= 0.0 {
+        let Some((victim, k)) = pick.victim else {
             tally.flows.no_victim += 1;
             continue;
-        }
-        // Everyone in a cell has the same risk: one weighted cell pick and one uniform pick,
-        // retried only when it falls on the offender.
-        let mut victim = NO_ROW;
-        let mut victim_cell = 0;
-        for attempt in 0..MAX_ATTEMPTS {
-            let target = to_unit(o.bits(key, 1 + 2 * attempt)) * total;
-            let k = cum.partition_point(|&x| x <= target).min(cum.len() - 1);
-            let cell = r * per_region + k;
-            let size = pool.count(cell);
-            if size == 0 {
-                continue;
-            }
-            let pick = (to_unit(o.bits(key, 2 + 2 * attempt)) * size as f64) as usize;
-            let row = pool.nth(cell, pick.min(size - 1));
-            if row != o.offender_row {
-                victim = row;
-                victim_cell = k;
-                break;
-            }
-        }
-        if victim == NO_ROW {
-            tally.flows.no_victim += 1;
-            continue;
-        }
+        };
         o.victim_row = victim;
         picked.push(Picked {
             offence: index as u32,
             row: victim,
-            region: r as u8,
-            cell: victim_cell as u32,
+            region: pick.region,
+            cell: k,
         });
         // The victim dies; in a burn-in, whose persons are all alive at the start, the death is
         // not simulated.
         if o.kind == OffenceType::Homicide && !calendar.in_burn_in() {
             let d = demo[victim as usize];
             pool.remove(victim, &d);
+            changed[usize::from(pick.region) * per_region + k as usize] = true;
             demo[victim as usize].slot = Slot::Vacant;
             vacancies.0.push(victim);
             census.remove(d.region, d.sex, d.birth_month);
