@@ -5,10 +5,9 @@
 //! Each December a sample of persons aged 15+ living in households (not in custody) is drawn,
 //! stratified by region in proportion to its population; respondents are asked whether they
 //! were victims of violence, gender-based violence, property crime or online fraud in the past
-//! 12 months, and
-//! whether they reported the violence to the police. Their answers carry the survey's errors:
-//! non-response, forgotten incidents, incidents of the year before telescoped into the
-//! reference period, and undisclosed gender-based violence.
+//! 12 months, and whether they reported the violence to the police. Their answers carry the
+//! survey's errors: non-response, forgotten incidents, incidents of the year before telescoped
+//! into the reference period, and undisclosed gender-based violence.
 //!
 //! Estimates are design-based: each region's respondents are weighted to the region's
 //! population, and every indicator is a ratio of weighted totals (a prevalence over the whole

@@ -19,14 +19,14 @@ fn main() {
         .expect("the default scenario is valid")
         .params;
     p.scenario.agents = agents;
-    let interventions: Vec<_> = names
-        .iter()
-        .map(|n| {
-            scenarios::catalogue::entry(n)
-                .unwrap_or_else(|| panic!("{n} is not in the catalogue"))
-                .for_scenario(&p)
-        })
-        .collect();
+    let mut interventions = Vec::new();
+    for name in names {
+        let Some(entry) = scenarios::catalogue::entry(name) else {
+            eprintln!("branch_latency: no intervention `{name}`; see `cjsim interventions`");
+            std::process::exit(2);
+        };
+        interventions.push(entry.for_scenario(&p));
+    }
     let start = p.scenario.start_year;
     let branch_month = 12;
     let early_until = (2030 - start + 1) as u32 * 12;

@@ -138,7 +138,7 @@ pub(crate) fn weigh_victim_cells(
     let fraud = OffenceType::Fraud.index();
     for r in 0..regions {
         // Online fraud reaches the region's people who are online.
-        let region_risk: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+        let settled: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
             if c == fraud {
                 crate::digital::regional_mean_access(p, r, now)
             } else {
@@ -147,7 +147,6 @@ pub(crate) fn weigh_victim_cells(
         });
         // One pass over the cells with a running sum per type: the types' sums are independent
         // chains, and an empty cell (most displaced cells, cohorts not yet born) adds nothing.
-        let settled = region_risk;
         let when_displaced: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| settled[c] * mult[c]);
         let mut sums = [0.0f64; OFFENCE_TYPES];
         let mut elder_sum = 0.0;
