@@ -1,5 +1,5 @@
 //! Prisoners by offence and age band after some years of a built-in scenario: a probe of the
-//! prison age profile that reads the World directly (`Simulation::world`).
+//! prison age profile that reads the person table directly (`Simulation::persons`).
 //!
 //! `cargo run --release -p experiments --example prisoners_by_offence -- england-wales-2002 19 1000000`
 //! (scenario name or file, years simulated first, agents).
@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use sim_core::Simulation;
-use sim_core::person::Demographics;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -34,11 +33,7 @@ fn main() {
         sim.step();
     }
     let now = sim.calendar().month_index as i16;
-    let world = sim.world();
-    let mut persons = world
-        .try_query::<&Demographics>()
-        .expect("persons are spawned");
-    let demo: Vec<Demographics> = persons.iter(world).copied().collect();
+    let demo = sim.persons().demographics();
     let roster = &sim.prisons().roster;
     let mut by: BTreeMap<String, [u32; 4]> = BTreeMap::new();
     for i in roster {

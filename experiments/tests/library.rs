@@ -5,11 +5,11 @@
 
 use experiments::results::{RunInputs, of_run};
 use sim_core::Simulation;
-use sim_core::person::Demographics;
+use sim_core::persons::Persons;
 
 fn living(world: &sim_core::bevy_ecs::world::World) -> f64 {
-    let mut q = world.try_query::<&Demographics>().expect("persons exist");
-    q.iter(world).filter(|d| d.alive()).count() as f64
+    let persons = world.resource::<Persons>();
+    persons.demographics().iter().filter(|d| d.alive()).count() as f64
 }
 
 fn outcomes(scenario: &scenarios::Scenario, collect: bool) -> Vec<sim_core::Outcome> {

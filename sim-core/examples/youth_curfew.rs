@@ -63,11 +63,9 @@ fn count_youth_offences(
     buffer: Res<OffenceBuffer>,
     calendar: Res<Calendar>,
     mut counts: ResMut<YouthOffences>,
-    mut persons: Query<&Demographics>,
+    persons: Res<Persons>,
 ) {
-    let Some(demo) = sim_core::person_table!(persons) else {
-        return;
-    };
+    let demo = persons.demographics();
     let now = calendar.now();
     let young = buffer
         .0

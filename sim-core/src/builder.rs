@@ -13,8 +13,8 @@
 //! impl Plugin for Headcount {
 //!     fn build(&self, sim: &mut Simulation) {
 //!         sim.collect("headcount", |world| {
-//!             let mut q = world.try_query::<&Demographics>().unwrap();
-//!             q.iter(world).filter(|d| d.alive()).count() as f64
+//!             let persons = world.resource::<Persons>();
+//!             persons.demographics().iter().filter(|d| d.alive()).count() as f64
 //!         });
 //!     }
 //! }

@@ -4,14 +4,14 @@
 //!
 //! ```
 //! use sim_core::{ModelParams, Simulation};
-//! use sim_core::person::Demographics;
+//! use sim_core::persons::Persons;
 //! let mut p = ModelParams::baseline();
 //! p.scenario.agents = 2_000;
 //! p.scenario.years = 2;
 //! let mut sim = Simulation::new(p).unwrap();
 //! sim.collect("agents alive", |world| {
-//!     let mut q = world.try_query::<&Demographics>().unwrap();
-//!     q.iter(world).filter(|d| d.alive()).count() as f64
+//!     let persons = world.resource::<Persons>();
+//!     persons.demographics().iter().filter(|d| d.alive()).count() as f64
 //! });
 //! let out = sim.run_to_end();
 //! assert_eq!(out.collected[0].values.len(), 2);

@@ -29,8 +29,8 @@ pub(crate) struct Table<'a> {
 
 impl Table<'_> {
     /// The table read-only, at the start.
-    fn view(&self) -> Persons<'_> {
-        Persons {
+    fn view(&self) -> PersonsAt<'_> {
+        PersonsAt {
             demo: self.demo,
             socio: self.socio,
             justice: self.justice,
@@ -83,7 +83,7 @@ pub(crate) struct Stocks {
 }
 
 /// The person table read by [`pick_person`], at month `now`.
-pub(crate) struct Persons<'a> {
+pub(crate) struct PersonsAt<'a> {
     pub demo: &'a [Demographics],
     pub socio: &'a [Socioeconomic],
     pub justice: &'a [Justice],
@@ -127,7 +127,7 @@ const PICK_SEARCH: u32 = 16;
 pub(crate) fn pick_person(
     p: &ModelParams,
     t: &CrimeTables,
-    tbl: &Persons<'_>,
+    tbl: &PersonsAt<'_>,
     key: MonthKey,
     pick: u32,
     c: usize,

@@ -36,6 +36,7 @@ pub mod offence;
 pub mod par;
 pub mod params;
 pub mod person;
+pub mod persons;
 pub mod policy_changes;
 pub mod pool;
 pub mod population;
@@ -62,6 +63,7 @@ use calendar::Calendar;
 use census::Census;
 use metrics::MonthTally;
 use person::{Demographics, PersonId};
+use persons::Persons;
 use population::{Newcomers, NextId, Vacancies, initial_population};
 use tables::DemographyTables;
 
@@ -69,8 +71,8 @@ use tables::DemographyTables;
 #[derive(Resource, Clone, Debug)]
 pub struct Params(pub ModelParams);
 
-/// Inserts every justice resource with empty contents (set-up fills them after the persons are
-/// spawned; resources must exist first, see the memory invariant in ARCHITECTURE.md).
+/// Inserts every justice resource with empty contents (set-up fills them once the person table
+/// exists).
 fn insert_justice_resources(world: &mut World, p: &ModelParams) {
     world.insert_resource(crime_tables::CrimeTables::new(p));
     world.insert_resource(region::RegionConditions::calm(0.0));
@@ -173,9 +175,6 @@ impl Simulation {
         let tables = DemographyTables::new(&params).map_err(|e| vec![e])?;
         let mut world = World::new();
         let months = params.scenario.months();
-        // Resources first: in bevy 0.20 a resource lives on an entity, and a resource entity
-        // spawned after the persons would get an index above theirs, making its sparse storage
-        // cost 4 bytes per person.
         let burn_in_months = if params.modules.justice {
             params.justice.burn_in_years as u32 * 12
         } else {
@@ -202,8 +201,8 @@ impl Simulation {
                 world.insert_resource(interventions::PolicyEffects::default());
             }
         }
-        world.spawn_batch(initial_population(&params, &tables));
-        let census = Self::count_census(&mut world, months);
+        world.insert_resource(Persons::from_rows(initial_population(&params, &tables)));
+        let census = Self::count_census(world.resource::<Persons>(), months);
         *world.resource_mut::<Census>() = census;
         if params.modules.justice {
             setup::setup_justice(&params, &mut world);
@@ -261,13 +260,13 @@ impl Simulation {
         };
         let params = self.params().clone();
         let fieldwork = survey::Fieldwork::at(&last, params.scenario.seed, replicate);
-        let mut persons = self
-            .world
-            .query::<(&person::Demographics, &person::Experience)>();
-        let (demo, experience) = persons.contiguous_iter(&self.world).ok()?.next()?;
+        let persons = self.persons();
+        if persons.is_empty() {
+            return None;
+        }
         Some(survey::conduct(
-            demo,
-            experience,
+            &persons.demo,
+            &persons.experience,
             params.regions.len(),
             &params.survey,
             fieldwork,
@@ -387,9 +386,15 @@ impl Simulation {
         self.world.resource::<justice::Courts>()
     }
 
-    /// The World of persons and resources, read-only (for probes and custom data collection).
+    /// The World of resources, read-only (for probes and custom data collection); the
+    /// persons are its [`Persons`] resource, also given by [`Simulation::persons`].
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// The person table, read-only: one row per person slot, living, in custody or vacant.
+    pub fn persons(&self) -> &Persons {
+        self.world.resource::<Persons>()
     }
 
     /// The prison roster and beds.
@@ -420,9 +425,9 @@ impl Simulation {
     }
 
     /// Counts the living persons of the table into a fresh census.
-    fn count_census(world: &mut World, months: u32) -> Census {
+    fn count_census(persons: &Persons, months: u32) -> Census {
         let mut census = Census::new(months);
-        for d in world.query::<&Demographics>().iter(world) {
+        for d in &persons.demo {
             if d.alive() {
                 census.add(d.region, d.sex, d.birth_month);
             }
@@ -433,7 +438,7 @@ impl Simulation {
     /// Whether the event-maintained census equals a full recount of the person table (the
     /// accounting tests call this every month).
     pub fn census_matches_table(&mut self) -> bool {
-        let recount = Self::count_census(&mut self.world, self.months);
+        let recount = Self::count_census(self.persons(), self.months);
         recount == *self.world.resource::<Census>()
     }
 
@@ -443,28 +448,20 @@ impl Simulation {
         if !self.params().modules.justice {
             return true;
         }
-        let demo: Vec<Demographics> = self
-            .world
-            .query::<&Demographics>()
-            .iter(&self.world)
-            .copied()
-            .collect();
-        let rebuilt = pool::VictimPool::rebuild(&demo, self.months);
+        let rebuilt = pool::VictimPool::rebuild(&self.persons().demo, self.months);
         rebuilt.same_members(self.world.resource::<pool::VictimPool>())
     }
 
     /// Number of rows in the person table, living or vacant (memory and benchmark reports).
-    pub fn table_rows(&mut self) -> usize {
-        self.world
-            .query::<&Demographics>()
-            .iter(&self.world)
-            .count()
+    pub fn table_rows(&self) -> usize {
+        self.persons().len()
     }
 
     /// Living persons as plain copies, in row order (for tests and snapshots).
-    pub fn living(&mut self) -> Vec<(PersonId, Demographics)> {
-        let mut q = self.world.query::<&Demographics>();
-        q.iter(&self.world)
+    pub fn living(&self) -> Vec<(PersonId, Demographics)> {
+        self.persons()
+            .demo
+            .iter()
             .filter(|d| d.alive())
             .map(|d| (d.id, *d))
             .collect()

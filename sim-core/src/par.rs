@@ -36,20 +36,3 @@ thread_local! {
 pub fn fix_chunk_rows_on_this_thread(rows: usize) {
     FIXED_CHUNK_ROWS.set(rows);
 }
-
-/// The single table of persons as contiguous slices. Every person carries the same components
-/// (see [`crate::person`]), so a query over persons yields exactly one table.
-#[macro_export]
-macro_rules! person_table {
-    ($query:expr) => {{
-        let mut tables = $query
-            .contiguous_iter_mut()
-            .expect("person queries have no filters that break contiguity");
-        let first = tables.next();
-        assert!(
-            tables.next().is_none(),
-            "all persons must share one table (same component set)"
-        );
-        first
-    }};
-}

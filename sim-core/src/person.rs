@@ -1,15 +1,13 @@
-//! The person's components, grouped by which systems read them together.
+//! The person's components, grouped by which systems read them together: each is one column
+//! of the person table ([`crate::persons::Persons`]), so a system streams only the columns it
+//! reads.
 //!
-//! **Architecture Invariant:** every person entity carries exactly the components of
-//! [`person_bundle`], so all persons share one table and systems can read them as contiguous
-//! slices (row = position in the table). States that change often (alive or vacant, justice
-//! state, displacement) are enum fields, never marker components: inserting or removing a
-//! component moves an entity between tables, which costs about 1.5 us.
+//! **Architecture Invariant:** every person row carries exactly the components of
+//! [`person_bundle`]. States that change often (alive or vacant, justice state, displacement)
+//! are enum fields written in place, never a change of which columns a person has.
 //!
 //! Dead or emigrated persons leave a *vacant* row that the next newborn or immigrant reuses
-//! with a fresh [`PersonId`]; rows are never despawned, so a row index stays valid for the run.
-
-use bevy_ecs::prelude::Component;
+//! with a fresh [`PersonId`]; rows are never removed, so a row index stays valid for the run.
 
 /// A month number relative to the first simulated month (month 0 = January of the start year).
 pub type MonthNo = i16;
@@ -18,8 +16,8 @@ pub type MonthNo = i16;
 pub const NEVER: MonthNo = MonthNo::MIN;
 
 /// Stable identity of a person for the whole run; random draws are keyed by it. A reused row
-/// gets a new id. Stored in [`Demographics`] (every system that needs the id reads it anyway,
-/// and a separate component would cost 8 bytes of change ticks per person).
+/// gets a new id. Stored in [`Demographics`]: every system that needs the id reads that column
+/// anyway.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PersonId(pub u32);
 
@@ -66,7 +64,7 @@ pub enum Slot {
 }
 
 /// Read by nearly every system: who and where the person is.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Demographics {
     /// Stable identity.
     pub id: PersonId,
@@ -121,7 +119,7 @@ pub enum Employment {
 }
 
 /// Read by the economy, offending and intervention stages.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Socioeconomic {
     /// Persistent individual offending propensity, log-normal with mean 1 (docs/model.md section 2).
     pub propensity: f32,
@@ -159,7 +157,7 @@ pub enum JusticeState {
 }
 
 /// Read by the justice stages.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Justice {
     /// Current state.
     pub state: JusticeState,
@@ -268,9 +266,8 @@ impl VictimHistory {
 }
 
 /// What has happened to a person: displacement and victimisation. One component because the
-/// victimisation and reporting stages read both together, and each component costs 8 bytes of
-/// change ticks per person in bevy.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+/// victimisation and reporting stages read both together.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Experience {
     /// Displacement by climate shocks.
     pub displacement: Displacement,
@@ -286,7 +283,7 @@ impl Experience {
     };
 }
 
-/// The components of one person, in the order every person entity carries them.
+/// The components of one person: one row of the person table, in column order.
 pub type PersonBundle = (Demographics, Socioeconomic, Justice, Experience);
 
 /// A new person with no history: used for the initial population, newborns and immigrants.

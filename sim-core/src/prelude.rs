@@ -10,6 +10,7 @@ pub use crate::indicators::{Estimator, YEAR_COLUMNS, YearRow};
 pub use crate::interventions::{CostBasis, Intervention, Mechanism, MechanismRef, PolicyEffects};
 pub use crate::offence::OffenceType;
 pub use crate::person::{Demographics, Justice, JusticeState, Sex};
+pub use crate::persons::Persons;
 pub use crate::schedule::Stage;
 pub use crate::snapshot::Snapshot;
 pub use crate::{ModelParams, MonthRow, Outcome, ParamIssue, Params, Recorder, Simulation};

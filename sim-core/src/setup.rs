@@ -10,7 +10,8 @@ use crate::crime_tables::CrimeTables;
 use crate::initial_stocks::Table;
 use crate::justice::{Courts, DelayedArrests, Policing, Prisons, ReleaseCohorts};
 use crate::params::ModelParams;
-use crate::person::{Demographics, Justice, MonthNo, Socioeconomic};
+use crate::person::MonthNo;
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::region::RegionConditions;
 use crate::systems::economy::{LabourRates, LabourRatesRes, initial_employment};
@@ -20,18 +21,20 @@ use crate::tables::DemographyTables;
 pub(crate) fn setup_justice(p: &ModelParams, world: &mut World) {
     let census = world.resource::<Census>().clone();
     let demography = world.resource::<DemographyTables>().clone();
-    let mut q = world.query::<(&mut Demographics, &mut Socioeconomic, &mut Justice)>();
-    let Some((mut demo, mut socio, mut justice)) = q
-        .contiguous_iter_mut(world)
-        .expect("person queries are dense")
-        .next()
-    else {
+    let mut persons = world.resource_mut::<Persons>();
+    if persons.is_empty() {
         return;
-    };
+    }
+    let Persons {
+        demo,
+        socio,
+        justice,
+        ..
+    } = &mut *persons;
     let mut tbl = Table {
-        demo: demo.bypass_change_detection(),
-        socio: socio.bypass_change_detection(),
-        justice: justice.bypass_change_detection(),
+        demo,
+        socio,
+        justice,
     };
     initial_employment(p, tbl.demo, tbl.socio);
     let calibration = solve(p, &census, &demography, &mut tbl);

@@ -1,9 +1,9 @@
 //! Snapshot and restore of a running simulation, and branching from a snapshot.
 //!
-//! A [`Snapshot`] holds the whole state between two months: every person's components in table
-//! order and a copy of every state resource. [`Simulation::restore`] builds a World from it
-//! that continues byte-identically to the run it was taken from: persons are spawned in the
-//! same order, so the table rows that rosters and queues refer to are the same, and every draw
+//! A [`Snapshot`] holds the whole state between two months: a copy of every state resource,
+//! the person table included. [`Simulation::restore`] builds a World from it that continues
+//! byte-identically to the run it was taken from: the person table keeps its row order, so the
+//! rows that rosters and queues refer to are the same, and every draw
 //! is keyed by seed, stream, person and month, never by where a run started.
 //!
 //! [`Simulation::branch`] continues from a snapshot with other interventions, for "what if we
@@ -15,7 +15,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
+use crate::persons::Persons;
 use crate::{ModelParams, ParamIssue, Params, Simulation};
 
 /// Declares the state resources once: the snapshot's fields, their capture and their
@@ -46,6 +46,7 @@ macro_rules! state_resources {
 }
 
 state_resources! {
+    persons: Persons,
     calendar: crate::calendar::Calendar,
     census: crate::census::Census,
     next_id: crate::population::NextId,
@@ -81,7 +82,6 @@ state_resources! {
 /// The whole state of a simulation between two months.
 #[derive(Clone)]
 pub struct Snapshot {
-    persons: Vec<PersonBundle>,
     resources: Resources,
 }
 
@@ -96,10 +96,13 @@ impl Snapshot {
             .0
     }
 
-    /// Every person row, in table order (vacant rows included): what tests compare to see that
-    /// two runs are in the same state, person by person.
-    pub fn persons(&self) -> &[PersonBundle] {
-        &self.persons
+    /// The person table (vacant rows included): what tests compare to see that two runs are in
+    /// the same state, person by person.
+    pub fn persons(&self) -> &Persons {
+        self.resources
+            .persons
+            .as_ref()
+            .expect("every simulation has its person table")
     }
 
     /// The month the restored simulation simulates next (0 = the first month).
@@ -114,15 +117,7 @@ impl Snapshot {
 impl Simulation {
     /// A copy of the whole state, to restore or branch from later.
     pub fn snapshot(&self) -> Snapshot {
-        let mut world_persons = Vec::new();
-        if let Some(mut q) = self
-            .world
-            .try_query::<(&Demographics, &Socioeconomic, &Justice, &Experience)>()
-        {
-            world_persons.extend(q.iter(&self.world).map(|(d, s, j, e)| (*d, *s, *j, *e)));
-        }
         Snapshot {
-            persons: world_persons,
             resources: Resources::capture(&self.world),
         }
     }
@@ -130,13 +125,10 @@ impl Simulation {
     /// The simulation of `snapshot`, continuing exactly as the one it was taken from.
     pub fn restore(snapshot: &Snapshot) -> Simulation {
         let mut world = World::new();
-        // Resources first, as at construction (a resource entity spawned after the persons
-        // would cost every person memory).
         snapshot.resources.insert(&mut world);
         if world.contains_resource::<crate::crime_tables::CrimeTables>() {
             world.insert_resource(crate::systems::offending::ExpectedScratch::default());
         }
-        world.spawn_batch(snapshot.persons.iter().copied());
         let schedule = crate::schedule::monthly_schedule(snapshot.params());
         Simulation {
             world,

@@ -32,10 +32,7 @@ fn chunk_boundaries_change_no_output() {
             sim_core::par::fix_chunk_rows_on_this_thread(rows);
             let sim = stepped(sim_core::Simulation::new(p.clone()).unwrap(), 36);
             sim_core::par::fix_chunk_rows_on_this_thread(0);
-            (
-                sim.snapshot().persons().to_vec(),
-                sim.into_outcome().recorder,
-            )
+            (sim.persons().clone(), sim.into_outcome().recorder)
         })
     };
     let (persons, recorder) = run_with_chunks(0);

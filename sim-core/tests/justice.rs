@@ -149,7 +149,7 @@ fn the_full_model_is_identical_on_one_and_two_threads() {
 /// stock drawn at set-up (first offences only).
 #[test]
 fn a_burn_in_starts_the_run_from_the_model_s_own_flows() {
-    use sim_core::person::{Justice, JusticeState};
+    use sim_core::person::JusticeState;
     let mut p = params(40_000, 1, 17);
     p.prisons.prison_population_per_100k = 400.0;
     let mut drawn = Simulation::new(p.clone()).unwrap();
@@ -174,10 +174,8 @@ fn a_burn_in_starts_the_run_from_the_model_s_own_flows() {
     assert!(burnt.census_matches_table() && burnt.victim_pool_matches_table());
 
     let repeat_share = |sim: &Simulation| {
-        let world = sim.world();
-        let mut q = world.try_query::<&Justice>().unwrap();
         let (mut n, mut repeat) = (0.0, 0.0);
-        for j in q.iter(world) {
+        for j in sim.persons().justice() {
             if matches!(j.state, JusticeState::Imprisoned { .. }) {
                 n += 1.0;
                 if j.convictions >= 2 {

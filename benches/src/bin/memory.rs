@@ -27,7 +27,7 @@ fn main() {
     } else {
         benches::demography_only(agents)
     };
-    let mut sim = benches::warmed(p, months);
+    let sim = benches::warmed(p, months);
     let rows = sim.table_rows();
     let after = rss_kib("VmRSS:");
     let peak = rss_kib("VmHWM:");

@@ -270,30 +270,31 @@ fn set_region_shares(
 
 #[cfg(test)]
 mod tests {
-    use bevy_ecs::prelude::World;
-
     use super::*;
-    use crate::person::{Justice, JusticeState, Socioeconomic};
+    use crate::person::{Justice, JusticeState};
+    use crate::persons::Persons;
 
     /// The persons of `p` and their census, as a run starts.
-    fn population(p: &ModelParams) -> (World, Census, DemographyTables) {
+    fn population(p: &ModelParams) -> (Persons, Census, DemographyTables) {
         let tables = DemographyTables::new(p).unwrap();
-        let mut world = World::new();
-        world.spawn_batch(crate::population::initial_population(p, &tables));
-        let census = crate::Simulation::count_census(&mut world, p.scenario.months());
-        (world, census, tables)
+        let persons = Persons::from_rows(crate::population::initial_population(p, &tables));
+        let census = crate::Simulation::count_census(&persons, p.scenario.months());
+        (persons, census, tables)
     }
 
     /// Solves the alignment for a fresh population of `p`.
     fn solved(p: &ModelParams) -> (Calibration, Vec<Justice>) {
-        let (mut world, census, demography) = population(p);
-        let mut q = world.query::<(&mut Demographics, &mut Socioeconomic, &mut Justice)>();
-        let (mut demo, mut socio, mut justice) =
-            q.contiguous_iter_mut(&mut world).unwrap().next().unwrap();
+        let (mut persons, census, demography) = population(p);
+        let Persons {
+            demo,
+            socio,
+            justice,
+            ..
+        } = &mut persons;
         let mut tbl = Table {
-            demo: demo.bypass_change_detection(),
-            socio: socio.bypass_change_detection(),
-            justice: justice.bypass_change_detection(),
+            demo,
+            socio,
+            justice,
         };
         crate::systems::economy::initial_employment(p, tbl.demo, tbl.socio);
         let c = solve(p, &census, &demography, &mut tbl);

@@ -19,7 +19,8 @@ use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Verdict};
 use crate::leniency;
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
-use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER, Socioeconomic};
+use crate::person::{JusticeState, MonthNo, NEVER};
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 
@@ -34,13 +35,17 @@ pub fn charge_suspects(
     mut prisons: ResMut<Prisons>,
     mut pool: ResMut<VictimPool>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Justice, &Socioeconomic)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((mut demo, mut justice, socio)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons {
+        demo,
+        justice,
+        socio,
+        ..
+    } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());
@@ -133,14 +138,13 @@ pub fn dispose_cases(
     mut pool: ResMut<VictimPool>,
     mut convicted: ResMut<Convicted>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Justice)>,
+    mut persons: ResMut<Persons>,
 ) {
     convicted.0.clear();
-    let Some((mut demo, mut justice)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons { demo, justice, .. } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());

@@ -16,6 +16,7 @@ use crate::census::Census;
 use crate::metrics::{MonthTally, hist_index};
 use crate::par::chunk_rows;
 use crate::person::{Demographics, Sex, Slot};
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::{Arrival, Newcomer, Newcomers, Vacancies};
 use crate::rng::{MonthKey, Stream, halves, threshold};
@@ -55,12 +56,12 @@ pub fn mortality_births_emigration(
     mut vacancies: ResMut<Vacancies>,
     mut newcomers: ResMut<Newcomers>,
     mut pool: Option<ResMut<VictimPool>>,
-    mut persons: Query<&mut Demographics>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some(mut demo) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
+    }
+    let Persons { demo, .. } = &mut *persons;
     let now = calendar.now();
     let key = MonthKey::new(params.0.scenario.seed, Stream::Demography, calendar.key());
     let male_birth = threshold(tables.p_male_birth);

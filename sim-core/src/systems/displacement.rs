@@ -23,9 +23,8 @@ use crate::justice::Prisons;
 use crate::metrics::MonthTally;
 use crate::par::chunk_rows;
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
-use crate::person::{
-    Demographics, DisplacementState, Employment, Experience, MonthNo, Slot, Socioeconomic,
-};
+use crate::person::{Demographics, DisplacementState, Employment, MonthNo, Slot};
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::rng::{MonthKey, Stream, to_unit};
 use crate::systems::climate::ClimateState;
@@ -116,14 +115,17 @@ pub fn displace_people(
     mut prisons: Option<ResMut<Prisons>>,
     effects: Res<PolicyEffects>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Experience)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((mut demo, mut socio, mut experience)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
-    let socio = socio.bypass_change_detection();
-    let experience = experience.bypass_change_detection();
+    }
+    let Persons {
+        demo,
+        socio,
+        experience,
+        ..
+    } = &mut *persons;
     let p = &params.0;
     let c = &p.climate;
     let now = calendar.now();

@@ -18,6 +18,7 @@ use crate::metrics::MonthTally;
 use crate::par::chunk_rows;
 use crate::params::{MAX_REGIONS, ModelParams};
 use crate::person::{Demographics, Employment, Slot, Socioeconomic};
+use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, halves, threshold};
 
 /// Monthly rates of one labour-market group in one region.
@@ -158,12 +159,12 @@ pub fn update_employment(
     calendar: Res<Calendar>,
     rates: Res<LabourRatesRes>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&Demographics, &mut Socioeconomic)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((demo, mut socio)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let socio = socio.bypass_change_detection();
+    }
+    let Persons { demo, socio, .. } = &mut *persons;
     let now = calendar.now();
     let key = MonthKey::new(params.0.scenario.seed, Stream::Economy, calendar.key());
     let rates = &rates.0;

@@ -21,12 +21,12 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
-use crate::initial_stocks::{Held, Persons, pick_person};
+use crate::initial_stocks::{Held, PersonsAt, pick_person};
 use crate::interventions::PolicyEffects;
 use crate::justice::{ReleaseCohorts, Suspect, Suspects};
 use crate::metrics::MonthTally;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
-use crate::person::{Demographics, Justice, Socioeconomic};
+use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 use crate::systems::policing::arrest;
 
@@ -44,15 +44,20 @@ pub fn arrest_historic_offenders(
     mut suspects: ResMut<Suspects>,
     mut cohorts: ResMut<ReleaseCohorts>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&Demographics, &Socioeconomic, &mut Justice)>,
+    mut persons: ResMut<Persons>,
 ) {
     if effects.historic_arrests.iter().all(|h| h.per_100k <= 0.0) {
         return;
     }
-    let Some((demo, socio, mut justice)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons {
+        demo,
+        socio,
+        justice,
+        ..
+    } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::HistoricArrests, calendar.key());
@@ -71,7 +76,7 @@ pub fn arrest_historic_offenders(
             let pick = base + k;
             let u = to_unit(key.bits(pick, 0)).max(1e-12);
             let lag_months = (-u.ln() * lag_years * 12.0).round().min(1200.0) as i32;
-            let view = Persons {
+            let view = PersonsAt {
                 demo,
                 socio,
                 justice,

@@ -32,6 +32,7 @@ use crate::par::chunk_rows;
 use crate::params::MAX_REGIONS;
 use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioeconomic};
+use crate::persons::Persons;
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, to_unit};
 
@@ -228,16 +229,18 @@ pub fn commit_offences(
     mut expected_offending: ResMut<ExpectedOffending>,
     scratch: Res<ExpectedScratch>,
     mut tally: ResMut<MonthTally>,
-    persons: Query<(&Demographics, &Socioeconomic, &Justice)>,
+    persons: Res<Persons>,
 ) {
     buffer.0.clear();
-    let Some((demo, socio, justice)) = persons
-        .contiguous_iter()
-        .expect("person queries are dense")
-        .next()
-    else {
+    if persons.is_empty() {
         return;
-    };
+    }
+    let Persons {
+        demo,
+        socio,
+        justice,
+        ..
+    } = &*persons;
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Offending, calendar.key());

@@ -22,6 +22,7 @@ use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{OffenceBuffer, OffenceType};
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
+use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
 /// Arrests `s` if they are free in the community and not already in the justice system.
@@ -59,13 +60,13 @@ pub fn clear_offences(
     mut delayed: ResMut<DelayedArrests>,
     mut cohorts: ResMut<ReleaseCohorts>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&Demographics, &mut Justice)>,
+    mut persons: ResMut<Persons>,
 ) {
     suspects.0.clear();
-    let Some((demo, mut justice)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons { demo, justice, .. } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Policing, calendar.key());

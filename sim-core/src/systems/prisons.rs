@@ -22,7 +22,8 @@ use crate::interventions::PolicyEffects;
 use crate::justice::{Prisons, ReleaseCohorts, Supervised, Supervision};
 use crate::metrics::{AGE_BINS, GroupStocks, MonthTally, group_indices, hist_index};
 use crate::params::MAX_REGIONS;
-use crate::person::{Demographics, Justice, JusticeState, Slot, Socioeconomic};
+use crate::person::{Demographics, JusticeState, Slot};
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
 use crate::region::RegionConditions;
@@ -76,14 +77,17 @@ pub fn run_prisons(
     mut vacancies: ResMut<Vacancies>,
     mut conditions: ResMut<RegionConditions>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Justice)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((mut demo, mut socio, mut justice)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
-    let socio = socio.bypass_change_detection();
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons {
+        demo,
+        socio,
+        justice,
+        ..
+    } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let retirement = p.economy.retirement_age as u32;

@@ -9,19 +9,20 @@ use crate::calendar::Calendar;
 use crate::custody::same_person;
 use crate::justice::Supervision;
 use crate::metrics::MonthTally;
-use crate::person::{Demographics, Justice, JusticeState};
+use crate::person::JusticeState;
+use crate::persons::Persons;
 
 /// Ends community sentences and parole that are due.
 pub fn end_supervision(
     calendar: Res<Calendar>,
     mut supervision: ResMut<Supervision>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&Demographics, &mut Justice)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((demo, mut justice)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons { demo, justice, .. } = &mut *persons;
     let now = calendar.now();
     supervision.0.retain(|s| {
         if !same_person(demo, s.row, s.id) {

@@ -16,7 +16,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OffenceBuffer, OffenceType};
-use crate::person::{Demographics, Experience};
+use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
 /// Decides which offences become known to the police.
@@ -28,12 +28,14 @@ pub fn report_offences(
     policing: Res<Policing>,
     mut buffer: ResMut<OffenceBuffer>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&Demographics, &mut Experience)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((demo, mut experience)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let experience = experience.bypass_change_detection();
+    }
+    let Persons {
+        demo, experience, ..
+    } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let year_start = now - (calendar.month_of_year() - 1) as i16;

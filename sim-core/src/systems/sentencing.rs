@@ -19,7 +19,8 @@ use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, Inmate, Prisons, ReleaseCohorts, Supervised, Supervision};
 use crate::leniency;
 use crate::metrics::MonthTally;
-use crate::person::{Demographics, Justice, JusticeState, MonthNo, NEVER, Slot, Socioeconomic};
+use crate::person::{JusticeState, MonthNo, NEVER, Slot};
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 
@@ -39,14 +40,17 @@ pub fn sentence_convicted(
     mut cohorts: ResMut<ReleaseCohorts>,
     mut pool: ResMut<VictimPool>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Socioeconomic, &mut Justice)>,
+    mut persons: ResMut<Persons>,
 ) {
-    let Some((mut demo, mut socio, mut justice)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
-    let socio = socio.bypass_change_detection();
-    let justice = justice.bypass_change_detection();
+    }
+    let Persons {
+        demo,
+        socio,
+        justice,
+        ..
+    } = &mut *persons;
     let p = &params.0;
     let j = &p.justice;
     let now = calendar.now();

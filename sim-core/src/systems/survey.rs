@@ -10,7 +10,7 @@ use bevy_ecs::prelude::*;
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::metrics::Recorder;
-use crate::person::{Demographics, Experience};
+use crate::persons::Persons;
 use crate::survey::{Fieldwork, conduct};
 use crate::systems::metrics::RegionCount;
 
@@ -25,11 +25,14 @@ pub fn interview_sample(
     calendar: Res<Calendar>,
     regions: Res<RegionCount>,
     mut recorder: ResMut<Recorder>,
-    mut persons: Query<(&Demographics, &Experience)>,
+    persons: Res<Persons>,
 ) {
-    let Some((demo, experience)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
+    }
+    let Persons {
+        demo, experience, ..
+    } = &*persons;
     let p = &params.0;
     let fieldwork = Fieldwork::at(&calendar, p.scenario.seed, 0);
     let year = conduct(demo, experience, regions.0, &p.survey, fieldwork);

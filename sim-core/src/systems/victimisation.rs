@@ -23,7 +23,8 @@ use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices, hist_index};
 use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::person::{Demographics, Experience, Slot};
+use crate::person::Slot;
+use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -288,14 +289,15 @@ pub fn choose_victims(
     mut census: ResMut<Census>,
     mut vacancies: ResMut<Vacancies>,
     mut tally: ResMut<MonthTally>,
-    mut persons: Query<(&mut Demographics, &mut Experience)>,
+    mut persons: ResMut<Persons>,
 ) {
     use rayon::prelude::*;
-    let Some((mut demo, mut experience)) = crate::person_table!(persons) else {
+    if persons.is_empty() {
         return;
-    };
-    let demo = demo.bypass_change_detection();
-    let experience = experience.bypass_change_detection();
+    }
+    let Persons {
+        demo, experience, ..
+    } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let year_start = now - (calendar.month_of_year() - 1) as i16;
