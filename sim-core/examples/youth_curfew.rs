@@ -42,7 +42,7 @@ fn enforce_curfew(
         return;
     }
     let factor = (1.0 - curfew.night_share * curfew.compliance) as f32;
-    let HazardTable { by_type, total } = &mut *hazards;
+    let HazardTable { by_type, total, .. } = &mut *hazards;
     for region in 0..params.0.regions.len() as u8 {
         for sex in 0..2 {
             for age in 10..=17 {

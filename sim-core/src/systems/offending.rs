@@ -53,6 +53,10 @@ pub struct HazardTable {
     pub by_type: Vec<[f32; OFFENCE_TYPES]>,
     /// Sum over types, by cell.
     pub total: Box<[f32; HAZARD_CELLS]>,
+    /// The part of each cell's hazards that is the same every month (the calibrated base times
+    /// the age, sex, inequality and employment weights), by cell and type: computed once from
+    /// the crime tables instead of every month. Empty until the first month.
+    fixed: Vec<[f64; OFFENCE_TYPES]>,
 }
 
 impl Default for HazardTable {
@@ -60,8 +64,28 @@ impl Default for HazardTable {
         HazardTable {
             by_type: vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS],
             total: Box::new([0.0; HAZARD_CELLS]),
+            fixed: Vec::new(),
         }
     }
+}
+
+/// `base_c * person_weight(c, cell)` for every hazard cell of `regions` regions and type (cells
+/// of unused regions stay 0).
+fn fixed_hazards(t: &CrimeTables, regions: usize) -> Vec<[f64; OFFENCE_TYPES]> {
+    let mut fixed = vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS];
+    for r in 0..regions {
+        for sex in 0..2 {
+            for age in 0..AGE_BINS {
+                for unemployed in [false, true] {
+                    let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
+                    fixed[cell] = std::array::from_fn(|c| {
+                        t.base[c] * t.person_weight(c, r as u8, sex, age as u32, unemployed, 1.0)
+                    });
+                }
+            }
+        }
+    }
+    fixed
 }
 
 /// Folds the month-level multipliers into the hazard table.
@@ -76,7 +100,15 @@ pub fn build_hazard_table(
 ) {
     let p = &params.0;
     let t = &*tables;
-    let HazardTable { by_type, total } = &mut *hazards;
+    let HazardTable {
+        by_type,
+        total,
+        fixed,
+    } = &mut *hazards;
+    // The crime tables change only at set-up and when a branch re-solves its programmes.
+    if fixed.is_empty() || tables.is_changed() {
+        *fixed = fixed_hazards(t, p.regions.len());
+    }
     // Online fraud grows with the people online (its opportunities), relative to the start.
     let at_start = crate::digital::national_access(p, 0);
     let adoption = if at_start > 0.0 {
@@ -99,8 +131,7 @@ pub fn build_hazard_table(
                     let mut sum = 0.0f32;
                     for c in 0..OFFENCE_TYPES {
                         let kind = OffenceType::from_index(c);
-                        let h = t.base[c]
-                            * t.person_weight(c, r as u8, sex, age as u32, unemployed, 1.0)
+                        let h = fixed[cell][c]
                             * deterrence
                             * effects.offending[c]
                             * trend[c]
