@@ -22,7 +22,11 @@ pub fn demography_only(agents: u32) -> ModelParams {
 
 /// A simulation that has already run `warm_months` months (so queues and stocks are filled).
 pub fn warmed(p: ModelParams, warm_months: u32) -> Simulation {
-    let mut sim = Simulation::new(p).expect("valid parameters");
+    warm(Simulation::new(p).expect("valid parameters"), warm_months)
+}
+
+/// `sim` stepped `warm_months` months, with the records of those months dropped.
+pub fn warm(mut sim: Simulation, warm_months: u32) -> Simulation {
     for _ in 0..warm_months {
         sim.step();
     }

@@ -1,4 +1,5 @@
-//! Steps a warmed simulation many times, for profilers (`perf record`, callgrind).
+//! Steps a warmed simulation many times, for profilers (`perf record`, callgrind); prints the
+//! set-up time and the time per agent-month.
 //!
 //! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|noclimate|full] [THREADS]`
 
@@ -21,7 +22,15 @@ fn main() {
     let threads: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(1);
     let pool = benches::pool(threads);
     pool.install(|| {
-        let mut sim = benches::warmed(p, 12);
+        let t = std::time::Instant::now();
+        let sim = sim_core::Simulation::new(p).expect("valid parameters");
+        let setup = t.elapsed();
+        let mut sim = benches::warm(sim, 12);
+        println!(
+            "set-up {:.3} s ({:.0} ns per agent)",
+            setup.as_secs_f64(),
+            setup.as_nanos() as f64 / f64::from(agents)
+        );
         let t = std::time::Instant::now();
         for _ in 0..months {
             sim.step();
