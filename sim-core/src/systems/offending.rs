@@ -333,12 +333,12 @@ pub fn commit_offences(
                         acc[0] += fixed(f * S1_SCALE);
                         acc[1] += fixed(f * f * S2_SCALE);
                     } else {
-                        let m = programme.unwrap_or([1.0; OFFENCE_TYPES]);
-                        let exact = &mut sums.exact[d.region as usize];
-                        for c in 0..OFFENCE_TYPES {
-                            let l = f64::from(hz.by_type[cell][c] * factor) * m[c];
-                            exact[c] += fixed(-(-l).exp_m1() * P_SCALE);
-                        }
+                        add_exact(
+                            &mut sums.exact[d.region as usize],
+                            &hz.by_type[cell],
+                            factor,
+                            &programme.unwrap_or([1.0; OFFENCE_TYPES]),
+                        );
                     }
                     let u = to_unit(key.bits(d.id.0, DRAW_ANY));
                     // 1 - exp(-x) <= x: most people are rejected without an exponential.
@@ -347,41 +347,17 @@ pub fn commit_offences(
                     }
                     // A candidate: the draw against the hazards with programmes applied, using the
                     // same uniform (exact thinning).
-                    let programme = programme.unwrap_or([1.0; OFFENCE_TYPES]);
-                    let probs: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
-                        1.0 - (-f64::from(hz.by_type[cell][c] * factor) * programme[c]).exp()
-                    });
-                    let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
-                    for c in (0..OFFENCE_TYPES).rev() {
-                        none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
-                    }
-                    if u >= 1.0 - none_after[0] {
-                        continue;
-                    }
-                    let mut found = false;
-                    for c in 0..OFFENCE_TYPES {
-                        let pc = if found {
-                            probs[c]
-                        } else {
-                            probs[c] / (1.0 - none_after[c]).max(1e-300)
-                        };
-                        if to_unit(key.bits(d.id.0, DRAW_TYPE + c as u32)) < pc {
-                            found = true;
-                            out.push(Offence {
-                                kind: OffenceType::from_index(c),
-                                region: d.region,
-                                offender_row: base + i as u32,
-                                offender_id: d.id.0,
-                                victim_row: NO_ROW,
-                                sexual: false,
-                                robbery: false,
-                                reported: false,
-                                detected: false,
-                                cleared: false,
-                            });
-                            ages[(years as usize).min(AGE_BINS - 1)] += 1;
-                        }
-                    }
+                    let committed = draw_types(
+                        u,
+                        key,
+                        d,
+                        base + i as u32,
+                        &hz.by_type[cell],
+                        factor,
+                        &programme.unwrap_or([1.0; OFFENCE_TYPES]),
+                        &mut out,
+                    );
+                    ages[(years as usize).min(AGE_BINS - 1)] += committed;
                 }
                 ChunkResult {
                     offences: out,
@@ -410,6 +386,76 @@ pub fn commit_offences(
         }
     }
     expected_offending.by_region = by_region;
+}
+
+/// Adds a person's exact probability of each type to the exact sums: the few with large
+/// hazards or a programme's cut. Out of line, so that the common path of the pass keeps its
+/// registers.
+#[cold]
+#[inline(never)]
+fn add_exact(
+    exact: &mut [u64; OFFENCE_TYPES],
+    hazards: &[f32; OFFENCE_TYPES],
+    factor: f32,
+    programme: &[f64; OFFENCE_TYPES],
+) {
+    for c in 0..OFFENCE_TYPES {
+        let l = f64::from(hazards[c] * factor) * programme[c];
+        exact[c] += fixed(-(-l).exp_m1() * P_SCALE);
+    }
+}
+
+/// For a candidate whose uniform `u` fell below the first-order bound, which types (if any) are
+/// committed: the first type by thinning with the same uniform, further types by their own
+/// draws. Pushes the offences in type order and returns how many. Out of line: about one
+/// person in a hundred gets here.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn draw_types(
+    u: f64,
+    key: MonthKey,
+    d: &Demographics,
+    row: u32,
+    hazards: &[f32; OFFENCE_TYPES],
+    factor: f32,
+    programme: &[f64; OFFENCE_TYPES],
+    out: &mut Vec<Offence>,
+) -> u64 {
+    let probs: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+        1.0 - (-f64::from(hazards[c] * factor) * programme[c]).exp()
+    });
+    let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
+    for c in (0..OFFENCE_TYPES).rev() {
+        none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
+    }
+    if u >= 1.0 - none_after[0] {
+        return 0;
+    }
+    let mut found = 0;
+    for c in 0..OFFENCE_TYPES {
+        let pc = if found > 0 {
+            probs[c]
+        } else {
+            probs[c] / (1.0 - none_after[c]).max(1e-300)
+        };
+        if to_unit(key.bits(d.id.0, DRAW_TYPE + c as u32)) < pc {
+            found += 1;
+            out.push(Offence {
+                kind: OffenceType::from_index(c),
+                region: d.region,
+                offender_row: row,
+                offender_id: d.id.0,
+                victim_row: NO_ROW,
+                sexual: false,
+                robbery: false,
+                reported: false,
+                detected: false,
+                cleared: false,
+            });
+        }
+    }
+    found
 }
 
 /// What one chunk of the person table yields: its offences in row order and offences by the
