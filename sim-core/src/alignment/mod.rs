@@ -32,7 +32,7 @@ use crate::justice::Inmate;
 use crate::leniency;
 use crate::offence::OFFENCE_TYPES;
 use crate::params::ModelParams;
-use crate::person::{Demographics, Employment, NEVER, Slot};
+use crate::person::{Demographics, Employment, Justice, NEVER, Slot, Socioeconomic};
 use crate::tables::DemographyTables;
 use flows::{
     WeightHist, align_base_hazards, align_funnel, align_reporting, counts_by_sex_age,
@@ -177,6 +177,96 @@ struct ChargeMix {
     length: [f64; OFFENCE_TYPES],
 }
 
+/// Rows per block of the weight histograms: the blocks are summed in parallel and merged in
+/// block order, so the sums' order depends on this constant only, never on the threads or on
+/// the passes' adaptive chunks.
+const WEIGHT_BLOCK_ROWS: usize = 65_536;
+
+/// Weight histograms and charge-mix sums over one block of rows.
+struct WeightSums {
+    regional: Vec<[WeightHist; OFFENCE_TYPES]>,
+    total: [f64; OFFENCE_TYPES],
+    charged: [f64; OFFENCE_TYPES],
+    held: [f64; OFFENCE_TYPES],
+    length: [f64; OFFENCE_TYPES],
+}
+
+impl WeightSums {
+    fn new(regions: usize) -> Self {
+        WeightSums {
+            regional: (0..regions)
+                .map(|_| std::array::from_fn(|_| WeightHist::default()))
+                .collect(),
+            total: [0.0; OFFENCE_TYPES],
+            charged: [0.0; OFFENCE_TYPES],
+            held: [0.0; OFFENCE_TYPES],
+            length: [0.0; OFFENCE_TYPES],
+        }
+    }
+
+    /// Adds the free persons of a block of rows.
+    fn add_rows(
+        &mut self,
+        p: &ModelParams,
+        t: &CrimeTables,
+        demo: &[Demographics],
+        socio: &[Socioeconomic],
+        justice: &[Justice],
+    ) {
+        let jp = &p.justice;
+        for ((d, s), j) in demo.iter().zip(socio).zip(justice) {
+            if d.slot != Slot::Alive {
+                continue;
+            }
+            let years = d.age_years(0);
+            let unemployed = s.employment == Employment::Unemployed;
+            let mut personal = f64::from(s.propensity);
+            if j.last_release != NEVER {
+                // Mean post-release multiplier over year one.
+                let since = -i32::from(j.last_release);
+                let at_release = years.saturating_sub((since / 12) as u32);
+                personal *= (0..12)
+                    .map(|m| t.release_multiplier(since + m, at_release, t.baseline_occupancy, p))
+                    .sum::<f64>()
+                    / 12.0;
+            }
+            let sex = d.sex.index();
+            let responsible = years >= jp.age_of_criminal_responsibility as u32;
+            let charged = if responsible {
+                1.0 - leniency::diversion(jp, years)
+            } else {
+                0.0
+            };
+            let held = charged * leniency::custody(jp, sex, years);
+            let length = held * leniency::length(jp, sex);
+            for (c, h) in self.regional[d.region as usize].iter_mut().enumerate() {
+                let w = t.person_weight(c, d.region, sex, years, unemployed, personal);
+                h.add(w);
+                self.total[c] += w;
+                self.charged[c] += w * charged;
+                self.held[c] += w * held;
+                self.length[c] += w * length;
+            }
+        }
+    }
+
+    /// Adds the sums of the next block.
+    fn merge(mut self, o: WeightSums) -> Self {
+        for (a, b) in self.regional.iter_mut().zip(&o.regional) {
+            for (a, b) in a.iter_mut().zip(b) {
+                a.merge(b);
+            }
+        }
+        for c in 0..OFFENCE_TYPES {
+            self.total[c] += o.total[c];
+            self.charged[c] += o.charged[c];
+            self.held[c] += o.held[c];
+            self.length[c] += o.length[c];
+        }
+        self
+    }
+}
+
 /// Weight histograms of free people by type, national and by region, and the charge mix.
 fn weight_hists(
     p: &ModelParams,
@@ -187,64 +277,36 @@ fn weight_hists(
     Vec<[WeightHist; OFFENCE_TYPES]>,
     ChargeMix,
 ) {
-    let jp = &p.justice;
-    let mut weight_total = [0.0; OFFENCE_TYPES];
-    let mut weight_charged = [0.0; OFFENCE_TYPES];
-    let mut weight_held = [0.0; OFFENCE_TYPES];
-    let mut weight_length = [0.0; OFFENCE_TYPES];
-    let mut regional: Vec<[WeightHist; OFFENCE_TYPES]> = (0..p.regions.len())
-        .map(|_| std::array::from_fn(|_| WeightHist::default()))
+    use rayon::prelude::*;
+    let regions = p.regions.len();
+    let blocks: Vec<WeightSums> = tbl
+        .demo
+        .par_chunks(WEIGHT_BLOCK_ROWS)
+        .zip(tbl.socio.par_chunks(WEIGHT_BLOCK_ROWS))
+        .zip(tbl.justice.par_chunks(WEIGHT_BLOCK_ROWS))
+        .map(|((demo, socio), justice)| {
+            let mut sums = WeightSums::new(regions);
+            sums.add_rows(p, t, demo, socio, justice);
+            sums
+        })
         .collect();
-    for i in 0..tbl.demo.len() {
-        let d = &tbl.demo[i];
-        if d.slot != Slot::Alive {
-            continue;
-        }
-        let s = &tbl.socio[i];
-        let years = d.age_years(0);
-        let unemployed = s.employment == Employment::Unemployed;
-        let j = &tbl.justice[i];
-        let mut personal = f64::from(s.propensity);
-        if j.last_release != NEVER {
-            // Mean post-release multiplier over year one.
-            let since = -i32::from(j.last_release);
-            let at_release = years.saturating_sub((since / 12) as u32);
-            personal *= (0..12)
-                .map(|m| t.release_multiplier(since + m, at_release, t.baseline_occupancy, p))
-                .sum::<f64>()
-                / 12.0;
-        }
-        let sex = d.sex.index();
-        let responsible = years >= jp.age_of_criminal_responsibility as u32;
-        let charged = if responsible {
-            1.0 - leniency::diversion(jp, years)
-        } else {
-            0.0
-        };
-        let held = charged * leniency::custody(jp, sex, years);
-        let length = held * leniency::length(jp, sex);
-        for (c, h) in regional[d.region as usize].iter_mut().enumerate() {
-            let w = t.person_weight(c, d.region, sex, years, unemployed, personal);
-            h.add(w);
-            weight_total[c] += w;
-            weight_charged[c] += w * charged;
-            weight_held[c] += w * held;
-            weight_length[c] += w * length;
-        }
-    }
+    let sums = blocks
+        .into_iter()
+        .reduce(WeightSums::merge)
+        .unwrap_or_else(|| WeightSums::new(regions));
     let mut national: [WeightHist; OFFENCE_TYPES] = std::array::from_fn(|_| WeightHist::default());
-    for r in &regional {
+    for r in &sums.regional {
         for (n, h) in national.iter_mut().zip(r) {
             n.merge(h);
         }
     }
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 1.0 };
     let mix = ChargeMix {
-        chargeable: std::array::from_fn(|c| ratio(weight_charged[c], weight_total[c])),
-        custody: std::array::from_fn(|c| ratio(weight_held[c], weight_charged[c])),
-        length: std::array::from_fn(|c| ratio(weight_length[c], weight_held[c])),
+        chargeable: std::array::from_fn(|c| ratio(sums.charged[c], sums.total[c])),
+        custody: std::array::from_fn(|c| ratio(sums.held[c], sums.charged[c])),
+        length: std::array::from_fn(|c| ratio(sums.length[c], sums.held[c])),
     };
-    (national, regional, mix)
+    (national, sums.regional, mix)
 }
 
 fn set_region_shares(
@@ -312,6 +374,70 @@ mod tests {
     /// In-sample identities (the alignment's plumbing): the drawn stocks hold the observed
     /// prison population and unsentenced share, every drawn prisoner is in custody in the
     /// person table, and the occupancy is the observed one.
+    #[test]
+    fn the_alignment_sums_are_the_same_on_one_and_two_threads() {
+        // Determinism: the weight histograms are summed over blocks of 65,536 rows and the
+        // releasees' reoffending over blocks of 256, in parallel and merged in block order.
+        // 150,000 agents and a high prison rate make several blocks of each; the sums are
+        // compared bit for bit (the calibration's bisections would hide a last-bit change).
+        let mut p = params();
+        p.scenario.agents = 150_000;
+        p.scenario.real_population = 15e6;
+        p.prisons.prison_population_per_100k = 600.0;
+        let (mut persons, census, demography) = population(&p);
+        let Persons {
+            demo,
+            socio,
+            justice,
+            ..
+        } = &mut persons;
+        let mut tbl = Table {
+            demo,
+            socio,
+            justice,
+        };
+        crate::systems::economy::initial_employment(&p, tbl.demo, tbl.socio);
+        let c = solve(&p, &census, &demography, &mut tbl);
+        let t = &c.tables;
+        assert!(
+            t.setup_releasees.len() > 2 * 256,
+            "{} releasees: not enough blocks",
+            t.setup_releasees.len()
+        );
+        let window = reoffending::ReleaseWindow::new(
+            &p,
+            t,
+            &t.expected,
+            &t.setup_releasees,
+            reoffending::Measure::Rearrest3y,
+        )
+        .expect("releasees");
+        let sums = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let (national, _, mix) = weight_hists(&p, t, &tbl);
+                let mut bits: Vec<u64> = national
+                    .iter()
+                    .zip(t.base)
+                    .map(|(h, base)| h.expected(base).to_bits())
+                    .collect();
+                bits.extend(
+                    mix.chargeable
+                        .iter()
+                        .chain(&mix.custody)
+                        .map(|x| x.to_bits()),
+                );
+                bits.extend(mix.length.iter().map(|x| x.to_bits()));
+                bits.push(window.reoffending(2.0, 1.0).to_bits());
+                bits
+            })
+        };
+        assert_eq!(sums(1), sums(2));
+    }
+
     #[test]
     fn the_calibration_holds_the_observed_prison_stocks() {
         let p = params();

@@ -422,9 +422,8 @@ fn draw_types(
     programme: &[f64; OFFENCE_TYPES],
     out: &mut Vec<Offence>,
 ) -> u64 {
-    let probs: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
-        1.0 - (-f64::from(hazards[c] * factor) * programme[c]).exp()
-    });
+    let probs: [f64; OFFENCE_TYPES] =
+        std::array::from_fn(|c| 1.0 - (-f64::from(hazards[c] * factor) * programme[c]).exp());
     let mut none_after = [1.0f64; OFFENCE_TYPES + 1];
     for c in (0..OFFENCE_TYPES).rev() {
         none_after[c] = none_after[c + 1] * (1.0 - probs[c]);
