@@ -177,10 +177,15 @@ struct ChargeMix {
     length: [f64; OFFENCE_TYPES],
 }
 
-/// Rows per block of the weight histograms: the blocks are summed in parallel and merged in
-/// block order, so the sums' order depends on this constant only, never on the threads or on
-/// the passes' adaptive chunks.
+/// Fewest rows per block of the weight histograms: the blocks are summed in parallel and merged
+/// in block order, so the sums' order depends on the row count only, never on the threads or
+/// on the passes' adaptive chunks.
 const WEIGHT_BLOCK_ROWS: usize = 65_536;
+
+/// Most blocks of the weight histograms: each holds its own histograms (about 0.5 MB with four
+/// regions), and all are held until merged in order, so a 1:1 table of 50 million rows in
+/// 65,536-row blocks would hold 0.4 GB of them.
+const MAX_WEIGHT_BLOCKS: usize = 64;
 
 /// Weight histograms and charge-mix sums over one block of rows.
 struct WeightSums {
@@ -279,11 +284,16 @@ fn weight_hists(
 ) {
     use rayon::prelude::*;
     let regions = p.regions.len();
+    let rows = tbl
+        .demo
+        .len()
+        .div_ceil(MAX_WEIGHT_BLOCKS)
+        .max(WEIGHT_BLOCK_ROWS);
     let blocks: Vec<WeightSums> = tbl
         .demo
-        .par_chunks(WEIGHT_BLOCK_ROWS)
-        .zip(tbl.socio.par_chunks(WEIGHT_BLOCK_ROWS))
-        .zip(tbl.justice.par_chunks(WEIGHT_BLOCK_ROWS))
+        .par_chunks(rows)
+        .zip(tbl.socio.par_chunks(rows))
+        .zip(tbl.justice.par_chunks(rows))
         .map(|((demo, socio), justice)| {
             let mut sums = WeightSums::new(regions);
             sums.add_rows(p, t, demo, socio, justice);
