@@ -27,7 +27,22 @@ pub(crate) struct Table<'a> {
     pub justice: &'a mut [Justice],
 }
 
-impl Table<'_> {
+impl<'a> Table<'a> {
+    /// The columns set-up works on, of the whole person table.
+    pub(crate) fn of(persons: &'a mut crate::persons::Persons) -> Self {
+        let crate::persons::Persons {
+            demo,
+            socio,
+            justice,
+            ..
+        } = persons;
+        Table {
+            demo,
+            socio,
+            justice,
+        }
+    }
+
     /// The table read-only, at the start.
     fn view(&self) -> PersonsAt<'_> {
         PersonsAt {

@@ -25,17 +25,7 @@ pub(crate) fn setup_justice(p: &ModelParams, world: &mut World) {
     if persons.is_empty() {
         return;
     }
-    let Persons {
-        demo,
-        socio,
-        justice,
-        ..
-    } = &mut *persons;
-    let mut tbl = Table {
-        demo,
-        socio,
-        justice,
-    };
+    let mut tbl = Table::of(&mut persons);
     initial_employment(p, tbl.demo, tbl.socio);
     let calibration = solve(p, &census, &demography, &mut tbl);
     let pool = VictimPool::rebuild(tbl.demo, p.scenario.months());

@@ -354,24 +354,19 @@ mod tests {
         (persons, census, tables)
     }
 
-    /// Solves the alignment for a fresh population of `p`.
-    fn solved(p: &ModelParams) -> (Calibration, Vec<Justice>) {
+    /// Solves the alignment for a fresh population of `p`; the persons as set-up leaves them.
+    fn solved_persons(p: &ModelParams) -> (Calibration, Persons) {
         let (mut persons, census, demography) = population(p);
-        let Persons {
-            demo,
-            socio,
-            justice,
-            ..
-        } = &mut persons;
-        let mut tbl = Table {
-            demo,
-            socio,
-            justice,
-        };
+        let mut tbl = Table::of(&mut persons);
         crate::systems::economy::initial_employment(p, tbl.demo, tbl.socio);
         let c = solve(p, &census, &demography, &mut tbl);
-        let states = tbl.justice.to_vec();
-        (c, states)
+        (c, persons)
+    }
+
+    /// Solves the alignment for a fresh population of `p`; the persons' justice states.
+    fn solved(p: &ModelParams) -> (Calibration, Vec<Justice>) {
+        let (c, persons) = solved_persons(p);
+        (c, persons.justice().to_vec())
     }
 
     fn params() -> ModelParams {
@@ -381,9 +376,6 @@ mod tests {
         p
     }
 
-    /// In-sample identities (the alignment's plumbing): the drawn stocks hold the observed
-    /// prison population and unsentenced share, every drawn prisoner is in custody in the
-    /// person table, and the occupancy is the observed one.
     #[test]
     fn the_alignment_sums_are_the_same_on_one_and_two_threads() {
         // Determinism: the weight histograms are summed over blocks of 65,536 rows and the
@@ -394,20 +386,8 @@ mod tests {
         p.scenario.agents = 150_000;
         p.scenario.real_population = 15e6;
         p.prisons.prison_population_per_100k = 600.0;
-        let (mut persons, census, demography) = population(&p);
-        let Persons {
-            demo,
-            socio,
-            justice,
-            ..
-        } = &mut persons;
-        let mut tbl = Table {
-            demo,
-            socio,
-            justice,
-        };
-        crate::systems::economy::initial_employment(&p, tbl.demo, tbl.socio);
-        let c = solve(&p, &census, &demography, &mut tbl);
+        let (c, mut persons) = solved_persons(&p);
+        let tbl = Table::of(&mut persons);
         let t = &c.tables;
         assert!(
             t.setup_releasees.len() > 2 * 256,
@@ -448,6 +428,9 @@ mod tests {
         assert_eq!(sums(1), sums(2));
     }
 
+    /// In-sample identities (the alignment's plumbing): the drawn stocks hold the observed
+    /// prison population and unsentenced share, every drawn prisoner is in custody in the
+    /// person table, and the occupancy is the observed one.
     #[test]
     fn the_calibration_holds_the_observed_prison_stocks() {
         let p = params();
