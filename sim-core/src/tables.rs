@@ -99,25 +99,27 @@ impl DemographyTables {
                     d.life_expectancy_female,
                 ),
             };
-            let reachable = GompertzMakeham {
-                a: d.makeham_per_year,
-                b: 1e-12,
-                c: d.gompertz_slope_per_year,
-            }
-            .life_expectancy(0.0);
             mortality[sex.index()] = GompertzMakeham::calibrate(
                 e0,
                 d.makeham_per_year,
                 d.gompertz_slope_per_year,
             )
-            .ok_or_else(|| ParamIssue {
-                key_path: key.into(),
-                value: fmt_num(e0),
-                allowed: format!(
-                    "a life expectancy reachable with makeham_per_year = {} (below {:.1} years)",
-                    fmt_num(d.makeham_per_year),
-                    reachable
-                ),
+            .ok_or_else(|| {
+                let reachable = GompertzMakeham {
+                    a: d.makeham_per_year,
+                    b: 1e-12,
+                    c: d.gompertz_slope_per_year,
+                }
+                .life_expectancy(0.0);
+                ParamIssue {
+                    key_path: key.into(),
+                    value: fmt_num(e0),
+                    allowed: format!(
+                        "a life expectancy reachable with makeham_per_year = {} (below {:.1} years)",
+                        fmt_num(d.makeham_per_year),
+                        reachable
+                    ),
+                }
             })?;
         }
         Ok(mortality)
