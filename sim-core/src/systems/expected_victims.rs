@@ -148,8 +148,18 @@ pub fn expect_victims(
     let (flows, groups) = (&mut tally.flows.expected, &mut tally.expected_groups);
     for r in 0..regions {
         let expected = &offending.by_region[r];
+        // The region's reporting and recording probabilities by type, for settled (0) and
+        // displaced (1) victims: computed once here rather than in every cell.
+        let report_of: [[f64; 2]; OFFENCE_TYPES] =
+            std::array::from_fn(|c| [report(c, false), report(c, true)]);
+        let recorded_of: [[f64; 2]; OFFENCE_TYPES] =
+            std::array::from_fn(|c| [recorded(c, false, r), recorded(c, true, r)]);
+        let fraud_recorded = [
+            recorded_at(FRAUD, false, fraud_presence),
+            recorded_at(FRAUD, true, fraud_presence),
+        ];
         for c in (0..OFFENCE_TYPES).filter(|c| !OffenceType::from_index(*c).has_victim()) {
-            flows.recorded[c] += expected[c] * recorded(c, false, r);
+            flows.recorded[c] += expected[c] * recorded_of[c][0];
         }
         let total: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| weights.total(c, r));
         let share = |c: usize, k: usize| {
@@ -166,14 +176,15 @@ pub fn expect_victims(
                 continue;
             }
             let (sex, cohort, displaced) = pool.decode(k);
+            let d = usize::from(displaced);
             let age = pool.cohort_age(cohort, now);
             let g = group_indices(sex, age, r as u8, displaced);
             let homicides = expected[HOMICIDE] * share(HOMICIDE, k);
             flows.homicide_victims += homicides;
-            flows.recorded[HOMICIDE] += homicides * recorded(HOMICIDE, displaced, r);
+            flows.recorded[HOMICIDE] += homicides * recorded_of[HOMICIDE][d];
             groups.add(Counter::HomicideVictims, &g, homicides);
             let trafficked = expected[TRAFFICKING] * share(TRAFFICKING, k);
-            let detected = trafficked * recorded(TRAFFICKING, displaced, r);
+            let detected = trafficked * recorded_of[TRAFFICKING][d];
             flows.recorded[TRAFFICKING] += detected;
             groups.add(Counter::TraffickingVictims, &g, trafficked);
             groups.add(Counter::TraffickingDetected, &g, detected);
@@ -193,19 +204,18 @@ pub fn expect_victims(
             } else {
                 0.0
             };
-            flows.recorded[FRAUD] += scams * recorded_at(FRAUD, displaced, fraud_presence);
+            flows.recorded[FRAUD] += scams * fraud_recorded[d];
             groups.add(
                 Counter::FraudVictims,
                 &g,
                 first_hits(n, &mut fraud[cell], scams / n),
             );
-            flows.recorded[ASSAULT] += assaults * recorded(ASSAULT, displaced, r);
-            flows.recorded[GBV] += gbv_offences * recorded(GBV, displaced, r);
-            flows.recorded[PROPERTY] += thefts * recorded(PROPERTY, displaced, r);
+            flows.recorded[ASSAULT] += assaults * recorded_of[ASSAULT][d];
+            flows.recorded[GBV] += gbv_offences * recorded_of[GBV][d];
+            flows.recorded[PROPERTY] += thefts * recorded_of[PROPERTY][d];
             // Per-person hazards of the month, and the people they first reach this year.
             let (h_assault, h_gbv) = (assaults / n, gbv_offences / n);
-            let h_reported =
-                h_assault * report(ASSAULT, displaced) + h_gbv * report(GBV, displaced);
+            let h_reported = h_assault * report_of[ASSAULT][d] + h_gbv * report_of[GBV][d];
             let new_violence = first_hits(n, &mut violence[cell], h_assault + h_gbv);
             let new_reporters = first_hits(n, &mut reported_violence[cell], h_reported);
             let new_gbv = first_hits(n, &mut gbv[cell], h_gbv);
@@ -221,7 +231,7 @@ pub fn expect_victims(
                 h_gbv * sexual_share,
                 h_assault + h_gbv * (1.0 - sexual_share),
             );
-            let h_reported_sexual = h_sexual * report(GBV, displaced);
+            let h_reported_sexual = h_sexual * report_of[GBV][d];
             let h_reported_physical = h_reported - h_reported_sexual;
             groups.add(
                 Counter::PhysicalVictims,
