@@ -336,3 +336,51 @@ fn early_results_of_a_one_replication_arm_are_its_target_year_as_the_whole_run_g
         }
     }
 }
+
+#[test]
+fn a_waiting_status_request_answers_with_news_instead_of_being_polled() {
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    let (code, body) = http(a, "GET", "/api/status/x?wait=soon", None);
+    assert_eq!(code, 400, "{body}");
+    assert!(json(&body)["error"].as_str().unwrap().contains("wait"));
+    // The first arm runs the baseline and keeps its snapshot; the second branches from it and
+    // publishes early results on the way.
+    let submit = |coverage: f64| {
+        let (code, text) = http(a, "POST", "/api/run", Some(&run_body(coverage, "small", 1)));
+        assert_eq!(code, 202, "{text}");
+        json(&text)["id"].as_str().unwrap().to_string()
+    };
+    let first = submit(0.5);
+    wait_until_finished(a, &first, Duration::from_secs(120));
+    let id = submit(0.6);
+    let started = Instant::now();
+    let (mut asked, mut early_while_running, mut have_early) = (0u64, false, false);
+    let last = loop {
+        let path = format!("/api/status/{id}?wait=1000&early={}", u8::from(have_early));
+        let (code, body) = http(a, "GET", &path, None);
+        assert_eq!(code, 200, "{body}");
+        asked += 1;
+        let v = json(&body);
+        if v["status"] != "running" && v["status"] != "queued" {
+            break v;
+        }
+        if v["early"] == true && !have_early {
+            early_while_running = true;
+            have_early = true;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "still {v}");
+    };
+    assert_eq!(last["status"], "done", "{last}");
+    assert!(
+        early_while_running,
+        "the early results were news while the run went on"
+    );
+    // Every answer is news (early results, the end) or a full second of waiting: no polling.
+    let bound = 2 + started.elapsed().as_secs() + 1;
+    assert!(
+        asked <= bound,
+        "{asked} requests in {:?}",
+        started.elapsed()
+    );
+}

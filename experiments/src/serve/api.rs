@@ -16,7 +16,7 @@
 //! | GET | `/api/catalogue` | interventions: mechanism, default coverage, effect, cost, evidence |
 //! | GET | `/api/i18n` | the interface's languages, the default one, and every text's translations |
 //! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status |
-//! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled |
+//! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled; `?wait=MS&early=1` waits up to MS (at most 1,000) for news |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
 //! | GET | `/api/early/{id}` | the same up to 2030 while a one-replication arm runs on (instant mode) |
 //! | POST | `/api/cancel/{id}` | cancel a queued or running job |
@@ -26,17 +26,17 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::jobs::{Jobs, Refused, StatusView};
+use super::jobs::{Jobs, Refused, State as JobState, StatusView};
 use super::request::{self, FieldError, RunRequest};
 
 /// Largest request body (bytes). A run request is well under 2 KB; larger bodies get 413
@@ -443,10 +443,52 @@ fn no_job(id: &str) -> Response {
     )
 }
 
-async fn status(State(app): State<App>, Path(id): Path<String>) -> Response {
-    match app.jobs.status(&id) {
-        Some(v) => axum::Json(v).into_response(),
-        None => no_job(&id),
+/// Longest a status request may wait for news (milliseconds).
+const MAX_STATUS_WAIT_MS: u64 = 1_000;
+
+/// How often a waiting status request looks at its job again.
+const STATUS_RECHECK: std::time::Duration = std::time::Duration::from_millis(4);
+
+/// `?wait=MS&early=1` of `GET /api/status/{id}`.
+#[derive(Debug, Default, Deserialize)]
+struct StatusQuery {
+    /// Milliseconds to wait for news (at most [`MAX_STATUS_WAIT_MS`]); 0 or absent: answer at
+    /// once.
+    wait: Option<u64>,
+    /// 1 when the caller already holds the job's early results, so that they are no news.
+    early: Option<u8>,
+}
+
+/// A job's status. With `wait`, the answer waits until there is news (the job has left the
+/// queue and finished, failed or been cancelled, or has early results the caller lacks) or the
+/// wait is over, whichever comes first: the page learns of a result a few milliseconds after it
+/// exists instead of at its next poll, and asks far less often while a run goes on.
+async fn status(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    query: Result<Query<StatusQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = query else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the query takes wait (0 to {MAX_STATUS_WAIT_MS} milliseconds) and early (0 or 1)"
+            ),
+            Vec::new(),
+        );
+    };
+    let wait = std::time::Duration::from_millis(q.wait.unwrap_or(0).min(MAX_STATUS_WAIT_MS));
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let Some(v) = app.jobs.status(&id) else {
+            return no_job(&id);
+        };
+        let finished = !matches!(v.status, JobState::Queued | JobState::Running);
+        let news = finished || (v.early && q.early != Some(1));
+        if news || std::time::Instant::now() >= deadline {
+            return axum::Json(v).into_response();
+        }
+        tokio::time::sleep(STATUS_RECHECK).await;
     }
 }
 
