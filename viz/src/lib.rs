@@ -659,6 +659,31 @@ pub fn build_for_screen(results: &Results, lang: Lang) -> Result<Built, VizError
     figure::svg_only(|| build_in(results, lang))
 }
 
+/// The live dashboard's charts, as SVG only: the trajectories (with the overview), the
+/// comparisons and the prison pyramid, each drawn exactly as [`build_in`] draws it, without
+/// the report and the charts the dashboard does not show (drawn twice a run, for the target
+/// year and for the horizon, they were half of the time to build its results).
+pub fn dashboard_figures(results: &Results, lang: Lang) -> Result<Vec<Figure>, VizError> {
+    figure::svg_only(|| main_figures(results, &Provenance::read(results, lang)?))
+}
+
+/// Figures of a family whose table is absent are none; any other error stands.
+fn optional(r: Result<Vec<Figure>, VizError>) -> Result<Vec<Figure>, VizError> {
+    match r {
+        Err(VizError::Missing { .. }) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+/// The report's first charts, which the dashboard shows too: trajectories, comparisons and
+/// the prison pyramid.
+fn main_figures(results: &Results, prov: &Provenance) -> Result<Vec<Figure>, VizError> {
+    let mut figures = trajectories(results, prov)?;
+    figures.extend(optional(comparisons(results, prov))?);
+    figures.extend(optional(pyramid(results, prov).map(|f| vec![f]))?);
+    Ok(figures)
+}
+
 /// Draws every chart the folder's tables allow and assembles the report. A table that exists
 /// but is malformed is an error; a table that is absent just means fewer charts.
 pub fn build(results: &Results) -> Result<Built, VizError> {
@@ -668,15 +693,7 @@ pub fn build(results: &Results) -> Result<Built, VizError> {
 /// As [`build`], with the report and the charts' text in `lang`.
 pub fn build_in(results: &Results, lang: Lang) -> Result<Built, VizError> {
     let prov = Provenance::read(results, lang)?;
-    let mut figures = trajectories(results, &prov)?;
-    let optional = |r: Result<Vec<Figure>, VizError>| -> Result<Vec<Figure>, VizError> {
-        match r {
-            Err(VizError::Missing { .. }) => Ok(Vec::new()),
-            other => other,
-        }
-    };
-    figures.extend(optional(comparisons(results, &prov))?);
-    figures.extend(optional(pyramid(results, &prov).map(|f| vec![f]))?);
+    let mut figures = main_figures(results, &prov)?;
     figures.extend(optional(disaggregations(results, &prov))?);
     figures.extend(optional(occupancy(results, &prov).map(|f| vec![f]))?);
     figures.extend(optional(monthly(results, &prov))?);

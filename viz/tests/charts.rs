@@ -810,6 +810,27 @@ fn a_screen_build_draws_svg_only() {
         !viz::build(&results).unwrap().figures[0].png.is_empty(),
         "PNG again after"
     );
+    // The dashboard draws only the charts it shows, each as the report draws it.
+    let dashboard = viz::dashboard_figures(&results, viz::Lang::En).unwrap();
+    assert!(dashboard.len() < full.figures.len());
+    for f in &dashboard {
+        let same = full.figures.iter().find(|g| g.name == f.name).unwrap();
+        assert_eq!(same.svg, f.svg, "{}", f.name);
+        assert!(f.png.is_empty(), "{}", f.name);
+    }
+    let shown = |name: &str| {
+        ["trajectory_", "comparison_", "cost_per_homicide_averted_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || name == "prison_pyramid"
+    };
+    for f in full.figures.iter().filter(|f| shown(&f.name)) {
+        assert!(
+            dashboard.iter().any(|g| g.name == f.name),
+            "{} is on the dashboard",
+            f.name
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -219,7 +219,7 @@ fn assemble(
         precision: None,
         report: false,
     });
-    let built = viz::build_for_screen(&written.results, run.lang).map_err(|e| e.to_string())?;
+    let figures = viz::dashboard_figures(&written.results, run.lang).map_err(|e| e.to_string())?;
     let scale = p.scenario.scale();
     let comparison = &written.rows;
     let mut headline = Vec::new();
@@ -290,7 +290,7 @@ fn assemble(
         .collect();
     let charts = wanted
         .iter()
-        .filter_map(|w| built.figures.iter().find(|f| f.name == *w))
+        .filter_map(|w| figures.iter().find(|f| f.name == *w))
         .map(|f| ChartView {
             name: f.name.clone(),
             title: f.title.clone(),
