@@ -8,6 +8,7 @@
 //! detected), `Experience.victim.last_reported`, `MonthTally`. Stream: `Stream::Reporting`.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
@@ -15,11 +16,35 @@ use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, MonthTally, group_indices};
-use crate::offence::{NO_ROW, OffenceBuffer, OffenceType};
+use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
+use crate::par::chunk_rows;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
+/// A reported non-lethal violence or a recorded trafficking offence whose victim's history and
+/// group counts are updated after the draws, in the buffer's order.
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    offence: u32,
+    victim: u32,
+    groups: [u8; 4],
+}
+
+/// What one task of the draws counted, and the victims it leaves for the ordered pass.
+#[derive(Default)]
+struct TaskOut {
+    reported: u64,
+    detected: u64,
+    recorded: [u64; OFFENCE_TYPES],
+    known: Vec<Known>,
+}
+
 /// Decides which offences become known to the police.
+///
+/// The draws come first, in parallel over blocks of the buffer ([`chunk_rows`] of its
+/// length): each offence's are keyed by its offender, and the counts are integers, so neither
+/// depends on the blocks or the threads. The victims' histories follow in the buffer's order (a victim reporting twice
+/// in a month counts once), for the few offences that change one.
 pub fn report_offences(
     params: Res<Params>,
     effects: Res<PolicyEffects>,
@@ -40,39 +65,72 @@ pub fn report_offences(
     let now = calendar.now();
     let year_start = now - (calendar.month_of_year() - 1) as i16;
     let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.key());
-    for o in buffer.0.iter_mut() {
-        let c = o.kind.index();
-        let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);
-        let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
-        let displaced = victim.is_some_and(|v| demo[v].displaced);
-        if displaced && o.kind != OffenceType::Homicide {
-            prob *= p.justice.displaced_reporting_multiplier;
+    let demo = &*demo;
+    let (tables, effects, policing) = (&*tables, &*effects, &*policing);
+    let per_task = chunk_rows(buffer.0.len());
+    let outs: Vec<TaskOut> = buffer
+        .0
+        .par_chunks_mut(per_task)
+        .enumerate()
+        .map(|(task, offences)| {
+            let mut out = TaskOut::default();
+            let first = (task * per_task) as u32;
+            for (i, o) in offences.iter_mut().enumerate() {
+                let c = o.kind.index();
+                let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);
+                let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
+                let displaced = victim.is_some_and(|v| demo[v].displaced);
+                if displaced && o.kind != OffenceType::Homicide {
+                    prob *= p.justice.displaced_reporting_multiplier;
+                }
+                o.reported = to_unit(o.bits(key, 0)) < prob;
+                if !o.reported {
+                    // Police find more where there are more of them (`systems::deployment`).
+                    let presence = policing.detection[o.region as usize];
+                    o.detected = to_unit(o.bits(key, 1))
+                        < p.crime.types[c].proactive * effects.detection[c] * presence;
+                }
+                if o.reported {
+                    out.reported += 1;
+                } else if o.detected {
+                    out.detected += 1;
+                }
+                if o.recorded() {
+                    out.recorded[c] += 1;
+                }
+                let Some(v) = victim else {
+                    continue;
+                };
+                let changes_history = o.kind.is_nonlethal_violence() && o.reported;
+                let detected_trafficking = o.kind == OffenceType::Trafficking && o.recorded();
+                if changes_history || detected_trafficking {
+                    let d = &demo[v];
+                    let g = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
+                    out.known.push(Known {
+                        offence: first + i as u32,
+                        victim: v as u32,
+                        groups: g.map(|x| x as u8),
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    let tally = &mut *tally;
+    for out in outs {
+        tally.flows.reported += out.reported;
+        tally.flows.detected += out.detected;
+        for (total, n) in tally.flows.recorded.iter_mut().zip(out.recorded) {
+            *total += n;
         }
-        o.reported = to_unit(o.bits(key, 0)) < prob;
-        if !o.reported {
-            // Police find more where there are more of them (`systems::deployment`).
-            let presence = policing.detection[o.region as usize];
-            o.detected = to_unit(o.bits(key, 1))
-                < p.crime.types[c].proactive * effects.detection[c] * presence;
-        }
-        if o.reported {
-            tally.flows.reported += 1;
-        } else if o.detected {
-            tally.flows.detected += 1;
-        }
-        if o.recorded() {
-            tally.flows.recorded[c] += 1;
-        }
-        let Some(v) = victim else {
-            continue;
-        };
-        if o.kind == OffenceType::Homicide {
-            continue;
-        }
-        let d = &demo[v];
-        let groups = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
-        if o.kind.is_nonlethal_violence() && o.reported {
-            let h = &mut experience[v].victim;
+        for k in out.known {
+            let o = &buffer.0[k.offence as usize];
+            let groups = k.groups.map(usize::from);
+            if o.kind == OffenceType::Trafficking {
+                tally.groups.add(Counter::TraffickingDetected, &groups);
+                continue;
+            }
+            let h = &mut experience[k.victim as usize].victim;
             if h.last_reported() < year_start {
                 tally.groups.add(Counter::ViolenceReporters, &groups);
             }
@@ -85,9 +143,6 @@ pub fn report_offences(
                 tally.groups.add(counter, &groups);
             }
             *last = now;
-        }
-        if o.kind == OffenceType::Trafficking && o.recorded() {
-            tally.groups.add(Counter::TraffickingDetected, &groups);
         }
     }
 }
