@@ -21,9 +21,10 @@ use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
-use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices, hist_index};
-use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::person::Slot;
+use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
+use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
+use crate::par::chunk_rows;
+use crate::person::{MonthNo, Slot, VictimHistory};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
@@ -270,15 +271,95 @@ fn pick_victim(
     pick
 }
 
+/// What one block of the victims' histories update counted.
+#[derive(Default)]
+struct HistoryTally {
+    victims: u64,
+    homicide_victims: u64,
+    violence_victims_15plus: u64,
+    gbv_victims_women_15_49: u64,
+    groups: GroupCounts,
+}
+
+impl HistoryTally {
+    /// Updates the history `h` of the victim of `o` and counts the victimisation, and the
+    /// victim's first of its kind this year.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        o: &Offence,
+        h: &mut VictimHistory,
+        sex: usize,
+        years: u32,
+        region: u8,
+        displaced: bool,
+        now: MonthNo,
+        year_start: MonthNo,
+    ) {
+        let groups = group_indices(sex, years, region, displaced);
+        self.victims += 1;
+        match o.kind {
+            OffenceType::Homicide => {
+                self.homicide_victims += 1;
+                self.groups.add(Counter::HomicideVictims, &groups);
+            }
+            OffenceType::Assault | OffenceType::Gbv => {
+                if h.last_violence() < year_start {
+                    self.groups.add(Counter::ViolenceVictims, &groups);
+                    self.violence_victims_15plus += u64::from(years >= 15);
+                }
+                let (last, counter) = if o.sexual {
+                    (&mut h.last_sexual, Counter::SexualVictims)
+                } else {
+                    (&mut h.last_physical, Counter::PhysicalVictims)
+                };
+                if *last < year_start {
+                    self.groups.add(counter, &groups);
+                }
+                *last = now;
+                if o.kind == OffenceType::Gbv {
+                    if h.last_gbv < year_start {
+                        self.groups.add(Counter::GbvVictims, &groups);
+                        let woman = sex == 1 && (15..50).contains(&years);
+                        self.gbv_victims_women_15_49 += u64::from(woman);
+                    }
+                    h.last_gbv = now;
+                }
+            }
+            OffenceType::Trafficking => {
+                self.groups.add(Counter::TraffickingVictims, &groups);
+            }
+            OffenceType::Property => {
+                if h.last_property < year_start {
+                    self.groups.add(Counter::PropertyVictims, &groups);
+                }
+                h.last_property = now;
+                if o.robbery {
+                    if h.last_robbery < year_start {
+                        self.groups.add(Counter::RobberyVictims, &groups);
+                    }
+                    h.last_robbery = now;
+                }
+            }
+            OffenceType::Fraud => {
+                if h.last_fraud < year_start {
+                    self.groups.add(Counter::FraudVictims, &groups);
+                }
+                h.last_fraud = now;
+            }
+            OffenceType::Drug | OffenceType::Environment => {}
+        }
+    }
+}
+
 /// Picks a victim for every offence that has one.
 ///
 /// The picks come first, in parallel, against the pool as it stood at the start of the month.
 /// In the buffer's order, a homicide victim then leaves the pool at once, as later picks must
 /// not find them, and any later pick that read a cell a homicide changed is redone against the
 /// pool as it now stands: the same victims as picking one offence after another, on any number
-/// of threads. A pass that only reads each victim's history follows, so that the CPU fetches
-/// those scattered rows together instead of one cache miss at a time, then the histories and
-/// tallies.
+/// of threads. The histories and tallies follow in parallel, chunk by chunk of the table's
+/// rows, each chunk's victims in the buffer's order.
 pub fn choose_victims(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -352,71 +433,64 @@ pub fn choose_victims(
             tally.flows.deaths += 1;
         }
     }
-    let touched = picked.iter().fold(0i16, |acc, v| {
-        acc ^ experience[v.row as usize].victim.last_physical
-    });
-    std::hint::black_box(touched);
-    for v in picked.iter() {
-        let o = &mut buffer.0[v.offence as usize];
-        let (victim, r) = (v.row, v.region as usize);
-        let (sex, cohort, displaced) = pool.decode(v.cell as usize);
-        let years = pool.cohort_age(cohort, now);
-        let groups = group_indices(sex, years, r as u8, displaced);
-        let h = &mut experience[victim as usize].victim;
-        tally.flows.victims += 1;
-        match o.kind {
-            OffenceType::Homicide => {
-                tally.flows.homicide_victims += 1;
-                tally.groups.add(Counter::HomicideVictims, &groups);
+    // Draws that depend on the offence alone: whether a gender-based violence was sexual and a
+    // property crime a robbery.
+    let (sexual_share, robbery_share) = (p.crime.gbv_sexual_share, tables.robbery_share);
+    buffer
+        .0
+        .par_iter_mut()
+        .with_min_len(PICKS_PER_TASK)
+        .filter(|o| o.victim_row != NO_ROW)
+        .for_each(|o| match o.kind {
+            OffenceType::Gbv => o.sexual = to_unit(o.bits(key, SEXUAL_DRAW)) < sexual_share,
+            OffenceType::Property => o.robbery = to_unit(o.bits(key, ROBBERY_DRAW)) < robbery_share,
+            _ => {}
+        });
+    // The victims' histories and the counts of first victimisations of the year, by blocks of
+    // rows: each block's victims in the offences' order (a person hit twice in a month counts
+    // once), the table's chunks in parallel. Chunks depend on the table's length only, and the
+    // counts are integers, so nothing depends on the threads.
+    let rows_per_block = chunk_rows(experience.len());
+    let blocks = experience.len().div_ceil(rows_per_block);
+    let mut starts = vec![0usize; blocks + 1];
+    for v in &picked {
+        starts[v.row as usize / rows_per_block + 1] += 1;
+    }
+    for b in 0..blocks {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; picked.len()];
+    for (i, v) in picked.iter().enumerate() {
+        let b = v.row as usize / rows_per_block;
+        order[next[b]] = i as u32;
+        next[b] += 1;
+    }
+    let buffer = &buffer.0;
+    let (pool, picked, order, starts) = (&*pool, &picked, &order, &starts);
+    let tallies: Vec<HistoryTally> = experience
+        .par_chunks_mut(rows_per_block)
+        .enumerate()
+        .map(|(b, rows)| {
+            let mut t = HistoryTally::default();
+            let first_row = b * rows_per_block;
+            for &i in &order[starts[b]..starts[b + 1]] {
+                let v = &picked[i as usize];
+                let o = &buffer[v.offence as usize];
+                let (sex, cohort, displaced) = pool.decode(v.cell as usize);
+                let years = pool.cohort_age(cohort, now);
+                let h = &mut rows[v.row as usize - first_row].victim;
+                t.record(o, h, sex, years, v.region, displaced, now, year_start);
             }
-            OffenceType::Assault | OffenceType::Gbv => {
-                if h.last_violence() < year_start {
-                    tally.groups.add(Counter::ViolenceVictims, &groups);
-                    tally.flows.violence_victims_15plus += u64::from(years >= 15);
-                }
-                o.sexual = o.kind == OffenceType::Gbv
-                    && to_unit(o.bits(key, SEXUAL_DRAW)) < p.crime.gbv_sexual_share;
-                let (last, counter) = if o.sexual {
-                    (&mut h.last_sexual, Counter::SexualVictims)
-                } else {
-                    (&mut h.last_physical, Counter::PhysicalVictims)
-                };
-                if *last < year_start {
-                    tally.groups.add(counter, &groups);
-                }
-                *last = now;
-                if o.kind == OffenceType::Gbv {
-                    if h.last_gbv < year_start {
-                        tally.groups.add(Counter::GbvVictims, &groups);
-                        let woman = sex == 1 && (15..50).contains(&years);
-                        tally.flows.gbv_victims_women_15_49 += u64::from(woman);
-                    }
-                    h.last_gbv = now;
-                }
-            }
-            OffenceType::Trafficking => {
-                tally.groups.add(Counter::TraffickingVictims, &groups);
-            }
-            OffenceType::Property => {
-                if h.last_property < year_start {
-                    tally.groups.add(Counter::PropertyVictims, &groups);
-                }
-                h.last_property = now;
-                o.robbery = to_unit(o.bits(key, ROBBERY_DRAW)) < tables.robbery_share;
-                if o.robbery {
-                    if h.last_robbery < year_start {
-                        tally.groups.add(Counter::RobberyVictims, &groups);
-                    }
-                    h.last_robbery = now;
-                }
-            }
-            OffenceType::Fraud => {
-                if h.last_fraud < year_start {
-                    tally.groups.add(Counter::FraudVictims, &groups);
-                }
-                h.last_fraud = now;
-            }
-            OffenceType::Drug | OffenceType::Environment => {}
-        }
+            t
+        })
+        .collect();
+    for t in tallies {
+        let f = &mut tally.flows;
+        f.victims += t.victims;
+        f.homicide_victims += t.homicide_victims;
+        f.violence_victims_15plus += t.violence_victims_15plus;
+        f.gbv_victims_women_15_49 += t.gbv_victims_women_15_49;
+        tally.groups.merge(&t.groups);
     }
 }
