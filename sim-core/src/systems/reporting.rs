@@ -15,7 +15,7 @@ use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
-use crate::metrics::{Counter, MonthTally, group_indices};
+use crate::metrics::{Counter, GROUPS, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
 use crate::persons::Persons;
@@ -27,8 +27,11 @@ use crate::rng::{MonthKey, Stream, to_unit};
 struct Known {
     offence: u32,
     victim: u32,
+    /// The victim's output groups ([`group_indices`]), which fit in a byte.
     groups: [u8; 4],
 }
+
+const _: () = assert!(GROUPS <= 256, "group indices are kept as bytes");
 
 /// What one task of the draws counted, and the victims it leaves for the ordered pass.
 #[derive(Default)]
@@ -43,8 +46,8 @@ struct TaskOut {
 ///
 /// The draws come first, in parallel over blocks of the buffer ([`chunk_rows`] of its
 /// length): each offence's are keyed by its offender, and the counts are integers, so neither
-/// depends on the blocks or the threads. The victims' histories follow in the buffer's order (a victim reporting twice
-/// in a month counts once), for the few offences that change one.
+/// depends on the blocks or the threads. The victims' histories follow in the buffer's order
+/// (a victim reporting twice in a month counts once), for the few offences that change one.
 pub fn report_offences(
     params: Res<Params>,
     effects: Res<PolicyEffects>,

@@ -281,22 +281,25 @@ struct HistoryTally {
     groups: GroupCounts,
 }
 
+/// A victim as the counts see them: sex, age in years and output groups.
+struct Counted {
+    sex: usize,
+    years: u32,
+    groups: [usize; 4],
+}
+
 impl HistoryTally {
-    /// Updates the history `h` of the victim of `o` and counts the victimisation, and the
-    /// victim's first of its kind this year.
-    #[allow(clippy::too_many_arguments)]
+    /// Updates the history `h` of the victim `who` of `o` and counts the victimisation, and
+    /// the victim's first of its kind this year.
     fn record(
         &mut self,
         o: &Offence,
         h: &mut VictimHistory,
-        sex: usize,
-        years: u32,
-        region: u8,
-        displaced: bool,
+        who: &Counted,
         now: MonthNo,
         year_start: MonthNo,
     ) {
-        let groups = group_indices(sex, years, region, displaced);
+        let Counted { sex, years, groups } = *who;
         self.victims += 1;
         match o.kind {
             OffenceType::Homicide => {
@@ -479,8 +482,13 @@ pub fn choose_victims(
                 let o = &buffer[v.offence as usize];
                 let (sex, cohort, displaced) = pool.decode(v.cell as usize);
                 let years = pool.cohort_age(cohort, now);
+                let who = Counted {
+                    sex,
+                    years,
+                    groups: group_indices(sex, years, v.region, displaced),
+                };
                 let h = &mut rows[v.row as usize - first_row].victim;
-                t.record(o, h, sex, years, v.region, displaced, now, year_start);
+                t.record(o, h, &who, now, year_start);
             }
             t
         })
