@@ -265,6 +265,15 @@ impl VictimHistory {
     }
 }
 
+/// Sets the month `*last` of an event to `now`; whether it is the first such event since
+/// `year_start` (what the yearly prevalence counts).
+#[inline]
+pub(crate) fn first_this_year(last: &mut MonthNo, now: MonthNo, year_start: MonthNo) -> bool {
+    let first = *last < year_start;
+    *last = now;
+    first
+}
+
 /// What has happened to a person: displacement and victimisation. One component because the
 /// victimisation and reporting stages read both together.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -130,6 +130,10 @@ pub fn expect_victims(
         0.0
     };
     let fraud_weight: f64 = (0..regions).map(|r| weights.total(FRAUD, r)).sum();
+    let fraud_recorded = [
+        recorded_at(FRAUD, false, fraud_presence),
+        recorded_at(FRAUD, true, fraud_presence),
+    ];
     let elder_share = p.crime.elder_abuse_share;
     let sexual_share = p.crime.gbv_sexual_share;
     let YearHazards {
@@ -154,10 +158,6 @@ pub fn expect_victims(
             std::array::from_fn(|c| [report(c, false), report(c, true)]);
         let recorded_of: [[f64; 2]; OFFENCE_TYPES] =
             std::array::from_fn(|c| [recorded(c, false, r), recorded(c, true, r)]);
-        let fraud_recorded = [
-            recorded_at(FRAUD, false, fraud_presence),
-            recorded_at(FRAUD, true, fraud_presence),
-        ];
         for c in (0..OFFENCE_TYPES).filter(|c| !OffenceType::from_index(*c).has_victim()) {
             flows.recorded[c] += expected[c] * recorded_of[c][0];
         }

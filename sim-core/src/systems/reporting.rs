@@ -15,9 +15,10 @@ use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
-use crate::metrics::{Counter, GROUPS, MonthTally, group_indices};
+use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
+use crate::person::first_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
@@ -27,11 +28,9 @@ use crate::rng::{MonthKey, Stream, to_unit};
 struct Known {
     offence: u32,
     victim: u32,
-    /// The victim's output groups ([`group_indices`]), which fit in a byte.
-    groups: [u8; 4],
+    /// The victim's output groups ([`group_indices`]).
+    groups: [usize; 4],
 }
-
-const _: () = assert!(GROUPS <= 256, "group indices are kept as bytes");
 
 /// What one task of the draws counted, and the victims it leaves for the ordered pass.
 #[derive(Default)]
@@ -108,11 +107,10 @@ pub fn report_offences(
                 let detected_trafficking = o.kind == OffenceType::Trafficking && o.recorded();
                 if changes_history || detected_trafficking {
                     let d = &demo[v];
-                    let g = group_indices(d.sex.index(), d.age_years(now), d.region, displaced);
                     out.known.push(Known {
                         offence: first + i as u32,
                         victim: v as u32,
-                        groups: g.map(|x| x as u8),
+                        groups: group_indices(d.sex.index(), d.age_years(now), d.region, displaced),
                     });
                 }
             }
@@ -127,8 +125,7 @@ pub fn report_offences(
             *total += n;
         }
         for k in out.known {
-            let o = &buffer.0[k.offence as usize];
-            let groups = k.groups.map(usize::from);
+            let (o, groups) = (&buffer.0[k.offence as usize], k.groups);
             if o.kind == OffenceType::Trafficking {
                 tally.groups.add(Counter::TraffickingDetected, &groups);
                 continue;
@@ -142,10 +139,9 @@ pub fn report_offences(
             } else {
                 (&mut h.last_reported_physical, Counter::PhysicalReporters)
             };
-            if *last < year_start {
+            if first_this_year(last, now, year_start) {
                 tally.groups.add(counter, &groups);
             }
-            *last = now;
         }
     }
 }

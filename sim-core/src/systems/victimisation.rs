@@ -24,7 +24,7 @@ use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
-use crate::person::{MonthNo, Slot, VictimHistory};
+use crate::person::{MonthNo, Slot, VictimHistory, first_this_year};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
@@ -316,39 +316,30 @@ impl HistoryTally {
                 } else {
                     (&mut h.last_physical, Counter::PhysicalVictims)
                 };
-                if *last < year_start {
+                if first_this_year(last, now, year_start) {
                     self.groups.add(counter, &groups);
                 }
-                *last = now;
-                if o.kind == OffenceType::Gbv {
-                    if h.last_gbv < year_start {
-                        self.groups.add(Counter::GbvVictims, &groups);
-                        let woman = sex == 1 && (15..50).contains(&years);
-                        self.gbv_victims_women_15_49 += u64::from(woman);
-                    }
-                    h.last_gbv = now;
+                if o.kind == OffenceType::Gbv && first_this_year(&mut h.last_gbv, now, year_start) {
+                    self.groups.add(Counter::GbvVictims, &groups);
+                    let woman = sex == 1 && (15..50).contains(&years);
+                    self.gbv_victims_women_15_49 += u64::from(woman);
                 }
             }
             OffenceType::Trafficking => {
                 self.groups.add(Counter::TraffickingVictims, &groups);
             }
             OffenceType::Property => {
-                if h.last_property < year_start {
+                if first_this_year(&mut h.last_property, now, year_start) {
                     self.groups.add(Counter::PropertyVictims, &groups);
                 }
-                h.last_property = now;
-                if o.robbery {
-                    if h.last_robbery < year_start {
-                        self.groups.add(Counter::RobberyVictims, &groups);
-                    }
-                    h.last_robbery = now;
+                if o.robbery && first_this_year(&mut h.last_robbery, now, year_start) {
+                    self.groups.add(Counter::RobberyVictims, &groups);
                 }
             }
             OffenceType::Fraud => {
-                if h.last_fraud < year_start {
+                if first_this_year(&mut h.last_fraud, now, year_start) {
                     self.groups.add(Counter::FraudVictims, &groups);
                 }
-                h.last_fraud = now;
             }
             OffenceType::Drug | OffenceType::Environment => {}
         }
