@@ -128,6 +128,37 @@ struct Draws {
     fraud_recall: f64,
 }
 
+/// Whether an incident in month `m` can reach an answer: it is in the reference period or in
+/// the year before (telescoping).
+fn asked(w: Window, m: MonthNo) -> bool {
+    w.inside(m) || w.year_before(m)
+}
+
+impl Draws {
+    /// Whether any answer of a respondent with history `h` depends on a draw. Violence includes
+    /// gender-based violence, which is never later than the latest violence.
+    fn needed(h: &VictimHistory, w: Window) -> bool {
+        asked(w, h.last_violence()) || asked(w, h.last_property) || asked(w, h.last_fraud)
+    }
+
+    /// The draws for a respondent with history `h`, taking `draw(j)` only for the questions
+    /// whose answer can depend on it: an incident in the reference period or the year before.
+    /// The others stay 0 and are never read by [`answers`]. Most respondents have no incident
+    /// in either year, so this saves four keyed draws in five for them; each draw is keyed by
+    /// its index, so skipping one changes no other.
+    fn for_history(h: &VictimHistory, w: Window, draw: impl Fn(u32) -> f64) -> Draws {
+        let asked = |m: MonthNo| asked(w, m);
+        let take = |needed: bool, j: u32| if needed { draw(j) } else { 0.0 };
+        let gbv = asked(h.last_gbv);
+        Draws {
+            violence_recall: take(gbv || asked(h.last_violence()), 1),
+            gbv_disclosure: take(gbv, 2),
+            property_recall: take(asked(h.last_property), 3),
+            fraud_recall: take(asked(h.last_fraud), 4),
+        }
+    }
+}
+
 /// What a respondent says, with recall error, telescoping and under-disclosure, given the
 /// truth `t` about them.
 fn answers(t: &Answers, h: &VictimHistory, w: Window, s: &SurveyParams, u: &Draws) -> Answers {
@@ -246,6 +277,19 @@ struct RegionTally {
 }
 
 impl RegionTally {
+    /// Counts `n` respondents who all gave the answers `a`.
+    #[inline]
+    fn respond(&mut self, a: &Answers, n: u64) {
+        self.respondents += n;
+        for (k, c) in self.sample.iter_mut().enumerate() {
+            let (y, x) = a.pair(k);
+            let (y, x) = (u64::from(y), u64::from(x));
+            c.y += n * y;
+            c.x += n * x;
+            c.xy += n * x * y;
+        }
+    }
+
     fn merge(&mut self, o: &RegionTally) {
         self.people += o.people;
         self.selected += o.selected;
@@ -262,19 +306,45 @@ impl RegionTally {
     }
 }
 
-/// Times a person is selected: Poisson with mean `rate`, by inversion of the uniform `u`
-/// (`p0` = e^-rate).
-fn selections(rate: f64, p0: f64, u: f64) -> u32 {
-    if u < p0 {
-        return 0;
+/// Most selections of one person counted (the inversion's cap).
+const MAX_SELECTIONS: u32 = 10_000;
+
+/// The Poisson distribution of the times a person is selected, tabulated once per survey: its
+/// cumulative probabilities `P(K <= k)`, summed term by term (`p_k = p_(k-1) rate / k`) up to
+/// the first term that underflows or the cap. Inverting a uniform against the table gives the
+/// same count, bit for bit, as summing the terms for every person, without a division per
+/// term and person.
+struct Selections {
+    cdf: Vec<f64>,
+}
+
+impl Selections {
+    /// The table for a mean of `rate` selections per person.
+    fn new(rate: f64) -> Self {
+        let p0 = (-rate).exp();
+        let (mut p, mut cdf) = (p0, vec![p0]);
+        let mut k = 0;
+        while k < MAX_SELECTIONS && p > 0.0 {
+            k += 1;
+            p *= rate / f64::from(k);
+            cdf.push(cdf[cdf.len() - 1] + p);
+        }
+        Selections { cdf }
     }
-    let (mut k, mut p, mut cdf) = (0u32, p0, p0);
-    while u >= cdf && k < 10_000 {
-        k += 1;
-        p *= rate / f64::from(k);
-        cdf += p;
+
+    /// Times a person is selected, by inversion of the uniform `u`: the least `k` with
+    /// `u < P(K <= k)`. Beyond the table's last term the sum no longer grows, and the count is
+    /// the cap.
+    #[inline]
+    fn times(&self, u: f64) -> u32 {
+        if u < self.cdf[0] {
+            return 0;
+        }
+        match self.cdf.iter().position(|&c| u < c) {
+            Some(k) => k as u32,
+            None => MAX_SELECTIONS,
+        }
     }
-    k
 }
 
 /// Conducts one year's survey on the persons `demo` and `experience` (row-aligned), stratified
@@ -307,7 +377,7 @@ pub fn conduct(
     } else {
         0.0
     };
-    let p0 = (-rate).exp();
+    let selection = Selections::new(rate);
     let base = f.replicate << 24;
     let tallies = demo
         .par_chunks(rows_per_chunk)
@@ -327,29 +397,28 @@ pub fn conduct(
                     *x += u64::from(counted);
                 }
                 let id = d.id.0;
-                let times = selections(rate, p0, to_unit(f.key.bits(id, base)));
-                for copy in 0..times.min((1 << 24) / DRAWS_PER_COPY - 1) {
-                    r.selected += 1;
-                    let draw =
-                        |j: u32| to_unit(f.key.bits(id, base | (1 + DRAWS_PER_COPY * copy + j)));
-                    if draw(0) >= s.response_rate {
-                        continue;
+                let times = selection
+                    .times(to_unit(f.key.bits(id, base)))
+                    .min((1 << 24) / DRAWS_PER_COPY - 1);
+                if times == 0 {
+                    continue;
+                }
+                r.selected += u64::from(times);
+                let draw = |copy: u32, j: u32| {
+                    to_unit(f.key.bits(id, base | (1 + DRAWS_PER_COPY * copy + j)))
+                };
+                let responds = |copy: u32| draw(copy, 0) < s.response_rate;
+                if Draws::needed(&e.victim, w) {
+                    for copy in (0..times).filter(|&copy| responds(copy)) {
+                        let u = Draws::for_history(&e.victim, w, |j| draw(copy, j));
+                        r.respond(&answers(&t, &e.victim, w, s, &u), 1);
                     }
-                    r.respondents += 1;
-                    let u = Draws {
-                        violence_recall: draw(1),
-                        gbv_disclosure: draw(2),
-                        property_recall: draw(3),
-                        fraud_recall: draw(4),
-                    };
-                    let a = answers(&t, &e.victim, w, s, &u);
-                    for (k, c) in r.sample.iter_mut().enumerate() {
-                        let (y, x) = a.pair(k);
-                        let (y, x) = (u64::from(y), u64::from(x));
-                        c.y += y;
-                        c.x += x;
-                        c.xy += x * y;
-                    }
+                } else {
+                    // Nothing happened in the two years asked about: every copy answers the
+                    // same, whatever its draws, so the copies that respond are counted at once.
+                    let n = (0..times).filter(|&copy| responds(copy)).count() as u64;
+                    let quiet = Draws::for_history(&e.victim, w, |_| 0.0);
+                    r.respond(&answers(&t, &e.victim, w, s, &quiet), n);
                 }
             }
             out
@@ -403,8 +472,9 @@ mod tests {
         for rate in [0.05f64, 0.7, 2.75] {
             let p0 = (-rate).exp();
             let n = 100_000;
+            let table = Selections::new(rate);
             let draws: Vec<u32> = (0..n)
-                .map(|i| selections(rate, p0, (f64::from(i) + 0.5) / f64::from(n)))
+                .map(|i| table.times((f64::from(i) + 0.5) / f64::from(n)))
                 .collect();
             let mean = draws.iter().map(|&k| f64::from(k)).sum::<f64>() / f64::from(n);
             let zeros = draws.iter().filter(|&&k| k == 0).count() as f64 / f64::from(n);
@@ -440,6 +510,127 @@ mod tests {
         let b = (10, Counts { y: 5, x: 10, xy: 5 });
         let (p, _) = ratio_estimate(&[900.0, 100.0], &[a, b]);
         assert!((p - 0.14).abs() < 1e-12, "{p}");
+    }
+
+    #[test]
+    fn the_table_inverts_as_summing_the_terms_per_person_did() {
+        // The inversion the table replaced: the Poisson terms summed for every person.
+        let summed = |rate: f64, u: f64| {
+            let p0 = (-rate).exp();
+            let (mut k, mut p, mut cdf) = (0u32, p0, p0);
+            while u >= cdf && k < MAX_SELECTIONS {
+                k += 1;
+                p *= rate / f64::from(k);
+                cdf += p;
+            }
+            k
+        };
+        for rate in [1e-4, 0.07, 1.0, 3.4, 40.0] {
+            let table = Selections::new(rate);
+            let top = 1.0 - f64::EPSILON / 2.0;
+            let grid = (0..20_000).map(|i| f64::from(i) / 20_000.0);
+            for u in grid.chain([top, table.cdf[table.cdf.len() - 1], 0.0]) {
+                assert_eq!(table.times(u), summed(rate, u), "rate {rate}, u {u}");
+            }
+        }
+    }
+
+    #[test]
+    fn quiet_histories_need_no_draw() {
+        // Whenever no draw is needed, the lazy draws take none (so every copy answers alike).
+        let w = Window { now: 40 };
+        let months = [NEVER, 40, 30, 20, 10, 3];
+        for &violence in &months {
+            for &property in &months {
+                for &fraud in &months {
+                    let h = VictimHistory {
+                        last_physical: violence,
+                        last_gbv: violence,
+                        last_property: property,
+                        last_fraud: fraud,
+                        ..VictimHistory::NONE
+                    };
+                    let taken = std::cell::Cell::new(0);
+                    Draws::for_history(&h, w, |_| {
+                        taken.set(taken.get() + 1);
+                        0.5
+                    });
+                    assert_eq!(taken.get() > 0, Draws::needed(&h, w), "{h:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skipped_draws_never_change_an_answer() {
+        // Every combination of incident months (never, in the period, the year before, earlier)
+        // and of draws on either side of the error rates: the answers with only the needed
+        // draws are those with all of them.
+        let w = Window { now: 40 };
+        let months = [NEVER, 40, 30, 20, 10, 3];
+        let s = SurveyParams {
+            recall_loss: 0.3,
+            telescoping: 0.4,
+            gbv_under_disclosure: 0.5,
+            ..SurveyParams::default()
+        };
+        let d = Demographics {
+            id: crate::person::PersonId(0),
+            birth_month: 40 - 12 * 30,
+            sex: Sex::Female,
+            region: 0,
+            slot: Slot::Alive,
+            displaced: false,
+        };
+        let mut checked = 0;
+        for &physical in &months {
+            for &sexual in &months {
+                // Gender-based violence is physical or sexual: never later than the latest.
+                for &gbv in months.iter().filter(|&&g| g <= physical.max(sexual)) {
+                    for &property in &months {
+                        for &fraud in &months {
+                            for &reported in &months {
+                                let h = VictimHistory {
+                                    last_physical: physical,
+                                    last_sexual: sexual,
+                                    last_gbv: gbv,
+                                    last_property: property,
+                                    last_fraud: fraud,
+                                    last_reported_physical: reported,
+                                    ..VictimHistory::NONE
+                                };
+                                let t = truth(&d, &h, w);
+                                for bits in 0..16u32 {
+                                    let draw = |j: u32| {
+                                        if bits >> (j - 1) & 1 == 1 { 0.9 } else { 0.1 }
+                                    };
+                                    let all = Draws {
+                                        violence_recall: draw(1),
+                                        gbv_disclosure: draw(2),
+                                        property_recall: draw(3),
+                                        fraud_recall: draw(4),
+                                    };
+                                    let lazy = Draws::for_history(&h, w, draw);
+                                    let (a, b) = (
+                                        answers(&t, &h, w, &s, &all),
+                                        answers(&t, &h, w, &s, &lazy),
+                                    );
+                                    for k in 0..INDICATORS {
+                                        assert_eq!(
+                                            a.pair(k),
+                                            b.pair(k),
+                                            "{h:?} draws {bits:b} indicator {k}"
+                                        );
+                                    }
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
     }
 
     #[test]
