@@ -32,23 +32,26 @@ pub fn run_range(
         .flat_map(|s| reps.clone().map(move |r| (s, r)))
         .collect();
     let counter = RunCounter::new(watch, sets.len() as u64 * u64::from(reps.start));
-    let outcomes: Vec<CliResult<Outcome>> = jobs
-        .par_iter()
-        .map(|&(s, r)| {
-            let mut p = sets[s].clone();
-            p.scenario.seed = replication_seed(p.scenario.seed, r);
-            let mut sim = new_simulation(p).map_err(CliError::BadInput)?;
-            while !sim.finished() {
-                if watch.cancelled() {
-                    return Err(CliError::Cancelled);
+    // The pool's threads stay awake between each month's parallel passes: they take whole
+    // runs while there are more runs than threads, and the parallel passes of the last runs.
+    let outcomes: Vec<CliResult<Outcome>> = sim_core::par::with_workers_awake(|| {
+        jobs.par_iter()
+            .map(|&(s, r)| {
+                let mut p = sets[s].clone();
+                p.scenario.seed = replication_seed(p.scenario.seed, r);
+                let mut sim = new_simulation(p).map_err(CliError::BadInput)?;
+                while !sim.finished() {
+                    if watch.cancelled() {
+                        return Err(CliError::Cancelled);
+                    }
+                    sim.step();
                 }
-                sim.step();
-            }
-            let o = lighten(sim.into_outcome());
-            counter.tick();
-            Ok(o)
-        })
-        .collect();
+                let o = lighten(sim.into_outcome());
+                counter.tick();
+                Ok(o)
+            })
+            .collect()
+    });
     let mut out: Vec<Vec<Outcome>> = (0..sets.len()).map(|_| Vec::new()).collect();
     for ((s, _), o) in jobs.into_iter().zip(outcomes) {
         out[s].push(o?);

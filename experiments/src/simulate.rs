@@ -47,14 +47,18 @@ pub fn replications(
         Replications::Fixed(1) => {
             watch.start(u64::from(params.scenario.months()), "months");
             let mut sim = new_simulation(params.clone()).map_err(CliError::BadInput)?;
-            while !sim.finished() {
-                if watch.cancelled() {
-                    watch.finish();
-                    return Err(CliError::Cancelled);
+            // One run has the pool to itself: its threads stay awake between passes.
+            sim_core::par::with_workers_awake(|| {
+                while !sim.finished() {
+                    if watch.cancelled() {
+                        watch.finish();
+                        return Err(CliError::Cancelled);
+                    }
+                    sim.step();
+                    watch.advance(u64::from(sim.calendar().month_index));
                 }
-                sim.step();
-                watch.advance(u64::from(sim.calendar().month_index));
-            }
+                Ok(())
+            })?;
             (vec![sim.into_outcome()], None)
         }
         Replications::Fixed(n) => {

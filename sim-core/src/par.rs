@@ -6,6 +6,8 @@
 //! totals are summed after collection. So 1, 2 or N threads, and any chunk size, give
 //! byte-identical results (`tests/determinism.rs` checks both).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 /// Most rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk).
 const MAX_CHUNK: usize = 8192;
 
@@ -35,4 +37,122 @@ thread_local! {
 #[doc(hidden)]
 pub fn fix_chunk_rows_on_this_thread(rows: usize) {
     FIXED_CHUNK_ROWS.set(rows);
+}
+
+/// Runs `f` with the current rayon pool's other workers kept awake until it returns, for a
+/// caller whose work is one simulation (or a few) on a dedicated pool.
+///
+/// Why: a month alternates parallel passes over the persons with short serial stages (the
+/// expected victims, the courts, the metrics). An idle rayon worker goes to sleep after a few
+/// tens of microseconds, and waking it for the next pass costs about as long again on a
+/// virtual machine: at the dashboard's 20,000 agents each pass's second thread started its
+/// first chunk about 38 us late, a quarter of the month's time on 2 threads. Here each other
+/// worker runs a task that takes pending work as soon as it appears (`rayon::yield_now`) and
+/// otherwise spins, yielding the core to the operating system every few rounds so that other
+/// programs are not starved. The price is a busy core while `f` runs serial code.
+///
+/// Scheduling only: which thread runs a chunk never changes an output (see the module's
+/// Architecture Invariant). Outside a rayon pool, or with one thread, this just calls `f`.
+pub fn with_workers_awake<R>(f: impl FnOnce() -> R) -> R {
+    let threads = rayon::current_num_threads();
+    let Some(home) = rayon::current_thread_index().filter(|_| threads > 1) else {
+        return f();
+    };
+    let done = AtomicBool::new(false);
+    rayon::in_place_scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|_| stay_awake(&done, home));
+        }
+        // Set when `f` returns or unwinds, so that the scope never waits on a spinning task.
+        let _done = SetOnDrop(&done);
+        f()
+    })
+}
+
+/// Sets its flag when dropped.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// Idle rounds between two yields of the core to the operating system.
+const SPINS_PER_YIELD: u32 = 64;
+
+/// Takes the pool's pending work until `done`; returns at once on the thread `home` that runs
+/// the caller (which can pick its own spawned task up while it waits inside a pass).
+fn stay_awake(done: &AtomicBool, home: usize) {
+    if rayon::current_thread_index() == Some(home) {
+        return;
+    }
+    let mut idle = 0u32;
+    while !done.load(Ordering::Acquire) {
+        if let Some(rayon::Yield::Executed) = rayon::yield_now() {
+            idle = 0;
+            continue;
+        }
+        idle += 1;
+        if idle.is_multiple_of(SPINS_PER_YIELD) {
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rayon::prelude::*;
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool")
+    }
+
+    #[test]
+    fn work_done_with_workers_awake_is_the_work_asked_for() {
+        // Inside a pool of 1 or 3 threads and outside any pool: the same sum, with parallel
+        // passes separated by serial work (which the awake threads must not disturb).
+        let work = || {
+            let mut total = 0u64;
+            for pass in 0..50u64 {
+                total += (0..10_000u64)
+                    .into_par_iter()
+                    .map(|i| i * pass)
+                    .sum::<u64>();
+                total = total.rotate_left(1);
+            }
+            total
+        };
+        let expected = work();
+        assert_eq!(with_workers_awake(work), expected);
+        for threads in [1, 3] {
+            assert_eq!(pool(threads).install(|| with_workers_awake(work)), expected);
+        }
+    }
+
+    #[test]
+    fn a_panic_inside_reaches_the_caller_and_releases_the_threads() {
+        // Without the flag set on unwinding, the scope would wait for the spinning task
+        // forever: run it on its own thread and fail (rather than hang) if it never ends.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let pool = pool(2);
+            let caught = pool
+                .install(|| std::panic::catch_unwind(|| with_workers_awake(|| panic!("inside"))));
+            // The pool still works afterwards.
+            let after = pool.install(|| with_workers_awake(|| 7));
+            let _ = tx.send((caught.is_err(), after));
+        });
+        let (caught, after) = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("with_workers_awake returns after a panic inside");
+        assert!(caught);
+        assert_eq!(after, 7);
+    }
 }

@@ -15,6 +15,30 @@ fn one_and_two_threads_give_identical_results() {
     assert_eq!(a.deaths, c.deaths);
 }
 
+/// Threads kept awake between passes take different chunks at different times, and change
+/// nothing: the same records as one thread.
+#[test]
+fn threads_kept_awake_change_no_output() {
+    let p = params(20_000, 2, 11);
+    let one = run_on(p.clone(), 1);
+    for threads in [2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let awake = pool.install(|| {
+            sim_core::par::with_workers_awake(|| {
+                sim_core::Simulation::new(p.clone()).unwrap().run()
+            })
+        });
+        assert_eq!(one.months, awake.months, "{threads} threads kept awake");
+        assert_eq!(
+            one.population, awake.population,
+            "{threads} threads kept awake"
+        );
+    }
+}
+
 /// Where the person table's chunks begin changes nothing, person by person: exits leave the
 /// victim pool and free their rows in row order, and every per-chunk sum is exact. (Deaths and
 /// emigrants used to be applied chunk by chunk, deaths first, so a new chunk size changed the

@@ -1,7 +1,10 @@
 //! Steps a warmed simulation many times, for profilers (`perf record`, callgrind); prints the
 //! set-up time and the time per agent-month.
 //!
-//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|noclimate|full] [THREADS]`
+//! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|noclimate|full] [THREADS] [awake]`
+//!
+//! With `awake`, the pool's other threads are kept awake while stepping
+//! (`sim_core::par::with_workers_awake`), as `cjsim` does for a single run.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,6 +23,7 @@ fn main() {
         _ => benches::default_params(agents),
     };
     let threads: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(1);
+    let awake = args.get(5).is_some_and(|a| a == "awake");
     let pool = benches::pool(threads);
     pool.install(|| {
         let t = std::time::Instant::now();
@@ -32,9 +36,16 @@ fn main() {
             setup.as_nanos() as f64 / f64::from(agents)
         );
         let t = std::time::Instant::now();
-        for _ in 0..months {
-            sim.step();
-            sim.discard_records();
+        let steps = |sim: &mut sim_core::Simulation| {
+            for _ in 0..months {
+                sim.step();
+                sim.discard_records();
+            }
+        };
+        if awake {
+            sim_core::par::with_workers_awake(|| steps(&mut sim));
+        } else {
+            steps(&mut sim);
         }
         let ns = t.elapsed().as_nanos() as f64 / f64::from(months) / f64::from(agents);
         println!(

@@ -340,6 +340,12 @@ impl Jobs {
             };
             let execute = || self.execute(&run, &progress, &total, &cancel, &early);
             let outcome = match &self.pool {
+                // With one worker the job has the pool to itself: its threads stay awake
+                // between the month's parallel passes instead of sleeping through each serial
+                // stage (with more workers, a spinning thread would hold up another job).
+                Some(pool) if self.workers == 1 => {
+                    pool.install(|| sim_core::par::with_workers_awake(execute))
+                }
                 Some(pool) => pool.install(execute),
                 None => execute(),
             };
