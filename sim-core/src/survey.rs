@@ -134,27 +134,41 @@ fn asked(w: Window, m: MonthNo) -> bool {
     w.inside(m) || w.year_before(m)
 }
 
+/// Whether the answer about an incident in month `m` depends on the recall draw: an error can
+/// happen to it (forgetting inside the period, telescoping from the year before) with a
+/// probability above 0. With a probability of 0 the comparison with a uniform in [0, 1) has
+/// one outcome whatever the draw.
+fn recall_matters(w: Window, s: &SurveyParams, m: MonthNo) -> bool {
+    (w.inside(m) && s.recall_loss > 0.0) || (w.year_before(m) && s.telescoping > 0.0)
+}
+
 impl Draws {
-    /// Whether any answer of a respondent with history `h` depends on a draw. Violence includes
-    /// gender-based violence, which is never later than the latest violence.
-    fn needed(h: &VictimHistory, w: Window) -> bool {
-        asked(w, h.last_violence()) || asked(w, h.last_property) || asked(w, h.last_fraud)
+    /// Whether any answer of a respondent with history `h` depends on a draw.
+    fn needed(h: &VictimHistory, w: Window, s: &SurveyParams) -> bool {
+        let d = Self::for_history(h, w, s, |_| 1.0);
+        d.violence_recall + d.gbv_disclosure + d.property_recall + d.fraud_recall > 0.0
     }
 
     /// The draws for a respondent with history `h`, taking `draw(j)` only for the questions
-    /// whose answer can depend on it: an incident in the reference period or the year before.
-    /// The others stay 0 and are never read by [`answers`]. Most respondents have no incident
-    /// in either year, so this saves four keyed draws in five for them; each draw is keyed by
-    /// its index, so skipping one changes no other.
-    fn for_history(h: &VictimHistory, w: Window, draw: impl Fn(u32) -> f64) -> Draws {
-        let asked = |m: MonthNo| asked(w, m);
+    /// whose answer can depend on it. The others stay 0 and are never read by [`answers`].
+    /// With the default error rates most respondents need no draw at all: only incidents of
+    /// the year before can be telescoped in. Each draw is keyed by its index, so skipping one
+    /// changes no other.
+    fn for_history(
+        h: &VictimHistory,
+        w: Window,
+        s: &SurveyParams,
+        draw: impl Fn(u32) -> f64,
+    ) -> Draws {
         let take = |needed: bool, j: u32| if needed { draw(j) } else { 0.0 };
-        let gbv = asked(h.last_gbv);
+        let recall = |m: MonthNo| recall_matters(w, s, m);
         Draws {
-            violence_recall: take(gbv || asked(h.last_violence()), 1),
-            gbv_disclosure: take(gbv, 2),
-            property_recall: take(asked(h.last_property), 3),
-            fraud_recall: take(asked(h.last_fraud), 4),
+            // Gender-based violence is violence, and is asked with the same recall draw.
+            violence_recall: take(recall(h.last_violence()) || recall(h.last_gbv), 1),
+            // Non-disclosure can hide a gender-based violence that can be reported.
+            gbv_disclosure: take(asked(w, h.last_gbv) && s.gbv_under_disclosure > 0.0, 2),
+            property_recall: take(recall(h.last_property), 3),
+            fraud_recall: take(recall(h.last_fraud), 4),
         }
     }
 }
@@ -364,7 +378,6 @@ pub fn conduct(
     f: Fieldwork,
 ) -> SurveyYear {
     use rayon::prelude::*;
-    let w = Window { now: f.now };
     let rows_per_chunk = crate::par::chunk_rows(demo.len());
     let target: usize = demo
         .par_chunks(rows_per_chunk)
@@ -382,47 +395,7 @@ pub fn conduct(
     let tallies = demo
         .par_chunks(rows_per_chunk)
         .zip(experience.par_chunks(rows_per_chunk))
-        .map(|(demo, experience)| {
-            let mut out = [RegionTally::default(); MAX_REGIONS];
-            for (d, e) in demo.iter().zip(experience) {
-                if !eligible(d, f.now) {
-                    continue;
-                }
-                let r = &mut out[d.region as usize];
-                r.people += 1;
-                let t = truth(d, &e.victim, w);
-                for (k, (y, x)) in r.truth.iter_mut().enumerate() {
-                    let (yes, counted) = t.pair(k);
-                    *y += u64::from(yes);
-                    *x += u64::from(counted);
-                }
-                let id = d.id.0;
-                let times = selection
-                    .times(to_unit(f.key.bits(id, base)))
-                    .min((1 << 24) / DRAWS_PER_COPY - 1);
-                if times == 0 {
-                    continue;
-                }
-                r.selected += u64::from(times);
-                let draw = |copy: u32, j: u32| {
-                    to_unit(f.key.bits(id, base | (1 + DRAWS_PER_COPY * copy + j)))
-                };
-                let responds = |copy: u32| draw(copy, 0) < s.response_rate;
-                if Draws::needed(&e.victim, w) {
-                    for copy in (0..times).filter(|&copy| responds(copy)) {
-                        let u = Draws::for_history(&e.victim, w, |j| draw(copy, j));
-                        r.respond(&answers(&t, &e.victim, w, s, &u), 1);
-                    }
-                } else {
-                    // Nothing happened in the two years asked about: every copy answers the
-                    // same, whatever its draws, so the copies that respond are counted at once.
-                    let n = (0..times).filter(|&copy| responds(copy)).count() as u64;
-                    let quiet = Draws::for_history(&e.victim, w, |_| 0.0);
-                    r.respond(&answers(&t, &e.victim, w, s, &quiet), n);
-                }
-            }
-            out
-        })
+        .map(|(demo, experience)| interview_chunk(demo, experience, s, f, &selection, base))
         .reduce(
             || [RegionTally::default(); MAX_REGIONS],
             |mut a, b| {
@@ -460,6 +433,56 @@ pub fn conduct(
         respondents: tallies.iter().map(|t| t.respondents as u32).sum(),
         estimates,
     }
+}
+
+/// One chunk's interviews: the target population, truth and sample by region.
+fn interview_chunk(
+    demo: &[Demographics],
+    experience: &[Experience],
+    s: &SurveyParams,
+    f: Fieldwork,
+    selection: &Selections,
+    base: u32,
+) -> [RegionTally; MAX_REGIONS] {
+    let w = Window { now: f.now };
+    let mut out = [RegionTally::default(); MAX_REGIONS];
+    for (d, e) in demo.iter().zip(experience) {
+        if !eligible(d, f.now) {
+            continue;
+        }
+        let r = &mut out[d.region as usize];
+        r.people += 1;
+        let t = truth(d, &e.victim, w);
+        for (k, (y, x)) in r.truth.iter_mut().enumerate() {
+            let (yes, counted) = t.pair(k);
+            *y += u64::from(yes);
+            *x += u64::from(counted);
+        }
+        let id = d.id.0;
+        let times = selection
+            .times(to_unit(f.key.bits(id, base)))
+            .min((1 << 24) / DRAWS_PER_COPY - 1);
+        if times == 0 {
+            continue;
+        }
+        r.selected += u64::from(times);
+        let draw =
+            |copy: u32, j: u32| to_unit(f.key.bits(id, base | (1 + DRAWS_PER_COPY * copy + j)));
+        let responds = |copy: u32| draw(copy, 0) < s.response_rate;
+        if Draws::needed(&e.victim, w, s) {
+            for copy in (0..times).filter(|&copy| responds(copy)) {
+                let u = Draws::for_history(&e.victim, w, s, |j| draw(copy, j));
+                r.respond(&answers(&t, &e.victim, w, s, &u), 1);
+            }
+        } else {
+            // No answer depends on a draw: every copy answers the same, so the copies
+            // that respond are counted at once.
+            let n = (0..times).filter(|&copy| responds(copy)).count() as u64;
+            let same = Draws::for_history(&e.victim, w, s, |_| 0.0);
+            r.respond(&answers(&t, &e.victim, w, s, &same), n);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -536,44 +559,14 @@ mod tests {
     }
 
     #[test]
-    fn quiet_histories_need_no_draw() {
-        // Whenever no draw is needed, the lazy draws take none (so every copy answers alike).
-        let w = Window { now: 40 };
-        let months = [NEVER, 40, 30, 20, 10, 3];
-        for &violence in &months {
-            for &property in &months {
-                for &fraud in &months {
-                    let h = VictimHistory {
-                        last_physical: violence,
-                        last_gbv: violence,
-                        last_property: property,
-                        last_fraud: fraud,
-                        ..VictimHistory::NONE
-                    };
-                    let taken = std::cell::Cell::new(0);
-                    Draws::for_history(&h, w, |_| {
-                        taken.set(taken.get() + 1);
-                        0.5
-                    });
-                    assert_eq!(taken.get() > 0, Draws::needed(&h, w), "{h:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn skipped_draws_never_change_an_answer() {
-        // Every combination of incident months (never, in the period, the year before, earlier)
-        // and of draws on either side of the error rates: the answers with only the needed
-        // draws are those with all of them.
+        // Every combination of incident months (never, in the period, the year before, earlier),
+        // of error rates (0 or not) and of draws (0, below and above the rates): the answers
+        // with only the needed draws are those with all of them. When no draw is needed, the
+        // draws taken are none, so every copy of the respondent answers alike (they are
+        // counted at once).
         let w = Window { now: 40 };
-        let months = [NEVER, 40, 30, 20, 10, 3];
-        let s = SurveyParams {
-            recall_loss: 0.3,
-            telescoping: 0.4,
-            gbv_under_disclosure: 0.5,
-            ..SurveyParams::default()
-        };
+        let months = [NEVER, 40, 30, 20, 10];
         let d = Demographics {
             id: crate::person::PersonId(0),
             birth_month: 40 - 12 * 30,
@@ -582,55 +575,81 @@ mod tests {
             slot: Slot::Alive,
             displaced: false,
         };
-        let mut checked = 0;
-        for &physical in &months {
-            for &sexual in &months {
-                // Gender-based violence is physical or sexual: never later than the latest.
+        let values = [0.0, 0.1, 0.9];
+        let (mut checked, mut without_draws) = (0, 0);
+        for rates in 0..8 {
+            let rate = |bit: u32| if rates >> bit & 1 == 1 { 0.3 } else { 0.0 };
+            let s = SurveyParams {
+                recall_loss: rate(0),
+                telescoping: rate(1),
+                gbv_under_disclosure: rate(2),
+                ..SurveyParams::default()
+            };
+            for (physical, sexual, gbv, property, fraud, reported) in histories(&months) {
+                let h = VictimHistory {
+                    last_physical: physical,
+                    last_sexual: sexual,
+                    last_gbv: gbv,
+                    last_property: property,
+                    last_fraud: fraud,
+                    last_reported_physical: reported,
+                    ..VictimHistory::NONE
+                };
+                let t = truth(&d, &h, w);
+                let needed = Draws::needed(&h, w, &s);
+                without_draws += usize::from(!needed);
+                for pattern in 0..81u32 {
+                    let draw = |j: u32| values[(pattern / 3u32.pow(j - 1) % 3) as usize];
+                    let all = Draws {
+                        violence_recall: draw(1),
+                        gbv_disclosure: draw(2),
+                        property_recall: draw(3),
+                        fraud_recall: draw(4),
+                    };
+                    let taken = std::cell::Cell::new(0);
+                    let lazy = Draws::for_history(&h, w, &s, |j| {
+                        taken.set(taken.get() + 1);
+                        draw(j)
+                    });
+                    assert_eq!(taken.get() > 0, needed, "{h:?}");
+                    let (a, b) = (answers(&t, &h, w, &s, &all), answers(&t, &h, w, &s, &lazy));
+                    for k in 0..INDICATORS {
+                        assert_eq!(
+                            a.pair(k),
+                            b.pair(k),
+                            "{h:?} {s:?} draws {pattern} indicator {k}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 1_000_000 && without_draws > 1_000,
+            "{checked} {without_draws}"
+        );
+    }
+
+    /// Victimisation histories over `months`: (physical, sexual, gender-based, property, fraud,
+    /// reported), gender-based violence never later than the latest violence.
+    fn histories(
+        months: &[MonthNo],
+    ) -> Vec<(MonthNo, MonthNo, MonthNo, MonthNo, MonthNo, MonthNo)> {
+        let mut out = Vec::new();
+        for &physical in months {
+            for &sexual in months {
                 for &gbv in months.iter().filter(|&&g| g <= physical.max(sexual)) {
-                    for &property in &months {
-                        for &fraud in &months {
-                            for &reported in &months {
-                                let h = VictimHistory {
-                                    last_physical: physical,
-                                    last_sexual: sexual,
-                                    last_gbv: gbv,
-                                    last_property: property,
-                                    last_fraud: fraud,
-                                    last_reported_physical: reported,
-                                    ..VictimHistory::NONE
-                                };
-                                let t = truth(&d, &h, w);
-                                for bits in 0..16u32 {
-                                    let draw = |j: u32| {
-                                        if bits >> (j - 1) & 1 == 1 { 0.9 } else { 0.1 }
-                                    };
-                                    let all = Draws {
-                                        violence_recall: draw(1),
-                                        gbv_disclosure: draw(2),
-                                        property_recall: draw(3),
-                                        fraud_recall: draw(4),
-                                    };
-                                    let lazy = Draws::for_history(&h, w, draw);
-                                    let (a, b) = (
-                                        answers(&t, &h, w, &s, &all),
-                                        answers(&t, &h, w, &s, &lazy),
-                                    );
-                                    for k in 0..INDICATORS {
-                                        assert_eq!(
-                                            a.pair(k),
-                                            b.pair(k),
-                                            "{h:?} draws {bits:b} indicator {k}"
-                                        );
-                                    }
-                                    checked += 1;
-                                }
+                    for &property in months {
+                        for &fraud in months {
+                            for &reported in months {
+                                out.push((physical, sexual, gbv, property, fraud, reported));
                             }
                         }
                     }
                 }
             }
         }
-        assert!(checked > 100_000, "{checked}");
+        out
     }
 
     #[test]
