@@ -119,6 +119,18 @@ pub fn build_hazard_table(
     for r in 0..p.regions.len() {
         let deterrence = policing.deterrence[r];
         let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
+        // The last factor by type, chosen once per region so that the cells' loop has no
+        // branch.
+        let climate_or_adoption: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+            let kind = OffenceType::from_index(c);
+            if kind.is_interpersonal_violence() {
+                heat
+            } else if kind == OffenceType::Fraud {
+                adoption
+            } else {
+                1.0
+            }
+        });
         for sex in 0..2 {
             for age in 0..AGE_BINS {
                 let trend = effects
@@ -130,18 +142,11 @@ pub fn build_hazard_table(
                     let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
                     let mut sum = 0.0f32;
                     for c in 0..OFFENCE_TYPES {
-                        let kind = OffenceType::from_index(c);
                         let h = fixed[cell][c]
                             * deterrence
                             * effects.offending[c]
                             * trend[c]
-                            * if kind.is_interpersonal_violence() {
-                                heat
-                            } else if kind == OffenceType::Fraud {
-                                adoption
-                            } else {
-                                1.0
-                            };
+                            * climate_or_adoption[c];
                         by_type[cell][c] = h as f32;
                         sum += h as f32;
                     }
@@ -366,7 +371,11 @@ pub fn commit_offences(
             },
         )
         .collect();
-    let by_region = expected_by_region(&mut scratch.0.lock().expect("not poisoned"), hz);
+    let by_region = expected_by_region(
+        &mut scratch.0.lock().expect("not poisoned"),
+        hz,
+        p.regions.len(),
+    );
     for ChunkResult { offences, ages } in parts {
         for o in &offences {
             tally.flows.offences[o.kind.index()] += 1;
@@ -537,10 +546,12 @@ impl Drop for Lease<'_> {
 fn expected_by_region(
     sums: &mut [ExpectedSums],
     hz: &HazardTable,
+    regions: usize,
 ) -> [[f64; OFFENCE_TYPES]; MAX_REGIONS] {
     let mut by_region = [[0.0f64; OFFENCE_TYPES]; MAX_REGIONS];
     let per_region = HAZARD_CELLS / MAX_REGIONS;
-    for cell in 0..HAZARD_CELLS {
+    // Cells are region-major, and persons live only in the scenario's regions.
+    for cell in 0..regions * per_region {
         let (mut s1, mut s2) = (0u64, 0u64);
         for s in sums.iter_mut() {
             let [a, b] = std::mem::take(&mut s.cells[cell]);
