@@ -18,6 +18,28 @@ use crate::person::{Demographics, MonthNo, Slot};
 /// Marks a row that is not in the pool.
 const ABSENT: u32 = u32::MAX;
 
+/// How the pool's cells are numbered: enough to say who a cell holds, without its members (for
+/// work that runs beside the month's changes to the pool).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CellLayout {
+    cohorts: usize,
+}
+
+impl CellLayout {
+    /// (sex, cohort, displaced) of the `k`-th cell of a region.
+    #[inline]
+    pub(crate) fn decode(self, k: usize) -> (usize, usize, bool) {
+        ((k >> 1) / self.cohorts, (k >> 1) % self.cohorts, k & 1 == 1)
+    }
+
+    /// Age in whole years at `now` of a birth-year cohort (taken at its middle).
+    #[inline]
+    pub(crate) fn cohort_age(cohort: usize, now: MonthNo) -> u32 {
+        let middle = i32::from(EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
+        ((i32::from(now) - middle).max(0) / 12) as u32
+    }
+}
+
 /// Free people by cell. Written only through its methods.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct VictimPool {
@@ -64,14 +86,20 @@ impl VictimPool {
     /// (sex, cohort, displaced) of the `k`-th cell of a region.
     #[inline]
     pub fn decode(&self, k: usize) -> (usize, usize, bool) {
-        ((k >> 1) / self.cohorts, (k >> 1) % self.cohorts, k & 1 == 1)
+        self.layout().decode(k)
     }
 
     /// Age in whole years at `now` of a birth-year cohort (taken at its middle).
     #[inline]
     pub fn cohort_age(&self, cohort: usize, now: MonthNo) -> u32 {
-        let middle = i32::from(EARLIEST_BIRTH) + 12 * cohort as i32 + 6;
-        ((i32::from(now) - middle).max(0) / 12) as u32
+        CellLayout::cohort_age(cohort, now)
+    }
+
+    /// The cells' layout, without their members.
+    pub(crate) fn layout(&self) -> CellLayout {
+        CellLayout {
+            cohorts: self.cohorts,
+        }
     }
 
     /// Whether anyone of a birth-year cohort is born by `now` (in a justice burn-in, the

@@ -141,6 +141,9 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
             sentencing::sentence_convicted.in_set(Stage::Sentencing),
             prisons::run_prisons.in_set(Stage::Prisons),
             reintegration::end_supervision.in_set(Stage::Reintegration),
+            expected_victims::collect_expected_victims
+                .in_set(Stage::Metrics)
+                .before(metrics::record_month),
             survey::interview_sample
                 .in_set(Stage::Metrics)
                 .after(metrics::record_month)

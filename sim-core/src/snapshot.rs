@@ -128,6 +128,7 @@ impl Simulation {
         snapshot.resources.insert(&mut world);
         if world.contains_resource::<crate::crime_tables::CrimeTables>() {
             world.insert_resource(crate::systems::offending::ExpectedScratch::default());
+            world.insert_resource(crate::systems::expected_victims::ExpectationTask::default());
         }
         let schedule = crate::schedule::monthly_schedule(snapshot.params());
         Simulation {

@@ -12,8 +12,18 @@
 //! two. These are conditional expectations given the state, with none of the draws' noise;
 //! the draws themselves go on as before and drive the dynamics.
 //!
+//! Nothing else in the month reads them, so the work runs as a background task beside the rest
+//! of the month ([`expect_victims`] starts it, [`collect_expected_victims`] adds its counts
+//! before the month is recorded). The task owns copies of what it reads that the month goes on
+//! to change (the pool's counts, the weights), and its sums start from zero as the month's
+//! counters do, so the counts are those of computing them in place, bit for bit.
+//!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `PolicyEffects`, `VictimPool`, `VictimWeights`,
-//! `ExpectedOffending`, `Policing` (detection). Writes: `YearHazards`, `MonthTally` (expected counts only).
+//! `ExpectedOffending`, `Policing` (detection). Writes: `YearHazards`, `ExpectationTask`, and
+//! (when collected) `MonthTally` (expected counts only).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bevy_ecs::prelude::*;
 
@@ -22,9 +32,11 @@ use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
-use crate::metrics::{Counter, MonthTally, group_indices};
+use crate::metrics::{Counter, ExpectedGroups, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, OffenceType};
-use crate::pool::VictimPool;
+use crate::params::MAX_REGIONS;
+use crate::person::MonthNo;
+use crate::pool::{CellLayout, VictimPool};
 use crate::systems::offending::ExpectedOffending;
 use crate::systems::victimisation::VictimWeights;
 
@@ -82,7 +94,70 @@ const PROPERTY: usize = OffenceType::Property as usize;
 const TRAFFICKING: usize = OffenceType::Trafficking as usize;
 const FRAUD: usize = OffenceType::Fraud as usize;
 
-/// Turns the month's expected offences into expected victims, reports and prevalence.
+/// The month's expected victims being computed beside the rest of the month, and the buffers
+/// of the last computation, kept for the next. Scratch: empty between months.
+#[derive(Resource, Default)]
+pub struct ExpectationTask {
+    in_flight: Option<Arc<InFlight>>,
+    spare: Option<Box<Inputs>>,
+}
+
+/// A computation in flight: its inputs and counts once it is done.
+#[derive(Default)]
+struct InFlight {
+    ready: AtomicBool,
+    result: Mutex<Option<(Box<Inputs>, Outputs)>>,
+}
+
+/// Everything the computation reads, owned: copies of what the rest of the month changes (the
+/// pool's counts) or rebuilds (the weights), the year's shares not yet hit, and the month's
+/// rates.
+#[derive(Default)]
+struct Inputs {
+    counts: Vec<u32>,
+    weights: VictimWeights,
+    hazards: YearHazards,
+    layout: CellLayout,
+    now: MonthNo,
+    regions: usize,
+    per_region: usize,
+    expected: [[f64; OFFENCE_TYPES]; MAX_REGIONS],
+    /// Reporting probability by region and type, for settled (0) and displaced (1) victims.
+    report_of: Vec<[[f64; 2]; OFFENCE_TYPES]>,
+    /// Recording probability (reported or proactively detected), likewise.
+    recorded_of: Vec<[[f64; 2]; OFFENCE_TYPES]>,
+    fraud_recorded: [f64; 2],
+    frauds: f64,
+    fraud_weight: f64,
+    elder_share: f64,
+    sexual_share: f64,
+    robbery_share: f64,
+}
+
+/// The month's expected counts this stage writes: every one of them is 0 in the month's
+/// tally until they are added.
+#[derive(Default)]
+struct Outputs {
+    recorded: [f64; OFFENCE_TYPES],
+    homicide_victims: f64,
+    violence_victims_15plus: f64,
+    gbv_victims_women_15_49: f64,
+    groups: ExpectedGroups,
+}
+
+/// Offence types whose victims' weights the computation reads.
+const WEIGHED: [usize; 6] = [HOMICIDE, TRAFFICKING, ASSAULT, GBV, PROPERTY, FRAUD];
+
+/// Copies `src` into `dst`, keeping `dst`'s allocations.
+fn copy_rows(dst: &mut Vec<Vec<f64>>, src: &[Vec<f64>]) {
+    dst.resize_with(src.len(), Vec::new);
+    for (d, s) in dst.iter_mut().zip(src) {
+        d.clear();
+        d.extend_from_slice(s);
+    }
+}
+
+/// Starts turning the month's expected offences into expected victims, reports and prevalence.
 pub fn expect_victims(
     params: Res<Params>,
     effects: Res<PolicyEffects>,
@@ -93,10 +168,9 @@ pub fn expect_victims(
     offending: Res<ExpectedOffending>,
     policing: Res<Policing>,
     mut hazards: ResMut<YearHazards>,
-    mut tally: ResMut<MonthTally>,
+    mut task: ResMut<ExpectationTask>,
 ) {
     let p = &params.0;
-    let now = calendar.now();
     let regions = p.regions.len();
     let per_region = pool.cells_per_region();
     if calendar.month_of_year() == 1 || hazards.violence.len() != regions * per_region {
@@ -115,9 +189,6 @@ pub fn expect_victims(
         let r = report(c, displaced);
         r + (1.0 - r) * p.crime.types[c].proactive * effects.detection[c] * presence
     };
-    let recorded = |c: usize, displaced: bool, region: usize| {
-        recorded_at(c, displaced, policing.detection[region])
-    };
     // Online fraud: the country's expected frauds reach every region's cells in proportion to
     // their national weight; detection follows the offenders' regions.
     let frauds: f64 = (0..regions).map(|r| offending.by_region[r][FRAUD]).sum();
@@ -129,13 +200,115 @@ pub fn expect_victims(
     } else {
         0.0
     };
-    let fraud_weight: f64 = (0..regions).map(|r| weights.total(FRAUD, r)).sum();
-    let fraud_recorded = [
+    let mut inputs = task.spare.take().unwrap_or_default();
+    let i = &mut *inputs;
+    i.counts.clear();
+    i.counts
+        .extend((0..regions * per_region).map(|cell| pool.count(cell) as u32));
+    for c in WEIGHED {
+        copy_rows(&mut i.weights.cumulative[c], &weights.cumulative[c]);
+    }
+    copy_rows(&mut i.weights.elder, &weights.elder);
+    i.hazards = std::mem::take(&mut *hazards);
+    i.layout = pool.layout();
+    i.now = calendar.now();
+    i.regions = regions;
+    i.per_region = per_region;
+    i.expected = offending.by_region;
+    // The region's reporting and recording probabilities by type: computed once here rather
+    // than in every cell.
+    i.report_of.clear();
+    i.report_of
+        .extend((0..regions).map(|_| std::array::from_fn(|c| [report(c, false), report(c, true)])));
+    i.recorded_of.clear();
+    i.recorded_of.extend((0..regions).map(|r| {
+        let presence = policing.detection[r];
+        std::array::from_fn(|c| {
+            [
+                recorded_at(c, false, presence),
+                recorded_at(c, true, presence),
+            ]
+        })
+    }));
+    i.fraud_recorded = [
         recorded_at(FRAUD, false, fraud_presence),
         recorded_at(FRAUD, true, fraud_presence),
     ];
-    let elder_share = p.crime.elder_abuse_share;
-    let sexual_share = p.crime.gbv_sexual_share;
+    i.frauds = frauds;
+    i.fraud_weight = (0..regions).map(|r| weights.total(FRAUD, r)).sum();
+    i.elder_share = p.crime.elder_abuse_share;
+    i.sexual_share = p.crime.gbv_sexual_share;
+    i.robbery_share = tables.robbery_share;
+    let in_flight = Arc::new(InFlight::default());
+    let done = Arc::clone(&in_flight);
+    rayon::spawn(move || {
+        let mut inputs = inputs;
+        let outputs = expectation(&mut inputs);
+        *done.result.lock().unwrap_or_else(|e| e.into_inner()) = Some((inputs, outputs));
+        done.ready.store(true, Ordering::Release);
+    });
+    task.in_flight = Some(in_flight);
+}
+
+/// Adds the month's expected victims to the month's counts once they are computed (taking the
+/// pool's pending work while waiting, so a pool of one thread computes them here), and gives
+/// the year's shares not yet hit back.
+pub fn collect_expected_victims(
+    mut task: ResMut<ExpectationTask>,
+    mut hazards: ResMut<YearHazards>,
+    mut tally: ResMut<MonthTally>,
+) {
+    let Some(in_flight) = task.in_flight.take() else {
+        return;
+    };
+    while !in_flight.ready.load(Ordering::Acquire) {
+        if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+            std::thread::yield_now();
+        }
+    }
+    let (mut inputs, out) = in_flight
+        .result
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .expect("a ready computation left its result");
+    *hazards = std::mem::take(&mut inputs.hazards);
+    task.spare = Some(inputs);
+    let tally = &mut *tally;
+    let flows = &mut tally.flows.expected;
+    for (total, x) in flows.recorded.iter_mut().zip(&out.recorded) {
+        *total += x;
+    }
+    flows.homicide_victims += out.homicide_victims;
+    flows.violence_victims_15plus += out.violence_victims_15plus;
+    flows.gbv_victims_women_15_49 += out.gbv_victims_women_15_49;
+    tally.expected_groups.merge(&out.groups);
+}
+
+/// The month's expected counts from the computation's inputs (whose shares not yet hit it
+/// updates).
+fn expectation(i: &mut Inputs) -> Outputs {
+    let mut out = Outputs::default();
+    let Inputs {
+        counts,
+        weights,
+        hazards,
+        layout,
+        now,
+        regions,
+        per_region,
+        expected: by_region,
+        report_of,
+        recorded_of,
+        fraud_recorded,
+        frauds,
+        fraud_weight,
+        elder_share,
+        sexual_share,
+        robbery_share,
+    } = i;
+    let (now, per_region, frauds, fraud_weight) = (*now, *per_region, *frauds, *fraud_weight);
+    let (elder_share, sexual_share) = (*elder_share, *sexual_share);
     let YearHazards {
         violence,
         reported_violence,
@@ -147,21 +320,26 @@ pub fn expect_victims(
         sexual,
         reported_physical,
         reported_sexual,
-    } = &mut *hazards;
-    let tally = &mut *tally;
-    let (flows, groups) = (&mut tally.flows.expected, &mut tally.expected_groups);
-    for r in 0..regions {
-        let expected = &offending.by_region[r];
-        // The region's reporting and recording probabilities by type, for settled (0) and
-        // displaced (1) victims: computed once here rather than in every cell.
-        let report_of: [[f64; 2]; OFFENCE_TYPES] =
-            std::array::from_fn(|c| [report(c, false), report(c, true)]);
-        let recorded_of: [[f64; 2]; OFFENCE_TYPES] =
-            std::array::from_fn(|c| [recorded(c, false, r), recorded(c, true, r)]);
+    } = hazards;
+    let (flows, groups) = (&mut out.recorded, &mut out.groups);
+    let (homicide_victims, violence_15plus, gbv_women) = (
+        &mut out.homicide_victims,
+        &mut out.violence_victims_15plus,
+        &mut out.gbv_victims_women_15_49,
+    );
+    for r in 0..*regions {
+        let expected = &by_region[r];
+        let (report_of, recorded_of) = (&report_of[r], &recorded_of[r]);
         for c in (0..OFFENCE_TYPES).filter(|c| !OffenceType::from_index(*c).has_victim()) {
-            flows.recorded[c] += expected[c] * recorded_of[c][0];
+            flows[c] += expected[c] * recorded_of[c][0];
         }
-        let total: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| weights.total(c, r));
+        let total: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+            if WEIGHED.contains(&c) {
+                weights.total(c, r)
+            } else {
+                0.0
+            }
+        });
         let share = |c: usize, k: usize| {
             if total[c] > 0.0 {
                 weights.weight(c, r, k) / total[c]
@@ -171,21 +349,21 @@ pub fn expect_victims(
         };
         for k in 0..per_region {
             let cell = r * per_region + k;
-            let n = pool.count(cell) as f64;
+            let n = f64::from(counts[cell]);
             if n == 0.0 {
                 continue;
             }
-            let (sex, cohort, displaced) = pool.decode(k);
+            let (sex, cohort, displaced) = layout.decode(k);
             let d = usize::from(displaced);
-            let age = pool.cohort_age(cohort, now);
+            let age = CellLayout::cohort_age(cohort, now);
             let g = group_indices(sex, age, r as u8, displaced);
             let homicides = expected[HOMICIDE] * share(HOMICIDE, k);
-            flows.homicide_victims += homicides;
-            flows.recorded[HOMICIDE] += homicides * recorded_of[HOMICIDE][d];
+            *homicide_victims += homicides;
+            flows[HOMICIDE] += homicides * recorded_of[HOMICIDE][d];
             groups.add(Counter::HomicideVictims, &g, homicides);
             let trafficked = expected[TRAFFICKING] * share(TRAFFICKING, k);
             let detected = trafficked * recorded_of[TRAFFICKING][d];
-            flows.recorded[TRAFFICKING] += detected;
+            flows[TRAFFICKING] += detected;
             groups.add(Counter::TraffickingVictims, &g, trafficked);
             groups.add(Counter::TraffickingDetected, &g, detected);
             // Assault reaches people 60+ also through the elder-abuse path.
@@ -204,15 +382,15 @@ pub fn expect_victims(
             } else {
                 0.0
             };
-            flows.recorded[FRAUD] += scams * fraud_recorded[d];
+            flows[FRAUD] += scams * fraud_recorded[d];
             groups.add(
                 Counter::FraudVictims,
                 &g,
                 first_hits(n, &mut fraud[cell], scams / n),
             );
-            flows.recorded[ASSAULT] += assaults * recorded_of[ASSAULT][d];
-            flows.recorded[GBV] += gbv_offences * recorded_of[GBV][d];
-            flows.recorded[PROPERTY] += thefts * recorded_of[PROPERTY][d];
+            flows[ASSAULT] += assaults * recorded_of[ASSAULT][d];
+            flows[GBV] += gbv_offences * recorded_of[GBV][d];
+            flows[PROPERTY] += thefts * recorded_of[PROPERTY][d];
             // Per-person hazards of the month, and the people they first reach this year.
             let (h_assault, h_gbv) = (assaults / n, gbv_offences / n);
             let h_reported = h_assault * report_of[ASSAULT][d] + h_gbv * report_of[GBV][d];
@@ -223,7 +401,7 @@ pub fn expect_victims(
             groups.add(
                 Counter::RobberyVictims,
                 &g,
-                first_hits(n, &mut robbery[cell], thefts * tables.robbery_share / n),
+                first_hits(n, &mut robbery[cell], thefts * *robbery_share / n),
             );
             // The physical and sexual series: gender-based violence is sexual with the share
             // the Victimisation stage draws against.
@@ -258,11 +436,12 @@ pub fn expect_victims(
             groups.add(Counter::GbvVictims, &g, new_gbv);
             groups.add(Counter::PropertyVictims, &g, new_property);
             if age >= 15 {
-                flows.violence_victims_15plus += new_violence;
+                *violence_15plus += new_violence;
             }
             if sex == 1 && (15..50).contains(&age) {
-                flows.gbv_victims_women_15_49 += new_gbv;
+                *gbv_women += new_gbv;
             }
         }
     }
+    out
 }
