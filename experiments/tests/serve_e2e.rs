@@ -89,16 +89,46 @@ impl Browser {
         self.call("POST", &format!("/element/{id}/click"), Some(j!({})));
     }
 
-    /// Waits until `condition` (a JS expression) is true.
+    /// Waits until `condition` (a JS expression) is true. The page checks it every 10 ms
+    /// itself and answers once (up to 10 s a request): polling through WebDriver costs the
+    /// browser, the driver and this process a round trip each time, on the cores the server
+    /// and the page share, and that slowed the latencies this test records.
     fn wait_for(&self, condition: &str, what: &str, limit: Duration) {
         let started = Instant::now();
-        while self.script(&format!("return !!({condition});")) != Value::Bool(true) {
+        loop {
+            let wait_ms = limit
+                .saturating_sub(started.elapsed())
+                .as_millis()
+                .clamp(1, 10_000);
+            let answer = self.call(
+                "POST",
+                "/execute/async",
+                Some(j!({
+                    "script": format!(
+                        "const done = arguments[arguments.length - 1];
+                         const until = Date.now() + {wait_ms};
+                         (function check() {{
+                           let met;
+                           try {{ met = !!({condition}); }}
+                           catch (e) {{ return done('error: ' + e); }}
+                           if (met) return done('met');
+                           if (Date.now() >= until) return done('not yet');
+                           setTimeout(check, 10);
+                         }})();"
+                    ),
+                    "args": []
+                })),
+            );
+            match answer.as_str() {
+                Some("met") => return,
+                Some("not yet") => {}
+                other => panic!("checking {what}: {other:?}"),
+            }
             assert!(
                 started.elapsed() < limit,
                 "waited {limit:?} for {what}; status: {}",
                 self.script("return document.querySelector('#status').textContent;")
             );
-            std::thread::sleep(Duration::from_millis(100));
         }
     }
 }
