@@ -274,6 +274,23 @@ pub(crate) fn first_this_year(last: &mut MonthNo, now: MonthNo, year_start: Mont
     first
 }
 
+/// Sets the month of a violence of one series (sexual if `sexual`, else physical) to `now`,
+/// given the months of each series' latest: whether it is the first violence of either series
+/// since `year_start`, and whether it is the first of its own series (the victims' and the
+/// reporters' yearly counts alike).
+#[inline]
+pub(crate) fn first_violence_this_year(
+    last_sexual: &mut MonthNo,
+    last_physical: &mut MonthNo,
+    sexual: bool,
+    now: MonthNo,
+    year_start: MonthNo,
+) -> (bool, bool) {
+    let any = (*last_sexual).max(*last_physical) < year_start;
+    let last = if sexual { last_sexual } else { last_physical };
+    (any, first_this_year(last, now, year_start))
+}
+
 /// What has happened to a person: displacement and victimisation. One component because the
 /// victimisation and reporting stages read both together.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -143,10 +143,23 @@ fn recall_matters(w: Window, s: &SurveyParams, m: MonthNo) -> bool {
 }
 
 impl Draws {
+    /// Which of the draws 1 to 4 (violence recall, gender-based violence disclosure, property
+    /// recall, fraud recall) the answers of a respondent with history `h` depend on.
+    fn needs(h: &VictimHistory, w: Window, s: &SurveyParams) -> [bool; 4] {
+        let recall = |m: MonthNo| recall_matters(w, s, m);
+        [
+            // Gender-based violence is violence, and is asked with the same recall draw.
+            recall(h.last_violence()) || recall(h.last_gbv),
+            // Non-disclosure can hide a gender-based violence that can be reported.
+            asked(w, h.last_gbv) && s.gbv_under_disclosure > 0.0,
+            recall(h.last_property),
+            recall(h.last_fraud),
+        ]
+    }
+
     /// Whether any answer of a respondent with history `h` depends on a draw.
     fn needed(h: &VictimHistory, w: Window, s: &SurveyParams) -> bool {
-        let d = Self::for_history(h, w, s, |_| 1.0);
-        d.violence_recall + d.gbv_disclosure + d.property_recall + d.fraud_recall > 0.0
+        Self::needs(h, w, s).contains(&true)
     }
 
     /// The draws for a respondent with history `h`, taking `draw(j)` only for the questions
@@ -160,15 +173,13 @@ impl Draws {
         s: &SurveyParams,
         draw: impl Fn(u32) -> f64,
     ) -> Draws {
-        let take = |needed: bool, j: u32| if needed { draw(j) } else { 0.0 };
-        let recall = |m: MonthNo| recall_matters(w, s, m);
+        let needs = Self::needs(h, w, s);
+        let take = |j: u32| if needs[j as usize - 1] { draw(j) } else { 0.0 };
         Draws {
-            // Gender-based violence is violence, and is asked with the same recall draw.
-            violence_recall: take(recall(h.last_violence()) || recall(h.last_gbv), 1),
-            // Non-disclosure can hide a gender-based violence that can be reported.
-            gbv_disclosure: take(asked(w, h.last_gbv) && s.gbv_under_disclosure > 0.0, 2),
-            property_recall: take(recall(h.last_property), 3),
-            fraud_recall: take(recall(h.last_fraud), 4),
+            violence_recall: take(1),
+            gbv_disclosure: take(2),
+            property_recall: take(3),
+            fraud_recall: take(4),
         }
     }
 }

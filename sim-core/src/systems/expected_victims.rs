@@ -122,8 +122,9 @@ struct Inputs {
     regions: usize,
     per_region: usize,
     expected: [[f64; OFFENCE_TYPES]; MAX_REGIONS],
-    /// Reporting probability by region and type, for settled (0) and displaced (1) victims.
-    report_of: Vec<[[f64; 2]; OFFENCE_TYPES]>,
+    /// Reporting probability by type, for settled (0) and displaced (1) victims (the same in
+    /// every region).
+    report_of: [[f64; 2]; OFFENCE_TYPES],
     /// Recording probability (reported or proactively detected), likewise.
     recorded_of: Vec<[[f64; 2]; OFFENCE_TYPES]>,
     fraud_recorded: [f64; 2],
@@ -215,11 +216,9 @@ pub fn expect_victims(
     i.regions = regions;
     i.per_region = per_region;
     i.expected = offending.by_region;
-    // The region's reporting and recording probabilities by type: computed once here rather
-    // than in every cell.
-    i.report_of.clear();
-    i.report_of
-        .extend((0..regions).map(|_| std::array::from_fn(|c| [report(c, false), report(c, true)])));
+    // The reporting and recording probabilities by type: computed once here rather than in
+    // every cell.
+    i.report_of = std::array::from_fn(|c| [report(c, false), report(c, true)]);
     i.recorded_of.clear();
     i.recorded_of.extend((0..regions).map(|r| {
         let presence = policing.detection[r];
@@ -329,7 +328,7 @@ fn expectation(i: &mut Inputs) -> Outputs {
     );
     for r in 0..*regions {
         let expected = &by_region[r];
-        let (report_of, recorded_of) = (&report_of[r], &recorded_of[r]);
+        let recorded_of = &recorded_of[r];
         for c in (0..OFFENCE_TYPES).filter(|c| !OffenceType::from_index(*c).has_victim()) {
             flows[c] += expected[c] * recorded_of[c][0];
         }

@@ -18,7 +18,7 @@ use crate::justice::Policing;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
-use crate::person::first_this_year;
+use crate::person::first_violence_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
@@ -131,15 +131,22 @@ pub fn report_offences(
                 continue;
             }
             let h = &mut experience[k.victim as usize].victim;
-            if h.last_reported() < year_start {
+            let (any, series) = first_violence_this_year(
+                &mut h.last_reported_sexual,
+                &mut h.last_reported_physical,
+                o.sexual,
+                now,
+                year_start,
+            );
+            if any {
                 tally.groups.add(Counter::ViolenceReporters, &groups);
             }
-            let (last, counter) = if o.sexual {
-                (&mut h.last_reported_sexual, Counter::SexualReporters)
-            } else {
-                (&mut h.last_reported_physical, Counter::PhysicalReporters)
-            };
-            if first_this_year(last, now, year_start) {
+            if series {
+                let counter = if o.sexual {
+                    Counter::SexualReporters
+                } else {
+                    Counter::PhysicalReporters
+                };
                 tally.groups.add(counter, &groups);
             }
         }

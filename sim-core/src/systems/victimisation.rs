@@ -24,7 +24,7 @@ use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
-use crate::person::{MonthNo, Slot, VictimHistory, first_this_year};
+use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
@@ -307,16 +307,23 @@ impl HistoryTally {
                 self.groups.add(Counter::HomicideVictims, &groups);
             }
             OffenceType::Assault | OffenceType::Gbv => {
-                if h.last_violence() < year_start {
+                let (any, series) = first_violence_this_year(
+                    &mut h.last_sexual,
+                    &mut h.last_physical,
+                    o.sexual,
+                    now,
+                    year_start,
+                );
+                if any {
                     self.groups.add(Counter::ViolenceVictims, &groups);
                     self.violence_victims_15plus += u64::from(years >= 15);
                 }
-                let (last, counter) = if o.sexual {
-                    (&mut h.last_sexual, Counter::SexualVictims)
-                } else {
-                    (&mut h.last_physical, Counter::PhysicalVictims)
-                };
-                if first_this_year(last, now, year_start) {
+                if series {
+                    let counter = if o.sexual {
+                        Counter::SexualVictims
+                    } else {
+                        Counter::PhysicalVictims
+                    };
                     self.groups.add(counter, &groups);
                 }
                 if o.kind == OffenceType::Gbv && first_this_year(&mut h.last_gbv, now, year_start) {
