@@ -228,6 +228,7 @@ pub fn labelled_rows<'a, DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
+        .max_light_lines(crate::style::MINOR_GRID_LINES)
         .x_desc(x_desc)
         .y_labels(n)
         .y_label_formatter(&|v| row_label(labels, *v, true))

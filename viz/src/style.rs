@@ -11,6 +11,11 @@ use crate::i18n::Lang;
 /// as a line, not a band.
 pub const LINE: u32 = 3;
 
+/// Minor grid lines between the labelled ticks: none. Grid lines at the labelled values are
+/// enough to read a value off; the minor ones add ink without information, and about a hundred
+/// SVG elements to each chart the dashboard redraws on every change.
+pub const MINOR_GRID_LINES: usize = 0;
+
 /// Smallest text at the chart's native size (pixels).
 pub const MIN_TEXT: u32 = 12;
 

@@ -92,6 +92,7 @@ impl Chart for Disaggregation {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .max_light_lines(crate::style::MINOR_GRID_LINES)
                 .x_desc(&self.unit)
                 .x_labels(4)
                 .x_label_formatter(&|v| axis_number_in(*v, self.lang))

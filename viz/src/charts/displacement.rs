@@ -51,13 +51,13 @@ impl Chart for Displacement {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(crate::style::MINOR_GRID_LINES)
             .x_desc(crate::i18n::tr(self.lang, "Year"))
             .y_desc(crate::i18n::tr(self.lang, "People"))
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| crate::style::axis_number_in(*v, self.lang))
             .label_style((FONT, SMALL))
             .axis_desc_style((FONT, LABEL))
-            .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(err)?;
         let (c0, c1) = (colour(1), colour(0));

@@ -164,6 +164,7 @@ impl Chart for CostPerHomicide {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(crate::style::MINOR_GRID_LINES)
             .x_desc(if self.net {
                 t!(
                     self.lang,

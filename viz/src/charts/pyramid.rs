@@ -51,6 +51,7 @@ impl Chart for Pyramid {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(crate::style::MINOR_GRID_LINES)
             .x_desc(crate::i18n::tr(
                 self.lang,
                 "Prisoners (men left, women right)",
@@ -76,7 +77,9 @@ impl Chart for Pyramid {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (i, -*v))
-                .chain(women.iter().enumerate().map(|(i, v)| (i, *v)));
+                .chain(women.iter().enumerate().map(|(i, v)| (i, *v)))
+                // An empty group has no bar (an outline of width 0 would draw a tick at 0).
+                .filter(|(_, v)| *v != 0.0);
             chart
                 .draw_series(
                     bars.map(|(i, v)| {
@@ -85,7 +88,7 @@ impl Chart for Pyramid {
                 )
                 .map_err(err)?
                 .label(year.to_string())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.filled()));
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], style));
         }
         draw_legend(&mut chart, SMALL, SeriesLabelPosition::MiddleRight)?;
         Ok(())

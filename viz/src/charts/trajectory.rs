@@ -63,13 +63,13 @@ fn draw_bands<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
+        .max_light_lines(crate::style::MINOR_GRID_LINES)
         .x_desc(tr(t.lang, "Year"))
         .y_desc(&t.unit)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| axis_number_in(*v, t.lang))
         .label_style((FONT, size(SMALL)))
         .axis_desc_style((FONT, size(LABEL)))
-        .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(err)?;
     if (y0..=y1).contains(&2030) {
