@@ -313,6 +313,9 @@ fn early_results_of_a_one_replication_arm_are_its_target_year_as_the_whole_run_g
     assert_eq!(early["pending_until"], 2050, "{}", early["pending_until"]);
     assert_eq!(whole["pending_until"], Value::Null);
     assert_eq!(early["years"], serde_json::json!([2025, 2030]));
+    // The charts come once, with the whole run (the page keeps the previous ones until then).
+    assert_eq!(early["charts"], serde_json::json!([]));
+    assert!(!whole["charts"].as_array().unwrap().is_empty());
     let cards = |r: &Value, year: i64| -> Vec<Value> {
         r["headline"]
             .as_array()

@@ -290,14 +290,18 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
             &format!("the results for coverage {coverage}"),
             Duration::from_secs(60),
         );
+        // Early results: the horizon's cards wait, and the charts (of the last whole run)
+        // stay greyed until the whole run's replace them.
         let early = b.script(
             "return document.querySelector('#results').dataset.early === '1' && \
-             document.querySelectorAll('.card[data-pending=\"1\"]').length > 0;",
+             document.querySelectorAll('.card[data-pending=\"1\"]').length > 0 && \
+             document.querySelector('#charts').classList.contains('stale');",
         );
         early_seen += usize::from(early == Value::Bool(true));
         b.wait_for(
             "document.querySelector('#results').dataset.early === '0' && \
-             document.querySelectorAll('.card[data-pending=\"1\"]').length === 0",
+             document.querySelectorAll('.card[data-pending=\"1\"]').length === 0 && \
+             !document.querySelector('#charts').classList.contains('stale')",
             &format!("the whole run for coverage {coverage}"),
             Duration::from_secs(60),
         );

@@ -18,7 +18,7 @@
 //! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status |
 //! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled; `?wait=MS&early=1` waits up to MS (at most 1,000) for news |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
-//! | GET | `/api/early/{id}` | the same up to 2030 while a one-replication arm runs on (instant mode) |
+//! | GET | `/api/early/{id}` | the same up to 2030, without the charts, while a one-replication arm runs on (instant mode) |
 //! | POST | `/api/cancel/{id}` | cancel a queued or running job |
 //! | GET | `/api/stats` | workers, running, queued, peak running, cache hits |
 

@@ -127,7 +127,7 @@ pub struct Results {
     pub costs: Option<Costs>,
     /// Costs by each checkpoint year (2030 and the last year).
     pub costs_by_year: Vec<Costs>,
-    /// Charts.
+    /// Charts (none in early results).
     pub charts: Vec<ChartView>,
     /// Seconds from the start of the job to these results.
     pub seconds: f64,
@@ -145,7 +145,9 @@ pub const TARGET_YEAR: i32 = 2030;
 
 /// Early results: `run`'s comparison up to `last_year`, from the baseline's runs (cut there)
 /// and the arm's run so far, while the arm goes on to the horizon. Marked with the horizon
-/// still pending.
+/// still pending. They carry no charts: the page keeps the last complete result's charts,
+/// greyed, until the whole run's arrive, so that neither the server nor the browser draws
+/// them twice per change while the arm still needs the cores.
 pub fn build_early(
     run: &ValidRun,
     baseline: &[Outcome],
@@ -164,6 +166,7 @@ pub fn build_early(
         &[std::sync::Arc::new(base), std::sync::Arc::new(arm)],
         started,
         Some(horizon),
+        false,
     )
 }
 
@@ -173,15 +176,17 @@ pub fn build(
     sets: &[std::sync::Arc<Vec<Outcome>>],
     started: Instant,
 ) -> Result<String, String> {
-    assemble(run, sets, started, None)
+    assemble(run, sets, started, None, true)
 }
 
-/// The results of `run` from its run sets, marked with `pending_until` when early.
+/// The results of `run` from its run sets, marked with `pending_until` when early, with the
+/// charts when `with_charts`.
 fn assemble(
     run: &ValidRun,
     sets: &[std::sync::Arc<Vec<Outcome>>],
     started: Instant,
     pending_until: Option<i32>,
+    with_charts: bool,
 ) -> Result<String, String> {
     let p = &run.scenario.params;
     let first = p.scenario.start_year;
@@ -219,7 +224,11 @@ fn assemble(
         precision: None,
         report: false,
     });
-    let figures = viz::dashboard_figures(&written.results, run.lang).map_err(|e| e.to_string())?;
+    let figures = if with_charts {
+        viz::dashboard_figures(&written.results, run.lang).map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
     let scale = p.scenario.scale();
     let comparison = &written.rows;
     let mut headline = Vec::new();
