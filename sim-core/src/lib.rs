@@ -81,6 +81,7 @@ fn insert_justice_resources(world: &mut World, p: &ModelParams) {
     ));
     world.insert_resource(systems::offending::HazardTable::default());
     world.insert_resource(pool::VictimPool::new(p.scenario.months()));
+    world.insert_resource(pool::PoolChanges::default());
     world.insert_resource(offence::OffenceBuffer::default());
     world.insert_resource(systems::offending::ExpectedOffending::default());
     world.insert_resource(systems::offending::ExpectedScratch::default());

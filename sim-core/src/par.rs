@@ -7,6 +7,7 @@
 //! byte-identical results (`tests/determinism.rs` checks both).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Most rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk).
 const MAX_CHUNK: usize = 8192;
@@ -102,6 +103,57 @@ fn stay_awake(done: &AtomicBool, home: usize) {
     }
 }
 
+/// Work started on the rayon pool beside the caller's, and its result once done: for work
+/// whose inputs the month no longer changes and whose result it needs only some stages later
+/// (the expected victims, the victim pool's changes), so that serial work becomes work the
+/// month's parallel passes share out.
+///
+/// [`Background::wait`] takes the pool's pending work while it waits, so with one thread the
+/// work runs there, where serial code would have run it; the result is the same either way.
+/// A panic inside the work aborts the process (rayon's rule for spawned work), as a panic
+/// inside a month would end the run.
+pub struct Background<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// What the work and its waiter share.
+struct Shared<T> {
+    ready: AtomicBool,
+    result: Mutex<Option<T>>,
+}
+
+impl<T: Send + 'static> Background<T> {
+    /// Starts `work` on the current rayon pool (the global one outside any pool).
+    pub fn spawn(work: impl FnOnce() -> T + Send + 'static) -> Self {
+        let shared = Arc::new(Shared {
+            ready: AtomicBool::new(false),
+            result: Mutex::new(None),
+        });
+        let done = Arc::clone(&shared);
+        rayon::spawn(move || {
+            let value = work();
+            *done.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+            done.ready.store(true, Ordering::Release);
+        });
+        Background { shared }
+    }
+
+    /// The work's result, once it is done.
+    pub fn wait(self) -> T {
+        while !self.shared.ready.load(Ordering::Acquire) {
+            if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+                std::thread::yield_now();
+            }
+        }
+        self.shared
+            .result
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .expect("finished work leaves its result")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +206,21 @@ mod tests {
             .expect("with_workers_awake returns after a panic inside");
         assert!(caught);
         assert_eq!(after, 7);
+    }
+
+    #[test]
+    fn background_work_gives_its_result_on_one_thread_on_three_and_outside_any_pool() {
+        // On one thread nothing else can run the work: `wait` must run it, or it never ends.
+        let work = |n: u64| (0..n).map(|i| i * i % 7).sum::<u64>();
+        let expected = work(100_000);
+        for threads in [1, 3] {
+            let got = pool(threads).install(|| {
+                let task = Background::spawn(move || work(100_000));
+                let beside: u64 = (0..10_000u64).into_par_iter().sum();
+                (task.wait(), beside)
+            });
+            assert_eq!(got, (expected, 49_995_000), "{threads} threads");
+        }
+        assert_eq!(Background::spawn(move || work(100_000)).wait(), expected);
     }
 }

@@ -11,8 +11,8 @@ use crate::calendar::after_start;
 use crate::params::ModelParams;
 use crate::systems::{
     climate, courts, demography, deployment, displacement, economy, expected_victims,
-    historic_arrests, immigration, interventions, metrics, newcomers, offending, policing, prisons,
-    reintegration, reporting, sentencing, survey, victimisation,
+    historic_arrests, immigration, interventions, metrics, newcomers, offending, policing,
+    pool_changes, prisons, reintegration, reporting, sentencing, survey, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -24,7 +24,8 @@ pub enum Stage {
     Displacement,
     /// Ageing, deaths, births, migration.
     Demography,
-    /// Employment transitions and livelihood loss.
+    /// Employment transitions and livelihood loss (the victim pool's changes from the stages
+    /// before are applied beside this stage and the next two).
     Economy,
     /// Policies switched on or off; enrolment.
     Interventions,
@@ -107,7 +108,9 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
     if params.modules.justice {
         let with_interventions = params.modules.interventions;
         schedule.add_systems((
-            economy::update_employment.in_set(Stage::Economy),
+            (pool_changes::start_pool_changes, economy::update_employment)
+                .chain()
+                .in_set(Stage::Economy),
             (
                 interventions::reset_policy_effects,
                 interventions::apply_interventions
@@ -122,6 +125,7 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
                 .chain()
                 .in_set(Stage::Offending),
             (
+                pool_changes::finish_pool_changes,
                 victimisation::weigh_victim_cells,
                 expected_victims::expect_victims,
                 victimisation::choose_victims,

@@ -5,7 +5,7 @@
 //! for women of reproductive age. Emigrants (net emigration only) use a second draw.
 //!
 //! Reads: `Params`, `Calendar`, `DemographyTables`. Writes: `Demographics.slot`, `Census`,
-//! `Vacancies`, `Newcomers` (births), `MonthTally`. Stream: `Stream::Demography`.
+//! `Vacancies`, `Newcomers` (births), `PoolChanges`, `MonthTally`. Stream: `Stream::Demography`.
 
 use bevy_ecs::prelude::*;
 use rayon::prelude::*;
@@ -17,7 +17,7 @@ use crate::metrics::{MonthTally, hist_index};
 use crate::par::chunk_rows;
 use crate::person::{Demographics, Sex, Slot};
 use crate::persons::Persons;
-use crate::pool::VictimPool;
+use crate::pool::PoolChanges;
 use crate::population::{Arrival, Newcomer, Newcomers, Vacancies};
 use crate::rng::{MonthKey, Stream, halves, threshold};
 use crate::tables::{BIRTH_AGES, DemographyTables};
@@ -55,7 +55,7 @@ pub fn mortality_births_emigration(
     mut census: ResMut<Census>,
     mut vacancies: ResMut<Vacancies>,
     mut newcomers: ResMut<Newcomers>,
-    mut pool: Option<ResMut<VictimPool>>,
+    mut pool: Option<ResMut<PoolChanges>>,
     mut persons: ResMut<Persons>,
 ) {
     if persons.is_empty() {

@@ -8,7 +8,7 @@
 //! reporting read the displaced flag.
 //!
 //! Reads: `Params`, `Calendar`, `ClimateState`. Writes: `Demographics` (region, displaced),
-//! `Experience.displacement`, `Socioeconomic.employment`, `Displaced`, `Census`, `VictimPool`,
+//! `Experience.displacement`, `Socioeconomic.employment`, `Displaced`, `Census`, `PoolChanges`,
 //! `Prisons` (evacuation), `MonthTally`. Stream: `Stream::Displacement`.
 
 use bevy_ecs::prelude::*;
@@ -25,7 +25,7 @@ use crate::par::chunk_rows;
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
 use crate::person::{Demographics, DisplacementState, Employment, MonthNo, Slot};
 use crate::persons::Persons;
-use crate::pool::VictimPool;
+use crate::pool::PoolChanges;
 use crate::rng::{MonthKey, Stream, to_unit};
 use crate::systems::climate::ClimateState;
 
@@ -46,15 +46,15 @@ pub struct DisplacedPerson {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Displaced(pub Vec<DisplacedPerson>);
 
-/// Moves a person between regions or in and out of displacement, keeping the census and the
-/// victim pool in step.
+/// Moves a person between regions or in and out of displacement, keeping the census in step
+/// and recording the victim pool's change.
 fn set_place(
     d: &mut Demographics,
     row: u32,
     region: u8,
     displaced: bool,
     census: &mut Census,
-    pool: &mut Option<ResMut<VictimPool>>,
+    pool: &mut Option<ResMut<PoolChanges>>,
 ) {
     let free = d.slot == Slot::Alive;
     if free && let Some(pool) = pool.as_mut() {
@@ -111,7 +111,7 @@ pub fn displace_people(
     mut climate: ResMut<ClimateState>,
     mut displaced: ResMut<Displaced>,
     mut census: ResMut<Census>,
-    mut pool: Option<ResMut<VictimPool>>,
+    mut pool: Option<ResMut<PoolChanges>>,
     mut prisons: Option<ResMut<Prisons>>,
     effects: Res<PolicyEffects>,
     mut tally: ResMut<MonthTally>,

@@ -22,9 +22,6 @@
 //! `ExpectedOffending`, `Policing` (detection). Writes: `YearHazards`, `ExpectationTask`, and
 //! (when collected) `MonthTally` (expected counts only).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
 use bevy_ecs::prelude::*;
 
 use crate::Params;
@@ -34,6 +31,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, ExpectedGroups, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, OffenceType};
+use crate::par::Background;
 use crate::params::MAX_REGIONS;
 use crate::person::MonthNo;
 use crate::pool::{CellLayout, VictimPool};
@@ -98,15 +96,8 @@ const FRAUD: usize = OffenceType::Fraud as usize;
 /// of the last computation, kept for the next. Scratch: empty between months.
 #[derive(Resource, Default)]
 pub struct ExpectationTask {
-    in_flight: Option<Arc<InFlight>>,
+    in_flight: Option<Background<(Box<Inputs>, Outputs)>>,
     spare: Option<Box<Inputs>>,
-}
-
-/// A computation in flight: its inputs and counts once it is done.
-#[derive(Default)]
-struct InFlight {
-    ready: AtomicBool,
-    result: Mutex<Option<(Box<Inputs>, Outputs)>>,
 }
 
 /// Everything the computation reads, owned: copies of what the rest of the month changes (the
@@ -238,15 +229,11 @@ pub fn expect_victims(
     i.elder_share = p.crime.elder_abuse_share;
     i.sexual_share = p.crime.gbv_sexual_share;
     i.robbery_share = tables.robbery_share;
-    let in_flight = Arc::new(InFlight::default());
-    let done = Arc::clone(&in_flight);
-    rayon::spawn(move || {
+    task.in_flight = Some(Background::spawn(move || {
         let mut inputs = inputs;
         let outputs = expectation(&mut inputs);
-        *done.result.lock().unwrap_or_else(|e| e.into_inner()) = Some((inputs, outputs));
-        done.ready.store(true, Ordering::Release);
-    });
-    task.in_flight = Some(in_flight);
+        (inputs, outputs)
+    }));
 }
 
 /// Adds the month's expected victims to the month's counts once they are computed (taking the
@@ -260,17 +247,7 @@ pub fn collect_expected_victims(
     let Some(in_flight) = task.in_flight.take() else {
         return;
     };
-    while !in_flight.ready.load(Ordering::Acquire) {
-        if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
-            std::thread::yield_now();
-        }
-    }
-    let (mut inputs, out) = in_flight
-        .result
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take()
-        .expect("a ready computation left its result");
+    let (mut inputs, out) = in_flight.wait();
     *hazards = std::mem::take(&mut inputs.hazards);
     task.spare = Some(inputs);
     let tally = &mut *tally;

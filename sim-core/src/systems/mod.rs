@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod newcomers;
 pub mod offending;
 pub mod policing;
+pub mod pool_changes;
 pub mod prisons;
 pub mod reintegration;
 pub mod reporting;

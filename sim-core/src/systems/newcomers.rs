@@ -4,7 +4,7 @@
 //! while deaths keep pace with births; only the excess is appended at the end of the table.
 //!
 //! Reads: `Params`, `Calendar`. Writes: every person component of reused rows, `Vacancies`,
-//! `NextId`, `Newcomers` (drained), `Census`, `MonthTally`. Stream: `Stream::Population` keyed by new id.
+//! `NextId`, `Newcomers` (drained), `Census`, `PoolChanges`, `MonthTally`. Stream: `Stream::Population` keyed by new id.
 
 use bevy_ecs::prelude::*;
 
@@ -13,7 +13,7 @@ use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::MonthTally;
 use crate::persons::Persons;
-use crate::pool::VictimPool;
+use crate::pool::PoolChanges;
 use crate::population::{Arrival, Newcomers, NextId, Vacancies, new_person};
 use crate::rng::{MonthKey, Stream};
 
@@ -26,7 +26,7 @@ pub fn settle_newcomers(
     mut next_id: ResMut<NextId>,
     mut tally: ResMut<MonthTally>,
     mut census: ResMut<Census>,
-    mut pool: Option<ResMut<VictimPool>>,
+    mut pool: Option<ResMut<PoolChanges>>,
     mut persons: ResMut<Persons>,
 ) {
     if newcomers.0.is_empty() {
