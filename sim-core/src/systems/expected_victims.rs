@@ -22,6 +22,8 @@
 //! `ExpectedOffending`, `Policing` (detection). Writes: `YearHazards`, `ExpectationTask`, and
 //! (when collected) `MonthTally` (expected counts only).
 
+use std::sync::Arc;
+
 use bevy_ecs::prelude::*;
 
 use crate::Params;
@@ -36,7 +38,7 @@ use crate::params::MAX_REGIONS;
 use crate::person::MonthNo;
 use crate::pool::{CellLayout, VictimPool};
 use crate::systems::offending::ExpectedOffending;
-use crate::systems::victimisation::VictimWeights;
+use crate::systems::victimisation::{VictimWeights, WeightTables};
 
 /// Per victim-pool cell, the share of its people not yet hit since January (1 in January), for
 /// each series.
@@ -100,13 +102,13 @@ pub struct ExpectationTask {
     spare: Option<Box<Inputs>>,
 }
 
-/// Everything the computation reads, owned: copies of what the rest of the month changes (the
-/// pool's counts) or rebuilds (the weights), the year's shares not yet hit, and the month's
-/// rates.
+/// Everything the computation reads, owned: a copy of what the rest of the month changes (the
+/// pool's counts), the month's weights (shared: nothing changes them until next month), the
+/// year's shares not yet hit, and the month's rates.
 #[derive(Default)]
 struct Inputs {
     counts: Vec<u32>,
-    weights: VictimWeights,
+    weights: Arc<WeightTables>,
     hazards: YearHazards,
     layout: CellLayout,
     now: MonthNo,
@@ -139,15 +141,6 @@ struct Outputs {
 
 /// Offence types whose victims' weights the computation reads.
 const WEIGHED: [usize; 6] = [HOMICIDE, TRAFFICKING, ASSAULT, GBV, PROPERTY, FRAUD];
-
-/// Copies `src` into `dst`, keeping `dst`'s allocations.
-fn copy_rows(dst: &mut Vec<Vec<f64>>, src: &[Vec<f64>]) {
-    dst.resize_with(src.len(), Vec::new);
-    for (d, s) in dst.iter_mut().zip(src) {
-        d.clear();
-        d.extend_from_slice(s);
-    }
-}
 
 /// Starts turning the month's expected offences into expected victims, reports and prevalence.
 pub fn expect_victims(
@@ -197,10 +190,7 @@ pub fn expect_victims(
     i.counts.clear();
     i.counts
         .extend((0..regions * per_region).map(|cell| pool.count(cell) as u32));
-    for c in WEIGHED {
-        copy_rows(&mut i.weights.cumulative[c], &weights.cumulative[c]);
-    }
-    copy_rows(&mut i.weights.elder, &weights.elder);
+    i.weights = weights.shared();
     i.hazards = std::mem::take(&mut *hazards);
     i.layout = pool.layout();
     i.now = calendar.now();
@@ -249,6 +239,8 @@ pub fn collect_expected_victims(
     };
     let (mut inputs, out) = in_flight.wait();
     *hazards = std::mem::take(&mut inputs.hazards);
+    // The weights go back to their only owner, for next month's weighing to rewrite in place.
+    inputs.weights = Arc::default();
     task.spare = Some(inputs);
     let tally = &mut *tally;
     let flows = &mut tally.flows.expected;

@@ -14,6 +14,8 @@
 //! `Experience.victim`, `Demographics.slot` (homicide), `Census`, `VictimPool`, `Vacancies`,
 //! `MonthTally`. Stream: `Stream::Victimisation`.
 
+use std::sync::Arc;
+
 use bevy_ecs::prelude::*;
 
 use crate::Params;
@@ -49,15 +51,37 @@ const PICKS_PER_TASK: usize = 512;
 /// The month's victim-cell weights: per type and region, the cumulative (people x risk) over
 /// the region's cells of the victim pool, and the same for elder abuse (people 60+). Built once
 /// a month before any victim is drawn; read by the draws and by the expected counts.
+///
+/// Shared, not copied: the expected victims, computed beside the rest of the month, hold the
+/// same tables (about 270 kB a month, whose copy took as long as a parallel pass at 20,000
+/// agents), and the next month's weighing rewrites them in place once that work is done.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct VictimWeights {
+pub struct VictimWeights(Arc<WeightTables>);
+
+impl std::ops::Deref for VictimWeights {
+    type Target = WeightTables;
+    fn deref(&self) -> &WeightTables {
+        &self.0
+    }
+}
+
+impl VictimWeights {
+    /// The tables, shared with whoever else reads this month's weights.
+    pub(crate) fn shared(&self) -> Arc<WeightTables> {
+        Arc::clone(&self.0)
+    }
+}
+
+/// The weights' tables (see [`VictimWeights`]).
+#[derive(Clone, Debug, Default)]
+pub struct WeightTables {
     /// `cumulative[type][region][k]`: weights of cells `0..=k` of the region.
     pub cumulative: [Vec<Vec<f64>>; OFFENCE_TYPES],
     /// `elder[region][k]`: people 60+ in cells `0..=k` of the region.
     pub elder: Vec<Vec<f64>>,
 }
 
-impl VictimWeights {
+impl WeightTables {
     /// Weight of cell `k` of region `r` for type `c`.
     #[inline]
     pub fn weight(&self, c: usize, r: usize, k: usize) -> f64 {
@@ -125,7 +149,9 @@ pub(crate) fn weigh_victim_cells(
     let now = calendar.now();
     let regions = p.regions.len();
     let per_region = pool.cells_per_region();
-    let VictimWeights { cumulative, elder } = &mut *weights;
+    // Copies only if last month's expected victims still held the tables (they never do: they
+    // are collected before the month ends) or a snapshot shares them.
+    let WeightTables { cumulative, elder } = Arc::make_mut(&mut weights.0);
     for by_region in cumulative.iter_mut() {
         by_region.resize_with(regions, Vec::new);
         for cells in by_region.iter_mut() {
