@@ -282,6 +282,14 @@ impl GroupCounts {
         }
     }
 
+    /// Adds counts by group to `counter`.
+    #[inline]
+    pub fn add_counts(&mut self, counter: Counter, counts: &[u64; GROUPS]) {
+        for (total, n) in self.values[counter as usize].iter_mut().zip(counts) {
+            *total += n;
+        }
+    }
+
     /// Total of a counter (summed over the sex dimension, which covers everyone once).
     pub fn total(&self, counter: Counter) -> u64 {
         self.values[counter as usize][0] + self.values[counter as usize][1]

@@ -103,6 +103,47 @@ fn stay_awake(done: &AtomicBool, home: usize) {
     }
 }
 
+/// Items (updates of some rows of the person table) grouped by the table's blocks of
+/// `rows_per_block` rows, each block's items in their original order: for applying them with
+/// the blocks in parallel (`par_chunks_mut` of the same size), where each item writes only its
+/// own row.
+pub(crate) struct ByBlock {
+    starts: Vec<usize>,
+    order: Vec<u32>,
+}
+
+impl ByBlock {
+    /// Groups items `0..rows.len()` by the block of `rows[i]`, in a table of `table_rows`.
+    pub(crate) fn new(
+        rows: impl Iterator<Item = u32> + Clone,
+        table_rows: usize,
+        rows_per_block: usize,
+    ) -> Self {
+        let blocks = table_rows.div_ceil(rows_per_block);
+        let mut starts = vec![0usize; blocks + 1];
+        for row in rows.clone() {
+            starts[row as usize / rows_per_block + 1] += 1;
+        }
+        for b in 0..blocks {
+            starts[b + 1] += starts[b];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; starts[blocks]];
+        for (i, row) in rows.enumerate() {
+            let b = row as usize / rows_per_block;
+            order[next[b]] = i as u32;
+            next[b] += 1;
+        }
+        ByBlock { starts, order }
+    }
+
+    /// The items of block `b`, in their original order.
+    #[inline]
+    pub(crate) fn block(&self, b: usize) -> &[u32] {
+        &self.order[self.starts[b]..self.starts[b + 1]]
+    }
+}
+
 /// Work started on the rayon pool beside the caller's, and its result once done: for work
 /// whose inputs the month no longer changes and whose result it needs only some stages later
 /// (the expected victims, the victim pool's changes), so that serial work becomes work the
@@ -222,5 +263,17 @@ mod tests {
             assert_eq!(got, (expected, 49_995_000), "{threads} threads");
         }
         assert_eq!(Background::spawn(move || work(100_000)).wait(), expected);
+    }
+
+    #[test]
+    fn items_by_block_are_every_item_once_in_their_order_within_each_block() {
+        let rows = [17u32, 3, 40, 3, 0, 39, 20, 41];
+        let by = ByBlock::new(rows.iter().copied(), 42, 10);
+        let blocks: Vec<Vec<u32>> = (0..5).map(|b| by.block(b).to_vec()).collect();
+        // Blocks 0-9, 10-19, 20-29, 30-39, 40-41.
+        assert_eq!(
+            blocks,
+            [vec![1, 3, 4], vec![0], vec![6], vec![5], vec![2, 7]]
+        );
     }
 }

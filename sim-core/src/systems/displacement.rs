@@ -21,9 +21,9 @@ use crate::custody::same_person;
 use crate::interventions::PolicyEffects;
 use crate::justice::Prisons;
 use crate::metrics::MonthTally;
-use crate::par::chunk_rows;
+use crate::par::{ByBlock, chunk_rows};
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
-use crate::person::{Demographics, DisplacementState, Employment, MonthNo, Slot};
+use crate::person::{Demographics, DisplacementState, Employment, Experience, MonthNo, Slot};
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -42,6 +42,21 @@ pub struct DisplacedPerson {
     pub settles: bool,
 }
 
+/// Where a displacement entry stands this month.
+#[derive(Clone, Copy)]
+enum Status {
+    /// The person died or left (the row may hold someone else), or is no longer displaced:
+    /// the entry goes.
+    Stale,
+    /// Still displaced.
+    Waiting,
+    /// Returns or settles now.
+    Due,
+}
+
+/// Displacement entries per parallel task (each a look at a random row of the person table).
+const ENTRIES_PER_TASK: usize = 1024;
+
 /// Everyone currently displaced, in order of displacement.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Displaced(pub Vec<DisplacedPerson>);
@@ -56,18 +71,113 @@ fn set_place(
     census: &mut Census,
     pool: &mut Option<ResMut<PoolChanges>>,
 ) {
-    let free = d.slot == Slot::Alive;
+    let after = Demographics {
+        region,
+        displaced,
+        ..*d
+    };
+    record_place(row, d, &after, census, pool);
+    *d = after;
+}
+
+/// The census's and the victim pool's side of a person's move from `before` to `after`.
+fn record_place(
+    row: u32,
+    before: &Demographics,
+    after: &Demographics,
+    census: &mut Census,
+    pool: &mut Option<ResMut<PoolChanges>>,
+) {
+    let free = before.slot == Slot::Alive;
     if free && let Some(pool) = pool.as_mut() {
-        pool.remove(row, d);
+        pool.remove(row, before);
     }
-    if region != d.region {
-        census.relocate(d.region, region, d.sex, d.birth_month);
-        d.region = region;
+    if after.region != before.region {
+        census.relocate(before.region, after.region, before.sex, before.birth_month);
     }
-    d.displaced = displaced;
     if free && let Some(pool) = pool.as_mut() {
-        pool.add(row, d);
+        pool.add(row, after);
     }
+}
+
+/// How a due displacement ends for one person.
+#[derive(Clone, Copy)]
+struct Ending {
+    row: u32,
+    before: Demographics,
+    to: u8,
+    settles: bool,
+}
+
+/// Ends the displacements `due` (in order of displacement): settling where they are, or
+/// returning to their region of origin. What each ending does is read in parallel (the rows are
+/// at random places of large tables); the census, the pool's changes and the counts follow the
+/// entries' order; the rows are written by blocks of the table in parallel (each ending writes
+/// only its own person's row).
+fn end_displacements(
+    due: &[DisplacedPerson],
+    demo: &mut [Demographics],
+    experience: &mut [Experience],
+    census: &mut Census,
+    pool: &mut Option<ResMut<PoolChanges>>,
+    tally: &mut MonthTally,
+) {
+    if due.is_empty() {
+        return;
+    }
+    let endings: Vec<Ending> = {
+        let (demo, experience) = (&*demo, &*experience);
+        due.par_iter()
+            .with_min_len(ENTRIES_PER_TASK)
+            .map(|e| {
+                let before = demo[e.row as usize];
+                let to = if e.settles {
+                    before.region
+                } else {
+                    experience[e.row as usize].displacement.origin
+                };
+                Ending {
+                    row: e.row,
+                    before,
+                    to,
+                    settles: e.settles,
+                }
+            })
+            .collect()
+    };
+    for e in &endings {
+        let after = Demographics {
+            region: e.to,
+            displaced: false,
+            ..e.before
+        };
+        record_place(e.row, &e.before, &after, census, pool);
+        if e.settles {
+            tally.flows.resettled += 1;
+        } else {
+            tally.flows.returned += 1;
+        }
+    }
+    let rows_per_block = chunk_rows(demo.len());
+    let by_block = ByBlock::new(endings.iter().map(|e| e.row), demo.len(), rows_per_block);
+    let (endings, by_block) = (&endings, &by_block);
+    demo.par_chunks_mut(rows_per_block)
+        .zip(experience.par_chunks_mut(rows_per_block))
+        .enumerate()
+        .for_each(|(b, (demo, experience))| {
+            let first_row = b * rows_per_block;
+            for &i in by_block.block(b) {
+                let e = &endings[i as usize];
+                let k = e.row as usize - first_row;
+                demo[k].region = e.to;
+                demo[k].displaced = false;
+                experience[k].displacement.state = if e.settles {
+                    DisplacementState::Resettled
+                } else {
+                    DisplacementState::Returned
+                };
+            }
+        });
 }
 
 /// Destination weights of the gravity rule from `origin`: population x (1 + pull x urban
@@ -133,30 +243,38 @@ pub fn displace_people(
     let key = MonthKey::new(p.scenario.seed, Stream::Displacement, month);
     let regions = p.regions.len();
 
-    // Returns and settlements that are due.
+    // Returns and settlements that are due. Which entries are due, still waiting or stale (the
+    // person died, or the row holds someone else) is read in parallel: it needs a look at each
+    // entry's row, at random places of a large table. A person has at most one entry that is
+    // not stale (the flag is set with the entry and cleared only when the entry ends), so no
+    // ending changes another entry's status.
+    let status: Vec<Status> = {
+        let demo = &*demo;
+        displaced
+            .0
+            .par_iter()
+            .with_min_len(ENTRIES_PER_TASK)
+            .map(|e| {
+                if !same_person(demo, e.row, e.id) || !demo[e.row as usize].displaced {
+                    Status::Stale
+                } else if e.until > now {
+                    Status::Waiting
+                } else {
+                    Status::Due
+                }
+            })
+            .collect()
+    };
     let mut keep = Vec::with_capacity(displaced.0.len());
-    for e in displaced.0.drain(..) {
-        if !same_person(demo, e.row, e.id) || !demo[e.row as usize].displaced {
-            continue;
-        }
-        if e.until > now {
-            keep.push(e);
-            continue;
-        }
-        let r = e.row as usize;
-        let x = &mut experience[r].displacement;
-        if e.settles {
-            x.state = DisplacementState::Resettled;
-            let region = demo[r].region;
-            set_place(&mut demo[r], e.row, region, false, &mut census, &mut pool);
-            tally.flows.resettled += 1;
-        } else {
-            x.state = DisplacementState::Returned;
-            let home = x.origin;
-            set_place(&mut demo[r], e.row, home, false, &mut census, &mut pool);
-            tally.flows.returned += 1;
+    let mut due = Vec::new();
+    for (e, status) in displaced.0.drain(..).zip(status) {
+        match status {
+            Status::Stale => {}
+            Status::Waiting => keep.push(e),
+            Status::Due => due.push(e),
         }
     }
+    end_displacements(&due, demo, experience, &mut census, &mut pool, &mut tally);
     displaced.0 = keep;
 
     // This month's displacement probability and dominant hazard by region.

@@ -26,7 +26,7 @@ use crate::crime_tables::probit;
 use crate::interventions::{PolicyEffects, Programme};
 use crate::justice::Policing;
 use crate::mechanisms::{AT_RISK_SHARE, HIGH_RISK_SHARE};
-use crate::metrics::{AGE_BINS, Counter, MonthTally, group_indices};
+use crate::metrics::{AGE_BINS, Counter, GROUPS, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
 use crate::params::MAX_REGIONS;
@@ -297,6 +297,8 @@ pub fn commit_offences(
                 let sums = lease.sums();
                 let mut out = Vec::new();
                 let mut ages = [0u64; AGE_BINS];
+                let mut by_type = [0u64; OFFENCE_TYPES];
+                let mut by_group = [0u64; GROUPS];
                 let base = (chunk * rows_per_chunk) as u32;
                 for i in 0..demo.len() {
                     let d = &demo[i];
@@ -362,11 +364,22 @@ pub fn commit_offences(
                         &programme.unwrap_or([1.0; OFFENCE_TYPES]),
                         &mut out,
                     );
-                    ages[(years as usize).min(AGE_BINS - 1)] += committed;
+                    if committed > 0 {
+                        ages[(years as usize).min(AGE_BINS - 1)] += committed;
+                        for o in &out[out.len() - committed as usize..] {
+                            by_type[o.kind.index()] += 1;
+                        }
+                        let groups = group_indices(d.sex.index(), years, d.region, d.displaced);
+                        for g in groups {
+                            by_group[g] += committed;
+                        }
+                    }
                 }
                 ChunkResult {
                     offences: out,
                     ages,
+                    by_type,
+                    by_group,
                 }
             },
         )
@@ -376,18 +389,15 @@ pub fn commit_offences(
         hz,
         p.regions.len(),
     );
-    for ChunkResult { offences, ages } in parts {
-        for o in &offences {
-            tally.flows.offences[o.kind.index()] += 1;
-            let r = o.offender_row as usize;
-            let d = &demo[r];
-            let groups = group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced);
-            tally.groups.add(Counter::Offences, &groups);
+    for part in parts {
+        for (total, n) in tally.flows.offences.iter_mut().zip(part.by_type) {
+            *total += n;
         }
-        for (a, n) in ages.iter().enumerate() {
-            tally.offences_by_age[a] += n;
+        tally.groups.add_counts(Counter::Offences, &part.by_group);
+        for (total, n) in tally.offences_by_age.iter_mut().zip(part.ages) {
+            *total += n;
         }
-        buffer.0.extend(offences);
+        buffer.0.extend(part.offences);
     }
     for r in &by_region {
         for (t, x) in tally.flows.expected.offences.iter_mut().zip(r) {
@@ -466,11 +476,14 @@ fn draw_types(
     found
 }
 
-/// What one chunk of the person table yields: its offences in row order and offences by the
-/// offender's age.
+/// What one chunk of the person table yields: its offences in row order, and offences by the
+/// offender's age, by type and by the offender's groups (counted where the offender is at
+/// hand rather than looked up again by row afterwards, serially).
 struct ChunkResult {
     offences: Vec<Offence>,
     ages: [u64; AGE_BINS],
+    by_type: [u64; OFFENCE_TYPES],
+    by_group: [u64; GROUPS],
 }
 
 /// Fixed-point scales of the expected-offence sums. Integers add up to the same total in any

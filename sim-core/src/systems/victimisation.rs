@@ -25,7 +25,7 @@ use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::chunk_rows;
+use crate::par::{ByBlock, chunk_rows};
 use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
@@ -478,30 +478,20 @@ pub fn choose_victims(
     // once), the table's chunks in parallel. Chunks depend on the table's length only, and the
     // counts are integers, so nothing depends on the threads.
     let rows_per_block = chunk_rows(experience.len());
-    let blocks = experience.len().div_ceil(rows_per_block);
-    let mut starts = vec![0usize; blocks + 1];
-    for v in &picked {
-        starts[v.row as usize / rows_per_block + 1] += 1;
-    }
-    for b in 0..blocks {
-        starts[b + 1] += starts[b];
-    }
-    let mut next = starts.clone();
-    let mut order = vec![0u32; picked.len()];
-    for (i, v) in picked.iter().enumerate() {
-        let b = v.row as usize / rows_per_block;
-        order[next[b]] = i as u32;
-        next[b] += 1;
-    }
+    let by_block = ByBlock::new(
+        picked.iter().map(|v| v.row),
+        experience.len(),
+        rows_per_block,
+    );
     let buffer = &buffer.0;
-    let (pool, picked, order, starts) = (&*pool, &picked, &order, &starts);
+    let (pool, picked, by_block) = (&*pool, &picked, &by_block);
     let tallies: Vec<HistoryTally> = experience
         .par_chunks_mut(rows_per_block)
         .enumerate()
         .map(|(b, rows)| {
             let mut t = HistoryTally::default();
             let first_row = b * rows_per_block;
-            for &i in &order[starts[b]..starts[b + 1]] {
+            for &i in by_block.block(b) {
                 let v = &picked[i as usize];
                 let o = &buffer[v.offence as usize];
                 let (sex, cohort, displaced) = pool.decode(v.cell as usize);
