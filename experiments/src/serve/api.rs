@@ -496,8 +496,8 @@ async fn results(State(app): State<App>, Path(id): Path<String>) -> Response {
     stored_json(&id, "results yet", app.jobs.result(&id))
 }
 
-/// Early results while the run goes on: the comparison up to the target year, with
-/// `pending_until` the horizon still being simulated.
+/// Early results while the run goes on: the comparison up to the target year, without the
+/// charts, with `pending_until` the horizon still being simulated.
 async fn early(State(app): State<App>, Path(id): Path<String>) -> Response {
     stored_json(&id, "early results", app.jobs.early(&id))
 }
