@@ -87,11 +87,15 @@ down() {
     done
     pkill -x slurmd 2>/dev/null || true
     pkill -x slurmctld 2>/dev/null || true
+    # One name per call: pgrep refuses patterns longer than a process name (15 characters).
+    local daemons="slurmctld slurmd slurmstepd"
     for _ in $(seq 1 50); do
-        pgrep -x 'slurmctld|slurmd|slurmstepd' >/dev/null || break
+        local left=0
+        for d in $daemons; do pgrep -x "$d" >/dev/null && left=1; done
+        [ "$left" = 0 ] && break
         sleep 0.2
     done
-    pkill -9 -x 'slurmctld|slurmd|slurmstepd' 2>/dev/null || true
+    for d in $daemons; do pkill -9 -x "$d" 2>/dev/null || true; done
     rm -rf "$dir"
 }
 

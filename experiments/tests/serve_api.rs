@@ -147,17 +147,18 @@ fn a_running_job_can_be_cancelled() {
     let a = server.addr;
     let (_, body) = http(a, "POST", "/api/run", Some(&run_body(1.0, "medium", 10)));
     let id = json(&body)["id"].as_str().unwrap().to_string();
-    // A second job waits behind it and can be cancelled from the queue.
-    let (_, body) = http(a, "POST", "/api/run", Some(&run_body(0.5, "medium", 10)));
-    let queued = json(&body);
-    assert_eq!(queued["status"], "queued");
-    assert_eq!(queued["position"], 1);
-    let second = queued["id"].as_str().unwrap().to_string();
+    // Once it runs (a worker takes it from the queue at once, unless the machine is loaded),
+    // a second job waits behind it, first in the queue, and can be cancelled from there.
     let started = Instant::now();
     while json(&http(a, "GET", &format!("/api/status/{id}"), None).1)["status"] != "running" {
         assert!(started.elapsed() < Duration::from_secs(30));
         std::thread::sleep(Duration::from_millis(20));
     }
+    let (_, body) = http(a, "POST", "/api/run", Some(&run_body(0.5, "medium", 10)));
+    let queued = json(&body);
+    assert_eq!(queued["status"], "queued");
+    assert_eq!(queued["position"], 1);
+    let second = queued["id"].as_str().unwrap().to_string();
     let (code, body) = http(a, "POST", &format!("/api/cancel/{second}"), None);
     assert_eq!(code, 200);
     assert_eq!(json(&body)["status"], "cancelled");
