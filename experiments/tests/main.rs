@@ -11,7 +11,6 @@ mod measured;
 mod precision;
 mod safe_outputs;
 mod serve_api;
-mod serve_e2e;
 mod serve_security;
 mod slurm;
 mod sweep;
