@@ -14,8 +14,9 @@
 //!
 //! Nothing else in the month reads them, so the work runs as a background task beside the rest
 //! of the month ([`expect_victims`] starts it, [`collect_expected_victims`] adds its counts
-//! before the month is recorded). The task owns copies of what it reads that the month goes on
-//! to change (the pool's counts, the weights), and its sums start from zero as the month's
+//! before the month is recorded). The task owns a copy of what it reads that the month goes on
+//! to change (the pool's counts), shares the month's weights (nothing changes them until next
+//! month's weighing, after the collection), and its sums start from zero as the month's
 //! counters do, so the counts are those of computing them in place, bit for bit.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `PolicyEffects`, `VictimPool`, `VictimWeights`,
@@ -108,7 +109,9 @@ pub struct ExpectationTask {
 #[derive(Default)]
 struct Inputs {
     counts: Vec<u32>,
-    weights: Arc<WeightTables>,
+    /// The month's weights while the task runs; none between months, so that next month's
+    /// weighing finds itself their only owner.
+    weights: Option<Arc<WeightTables>>,
     hazards: YearHazards,
     layout: CellLayout,
     now: MonthNo,
@@ -190,7 +193,7 @@ pub fn expect_victims(
     i.counts.clear();
     i.counts
         .extend((0..regions * per_region).map(|cell| pool.count(cell) as u32));
-    i.weights = weights.shared();
+    i.weights = Some(weights.shared());
     i.hazards = std::mem::take(&mut *hazards);
     i.layout = pool.layout();
     i.now = calendar.now();
@@ -240,7 +243,7 @@ pub fn collect_expected_victims(
     let (mut inputs, out) = in_flight.wait();
     *hazards = std::mem::take(&mut inputs.hazards);
     // The weights go back to their only owner, for next month's weighing to rewrite in place.
-    inputs.weights = Arc::default();
+    inputs.weights = None;
     task.spare = Some(inputs);
     let tally = &mut *tally;
     let flows = &mut tally.flows.expected;
@@ -275,6 +278,9 @@ fn expectation(i: &mut Inputs) -> Outputs {
         sexual_share,
         robbery_share,
     } = i;
+    let weights = weights
+        .as_deref()
+        .expect("a computation starts with the month's weights");
     let (now, per_region, frauds, fraud_weight) = (*now, *per_region, *frauds, *fraud_weight);
     let (elder_share, sexual_share) = (*elder_share, *sexual_share);
     let YearHazards {
