@@ -10,9 +10,9 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 use crate::calendar::after_start;
 use crate::params::ModelParams;
 use crate::systems::{
-    climate, courts, demography, deployment, displacement, economy, expected_victims,
-    historic_arrests, immigration, interventions, metrics, newcomers, offending, policing,
-    pool_changes, prisons, reintegration, reporting, sentencing, survey, victimisation,
+    climate, courts, demography, deployment, displacement, expected_victims, historic_arrests,
+    immigration, interventions, metrics, newcomers, offending, policing, pool_changes, prisons,
+    reintegration, reporting, sentencing, survey, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -108,9 +108,7 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
     if params.modules.justice {
         let with_interventions = params.modules.interventions;
         schedule.add_systems((
-            (pool_changes::start_pool_changes, economy::update_employment)
-                .chain()
-                .in_set(Stage::Economy),
+            pool_changes::start_pool_changes.in_set(Stage::Economy),
             (
                 interventions::reset_policy_effects,
                 interventions::apply_interventions

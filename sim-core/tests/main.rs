@@ -5,5 +5,6 @@ mod common;
 
 mod demography;
 mod determinism;
+mod economy;
 mod fraud;
 mod justice;

@@ -12,9 +12,12 @@
 //! The same pass sums, over everyone, the probability of each offence type: the expected
 //! offences given the state ([`ExpectedOffending`]), which carry none of the draws' noise.
 //!
+//! The same pass first applies the month's employment update to each free person
+//! ([`crate::systems::economy::LabourMonth`], stage 4), so the rows are read once.
+//!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `Policing.deterrence`, `RegionConditions`, the
-//! person components. Writes: `OffenceBuffer`, `ExpectedOffending`, `MonthTally`.
-//! Stream: `Stream::Offending`.
+//! person components. Writes: `OffenceBuffer`, `ExpectedOffending`, `MonthTally`,
+//! `Socioeconomic.employment`. Streams: `Stream::Offending`, `Stream::Economy`.
 
 use bevy_ecs::prelude::*;
 use rayon::prelude::*;
@@ -35,9 +38,13 @@ use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioec
 use crate::persons::Persons;
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, to_unit};
+use crate::systems::economy::{LabourCounts, LabourMonth, LabourRatesRes, record_labour};
+
+/// Hazard cells of one region: sex x age x (employed or not).
+const CELLS_PER_REGION: usize = 2 * AGE_BINS * 2;
 
 /// Hazard cells: region x sex x age x (employed or not).
-pub const HAZARD_CELLS: usize = MAX_REGIONS * 2 * AGE_BINS * 2;
+pub const HAZARD_CELLS: usize = MAX_REGIONS * CELLS_PER_REGION;
 
 /// Index of a hazard cell.
 #[inline(always)]
@@ -116,45 +123,53 @@ pub fn build_hazard_table(
     } else {
         1.0
     };
-    for r in 0..p.regions.len() {
-        let deterrence = policing.deterrence[r];
-        let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
-        // The last factor by type, chosen once per region so that the cells' loop has no
-        // branch.
-        let climate_or_adoption: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
-            let kind = OffenceType::from_index(c);
-            if kind.is_interpersonal_violence() {
-                heat
-            } else if kind == OffenceType::Fraud {
-                adoption
-            } else {
-                1.0
-            }
-        });
-        for sex in 0..2 {
-            for age in 0..AGE_BINS {
-                let trend = effects
-                    .offending_by_age
-                    .get(age)
-                    .copied()
-                    .unwrap_or([1.0; OFFENCE_TYPES]);
-                for unemployed in [false, true] {
-                    let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
-                    let mut sum = 0.0f32;
-                    for c in 0..OFFENCE_TYPES {
-                        let h = fixed[cell][c]
-                            * deterrence
-                            * effects.offending[c]
-                            * trend[c]
-                            * climate_or_adoption[c];
-                        by_type[cell][c] = h as f32;
-                        sum += h as f32;
+    // Each region's cells on their own, so the regions are shared out between threads.
+    let fixed = &*fixed;
+    by_type
+        .par_chunks_mut(CELLS_PER_REGION)
+        .zip(total.par_chunks_mut(CELLS_PER_REGION))
+        .enumerate()
+        .take(p.regions.len())
+        .for_each(|(r, (by_type, total))| {
+            let deterrence = policing.deterrence[r];
+            let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
+            // The last factor by type, chosen once per region so that the cells' loop has no
+            // branch.
+            let climate_or_adoption: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+                let kind = OffenceType::from_index(c);
+                if kind.is_interpersonal_violence() {
+                    heat
+                } else if kind == OffenceType::Fraud {
+                    adoption
+                } else {
+                    1.0
+                }
+            });
+            for sex in 0..2 {
+                for age in 0..AGE_BINS {
+                    let trend = effects
+                        .offending_by_age
+                        .get(age)
+                        .copied()
+                        .unwrap_or([1.0; OFFENCE_TYPES]);
+                    for unemployed in [false, true] {
+                        let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
+                        let local = cell - r * CELLS_PER_REGION;
+                        let mut sum = 0.0f32;
+                        for c in 0..OFFENCE_TYPES {
+                            let h = fixed[cell][c]
+                                * deterrence
+                                * effects.offending[c]
+                                * trend[c]
+                                * climate_or_adoption[c];
+                            by_type[local][c] = h as f32;
+                            sum += h as f32;
+                        }
+                        total[local] = sum;
                     }
-                    total[cell] = sum;
                 }
             }
-        }
-    }
+        });
 }
 
 /// Who the person-level programmes reach, and by how much they cut offending.
@@ -265,7 +280,8 @@ pub fn commit_offences(
     mut expected_offending: ResMut<ExpectedOffending>,
     scratch: Res<ExpectedScratch>,
     mut tally: ResMut<MonthTally>,
-    persons: Res<Persons>,
+    labour_rates: Res<LabourRatesRes>,
+    mut persons: ResMut<Persons>,
 ) {
     buffer.0.clear();
     if persons.is_empty() {
@@ -276,10 +292,11 @@ pub fn commit_offences(
         socio,
         justice,
         ..
-    } = &*persons;
+    } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Offending, calendar.key());
+    let labour = LabourMonth::new(p.scenario.seed, &calendar, &labour_rates);
     let occupancy = conditions.national_occupancy;
     let displaced_mult = p.crime.displaced_offending_multiplier as f32;
     let (t, hz) = (&*tables, &*hazards);
@@ -288,7 +305,7 @@ pub fn commit_offences(
     let rows_per_chunk = chunk_rows(demo.len());
     let parts: Vec<ChunkResult> = demo
         .par_chunks(rows_per_chunk)
-        .zip(socio.par_chunks(rows_per_chunk))
+        .zip(socio.par_chunks_mut(rows_per_chunk))
         .zip(justice.par_chunks(rows_per_chunk))
         .enumerate()
         .map_init(
@@ -296,6 +313,7 @@ pub fn commit_offences(
             |lease, (chunk, ((demo, socio), justice))| {
                 let sums = lease.sums();
                 let mut out = Vec::new();
+                let mut labour_counts: LabourCounts = [0; 4];
                 let mut ages = [0u64; AGE_BINS];
                 let mut by_type = [0u64; OFFENCE_TYPES];
                 let mut by_group = [0u64; GROUPS];
@@ -305,8 +323,11 @@ pub fn commit_offences(
                     if d.slot != Slot::Alive {
                         continue;
                     }
-                    let s = &socio[i];
-                    let years = d.age_years(now);
+                    let s = &mut socio[i];
+                    let age = d.age_months(now);
+                    labour.update(d, s, age, &mut labour_counts);
+                    let s = &*s;
+                    let years = age / 12;
                     let unemployed = s.employment == Employment::Unemployed;
                     let cell = hazard_cell(d.region, d.sex.index(), years, unemployed);
                     let mut lambda = hz.total[cell] * s.propensity;
@@ -376,6 +397,7 @@ pub fn commit_offences(
                     }
                 }
                 ChunkResult {
+                    labour: labour_counts,
                     offences: out,
                     ages,
                     by_type,
@@ -390,6 +412,7 @@ pub fn commit_offences(
         p.regions.len(),
     );
     for part in parts {
+        record_labour(&mut tally, &part.labour);
         for (total, n) in tally.flows.offences.iter_mut().zip(part.by_type) {
             *total += n;
         }
@@ -480,6 +503,7 @@ fn draw_types(
 /// offender's age, by type and by the offender's groups (counted where the offender is at
 /// hand rather than looked up again by row afterwards, serially).
 struct ChunkResult {
+    labour: LabourCounts,
     offences: Vec<Offence>,
     ages: [u64; AGE_BINS],
     by_type: [u64; OFFENCE_TYPES],

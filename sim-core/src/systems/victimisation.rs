@@ -17,6 +17,7 @@
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
@@ -164,49 +165,71 @@ pub(crate) fn weigh_victim_cells(
     }
     let mult: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| displaced_risk(p, &effects, c));
     let fraud = OffenceType::Fraud.index();
-    for r in 0..regions {
-        // Online fraud reaches the region's people who are online.
-        let settled: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
-            if c == fraud {
-                crate::digital::regional_mean_access(p, r, now)
-            } else {
-                1.0
+    // Each region's cells are weighed on their own (a running sum per region and type), so the
+    // regions are shared out between threads with the same result: the month's longest serial
+    // stretch on the calling thread at 20,000 agents before.
+    let mut by_type = cumulative.each_mut().map(|by_region| by_region.iter_mut());
+    let by_region: Vec<RegionCells<'_>> = elder
+        .iter_mut()
+        .map(|cells| RegionCells {
+            out: by_type
+                .each_mut()
+                .map(|regions| &mut regions.next().expect("a table per region")[..per_region]),
+            elders: &mut cells[..per_region],
+        })
+        .collect();
+    let pool = &*pool;
+    let in_burn_in = calendar.in_burn_in();
+    by_region
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(r, RegionCells { mut out, elders })| {
+            // Online fraud reaches the region's people who are online.
+            let settled: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| {
+                if c == fraud {
+                    crate::digital::regional_mean_access(p, r, now)
+                } else {
+                    1.0
+                }
+            });
+            // One pass over the cells with a running sum per type: the types' sums are
+            // independent chains, and an empty cell (most displaced cells, cohorts not yet
+            // born) adds nothing.
+            let when_displaced: [f64; OFFENCE_TYPES] =
+                std::array::from_fn(|c| settled[c] * mult[c]);
+            let mut sums = [0.0f64; OFFENCE_TYPES];
+            let mut elder_sum = 0.0;
+            for k in 0..per_region {
+                let (sex, cohort, displaced) = pool.decode(k);
+                // In a burn-in, cohorts not yet born are in the table but cannot be victims.
+                let unborn = in_burn_in && !pool.cohort_born_by(cohort, now);
+                let n = if unborn {
+                    0.0
+                } else {
+                    pool.count(r * per_region + k) as f64
+                };
+                if n > 0.0 {
+                    let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
+                    let m = if displaced { &when_displaced } else { &settled };
+                    for c in 0..OFFENCE_TYPES {
+                        sums[c] += n * t.victim_age[c][age] * t.victim_sex[c][sex] * m[c];
+                    }
+                    if age >= 60 {
+                        elder_sum += n;
+                    }
+                }
+                for (cells, sum) in out.iter_mut().zip(&sums) {
+                    cells[k] = *sum;
+                }
+                elders[k] = elder_sum;
             }
         });
-        // One pass over the cells with a running sum per type: the types' sums are independent
-        // chains, and an empty cell (most displaced cells, cohorts not yet born) adds nothing.
-        let when_displaced: [f64; OFFENCE_TYPES] = std::array::from_fn(|c| settled[c] * mult[c]);
-        let mut sums = [0.0f64; OFFENCE_TYPES];
-        let mut elder_sum = 0.0;
-        let out = cumulative
-            .each_mut()
-            .map(|by_region| &mut by_region[r][..per_region]);
-        let elders = &mut elder[r][..per_region];
-        for k in 0..per_region {
-            let (sex, cohort, displaced) = pool.decode(k);
-            // In a burn-in, cohorts not yet born are in the table but cannot be victims.
-            let unborn = calendar.in_burn_in() && !pool.cohort_born_by(cohort, now);
-            let n = if unborn {
-                0.0
-            } else {
-                pool.count(r * per_region + k) as f64
-            };
-            if n > 0.0 {
-                let age = (pool.cohort_age(cohort, now) as usize).min(AGE_BINS - 1);
-                let m = if displaced { &when_displaced } else { &settled };
-                for c in 0..OFFENCE_TYPES {
-                    sums[c] += n * t.victim_age[c][age] * t.victim_sex[c][sex] * m[c];
-                }
-                if age >= 60 {
-                    elder_sum += n;
-                }
-            }
-            for c in 0..OFFENCE_TYPES {
-                out[c][k] = sums[c];
-            }
-            elders[k] = elder_sum;
-        }
-    }
+}
+
+/// One region's cumulative weights being written: by type, and the people 60+.
+struct RegionCells<'a> {
+    out: [&'a mut [f64]; OFFENCE_TYPES],
+    elders: &'a mut [f64],
 }
 
 /// A realised victim: the offence's place in the buffer, the victim's row, and the victim's
