@@ -26,11 +26,14 @@ pub enum Stream {
     Demography = 2,
     /// International migration (counts and immigrant ages).
     Migration = 3,
-    /// Employment transitions.
+    /// Life-stage changes of employment (at 15, 18, 25 and retirement). The monthly flip
+    /// between work and unemployment uses the high half of the offending pass's person draw
+    /// (`Offending`): one hash for both in the pass that does both.
     Economy = 4,
     /// Enrolment of people in intervention programmes.
     Interventions = 5,
-    /// Offending.
+    /// Offending (the low half of each person's monthly draw; the high half is the employment
+    /// flip), and the types of the rare offenders.
     Offending = 6,
     /// Choice of victims.
     Victimisation = 7,

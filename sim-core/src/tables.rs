@@ -23,7 +23,10 @@ pub struct DemographyTables {
     pub birth: [[u32; BIRTH_AGES]; 2],
     /// Probability that a newborn is male.
     pub p_male_birth: f64,
-    /// Monthly emigration threshold per person (0 when net migration is not negative).
+    /// Monthly emigration threshold per person (0 when net migration is not negative). A birth
+    /// and emigration share one 32-bit uniform (births below the birth threshold, emigration
+    /// in the next `emigration` values), so this is at most `u32::MAX` less the largest birth
+    /// threshold: the two stay exclusive (monthly rates of a few per thousand never come near).
     pub emigration: u32,
     /// Expected immigrants per living agent per month (0 when net migration is not positive).
     pub immigration_rate: f64,
@@ -77,7 +80,12 @@ impl DemographyTables {
             death,
             birth,
             p_male_birth: d.sex_ratio_at_birth / (100.0 + d.sex_ratio_at_birth),
-            emigration: if rate < 0.0 { threshold(-rate) } else { 0 },
+            emigration: if rate < 0.0 {
+                let most_births = birth.iter().flatten().copied().max().unwrap_or(0);
+                threshold(-rate).min(u32::MAX - most_births)
+            } else {
+                0
+            },
             immigration_rate: rate.max(0.0),
             open_group_cdf,
         })

@@ -1,8 +1,11 @@
 //! Demography (docs/model.md section 4.3, stage 3): mortality, births and emigration in one pass.
 //!
 //! Ageing is implicit: age is derived from the birth month, so no write is needed for it.
-//! Each living person gets one 64-bit draw: its low half decides death, its high half a birth
-//! for women of reproductive age. Emigrants (net emigration only) use a second draw.
+//! Each living person gets one 64-bit draw: its low half decides death; its high half decides
+//! a birth (women of reproductive age: the half below the birth threshold) or emigration (net
+//! emigration only: the next values, as many as the emigration threshold). A birth and
+//! emigration are thus exclusive in a month, as competing events, and each keeps its monthly
+//! probability; one draw instead of two is about a fifth of the pass (callgrind).
 //!
 //! Reads: `Params`, `Calendar`, `DemographyTables`. Writes: `Demographics.slot`, `Census`,
 //! `Vacancies`, `Newcomers` (births), `PoolChanges`, `MonthTally`. Stream: `Stream::Demography`.
@@ -44,7 +47,6 @@ struct ChunkOut {
 
 const DRAW_MAIN: u32 = 0;
 const DRAW_NEWBORN_SEX: u32 = 1;
-const DRAW_EMIGRATION: u32 = 2;
 
 /// Deaths, births and emigration of living persons.
 pub fn mortality_births_emigration(
@@ -83,9 +85,10 @@ pub fn mortality_births_emigration(
                 let sex = d.sex.index();
                 // The month of life being lived is age - 1 (a newborn's first full month is 0).
                 let dies = u_death < tables.death_threshold(sex, age.saturating_sub(1), 0);
-                let birth = u_birth < tables.birth[sex][(years as usize).min(BIRTH_AGES - 1)];
-                let emigrates = tables.emigration > 0
-                    && halves(key.bits(d.id.0, DRAW_EMIGRATION)).0 < tables.emigration;
+                let b = tables.birth[sex][(years as usize).min(BIRTH_AGES - 1)];
+                let birth = u_birth < b;
+                // In [b, b + emigration): below b the subtraction wraps to a value above it.
+                let emigrates = u_birth.wrapping_sub(b) < tables.emigration;
                 // One rarely-taken branch keeps the common path free of mispredictions.
                 if !(dies | birth | emigrates) {
                     continue;

@@ -195,19 +195,21 @@ impl<'a> LabourMonth<'a> {
     }
 
     /// Updates the employment of the living person `d` (in the community: people in custody
-    /// keep their status until release), aged `age` months, and counts them in `c`.
+    /// keep their status until release), aged `age` months, and counts them in `c`; `u` is the
+    /// person's uniform 32 bits of the month for the flip between work and unemployment (the
+    /// high half of the offending pass's draw, see [`super::offending`]).
     #[inline(always)]
     pub(crate) fn update(
         &self,
         d: &Demographics,
         s: &mut Socioeconomic,
         age: u32,
+        u: u32,
         c: &mut LabourCounts,
     ) {
         let years = age / 12;
         let r = d.region as usize;
         let youth = (15..25).contains(&years);
-        let u = halves(self.key.bits(d.id.0, 1)).0;
         if u < self.flip[r][usize::from(youth)][s.employment as usize] {
             s.employment = match s.employment {
                 Employment::Employed => Employment::Unemployed,

@@ -13,7 +13,10 @@
 //! offences given the state ([`ExpectedOffending`]), which carry none of the draws' noise.
 //!
 //! The same pass first applies the month's employment update to each free person
-//! ([`crate::systems::economy::LabourMonth`], stage 4), so the rows are read once.
+//! ([`crate::systems::economy::LabourMonth`], stage 4), so the rows are read once. One 64-bit
+//! draw per person and month serves both: its low half is the offending uniform (32 bits: a
+//! resolution of 2.3e-10 against monthly hazards above 1e-6), its high half the employment
+//! flip; `Stream::Economy` keeps the rare life-stage draws.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `Policing.deterrence`, `RegionConditions`, the
 //! person components. Writes: `OffenceBuffer`, `ExpectedOffending`, `MonthTally`,
@@ -37,7 +40,7 @@ use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioeconomic};
 use crate::persons::Persons;
 use crate::region::RegionConditions;
-use crate::rng::{MonthKey, Stream, to_unit};
+use crate::rng::{MonthKey, Stream, halves, to_unit};
 use crate::systems::economy::{LabourCounts, LabourMonth, LabourRatesRes, record_labour};
 
 /// Hazard cells of one region: sex x age x (employed or not).
@@ -325,7 +328,10 @@ pub fn commit_offences(
                     }
                     let s = &mut socio[i];
                     let age = d.age_months(now);
-                    labour.update(d, s, age, &mut labour_counts);
+                    // The person's draw of the month: its high half for the employment flip,
+                    // its low half for offending.
+                    let (u_offend, u_flip) = halves(key.bits(d.id.0, DRAW_ANY));
+                    labour.update(d, s, age, u_flip, &mut labour_counts);
                     let s = &*s;
                     let years = age / 12;
                     let unemployed = s.employment == Employment::Unemployed;
@@ -368,7 +374,7 @@ pub fn commit_offences(
                             &programme.unwrap_or([1.0; OFFENCE_TYPES]),
                         );
                     }
-                    let u = to_unit(key.bits(d.id.0, DRAW_ANY));
+                    let u = f64::from(u_offend) * (1.0 / 4_294_967_296.0);
                     // 1 - exp(-x) <= x: most people are rejected without an exponential.
                     if u >= f64::from(lambda) || u >= 1.0 - (-f64::from(lambda)).exp() {
                         continue;
