@@ -585,43 +585,59 @@ impl Drop for Lease<'_> {
 }
 
 /// Expected offences by region and type from the jobs' sums, which are zeroed for next month:
-/// `sum over cells of h_c S1 - h_c^2 S2 / 2` plus the exact part.
+/// `sum over cells of h_c S1 - h_c^2 S2 / 2` plus the exact part. Each region sums its own
+/// cells in their order, so the regions are shared out between threads with the same result.
 fn expected_by_region(
     sums: &mut [ExpectedSums],
     hz: &HazardTable,
     regions: usize,
 ) -> [[f64; OFFENCE_TYPES]; MAX_REGIONS] {
-    let mut by_region = [[0.0f64; OFFENCE_TYPES]; MAX_REGIONS];
-    let per_region = HAZARD_CELLS / MAX_REGIONS;
-    // Cells are region-major, and persons live only in the scenario's regions.
-    for cell in 0..regions * per_region {
-        let (mut s1, mut s2) = (0u64, 0u64);
-        for s in sums.iter_mut() {
-            let [a, b] = std::mem::take(&mut s.cells[cell]);
-            s1 += a;
-            s2 += b;
-        }
-        if s1 == 0 {
-            continue;
-        }
-        let (s1, s2) = (s1 as f64 / S1_SCALE, s2 as f64 / S2_SCALE);
-        let row = &mut by_region[cell / per_region];
-        for (c, e) in row.iter_mut().enumerate() {
-            let h = f64::from(hz.by_type[cell][c]);
-            *e += h * s1 - 0.5 * h * h * s2;
-        }
-    }
     // The exact parts as integers over every job first: how rayon split the table (which
     // depends on the threads and on timing) must not change a float sum's order.
-    for (r, row) in by_region.iter_mut().enumerate() {
-        for (c, e) in row.iter_mut().enumerate() {
-            let exact: u64 = sums
-                .iter_mut()
-                .map(|s| std::mem::take(&mut s.exact[r][c]))
-                .sum();
-            *e += exact as f64 / P_SCALE;
+    let mut exact = [[0u64; OFFENCE_TYPES]; MAX_REGIONS];
+    for s in sums.iter_mut() {
+        for (total, job) in exact.iter_mut().zip(&mut s.exact) {
+            for (t, x) in total.iter_mut().zip(job.iter_mut()) {
+                *t += std::mem::take(x);
+            }
         }
     }
+    // Cells are region-major, and persons live only in the scenario's regions.
+    let mut cells: Vec<Vec<&mut [[u64; 2]]>> = (0..regions)
+        .map(|_| Vec::with_capacity(sums.len()))
+        .collect();
+    for s in sums.iter_mut() {
+        for (by_job, region) in cells.iter_mut().zip(s.cells.chunks_mut(CELLS_PER_REGION)) {
+            by_job.push(region);
+        }
+    }
+    let mut by_region = [[0.0f64; OFFENCE_TYPES]; MAX_REGIONS];
+    by_region[..regions]
+        .par_iter_mut()
+        .zip(cells.into_par_iter())
+        .zip(hz.by_type.par_chunks(CELLS_PER_REGION))
+        .zip(exact[..regions].par_iter())
+        .for_each(|(((row, mut by_job), hazards), exact)| {
+            for (k, h) in hazards.iter().enumerate() {
+                let (mut s1, mut s2) = (0u64, 0u64);
+                for job in by_job.iter_mut() {
+                    let [a, b] = std::mem::take(&mut job[k]);
+                    s1 += a;
+                    s2 += b;
+                }
+                if s1 == 0 {
+                    continue;
+                }
+                let (s1, s2) = (s1 as f64 / S1_SCALE, s2 as f64 / S2_SCALE);
+                for (c, e) in row.iter_mut().enumerate() {
+                    let h = f64::from(h[c]);
+                    *e += h * s1 - 0.5 * h * h * s2;
+                }
+            }
+            for (e, x) in row.iter_mut().zip(exact) {
+                *e += *x as f64 / P_SCALE;
+            }
+        });
     by_region
 }
 
