@@ -61,7 +61,12 @@ pub fn run_range(
 
 /// A simulation of `p`, or the parameter problems in one line.
 pub fn new_simulation(p: ModelParams) -> Result<Simulation, String> {
-    Simulation::new(p).map_err(|issues| {
+    build(Simulation::builder(p))
+}
+
+/// The simulation `builder` builds, or the parameter problems in one line.
+pub fn build(builder: sim_core::builder::Builder) -> Result<Simulation, String> {
+    builder.build().map_err(|issues| {
         issues
             .iter()
             .map(|i| i.to_string())

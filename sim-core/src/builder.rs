@@ -47,6 +47,13 @@ pub enum Part {
     CrimeAndJustice,
     /// The interventions' effects and costs; the scenario's policy timeline stays in force.
     Interventions,
+    /// The crime victimisation survey each December. It observes the population and nothing
+    /// in the model reads it, so leaving it out changes no other output; its estimates
+    /// (`Recorder::surveys`, the command line's `survey.csv`) are then empty. The dashboard,
+    /// which shows none of them, leaves it out: at its 20,000 agents a December's interviews
+    /// cost about as much as a whole month's step (the default issued sample, 55,000 persons
+    /// a year, is about three selections per agent there).
+    Survey,
 }
 
 /// A user's extension: systems, resources and collectors added to a simulation when it is
@@ -74,6 +81,7 @@ impl Builder {
                 m.interventions = false;
             }
             Part::Interventions => m.interventions = false,
+            Part::Survey => m.survey = false,
         }
         self
     }

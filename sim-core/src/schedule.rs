@@ -146,11 +146,15 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
             expected_victims::collect_expected_victims
                 .in_set(Stage::Metrics)
                 .before(metrics::record_month),
-            survey::interview_sample
-                .in_set(Stage::Metrics)
-                .after(metrics::record_month)
-                .run_if(survey::survey_month),
         ));
+        if params.modules.survey {
+            schedule.add_systems(
+                survey::interview_sample
+                    .in_set(Stage::Metrics)
+                    .after(metrics::record_month)
+                    .run_if(survey::survey_month),
+            );
+        }
     }
     schedule.add_systems(metrics::record_month.in_set(Stage::Metrics));
     schedule

@@ -723,3 +723,23 @@ fn a_homicide_victim_is_no_later_offence_s_victim() {
     assert!(homicides > 300, "{homicides} homicides");
     assert_eq!(later_victims, 0, "victims of offences after their homicide");
 }
+
+/// Plumbing: the survey observes the population and nothing reads it, so leaving it out (as
+/// the dashboard does) changes no other output, and leaves its estimates empty.
+#[test]
+fn leaving_the_survey_out_changes_no_other_output() {
+    use sim_core::builder::Part;
+    let p = params(6_000, 3, 5);
+    let with = Simulation::builder(p.clone()).build().unwrap().run_to_end();
+    let without = Simulation::builder(p)
+        .without(Part::Survey)
+        .build()
+        .unwrap()
+        .run_to_end();
+    assert_eq!(with.recorder.surveys.len(), 3, "a survey each December");
+    assert!(without.recorder.surveys.is_empty());
+    assert_eq!(with.recorder.months, without.recorder.months);
+    // Compared as text: indicators without a denominator are NaN, which equals nothing.
+    let text = |o: &Outcome| format!("{:?} {:?}", o.years, o.years_other);
+    assert_eq!(text(&with), text(&without));
+}

@@ -737,6 +737,9 @@ pub struct Modules {
     pub climate: bool,
     /// Interventions: their effects on the mechanisms and their costs (with `justice`).
     pub interventions: bool,
+    /// The crime victimisation survey each December (with `justice`): an observation that
+    /// nothing in the model reads.
+    pub survey: bool,
 }
 
 impl Modules {
@@ -747,6 +750,7 @@ impl Modules {
             justice: true,
             climate: true,
             interventions: true,
+            survey: true,
         }
     }
 
@@ -757,6 +761,7 @@ impl Modules {
             justice: false,
             climate: false,
             interventions: false,
+            survey: false,
         }
     }
 }
