@@ -231,8 +231,9 @@ impl Change {
 ///
 /// Why: each change touches two or three rows of large tables at random (about 150 ns at
 /// 1,000,000 agents), and these stages make about 8,000 a month (2,000 to 27,000): about
-/// 1.2 ms a month of serial work, which the parallel passes now share out. The changes are applied in the
-/// order they were made, so the pool's order, and every victim drawn from it, is as before.
+/// 1.2 ms a month of serial work, which the parallel passes now share out. The changes are
+/// applied in the order they were made, so the pool's order, and every victim drawn from it, is
+/// as before.
 /// Scratch: empty between months (a snapshot never holds changes in flight).
 #[derive(Resource, Default)]
 pub struct PoolChanges {

@@ -126,6 +126,13 @@ pub fn to_unit(bits: u64) -> f64 {
     ((bits >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// 32 random bits (one half of [`halves`]), or a [`threshold`], as a number in [0, 1)
+/// (exact: the divisor is a power of two).
+#[inline(always)]
+pub fn unit32(bits: u32) -> f64 {
+    f64::from(bits) * (1.0 / 4_294_967_296.0)
+}
+
 /// Splits 64 random bits into two independent 32-bit uniforms, compared against `u32` thresholds
 /// built by [`threshold`]. Hot loops use this to get two decisions out of one hash.
 #[inline(always)]

@@ -158,7 +158,7 @@ fn align_custody_mortality(
         .map(|i| {
             let d = &demo[i.row as usize];
             let age = d.age_months(0).saturating_sub(1);
-            f64::from(demography.death_threshold(d.sex.index(), age, offset)) / 4_294_967_296.0
+            crate::rng::unit32(demography.death_threshold(d.sex.index(), age, offset))
         })
         .sum::<f64>()
         * crowding;

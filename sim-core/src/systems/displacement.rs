@@ -109,6 +109,17 @@ struct Ending {
     settles: bool,
 }
 
+impl Ending {
+    /// The person once the displacement ends: in region `to`, no longer displaced.
+    fn after(&self) -> Demographics {
+        Demographics {
+            region: self.to,
+            displaced: false,
+            ..self.before
+        }
+    }
+}
+
 /// Ends the displacements `due` (in order of displacement): settling where they are, or
 /// returning to their region of origin. What each ending does is read in parallel (the rows are
 /// at random places of large tables); the census, the pool's changes and the counts follow the
@@ -146,12 +157,7 @@ fn end_displacements(
             .collect()
     };
     for e in &endings {
-        let after = Demographics {
-            region: e.to,
-            displaced: false,
-            ..e.before
-        };
-        record_place(e.row, &e.before, &after, census, pool);
+        record_place(e.row, &e.before, &e.after(), census, pool);
         if e.settles {
             tally.flows.resettled += 1;
         } else {
@@ -169,8 +175,7 @@ fn end_displacements(
             for &i in by_block.block(b) {
                 let e = &endings[i as usize];
                 let k = e.row as usize - first_row;
-                demo[k].region = e.to;
-                demo[k].displaced = false;
+                demo[k] = e.after();
                 experience[k].displacement.state = if e.settles {
                     DisplacementState::Resettled
                 } else {

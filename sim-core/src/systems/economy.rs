@@ -10,7 +10,8 @@
 //! visits, before their hazard is weighed (see [`LabourMonth`] for why).
 //!
 //! Reads: `Params`, `Calendar`, `Demographics`. Writes: `Socioeconomic.employment`, `MonthTally`.
-//! Stream: `Stream::Economy`.
+//! Streams: `Stream::Economy` for the life-stage changes; the monthly flip takes the high half
+//! of the offending pass's person draw (`Stream::Offending`).
 
 use bevy_ecs::prelude::*;
 
@@ -18,7 +19,7 @@ use crate::calendar::Calendar;
 use crate::metrics::MonthTally;
 use crate::params::{MAX_REGIONS, ModelParams};
 use crate::person::{Demographics, Employment, Slot, Socioeconomic};
-use crate::rng::{MonthKey, Stream, halves, threshold};
+use crate::rng::{MonthKey, Stream, halves, threshold, unit32};
 
 /// Monthly rates of one labour-market group in one region.
 #[derive(Clone, Copy, Debug, Default)]
@@ -107,7 +108,7 @@ impl LabourRates {
         } else {
             self.adult[region]
         };
-        if (f64::from(u2) / 4_294_967_296.0) < r.jobless {
+        if unit32(u2) < r.jobless {
             Employment::Unemployed
         } else {
             Employment::Employed

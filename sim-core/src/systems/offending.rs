@@ -40,7 +40,7 @@ use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioeconomic};
 use crate::persons::Persons;
 use crate::region::RegionConditions;
-use crate::rng::{MonthKey, Stream, halves, to_unit};
+use crate::rng::{MonthKey, Stream, halves, to_unit, unit32};
 use crate::systems::economy::{LabourCounts, LabourMonth, LabourRatesRes, record_labour};
 
 /// Hazard cells of one region: sex x age x (employed or not).
@@ -374,7 +374,7 @@ pub fn commit_offences(
                             &programme.unwrap_or([1.0; OFFENCE_TYPES]),
                         );
                     }
-                    let u = f64::from(u_offend) * (1.0 / 4_294_967_296.0);
+                    let u = unit32(u_offend);
                     // 1 - exp(-x) <= x: most people are rejected without an exponential.
                     if u >= f64::from(lambda) || u >= 1.0 - (-f64::from(lambda)).exp() {
                         continue;
