@@ -388,3 +388,82 @@ fn a_waiting_status_request_answers_with_news_instead_of_being_polled() {
         started.elapsed()
     );
 }
+
+#[test]
+fn news_can_come_in_the_same_answer_as_the_status() {
+    // `include=1`: a status answer that carries news carries the news itself (the early
+    // results, then the whole results), byte for byte what their own endpoints send; so does
+    // the answer to a run request found in the cache. The page then makes one request per piece
+    // of news instead of two.
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    let (code, body) = http(
+        a,
+        "POST",
+        "/api/run?include=maybe",
+        Some(&run_body(0.5, "small", 1)),
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(json(&body)["error"].as_str().unwrap().contains("include"));
+    let submit = |coverage: f64| {
+        let (code, text) = http(
+            a,
+            "POST",
+            "/api/run?include=1",
+            Some(&run_body(coverage, "small", 1)),
+        );
+        assert_eq!(code, 202, "{text}");
+        json(&text)
+    };
+    let first = submit(0.5);
+    let first_id = first["id"].as_str().unwrap().to_string();
+    wait_until_finished(a, &first_id, Duration::from_secs(120));
+    let v = submit(0.6);
+    let id = v["id"].as_str().unwrap().to_string();
+    let started = Instant::now();
+    let (mut early_inline, mut have_early) = (None, v.get("early_results").is_some());
+    if have_early {
+        early_inline = Some(v["early_results"].clone());
+    }
+    let last = loop {
+        let path = format!(
+            "/api/status/{id}?wait=1000&include=1&early={}",
+            u8::from(have_early)
+        );
+        let (code, body) = http(a, "GET", &path, None);
+        assert_eq!(code, 200, "{body}");
+        let v = json(&body);
+        if let Some(e) = v.get("early_results") {
+            assert!(!have_early, "early results sent twice");
+            assert_eq!(v["early"], true, "{}", v["status"]);
+            early_inline = Some(e.clone());
+            have_early = true;
+        }
+        if v["status"] != "running" && v["status"] != "queued" {
+            break v;
+        }
+        assert!(v.get("results").is_none(), "no whole results while running");
+        assert!(started.elapsed() < Duration::from_secs(120), "still {v}");
+    };
+    assert_eq!(last["status"], "done", "{last}");
+    let whole = json(&http(a, "GET", &format!("/api/results/{id}"), None).1);
+    assert_eq!(
+        last["results"], whole,
+        "the whole results, as /api/results sends them"
+    );
+    let early = json(&http(a, "GET", &format!("/api/early/{id}"), None).1);
+    assert_eq!(
+        early_inline.as_ref(),
+        Some(&early),
+        "the early results, as /api/early sends them"
+    );
+    // Without include, no news is carried.
+    let (_, plain) = http(a, "GET", &format!("/api/status/{id}"), None);
+    assert!(json(&plain).get("results").is_none(), "{plain}");
+    // The same request again: found in the cache, done, with its results in the answer.
+    let again = submit(0.6);
+    assert_eq!(again["id"], id.as_str());
+    assert_eq!(again["cached"], true, "{}", again["status"]);
+    assert_eq!(again["status"], "done");
+    assert_eq!(again["results"], whole);
+}

@@ -15,8 +15,8 @@
 //! | GET | `/api/scenarios` | scenarios on offer, warming pathways, population sizes |
 //! | GET | `/api/catalogue` | interventions: mechanism, default coverage, effect, cost, evidence |
 //! | GET | `/api/i18n` | the interface's languages, the default one, and every text's translations |
-//! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status |
-//! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled; `?wait=MS&early=1` waits up to MS (at most 1,000) for news |
+//! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status; takes the status's query |
+//! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled; `?wait=MS&early=1` waits up to MS (at most 1,000) for news; `&include=1` carries it (`results`, `early_results`) |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
 //! | GET | `/api/early/{id}` | the same up to 2030, without the charts, while a one-replication arm runs on (instant mode) |
 //! | POST | `/api/cancel/{id}` | cancel a queued or running job |
@@ -375,8 +375,16 @@ async fn catalogue() -> Response {
 async fn run(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    query: Result<Query<StatusQuery>, QueryRejection>,
     body: Result<axum::Json<RunRequest>, JsonRejection>,
 ) -> Response {
+    let Ok(Query(q)) = query else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            STATUS_QUERY_HELP.into(),
+            Vec::new(),
+        );
+    };
     let req = match body {
         Ok(axum::Json(r)) => r,
         Err(rejection) => {
@@ -410,6 +418,16 @@ async fn run(
     let client = peer.ip();
     let submitted = tokio::task::spawn_blocking(move || jobs.submit(valid, client)).await;
     match submitted {
+        // With `wait`, the answer waits for news as a status request does, so that a run
+        // whose early results (or whole results, from the cache) come quickly needs no
+        // second request.
+        Ok(Ok(view)) if q.wait.unwrap_or(0) > 0 || q.include == Some(1) => {
+            let answer = Answer {
+                code: StatusCode::ACCEPTED,
+                cached: view.cached,
+            };
+            answer_with_news(&app, &view.id, &q, answer).await
+        }
         Ok(Ok(view)) => (StatusCode::ACCEPTED, axum::Json(view)).into_response(),
         Ok(Err(Refused::ClientFull)) => error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -446,10 +464,7 @@ fn no_job(id: &str) -> Response {
 /// Longest a status request may wait for news (milliseconds).
 const MAX_STATUS_WAIT_MS: u64 = 1_000;
 
-/// How often a waiting status request looks at its job again.
-const STATUS_RECHECK: std::time::Duration = std::time::Duration::from_millis(4);
-
-/// `?wait=MS&early=1` of `GET /api/status/{id}`.
+/// `?wait=MS&early=1&include=1` of `GET /api/status/{id}` (and of `POST /api/run`).
 #[derive(Debug, Default, Deserialize)]
 struct StatusQuery {
     /// Milliseconds to wait for news (at most [`MAX_STATUS_WAIT_MS`]); 0 or absent: answer at
@@ -457,12 +472,21 @@ struct StatusQuery {
     wait: Option<u64>,
     /// 1 when the caller already holds the job's early results, so that they are no news.
     early: Option<u8>,
+    /// 1 to carry the news itself: the results of a finished job (`results`), or the early
+    /// results the caller lacks (`early_results`), as `GET /api/results` and `GET /api/early`
+    /// answer them. The page then needs one request per piece of news instead of two: on this
+    /// 2-core machine each browser request costs some milliseconds of the cores the run needs.
+    include: Option<u8>,
 }
+
+/// The query's wording in errors.
+const STATUS_QUERY_HELP: &str =
+    "the query takes wait (0 to 1000 milliseconds), early (0 or 1) and include (0 or 1)";
 
 /// A job's status. With `wait`, the answer waits until there is news (the job has left the
 /// queue and finished, failed or been cancelled, or has early results the caller lacks) or the
-/// wait is over, whichever comes first: the page learns of a result a few milliseconds after it
-/// exists instead of at its next poll, and asks far less often while a run goes on.
+/// wait is over, whichever comes first: the page learns of a result as soon as it exists
+/// instead of at its next poll, and asks far less often while a run goes on.
 async fn status(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -471,25 +495,97 @@ async fn status(
     let Ok(Query(q)) = query else {
         return error(
             StatusCode::BAD_REQUEST,
-            format!(
-                "the query takes wait (0 to {MAX_STATUS_WAIT_MS} milliseconds) and early (0 or 1)"
-            ),
+            STATUS_QUERY_HELP.into(),
             Vec::new(),
         );
     };
+    let answer = Answer {
+        code: StatusCode::OK,
+        cached: false,
+    };
+    answer_with_news(&app, &id, &q, answer).await
+}
+
+/// How a status is answered: the HTTP code, and whether the job was found in the cache of
+/// identical requests (known only to the request that asked for it).
+#[derive(Clone, Copy)]
+struct Answer {
+    code: StatusCode,
+    cached: bool,
+}
+
+/// Job `id`'s status once there is news or `q.wait` is over (see [`status`]), with the news
+/// itself when `q.include` asks for it.
+async fn answer_with_news(app: &App, id: &str, q: &StatusQuery, answer: Answer) -> Response {
     let wait = std::time::Duration::from_millis(q.wait.unwrap_or(0).min(MAX_STATUS_WAIT_MS));
-    let deadline = std::time::Instant::now() + wait;
+    let deadline = tokio::time::Instant::now() + wait;
+    let held_early = q.early == Some(1);
     loop {
-        let Some(v) = app.jobs.status(&id) else {
-            return no_job(&id);
+        // Registered before the status is read: news published in between still wakes us.
+        let notified = app.jobs.news().notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let Some(mut v) = app.jobs.status(id) else {
+            return no_job(id);
         };
+        v.cached = answer.cached;
         let finished = !matches!(v.status, JobState::Queued | JobState::Running);
-        let news = finished || (v.early && q.early != Some(1));
-        if news || std::time::Instant::now() >= deadline {
-            return axum::Json(v).into_response();
+        let news = finished || (v.early && !held_early);
+        if news || tokio::time::Instant::now() >= deadline {
+            return with_news(
+                app,
+                id,
+                v,
+                q.include == Some(1) && news,
+                held_early,
+                answer.code,
+            );
         }
-        tokio::time::sleep(STATUS_RECHECK).await;
+        tokio::select! {
+            () = &mut notified => {}
+            () = tokio::time::sleep_until(deadline) => {}
+        }
     }
+}
+
+/// Status `v` of job `id` as JSON; with `include`, a finished job's results (`results`) or the
+/// early results not yet `held` (`early_results`) go in the same object, as stored.
+fn with_news(
+    app: &App,
+    id: &str,
+    v: StatusView,
+    include: bool,
+    held: bool,
+    code: StatusCode,
+) -> Response {
+    let stored = match v.status {
+        _ if !include => None,
+        JobState::Done => app
+            .jobs
+            .result(id)
+            .and_then(Result::ok)
+            .map(|j| ("results", j)),
+        JobState::Running if v.early && !held => app
+            .jobs
+            .early(id)
+            .and_then(Result::ok)
+            .map(|j| ("early_results", j)),
+        _ => None,
+    };
+    let Some((field, json)) = stored else {
+        return (code, axum::Json(v)).into_response();
+    };
+    let Ok(head) = serde_json::to_string(&v) else {
+        return (code, axum::Json(v)).into_response();
+    };
+    // The view is a JSON object: its closing brace gives way to the stored object, which is
+    // JSON as the results' endpoints send it, so nothing is parsed again.
+    let body = format!(
+        "{},\"{field}\":{}}}",
+        head.strip_suffix('}').unwrap_or(&head),
+        json.as_str()
+    );
+    (code, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn results(State(app): State<App>, Path(id): Path<String>) -> Response {

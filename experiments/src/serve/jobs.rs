@@ -130,6 +130,10 @@ type Produced = Result<Vec<(usize, Outcome)>, Option<String>>;
 pub struct Jobs {
     inner: Mutex<Inner>,
     wake: Condvar,
+    /// Woken whenever a job has news for a waiting status request (early results published,
+    /// or the job finished, failed or was cancelled), so that the request answers at once
+    /// instead of at its next look.
+    news: tokio::sync::Notify,
     /// Signalled when a worker finishes a job (shutdown waits for the running ones).
     idle: Condvar,
     run_sets: Mutex<VecDeque<(String, RunSet)>>,
@@ -157,6 +161,7 @@ impl Jobs {
         let jobs = Arc::new(Jobs {
             inner: Mutex::new(Inner::default()),
             wake: Condvar::new(),
+            news: tokio::sync::Notify::new(),
             idle: Condvar::new(),
             run_sets: Mutex::new(VecDeque::new()),
             snapshots: Mutex::new(VecDeque::new()),
@@ -226,6 +231,13 @@ impl Jobs {
         Ok(view(&self.lock(), &id).expect("just inserted"))
     }
 
+    /// Woken (every waiter) whenever some job has news: early results, or its end. Create the
+    /// `notified()` future and `enable` it before reading a status, so that no news falls
+    /// between the reading and the waiting.
+    pub fn news(&self) -> &tokio::sync::Notify {
+        &self.news
+    }
+
     /// Status of job `id`.
     pub fn status(&self, id: &str) -> Option<StatusView> {
         view(&self.lock(), id)
@@ -270,6 +282,7 @@ impl Jobs {
                 g.by_key.remove(&key);
                 g.finished += 1;
                 g.finished_order.push_back(id.to_string());
+                self.news.notify_waiters();
             }
             State::Running => {
                 g.jobs[id].cancel.store(true, Ordering::Relaxed);
@@ -386,6 +399,8 @@ impl Jobs {
                     g.by_key.remove(&job.key);
                 }
             }
+            drop(g);
+            self.news.notify_waiters();
         }
     }
 
@@ -471,6 +486,7 @@ impl Jobs {
                 started,
             ) {
                 *early.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(json));
+                self.news.notify_waiters();
             }
         };
         let per_replication: Vec<Produced> = (0..run.replications)
