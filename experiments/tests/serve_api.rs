@@ -467,3 +467,82 @@ fn news_can_come_in_the_same_answer_as_the_status() {
     assert_eq!(again["status"], "done");
     assert_eq!(again["results"], whole);
 }
+
+#[test]
+fn a_guess_runs_only_while_nothing_is_asked_for_and_becomes_the_request_when_right() {
+    // `speculative=1`: the page's guess at the next request. Refused while a requested run is
+    // under way; cancelled by a different request; joined by the same request (which then
+    // needs no run of its own).
+    let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
+    let a = server.addr;
+    let stats = || json(&http(a, "GET", "/api/stats", None).1);
+    let (code, body) = http(
+        a,
+        "POST",
+        "/api/run?speculative=perhaps",
+        Some(&run_body(0.5, "small", 1)),
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("speculative")
+    );
+    let post = |coverage: f64, guess: bool| {
+        let path = if guess {
+            "/api/run?speculative=1"
+        } else {
+            "/api/run"
+        };
+        let (code, text) = http(a, "POST", path, Some(&run_body(coverage, "small", 1)));
+        (code, json(&text))
+    };
+    // A requested run is under way: a guess waits for none.
+    let (code, first) = post(0.5, false);
+    assert_eq!(code, 202);
+    let (code, refused) = post(0.55, true);
+    assert_eq!(code, 409, "{refused}");
+    wait_until_finished(a, first["id"].as_str().unwrap(), Duration::from_secs(120));
+    // Idle: the guess runs; a different request cancels it.
+    let (code, wrong) = post(0.55, true);
+    assert_eq!(code, 202, "{wrong}");
+    let (code, other) = post(0.45, false);
+    assert_eq!(code, 202, "{other}");
+    let wrong_end = wait_until_finished(a, wrong["id"].as_str().unwrap(), Duration::from_secs(120));
+    assert_eq!(wrong_end["status"], "cancelled", "{wrong_end}");
+    let other_end = wait_until_finished(a, other["id"].as_str().unwrap(), Duration::from_secs(120));
+    assert_eq!(other_end["status"], "done", "{other_end}");
+    // The cancelled guess is not an answer: asking for it later runs it afresh.
+    let (code, again) = post(0.55, false);
+    assert_eq!(code, 202);
+    assert_ne!(again["id"], wrong["id"]);
+    wait_until_finished(a, again["id"].as_str().unwrap(), Duration::from_secs(120));
+    // A right guess: the request joins it (the same job) and gets its results.
+    let before = stats();
+    let (code, right) = post(0.6, true);
+    assert_eq!(code, 202, "{right}");
+    let (code, asked) = post(0.6, false);
+    assert_eq!(code, 202, "{asked}");
+    assert_eq!(asked["id"], right["id"], "the request joins the guess");
+    let end = wait_until_finished(a, asked["id"].as_str().unwrap(), Duration::from_secs(120));
+    assert_eq!(end["status"], "done", "{end}");
+    let after = stats();
+    assert_eq!(
+        after["speculative_used"].as_u64().unwrap(),
+        before["speculative_used"].as_u64().unwrap() + 1,
+        "{after}"
+    );
+    assert_eq!(
+        after["speculative_started"].as_u64().unwrap(),
+        before["speculative_started"].as_u64().unwrap() + 1,
+        "{after}"
+    );
+    let (code, _) = http(
+        a,
+        "GET",
+        &format!("/api/results/{}", asked["id"].as_str().unwrap()),
+        None,
+    );
+    assert_eq!(code, 200);
+}

@@ -342,6 +342,39 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     };
     let (ms, whole) = (sorted("cjsimLatencies"), sorted("cjsimCompleteLatencies"));
     assert!(ms.len() >= 20 && whole.len() >= 20, "{ms:?} {whole:?}");
+    // Stepping with pauses, as a facilitator does: while the page waits, the server runs the
+    // next position of the slider moved last (the page's guess), so a step after a pause is
+    // answered from it. The first step is a jump (0.65 to 0.25, not guessed); the next four
+    // follow the guesses.
+    let guesses_used = || {
+        let (code, body) = common::http(addr, "GET", "/api/stats", None);
+        assert_eq!(code, 200, "{body}");
+        json(&body)["speculative_used"].as_u64().unwrap()
+    };
+    let used_before = guesses_used();
+    b.script("window.cjsimCompleteLatencies = [];");
+    for coverage in ["0.25", "0.2", "0.15", "0.1", "0.05"] {
+        std::thread::sleep(Duration::from_millis(900));
+        b.script(&format!(
+            "const s = document.querySelector('#cov-legal_aid');\
+             s.value = '{coverage}'; s.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        ));
+        b.wait_for(
+            &format!(
+                "document.querySelector('#results').dataset.key.includes('\"coverage\":{coverage}}}') && \
+                 document.querySelector('#results').dataset.stale === '0' && \
+                 document.querySelector('#results').dataset.early === '0'"
+            ),
+            &format!("the whole run for coverage {coverage} after a pause"),
+            Duration::from_secs(60),
+        );
+    }
+    let stepped = b.script("return window.cjsimCompleteLatencies;");
+    let guessed = guesses_used() - used_before;
+    assert_eq!(
+        guessed, 4,
+        "each step after the jump is the page's guess, run during the pause"
+    );
     // Ticking an intervention on: a new arm from the cached baseline each time (ticked off
     // again, the page returns to legal aid alone, from the cache).
     b.script("window.cjsimToggleLatencies = [];");
@@ -378,6 +411,8 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
         j!({ "changes": ms.len(), "early_shown": early_seen,
              "first_update": { "median_ms": median, "p95_ms": p95, "all_ms": ms },
              "whole_run": { "median_ms": whole_median, "p95_ms": whole_p95, "all_ms": whole },
+             "stepped_after_a_pause": { "pause_ms": 900, "coverages": [0.25, 0.2, 0.15, 0.1, 0.05],
+                                        "all_ms": stepped, "guesses_used": guessed },
              "intervention_ticked_on": { "median_ms": toggle_median, "max_ms": toggle_max,
                                          "all_ms": toggles, "interventions": TOGGLED } })
         .to_string(),
@@ -405,7 +440,7 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     );
     let restored = b.script("return document.querySelector('#cov-legal_aid').value;");
     assert_eq!(
-        restored, "0.65",
+        restored, "0.05",
         "the slider position comes back from the link"
     );
 

@@ -15,7 +15,7 @@
 //! | GET | `/api/scenarios` | scenarios on offer, warming pathways, population sizes |
 //! | GET | `/api/catalogue` | interventions: mechanism, default coverage, effect, cost, evidence |
 //! | GET | `/api/i18n` | the interface's languages, the default one, and every text's translations |
-//! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status; takes the status's query |
+//! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status; takes the status's query, and `speculative=1` for a guess at the next request (409 while requested runs are under way) |
 //! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled; `?wait=MS&early=1` waits up to MS (at most 1,000) for news; `&include=1` carries it (`results`, `early_results`) |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
 //! | GET | `/api/early/{id}` | the same up to 2030, without the charts, while a one-replication arm runs on (instant mode) |
@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::jobs::{Jobs, Refused, State as JobState, StatusView};
+use super::jobs::{Jobs, Priority, Refused, State as JobState, StatusView};
 use super::request::{self, FieldError, RunRequest};
 
 /// Largest request body (bytes). A run request is well under 2 KB; larger bodies get 413
@@ -375,15 +375,21 @@ async fn catalogue() -> Response {
 async fn run(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    query: Result<Query<StatusQuery>, QueryRejection>,
+    query: Result<Query<RunQuery>, QueryRejection>,
     body: Result<axum::Json<RunRequest>, JsonRejection>,
 ) -> Response {
-    let Ok(Query(q)) = query else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            STATUS_QUERY_HELP.into(),
-            Vec::new(),
-        );
+    let Ok(Query(rq)) = query else {
+        return error(StatusCode::BAD_REQUEST, RUN_QUERY_HELP.into(), Vec::new());
+    };
+    let priority = if rq.speculative == Some(1) {
+        Priority::Speculative
+    } else {
+        Priority::Requested
+    };
+    let q = StatusQuery {
+        wait: rq.wait,
+        early: rq.early,
+        include: rq.include,
     };
     let req = match body {
         Ok(axum::Json(r)) => r,
@@ -416,7 +422,7 @@ async fn run(
     let jobs = Arc::clone(&app.jobs);
     // Enqueueing takes a lock that workers hold only briefly; keep it off the async threads.
     let client = peer.ip();
-    let submitted = tokio::task::spawn_blocking(move || jobs.submit(valid, client)).await;
+    let submitted = tokio::task::spawn_blocking(move || jobs.submit(valid, client, priority)).await;
     match submitted {
         // With `wait`, the answer waits for news as a status request does, so that a run
         // whose early results (or whole results, from the cache) come quickly needs no
@@ -435,6 +441,11 @@ async fn run(
                 "you already have {} runs waiting; wait for them or cancel some",
                 super::jobs::MAX_QUEUED_PER_CLIENT
             ),
+            Vec::new(),
+        ),
+        Ok(Err(Refused::Busy)) => error(
+            StatusCode::CONFLICT,
+            "requested runs are under way: a speculative run waits for none".into(),
             Vec::new(),
         ),
         Ok(Err(Refused::Full)) => error(
@@ -482,6 +493,23 @@ struct StatusQuery {
 /// The query's wording in errors.
 const STATUS_QUERY_HELP: &str =
     "the query takes wait (0 to 1000 milliseconds), early (0 or 1) and include (0 or 1)";
+
+/// `POST /api/run`'s query: the status's, and `speculative=1` for a guess at the next request.
+#[derive(Debug, Default, Deserialize)]
+struct RunQuery {
+    wait: Option<u64>,
+    early: Option<u8>,
+    include: Option<u8>,
+    /// 1: the page's guess at the next request (the neighbouring position of the slider last
+    /// moved), run only while no requested run waits or runs, cancelled by the next request
+    /// unless it is that request (see [`Priority::Speculative`]); 409 while requested runs are
+    /// under way.
+    speculative: Option<u8>,
+}
+
+/// The run query's wording in errors.
+const RUN_QUERY_HELP: &str = "the query takes wait (0 to 1000 milliseconds), early (0 or 1), \
+     include (0 or 1) and speculative (0 or 1)";
 
 /// A job's status. With `wait`, the answer waits until there is news (the job has left the
 /// queue and finished, failed or been cancelled, or has early results the caller lacks) or the

@@ -87,11 +87,17 @@ pub struct Stats {
     pub finished: u64,
     /// Requests answered from the cache of identical requests.
     pub cache_hits: u64,
+    /// Speculative runs accepted.
+    pub speculative_started: u64,
+    /// Speculative runs that a request then asked for (running or done by then).
+    pub speculative_used: u64,
 }
 
 struct Job {
     key: String,
     client: IpAddr,
+    /// A guess not (yet) asked for (see [`Priority::Speculative`]).
+    speculative: bool,
     run: Arc<ValidRun>,
     state: State,
     progress: Arc<AtomicU64>,
@@ -114,7 +120,54 @@ struct Inner {
     peak: usize,
     finished: u64,
     cache_hits: u64,
+    speculative_started: u64,
+    speculative_used: u64,
     shutdown: bool,
+}
+
+impl Inner {
+    /// Cancels every speculative job: queued ones leave the queue at once, running ones stop
+    /// within a simulated month (their worker records them as cancelled).
+    fn cancel_speculative(&mut self) {
+        let queued: Vec<String> = self
+            .queue
+            .iter()
+            .filter(|id| self.jobs[*id].speculative)
+            .cloned()
+            .collect();
+        for id in queued {
+            self.cancel_queued(&id);
+        }
+        let running: Vec<(String, String)> = self
+            .jobs
+            .iter()
+            .filter(|(_, j)| j.speculative && j.state == State::Running)
+            .map(|(id, j)| (id.clone(), j.key.clone()))
+            .collect();
+        for (id, key) in running {
+            self.jobs[&id].cancel.store(true, Ordering::Relaxed);
+            // A request for the same run from now on starts afresh instead of joining a job
+            // that is stopping.
+            if self.by_key.get(&key) == Some(&id) {
+                self.by_key.remove(&key);
+            }
+        }
+    }
+
+    /// Takes queued job `id` out of the queue as cancelled.
+    fn cancel_queued(&mut self, id: &str) {
+        self.queue.retain(|q| q != id);
+        let key = {
+            let job = self.jobs.get_mut(id).expect("exists");
+            job.state = State::Cancelled;
+            job.key.clone()
+        };
+        if self.by_key.get(&key).is_some_and(|k| k == id) {
+            self.by_key.remove(&key);
+        }
+        self.finished += 1;
+        self.finished_order.push_back(id.to_string());
+    }
 }
 
 /// Outcomes of one parameter set, by replication.
@@ -153,6 +206,19 @@ pub enum Refused {
     Full,
     /// This client has [`MAX_QUEUED_PER_CLIENT`] jobs waiting.
     ClientFull,
+    /// A speculative run, refused because requested runs are waiting or running.
+    Busy,
+}
+
+/// Whether a submitted run was asked for, or is the page's guess at the next request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    /// Asked for: it runs in its turn and cancels every speculative run.
+    Requested,
+    /// A guess (the neighbouring position of the slider last moved), run only while no
+    /// requested run waits or runs, and cancelled as soon as one is submitted, unless it is
+    /// that very request: then it becomes the request, already under way or done.
+    Speculative,
 }
 
 impl Jobs {
@@ -187,13 +253,40 @@ impl Jobs {
 
     /// Queues `run` for `client`, or returns the job of an identical request (finished,
     /// queued or running).
-    pub fn submit(&self, run: ValidRun, client: IpAddr) -> Result<StatusView, Refused> {
+    pub fn submit(
+        &self,
+        run: ValidRun,
+        client: IpAddr,
+        priority: Priority,
+    ) -> Result<StatusView, Refused> {
         let mut g = self.lock();
+        let requested = priority == Priority::Requested;
         if let Some(id) = g.by_key.get(&run.key).cloned() {
-            g.cache_hits += 1;
+            if requested && g.jobs[&id].speculative {
+                // The guess was right: it becomes the request, first in the queue if it still
+                // waits, and the other guesses make way.
+                g.jobs.get_mut(&id).expect("indexed jobs exist").speculative = false;
+                g.speculative_used += 1;
+                if let Some(at) = g.queue.iter().position(|q| *q == id) {
+                    g.queue.remove(at);
+                    g.queue.push_front(id.clone());
+                }
+                g.cancel_speculative();
+            } else if requested {
+                g.cache_hits += 1;
+            }
             let mut v = view(&g, &id).expect("indexed jobs exist");
             v.cached = true;
             return Ok(v);
+        }
+        if requested {
+            g.cancel_speculative();
+        } else if g
+            .jobs
+            .values()
+            .any(|j| !j.speculative && matches!(j.state, State::Queued | State::Running))
+        {
+            return Err(Refused::Busy);
         }
         if g.queue.len() >= MAX_QUEUE {
             return Err(Refused::Full);
@@ -213,6 +306,7 @@ impl Jobs {
             Job {
                 key: run.key.clone(),
                 client,
+                speculative: !requested,
                 run: Arc::new(run),
                 state: State::Queued,
                 progress: Arc::new(AtomicU64::new(0)),
@@ -226,6 +320,7 @@ impl Jobs {
             },
         );
         g.queue.push_back(id.clone());
+        g.speculative_started += u64::from(!requested);
         drop(g);
         self.wake.notify_one();
         Ok(view(&self.lock(), &id).expect("just inserted"))
@@ -273,15 +368,7 @@ impl Jobs {
         let state = g.jobs.get(id)?.state;
         match state {
             State::Queued => {
-                g.queue.retain(|q| q != id);
-                let key = {
-                    let job = g.jobs.get_mut(id).expect("exists");
-                    job.state = State::Cancelled;
-                    job.key.clone()
-                };
-                g.by_key.remove(&key);
-                g.finished += 1;
-                g.finished_order.push_back(id.to_string());
+                g.cancel_queued(id);
                 self.news.notify_waiters();
             }
             State::Running => {
@@ -302,6 +389,8 @@ impl Jobs {
             peak_running: g.peak,
             finished: g.finished,
             cache_hits: g.cache_hits,
+            speculative_started: g.speculative_started,
+            speculative_used: g.speculative_used,
         }
     }
 
@@ -388,7 +477,9 @@ impl Jobs {
                 }
             };
             // Only successes answer later identical requests.
-            if let Some(k) = key {
+            if let Some(k) = key
+                && g.by_key.get(&k) == Some(&id)
+            {
                 g.by_key.remove(&k);
             }
             while g.finished_order.len() > FINISHED_KEPT {
