@@ -469,13 +469,26 @@ fn news_can_come_in_the_same_answer_as_the_status() {
 }
 
 #[test]
-fn a_guess_runs_only_while_nothing_is_asked_for_and_becomes_the_request_when_right() {
-    // `speculative=1`: the page's guess at the next request. Refused while a requested run is
-    // under way; cancelled by a different request; joined by the same request (which then
-    // needs no run of its own).
+fn a_guess_runs_after_the_requests_and_becomes_the_request_when_right() {
+    // `speculative=1`: the page's guess at the next request. Queued behind the requested runs;
+    // cancelled by a different request (and not reused afterwards); joined by the same
+    // request, finished or under way, which then needs no run of its own.
     let server = serve::start(ServeConfig::local(0).unwrap()).unwrap();
     let a = server.addr;
     let stats = || json(&http(a, "GET", "/api/stats", None).1);
+    let status = |id: &Value| {
+        json(
+            &http(
+                a,
+                "GET",
+                &format!("/api/status/{}", id.as_str().unwrap()),
+                None,
+            )
+            .1,
+        )
+    };
+    let finish =
+        |id: &Value| wait_until_finished(a, id.as_str().unwrap(), Duration::from_secs(120));
     let (code, body) = http(
         a,
         "POST",
@@ -496,52 +509,50 @@ fn a_guess_runs_only_while_nothing_is_asked_for_and_becomes_the_request_when_rig
             "/api/run"
         };
         let (code, text) = http(a, "POST", path, Some(&run_body(coverage, "small", 1)));
-        (code, json(&text))
+        assert_eq!(code, 202, "{text}");
+        json(&text)
     };
-    // A requested run is under way: a guess waits for none.
-    let (code, first) = post(0.5, false);
-    assert_eq!(code, 202);
-    let (code, refused) = post(0.55, true);
-    assert_eq!(code, 409, "{refused}");
-    wait_until_finished(a, first["id"].as_str().unwrap(), Duration::from_secs(120));
-    // Idle: the guess runs; a different request cancels it.
-    let (code, wrong) = post(0.55, true);
-    assert_eq!(code, 202, "{wrong}");
-    let (code, other) = post(0.45, false);
-    assert_eq!(code, 202, "{other}");
-    let wrong_end = wait_until_finished(a, wrong["id"].as_str().unwrap(), Duration::from_secs(120));
-    assert_eq!(wrong_end["status"], "cancelled", "{wrong_end}");
-    let other_end = wait_until_finished(a, other["id"].as_str().unwrap(), Duration::from_secs(120));
-    assert_eq!(other_end["status"], "done", "{other_end}");
-    // The cancelled guess is not an answer: asking for it later runs it afresh.
-    let (code, again) = post(0.55, false);
-    assert_eq!(code, 202);
+    // A requested run is under way: the guess waits behind it, then runs.
+    let first = post(0.5, false);
+    let behind = post(0.55, true);
+    assert_eq!(status(&behind["id"])["status"], "queued");
+    assert_eq!(finish(&first["id"])["status"], "done");
+    assert_eq!(finish(&behind["id"])["status"], "done");
+    // A different request cancels a guess, which is then no answer to anyone.
+    let wrong = post(0.65, true);
+    let other = post(0.45, false);
+    assert_eq!(finish(&wrong["id"])["status"], "cancelled");
+    assert_eq!(finish(&other["id"])["status"], "done");
+    let again = post(0.65, false);
     assert_ne!(again["id"], wrong["id"]);
-    wait_until_finished(a, again["id"].as_str().unwrap(), Duration::from_secs(120));
-    // A right guess: the request joins it (the same job) and gets its results.
+    assert_eq!(finish(&again["id"])["status"], "done");
+    // Right guesses: the request joins the guess, finished or under way.
     let before = stats();
-    let (code, right) = post(0.6, true);
-    assert_eq!(code, 202, "{right}");
-    let (code, asked) = post(0.6, false);
-    assert_eq!(code, 202, "{asked}");
-    assert_eq!(asked["id"], right["id"], "the request joins the guess");
-    let end = wait_until_finished(a, asked["id"].as_str().unwrap(), Duration::from_secs(120));
-    assert_eq!(end["status"], "done", "{end}");
+    let joined_done = post(0.55, false);
+    assert_eq!(
+        joined_done["id"], behind["id"],
+        "the request is the finished guess"
+    );
+    assert_eq!(joined_done["status"], "done");
+    let ahead = post(0.7, true);
+    let joined_running = post(0.7, false);
+    assert_eq!(
+        joined_running["id"], ahead["id"],
+        "the request joins the guess under way"
+    );
+    assert_eq!(finish(&joined_running["id"])["status"], "done");
     let after = stats();
+    let count = |v: &Value, k: &str| v[k].as_u64().unwrap();
     assert_eq!(
-        after["speculative_used"].as_u64().unwrap(),
-        before["speculative_used"].as_u64().unwrap() + 1,
+        count(&after, "speculative_used"),
+        count(&before, "speculative_used") + 2,
         "{after}"
     );
-    assert_eq!(
-        after["speculative_started"].as_u64().unwrap(),
-        before["speculative_started"].as_u64().unwrap() + 1,
-        "{after}"
-    );
+    assert_eq!(count(&after, "speculative_started"), 3, "{after}");
     let (code, _) = http(
         a,
         "GET",
-        &format!("/api/results/{}", asked["id"].as_str().unwrap()),
+        &format!("/api/results/{}", behind["id"].as_str().unwrap()),
         None,
     );
     assert_eq!(code, 200);

@@ -15,7 +15,7 @@
 //! | GET | `/api/scenarios` | scenarios on offer, warming pathways, population sizes |
 //! | GET | `/api/catalogue` | interventions: mechanism, default coverage, effect, cost, evidence |
 //! | GET | `/api/i18n` | the interface's languages, the default one, and every text's translations |
-//! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status; takes the status's query, and `speculative=1` for a guess at the next request (409 while requested runs are under way) |
+//! | POST | `/api/run` | queue a run (body: [`RunRequest`]); 202 with the job's status; takes the status's query, and `speculative=1` for a guess at the next request (run after the requested ones) |
 //! | GET | `/api/status/{id}` | queued (with position), running (with progress), done, failed, cancelled; `?wait=MS&early=1` waits up to MS (at most 1,000) for news; `&include=1` carries it (`results`, `early_results`) |
 //! | GET | `/api/results/{id}` | headline numbers, scorecard, costs and SVG charts |
 //! | GET | `/api/early/{id}` | the same up to 2030, without the charts, while a one-replication arm runs on (instant mode) |
@@ -443,11 +443,6 @@ async fn run(
             ),
             Vec::new(),
         ),
-        Ok(Err(Refused::Busy)) => error(
-            StatusCode::CONFLICT,
-            "requested runs are under way: a speculative run waits for none".into(),
-            Vec::new(),
-        ),
         Ok(Err(Refused::Full)) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -501,9 +496,8 @@ struct RunQuery {
     early: Option<u8>,
     include: Option<u8>,
     /// 1: the page's guess at the next request (the neighbouring position of the slider last
-    /// moved), run only while no requested run waits or runs, cancelled by the next request
-    /// unless it is that request (see [`Priority::Speculative`]); 409 while requested runs are
-    /// under way.
+    /// moved), queued behind the requested runs and run when none waits or runs, cancelled by
+    /// the next request unless it is that request (see [`Priority::Speculative`]).
     speculative: Option<u8>,
 }
 

@@ -126,6 +126,17 @@ struct Inner {
 }
 
 impl Inner {
+    /// Whether the queue's first job is a guess and a requested job is running.
+    fn guess_must_wait(&self) -> bool {
+        self.queue
+            .front()
+            .is_some_and(|id| self.jobs[id].speculative)
+            && self
+                .jobs
+                .values()
+                .any(|j| !j.speculative && j.state == State::Running)
+    }
+
     /// Cancels every speculative job: queued ones leave the queue at once, running ones stop
     /// within a simulated month (their worker records them as cancelled).
     fn cancel_speculative(&mut self) {
@@ -206,8 +217,6 @@ pub enum Refused {
     Full,
     /// This client has [`MAX_QUEUED_PER_CLIENT`] jobs waiting.
     ClientFull,
-    /// A speculative run, refused because requested runs are waiting or running.
-    Busy,
 }
 
 /// Whether a submitted run was asked for, or is the page's guess at the next request.
@@ -215,9 +224,10 @@ pub enum Refused {
 pub enum Priority {
     /// Asked for: it runs in its turn and cancels every speculative run.
     Requested,
-    /// A guess (the neighbouring position of the slider last moved), run only while no
-    /// requested run waits or runs, and cancelled as soon as one is submitted, unless it is
-    /// that very request: then it becomes the request, already under way or done.
+    /// A guess (the neighbouring position of the slider last moved): queued behind the
+    /// requested runs and run only when none waits or runs, so that it starts the moment the
+    /// request it follows ends; cancelled as soon as another run is asked for, unless it is
+    /// that very run: then it becomes the request, already under way or done.
     Speculative,
 }
 
@@ -281,12 +291,6 @@ impl Jobs {
         }
         if requested {
             g.cancel_speculative();
-        } else if g
-            .jobs
-            .values()
-            .any(|j| !j.speculative && matches!(j.state, State::Queued | State::Running))
-        {
-            return Err(Refused::Busy);
         }
         if g.queue.len() >= MAX_QUEUE {
             return Err(Refused::Full);
@@ -419,7 +423,9 @@ impl Jobs {
         loop {
             let (id, run, progress, total, cancel, early) = {
                 let mut g = self.lock();
-                while g.queue.is_empty() && !g.shutdown {
+                // A guess waits while a requested job runs (on another worker): it must not
+                // take the cores from it. The worker that finishes that job takes the guess.
+                while (g.queue.is_empty() || g.guess_must_wait()) && !g.shutdown {
                     g = self.wake.wait(g).unwrap_or_else(|e| e.into_inner());
                 }
                 if g.shutdown {
