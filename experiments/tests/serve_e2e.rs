@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 use common::{http, json};
 
 /// Interventions the test ticks on (and off) after moving the slider, timing each new arm.
+/// Interventions ticked after the pointer rests on them (none of them is in `TOGGLED`, so no
+/// earlier run answers them).
+const HOVERED: [&str; 2] = ["hot_spot_policing", "early_release_older"];
 const TOGGLED: [&str; 6] = [
     "court_capacity",
     "youth_mentoring",
@@ -78,6 +81,37 @@ impl Browser {
             "/execute/sync",
             Some(j!({ "script": script, "args": [] })),
         )
+    }
+
+    /// Moves the pointer onto `css`, rests there `ms` milliseconds, then clicks, as a user
+    /// reading before ticking does (WebDriver actions).
+    fn hover_then_click(&self, css: &str, ms: u64) {
+        let selector = serde_json::to_string(css).unwrap();
+        self.script(&format!(
+            "document.querySelector({selector}).scrollIntoView({{block: 'center'}});"
+        ));
+        let el = self.call(
+            "POST",
+            "/element",
+            Some(j!({ "using": "css selector", "value": css })),
+        );
+        let origin = el.clone();
+        assert!(
+            el.as_object().is_some_and(|o| !o.is_empty()),
+            "no element {css}"
+        );
+        self.call(
+            "POST",
+            "/actions",
+            Some(j!({ "actions": [{ "type": "pointer", "id": "mouse",
+                "parameters": { "pointerType": "mouse" },
+                "actions": [
+                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0, "duration": 0 },
+                    { "type": "pause", "duration": ms },
+                    { "type": "pointerDown", "button": 0 },
+                    { "type": "pointerUp", "button": 0 }
+                ] }] })),
+        );
     }
 
     fn click(&self, css: &str) {
@@ -399,6 +433,38 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
         }
     }
     let toggles = sorted("cjsimToggleLatencies");
+    // Ticking an intervention after resting the pointer on it, as a facilitator reading the
+    // list does: the page guessed the tick while the pointer rested.
+    let used_before_hover = guesses_used();
+    b.script("window.cjsimToggleLatencies = [];");
+    for name in HOVERED {
+        b.hover_then_click(&format!("#iv-{name}"), 900);
+        b.wait_for(
+            &format!(
+                "document.querySelector('#results').dataset.key.includes('\"{name}\"') && \
+                 document.querySelector('#results').dataset.stale === '0' && \
+                 document.querySelector('#results').dataset.early === '0'"
+            ),
+            &format!("the whole run with {name} ticked after a hover"),
+            Duration::from_secs(60),
+        );
+        b.script("window.cjsimToggleLatencies.push(window.cjsimCompleteLatencies.slice(-1)[0]);");
+        b.click(&format!("#iv-{name}"));
+        b.wait_for(
+            &format!(
+                "!document.querySelector('#results').dataset.key.includes('\"{name}\"') && \
+                 document.querySelector('#results').dataset.stale === '0'"
+            ),
+            &format!("{name} unticked again"),
+            Duration::from_secs(60),
+        );
+    }
+    let hovered = b.script("return window.cjsimToggleLatencies;");
+    let hover_guesses = guesses_used() - used_before_hover;
+    assert!(
+        hover_guesses >= HOVERED.len() as u64,
+        "each tick after a hover is the page's guess: {hover_guesses} used"
+    );
     assert_eq!(toggles.len(), TOGGLED.len(), "{toggles:?}");
     let pick = |ms: &[f64]| (ms[ms.len() / 2], ms[(ms.len() * 95).div_ceil(100) - 1]);
     let (median, p95) = pick(&ms);
@@ -411,6 +477,8 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
         j!({ "changes": ms.len(), "early_shown": early_seen,
              "first_update": { "median_ms": median, "p95_ms": p95, "all_ms": ms },
              "whole_run": { "median_ms": whole_median, "p95_ms": whole_p95, "all_ms": whole },
+             "ticked_after_a_hover": { "hover_ms": 900, "interventions": HOVERED,
+                                       "all_ms": hovered, "guesses_used": hover_guesses },
              "stepped_after_a_pause": { "pause_ms": 900, "coverages": [0.25, 0.2, 0.15, 0.1, 0.05],
                                         "all_ms": stepped, "guesses_used": guessed },
              "intervention_ticked_on": { "median_ms": toggle_median, "max_ms": toggle_max,
