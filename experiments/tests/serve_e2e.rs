@@ -83,40 +83,10 @@ impl Browser {
         )
     }
 
-    /// Moves the pointer onto `css`, rests there `ms` milliseconds, then clicks, as a user
-    /// reading before ticking does (WebDriver actions).
-    fn hover_then_click(&self, css: &str, ms: u64) {
-        let selector = serde_json::to_string(css).unwrap();
-        self.script(&format!(
-            "document.querySelector({selector}).scrollIntoView({{block: 'center'}});"
-        ));
-        let el = self.call(
-            "POST",
-            "/element",
-            Some(j!({ "using": "css selector", "value": css })),
-        );
-        let origin = el.clone();
-        assert!(
-            el.as_object().is_some_and(|o| !o.is_empty()),
-            "no element {css}"
-        );
-        self.call(
-            "POST",
-            "/actions",
-            Some(j!({ "actions": [{ "type": "pointer", "id": "mouse",
-                "parameters": { "pointerType": "mouse" },
-                "actions": [
-                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0, "duration": 0 },
-                    { "type": "pause", "duration": ms },
-                    { "type": "pointerDown", "button": 0 },
-                    { "type": "pointerUp", "button": 0 }
-                ] }] })),
-        );
-    }
-
-    fn click(&self, css: &str) {
-        // As a user would, bring the element to the middle of its scrolling panel first: at
-        // the panel's bottom edge the sticky button bar covers it.
+    /// The element `css`, brought to the middle of its scrolling panel first, as a user would
+    /// (at the panel's bottom edge the sticky button bar covers it): WebDriver's reference
+    /// object and its id.
+    fn find_in_view(&self, css: &str) -> (Value, String) {
         let selector = serde_json::to_string(css).unwrap();
         self.script(&format!(
             "document.querySelector({selector}).scrollIntoView({{block: 'center'}});"
@@ -132,6 +102,44 @@ impl Browser {
             .and_then(Value::as_str)
             .unwrap_or_else(|| panic!("no element {css}"))
             .to_string();
+        (el, id)
+    }
+
+    /// Moves the pointer onto `css`, rests there `ms` milliseconds, then clicks, as a user
+    /// reading before ticking does (WebDriver actions).
+    fn hover_then_click(&self, css: &str, ms: u64) {
+        let (origin, _) = self.find_in_view(css);
+        self.call(
+            "POST",
+            "/actions",
+            Some(j!({ "actions": [{ "type": "pointer", "id": "mouse",
+                "parameters": { "pointerType": "mouse" },
+                "actions": [
+                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0, "duration": 0 },
+                    { "type": "pause", "duration": ms },
+                    { "type": "pointerDown", "button": 0 },
+                    { "type": "pointerUp", "button": 0 }
+                ] }] })),
+        );
+    }
+
+    /// Waits until the page shows the whole run (not its early results) of a configuration
+    /// whose key contains `key_part`.
+    fn wait_for_whole_run(&self, key_part: &str, what: &str) {
+        let part = serde_json::to_string(key_part).unwrap();
+        self.wait_for(
+            &format!(
+                "document.querySelector('#results').dataset.key.includes({part}) && \
+                 document.querySelector('#results').dataset.stale === '0' && \
+                 document.querySelector('#results').dataset.early === '0'"
+            ),
+            what,
+            Duration::from_secs(60),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let (_, id) = self.find_in_view(css);
         self.call("POST", &format!("/element/{id}/click"), Some(j!({})));
     }
 
@@ -393,14 +401,9 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
             "const s = document.querySelector('#cov-legal_aid');\
              s.value = '{coverage}'; s.dispatchEvent(new Event('input', {{ bubbles: true }}));"
         ));
-        b.wait_for(
-            &format!(
-                "document.querySelector('#results').dataset.key.includes('\"coverage\":{coverage}}}') && \
-                 document.querySelector('#results').dataset.stale === '0' && \
-                 document.querySelector('#results').dataset.early === '0'"
-            ),
+        b.wait_for_whole_run(
+            &format!("\"coverage\":{coverage}}}"),
             &format!("the whole run for coverage {coverage} after a pause"),
-            Duration::from_secs(60),
         );
     }
     let stepped = b.script("return window.cjsimCompleteLatencies;");
@@ -439,14 +442,9 @@ fn legal_aid_lowers_the_unsentenced_share_on_the_dashboard() {
     b.script("window.cjsimToggleLatencies = [];");
     for name in HOVERED {
         b.hover_then_click(&format!("#iv-{name}"), 900);
-        b.wait_for(
-            &format!(
-                "document.querySelector('#results').dataset.key.includes('\"{name}\"') && \
-                 document.querySelector('#results').dataset.stale === '0' && \
-                 document.querySelector('#results').dataset.early === '0'"
-            ),
+        b.wait_for_whole_run(
+            &format!("\"{name}\""),
             &format!("the whole run with {name} ticked after a hover"),
-            Duration::from_secs(60),
         );
         b.script("window.cjsimToggleLatencies.push(window.cjsimCompleteLatencies.slice(-1)[0]);");
         b.click(&format!("#iv-{name}"));
