@@ -375,21 +375,17 @@ async fn catalogue() -> Response {
 async fn run(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    query: Result<Query<RunQuery>, QueryRejection>,
+    query: Result<Query<StatusQuery>, QueryRejection>,
+    guess: Result<Query<GuessQuery>, QueryRejection>,
     body: Result<axum::Json<RunRequest>, JsonRejection>,
 ) -> Response {
-    let Ok(Query(rq)) = query else {
+    let (Ok(Query(q)), Ok(Query(guess))) = (query, guess) else {
         return error(StatusCode::BAD_REQUEST, RUN_QUERY_HELP.into(), Vec::new());
     };
-    let priority = if rq.speculative == Some(1) {
+    let priority = if guess.speculative == Some(1) {
         Priority::Speculative
     } else {
         Priority::Requested
-    };
-    let q = StatusQuery {
-        wait: rq.wait,
-        early: rq.early,
-        include: rq.include,
     };
     let req = match body {
         Ok(axum::Json(r)) => r,
@@ -424,17 +420,16 @@ async fn run(
     let client = peer.ip();
     let submitted = tokio::task::spawn_blocking(move || jobs.submit(valid, client, priority)).await;
     match submitted {
-        // With `wait`, the answer waits for news as a status request does, so that a run
-        // whose early results (or whole results, from the cache) come quickly needs no
-        // second request.
-        Ok(Ok(view)) if q.wait.unwrap_or(0) > 0 || q.include == Some(1) => {
+        // Answered as a status request with the same query is (at once without `wait`), so
+        // that a run whose results are at hand (the cache) or come quickly needs no second
+        // request.
+        Ok(Ok(view)) => {
             let answer = Answer {
                 code: StatusCode::ACCEPTED,
                 cached: view.cached,
             };
             answer_with_news(&app, &view.id, &q, answer).await
         }
-        Ok(Ok(view)) => (StatusCode::ACCEPTED, axum::Json(view)).into_response(),
         Ok(Err(Refused::ClientFull)) => error(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
@@ -489,12 +484,10 @@ struct StatusQuery {
 const STATUS_QUERY_HELP: &str =
     "the query takes wait (0 to 1000 milliseconds), early (0 or 1) and include (0 or 1)";
 
-/// `POST /api/run`'s query: the status's, and `speculative=1` for a guess at the next request.
+/// `POST /api/run`'s own query key, read beside the status's ([`StatusQuery`]), which the
+/// run request takes too.
 #[derive(Debug, Default, Deserialize)]
-struct RunQuery {
-    wait: Option<u64>,
-    early: Option<u8>,
-    include: Option<u8>,
+struct GuessQuery {
     /// 1: the page's guess at the next request (the neighbouring position of the slider last
     /// moved), queued behind the requested runs and run when none waits or runs, cancelled by
     /// the next request unless it is that request (see [`Priority::Speculative`]).
