@@ -138,9 +138,39 @@ pub(crate) fn initial_employment(
 }
 
 /// National labour-market stocks counted during the update:
-/// `[adults in labour force, unemployed adults, youth, NEET youth]`. Kept national, in locals: a
-/// count by region made consecutive people of a region wait on each other's add in memory.
+/// `[adults in labour force, unemployed adults, youth, NEET youth]`.
 pub(crate) type LabourCounts = [u32; 4];
+
+/// Persons of a chunk of rows by life stage (0: under 15, 1: 15-24, 2: 25 and over) and
+/// status, from which the four [`LabourCounts`] are read at the end: counting a person is one
+/// add to a small table in the cache. The four conditional adds it replaces compiled to about
+/// twenty vector instructions per person.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct LabourTally([[u32; 5]; 3]);
+
+impl LabourTally {
+    /// Counts a person aged `years` with status `status`.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, years: u32, status: Employment) {
+        let stage = usize::from(years >= 15) + usize::from(years >= 25);
+        self.0[stage][status as usize] += 1;
+    }
+
+    /// The counts: `[adults in labour force, unemployed adults, youth, NEET youth]`.
+    pub(crate) fn counts(&self) -> LabourCounts {
+        let [_, youth, adult] = &self.0;
+        let (employed, unemployed) = (
+            Employment::Employed as usize,
+            Employment::Unemployed as usize,
+        );
+        [
+            adult[employed] + adult[unemployed],
+            adult[unemployed],
+            youth.iter().sum(),
+            youth[unemployed],
+        ]
+    }
+}
 
 /// Ages (completed years) at which people are re-sorted on their birthday month.
 fn stage_change_ages(retirement: u32) -> [bool; 128] {
@@ -206,7 +236,7 @@ impl<'a> LabourMonth<'a> {
         s: &mut Socioeconomic,
         age: u32,
         u: u32,
-        c: &mut LabourCounts,
+        c: &mut LabourTally,
     ) {
         let years = age / 12;
         let r = d.region as usize;
@@ -222,17 +252,7 @@ impl<'a> LabourMonth<'a> {
             let u = halves(self.key.bits(d.id.0, 0));
             s.employment = self.rates.entry_status(years, r, was_student, u);
         }
-        let unemployed = u32::from(s.employment == Employment::Unemployed);
-        let in_force = u32::from(matches!(
-            s.employment,
-            Employment::Employed | Employment::Unemployed
-        ));
-        let adult = u32::from(years >= 25);
-        let young = u32::from(youth);
-        c[0] += adult * in_force;
-        c[1] += adult * unemployed;
-        c[2] += young;
-        c[3] += young * unemployed;
+        c.add(years, s.employment);
     }
 }
 

@@ -41,7 +41,9 @@ use crate::person::{Demographics, Employment, Justice, NEVER, Sex, Slot, Socioec
 use crate::persons::Persons;
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, halves, to_unit, unit32};
-use crate::systems::economy::{LabourCounts, LabourMonth, LabourRatesRes, record_labour};
+use crate::systems::economy::{
+    LabourCounts, LabourMonth, LabourRatesRes, LabourTally, record_labour,
+};
 
 /// Hazard cells of one region: sex x age x (employed or not).
 const CELLS_PER_REGION: usize = 2 * AGE_BINS * 2;
@@ -299,7 +301,7 @@ pub fn commit_offences(
     let p = &params.0;
     let now = calendar.now();
     let key = MonthKey::new(p.scenario.seed, Stream::Offending, calendar.key());
-    let labour = LabourMonth::new(p.scenario.seed, &calendar, &labour_rates);
+    let month_labour = LabourMonth::new(p.scenario.seed, &calendar, &labour_rates);
     let occupancy = conditions.national_occupancy;
     let displaced_mult = p.crime.displaced_offending_multiplier as f32;
     let (t, hz) = (&*tables, &*hazards);
@@ -316,36 +318,37 @@ pub fn commit_offences(
             |lease, (chunk, ((demo, socio), justice))| {
                 let sums = lease.sums();
                 let mut out = Vec::new();
-                let mut labour_counts: LabourCounts = [0; 4];
+                let mut labour = LabourTally::default();
                 let mut ages = [0u64; AGE_BINS];
                 let mut by_type = [0u64; OFFENCE_TYPES];
                 let mut by_group = [0u64; GROUPS];
                 let base = (chunk * rows_per_chunk) as u32;
-                for i in 0..demo.len() {
-                    let d = &demo[i];
+                // The month's constants as the chunk's own copies: read through the closure's
+                // captured references, they were loaded again for every person (the writes to
+                // the rows might, for all the compiler knows, change them).
+                let (now, key, displaced_mult) = (now, key, displaced_mult);
+                let totals: &[f32; HAZARD_CELLS] = &hz.total;
+                let rows = demo.iter().zip(socio.iter_mut()).zip(justice);
+                for (i, ((d, s), j)) in rows.enumerate() {
                     if d.slot != Slot::Alive {
                         continue;
                     }
-                    let s = &mut socio[i];
                     let age = d.age_months(now);
                     // The person's draw of the month: its high half for the employment flip,
                     // its low half for offending.
                     let (u_offend, u_flip) = halves(key.bits(d.id.0, DRAW_ANY));
-                    labour.update(d, s, age, u_flip, &mut labour_counts);
+                    month_labour.update(d, s, age, u_flip, &mut labour);
                     let s = &*s;
                     let years = age / 12;
                     let unemployed = s.employment == Employment::Unemployed;
                     let cell = hazard_cell(d.region, d.sex.index(), years, unemployed);
-                    let mut lambda = hz.total[cell] * s.propensity;
+                    let mut lambda = totals[cell] * s.propensity;
                     if lambda == 0.0 {
                         continue;
                     }
-                    let j = &justice[i];
                     let mut personal = 1.0f32;
                     if j.last_release != NEVER {
-                        let since = i32::from(now) - i32::from(j.last_release);
-                        let at_release = years.saturating_sub((since / 12) as u32);
-                        personal *= t.release_multiplier(since, at_release, occupancy, p) as f32;
+                        personal = released_factor(t, p, j, years, now, occupancy);
                     }
                     if displaced_mult != 1.0 && d.displaced {
                         personal *= displaced_mult;
@@ -403,7 +406,7 @@ pub fn commit_offences(
                     }
                 }
                 ChunkResult {
-                    labour: labour_counts,
+                    labour: labour.counts(),
                     offences: out,
                     ages,
                     by_type,
@@ -434,6 +437,23 @@ pub fn commit_offences(
         }
     }
     expected_offending.by_region = by_region;
+}
+
+/// The offending multiplier of someone released from custody (out of line: a few in a hundred
+/// persons, and the common path keeps its registers).
+#[cold]
+#[inline(never)]
+fn released_factor(
+    t: &CrimeTables,
+    p: &ModelParams,
+    j: &Justice,
+    years: u32,
+    now: crate::person::MonthNo,
+    occupancy: f64,
+) -> f32 {
+    let since = i32::from(now) - i32::from(j.last_release);
+    let at_release = years.saturating_sub((since / 12) as u32);
+    t.release_multiplier(since, at_release, occupancy, p) as f32
 }
 
 /// Adds a person's exact probability of each type to the exact sums: the few with large
