@@ -137,7 +137,13 @@ impl DemographyTables {
     /// health resembles someone `extra_months` older.
     #[inline(always)]
     pub fn death_threshold(&self, sex: usize, age_months: u32, extra_months: u32) -> u32 {
-        let t = &self.death[sex];
-        t[((age_months + extra_months) as usize).min(t.len() - 1)]
+        death_threshold_in(&self.death[sex], age_months + extra_months)
     }
+}
+
+/// The death threshold of completed month of age `age_months` in one sex's table (the last
+/// month's beyond its end).
+#[inline(always)]
+pub(crate) fn death_threshold_in(table: &[u32], age_months: u32) -> u32 {
+    table[(age_months as usize).min(table.len() - 1)]
 }

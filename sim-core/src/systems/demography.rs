@@ -23,7 +23,7 @@ use crate::persons::Persons;
 use crate::pool::PoolChanges;
 use crate::population::{Arrival, Newcomer, Newcomers, Vacancies};
 use crate::rng::{MonthKey, Stream, halves, threshold};
-use crate::tables::{BIRTH_AGES, DemographyTables};
+use crate::tables::{BIRTH_AGES, DemographyTables, death_threshold_in};
 
 /// A person leaving the population this month: a death, or an emigrant.
 #[derive(Clone, Copy)]
@@ -75,6 +75,12 @@ pub fn mortality_births_emigration(
         .map(|(chunk, demo)| {
             let mut out = ChunkOut::default();
             let base = (chunk * rows_per_chunk) as u32;
+            // The month's constants as the chunk's own copies: read through the closure's
+            // captured references, they were loaded again for every person (the writes to the
+            // rows might, for all the compiler knows, change them).
+            let (now, key, male_birth) = (now, key, male_birth);
+            let (emigration, births) = (tables.emigration, &tables.birth);
+            let deaths = [&tables.death[0][..], &tables.death[1][..]];
             for (i, d) in demo.iter_mut().enumerate() {
                 if d.slot != Slot::Alive {
                     continue;
@@ -84,11 +90,11 @@ pub fn mortality_births_emigration(
                 let (u_death, u_birth) = halves(key.bits(d.id.0, DRAW_MAIN));
                 let sex = d.sex.index();
                 // The month of life being lived is age - 1 (a newborn's first full month is 0).
-                let dies = u_death < tables.death_threshold(sex, age.saturating_sub(1), 0);
-                let b = tables.birth[sex][(years as usize).min(BIRTH_AGES - 1)];
+                let dies = u_death < death_threshold_in(deaths[sex], age.saturating_sub(1));
+                let b = births[sex][(years as usize).min(BIRTH_AGES - 1)];
                 let birth = u_birth < b;
                 // In [b, b + emigration): below b the subtraction wraps to a value above it.
-                let emigrates = u_birth.wrapping_sub(b) < tables.emigration;
+                let emigrates = u_birth.wrapping_sub(b) < emigration;
                 // One rarely-taken branch keeps the common path free of mispredictions.
                 if !(dies | birth | emigrates) {
                     continue;
