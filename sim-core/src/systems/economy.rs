@@ -89,7 +89,7 @@ impl LabourRates {
         u: (u32, u32),
     ) -> Employment {
         let (u1, u2) = u;
-        if years < 15 {
+        if years < LABOUR_STAGE_FIRST_AGE {
             return Employment::Child;
         }
         if years >= self.retirement_age {
@@ -172,10 +172,15 @@ impl LabourTally {
     }
 }
 
-/// Ages (completed years) at which people are re-sorted on their birthday month.
+/// The first age (completed years) at which anyone's employment can change: everyone younger
+/// is a child, whom no monthly flip touches.
+pub(crate) const LABOUR_STAGE_FIRST_AGE: u32 = 15;
+
+/// Ages (completed years) at which people are re-sorted on their birthday month (a retirement
+/// age below 15 sorts nobody: [`LabourRates::entry_status`] keeps under-15s children).
 fn stage_change_ages(retirement: u32) -> [bool; 128] {
     let mut t = [false; 128];
-    for a in [15, 18, 25, retirement] {
+    for a in [LABOUR_STAGE_FIRST_AGE, 18, 25, retirement] {
         if (a as usize) < t.len() {
             t[a as usize] = true;
         }

@@ -42,7 +42,7 @@ use crate::persons::Persons;
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, halves, to_unit, unit32};
 use crate::systems::economy::{
-    LabourCounts, LabourMonth, LabourRatesRes, LabourTally, record_labour,
+    LABOUR_STAGE_FIRST_AGE, LabourCounts, LabourMonth, LabourRatesRes, LabourTally, record_labour,
 };
 
 /// Hazard cells of one region: sex x age x (employed or not).
@@ -65,6 +65,10 @@ pub struct HazardTable {
     pub by_type: Vec<[f32; OFFENCE_TYPES]>,
     /// Sum over types, by cell.
     pub total: Box<[f32; HAZARD_CELLS]>,
+    /// The youngest age (completed years) with a hazard above 0 in any cell this month
+    /// ([`AGE_BINS`] when none has one): the offending pass passes over younger persons without
+    /// a draw.
+    pub youngest_offending: u32,
     /// The part of each cell's hazards that is the same every month (the calibrated base times
     /// the age, sex, inequality and employment weights), by cell and type: computed once from
     /// the crime tables instead of every month. Empty until the first month.
@@ -76,6 +80,7 @@ impl Default for HazardTable {
         HazardTable {
             by_type: vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS],
             total: Box::new([0.0; HAZARD_CELLS]),
+            youngest_offending: 0,
             fixed: Vec::new(),
         }
     }
@@ -115,6 +120,7 @@ pub fn build_hazard_table(
     let HazardTable {
         by_type,
         total,
+        youngest_offending,
         fixed,
     } = &mut *hazards;
     // The crime tables change only at set-up and when a branch re-solves its programmes.
@@ -175,6 +181,23 @@ pub fn build_hazard_table(
                 }
             }
         });
+    *youngest_offending = youngest_with_hazard(total, p.regions.len());
+}
+
+/// The youngest age with a total hazard above 0 in any of the first `regions` regions' cells
+/// ([`AGE_BINS`] when there is none).
+fn youngest_with_hazard(total: &[f32; HAZARD_CELLS], regions: usize) -> u32 {
+    (0..AGE_BINS as u32)
+        .find(|&age| {
+            (0..regions).any(|r| {
+                (0..2).any(|sex| {
+                    [false, true]
+                        .into_iter()
+                        .any(|u| total[hazard_cell(r as u8, sex, age, u)] > 0.0)
+                })
+            })
+        })
+        .unwrap_or(AGE_BINS as u32)
 }
 
 /// Who the person-level programmes reach, and by how much they cut offending.
@@ -327,6 +350,9 @@ pub fn commit_offences(
                 // captured references, they were loaded again for every person (the writes to
                 // the rows might, for all the compiler knows, change them).
                 let (now, key, displaced_mult) = (now, key, displaced_mult);
+                // Younger persons have no hazard, and their employment stays "child" this month
+                // (the first stage change is at 15), so they need no draw.
+                let no_draw_below = hz.youngest_offending.min(LABOUR_STAGE_FIRST_AGE) * 12;
                 let totals: &[f32; HAZARD_CELLS] = &hz.total;
                 let rows = demo.iter().zip(socio.iter_mut()).zip(justice);
                 for (i, ((d, s), j)) in rows.enumerate() {
@@ -334,6 +360,9 @@ pub fn commit_offences(
                         continue;
                     }
                     let age = d.age_months(now);
+                    if age < no_draw_below {
+                        continue;
+                    }
                     // The person's draw of the month: its high half for the employment flip,
                     // its low half for offending.
                     let (u_offend, u_flip) = halves(key.bits(d.id.0, DRAW_ANY));
@@ -668,4 +697,25 @@ fn expected_by_region(
 pub struct ExpectedOffending {
     /// Expected offences by region and type (agents).
     pub by_region: [[f64; OFFENCE_TYPES]; MAX_REGIONS],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_youngest_offending_age_is_the_first_age_with_a_hazard_in_any_cell() {
+        let mut total = Box::new([0.0f32; HAZARD_CELLS]);
+        assert_eq!(youngest_with_hazard(&total, 4), AGE_BINS as u32);
+        for age in 12..AGE_BINS as u32 {
+            total[hazard_cell(0, 0, age, false)] = 1e-3;
+        }
+        assert_eq!(youngest_with_hazard(&total, 4), 12);
+        // One cell of another region, sex and employment is enough.
+        total[hazard_cell(3, 1, 7, true)] = 1e-6;
+        assert_eq!(youngest_with_hazard(&total, 4), 7);
+        // Regions the scenario does not have are not looked at.
+        total[hazard_cell(5, 0, 2, false)] = 1e-6;
+        assert_eq!(youngest_with_hazard(&total, 4), 7);
+    }
 }
