@@ -17,7 +17,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
-use crate::par::chunk_rows;
+use crate::par::{chunk_rows, touch};
 use crate::person::first_violence_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -77,6 +77,11 @@ pub fn report_offences(
         .map(|(task, offences)| {
             let mut out = TaskOut::default();
             let first = (task * per_task) as u32;
+            // The victims' rows are at random places of the table: touched first in a run of
+            // independent reads, whose waits for memory overlap.
+            touch(offences.iter().map(|o| o.victim_row), |v| {
+                demo[v].displaced.into()
+            });
             for (i, o) in offences.iter_mut().enumerate() {
                 let c = o.kind.index();
                 let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);
@@ -118,6 +123,11 @@ pub fn report_offences(
         })
         .collect();
     let tally = &mut *tally;
+    touch(
+        outs.iter()
+            .flat_map(|out| out.known.iter().map(|k| k.victim)),
+        |v| experience[v].victim.last_reported_physical as u32,
+    );
     for out in outs {
         tally.flows.reported += out.reported;
         tally.flows.detected += out.detected;

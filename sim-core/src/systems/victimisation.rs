@@ -26,7 +26,7 @@ use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::{ByBlock, chunk_rows};
+use crate::par::{ByBlock, chunk_rows, touch};
 use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
@@ -616,15 +616,11 @@ pub fn choose_victims(
         .map(|(b, rows)| {
             let mut t = HistoryTally::default();
             let first_row = b * rows_per_block;
-            // The victims' rows are at random places of the block: touched first in a run of
-            // independent reads, whose waits for memory overlap, instead of one at a time
-            // between the updates.
-            let touched = by_block.block(b).iter().fold(0u32, |acc, &i| {
-                acc ^ rows[picked[i as usize].row as usize - first_row]
-                    .victim
-                    .last_property as u32
-            });
-            std::hint::black_box(touched);
+            // The victims' rows are at random places of the block.
+            touch(
+                by_block.block(b).iter().map(|&i| picked[i as usize].row),
+                |row| rows[row - first_row].victim.last_property as u32,
+            );
             for &i in by_block.block(b) {
                 let v = &picked[i as usize];
                 let o = &buffer[v.offence as usize];
