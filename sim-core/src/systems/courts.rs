@@ -19,6 +19,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Verdict};
 use crate::leniency;
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
+use crate::par::touch;
 use crate::person::{JusticeState, MonthNo, NEVER};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
@@ -51,6 +52,8 @@ pub fn charge_suspects(
     let key = MonthKey::new(p.scenario.seed, Stream::Courts, calendar.key());
     let (mu, sigma) = tables.procedure;
     let (remote, informing) = (effects.remote_hearings, effects.online_legal_information);
+    // Every suspect's row is looked at, at random places of the table.
+    touch(suspects.0.iter().map(|s| s.row), |r| demo[r].id.0);
     for s in suspects.0.iter() {
         if !same_person(demo, s.row, s.id) {
             continue;
@@ -173,6 +176,8 @@ pub fn dispose_cases(
         credit[r] = available - slots as f64;
         // Detained first, then the oldest ready case; ids break ties deterministically.
         queue.sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
+        // Every case's row is looked at, at random places of the table.
+        touch(queue.iter().map(|c| c.row), |r| demo[r].id.0);
         let mut kept = Vec::with_capacity(queue.len());
         for case in queue.drain(..) {
             if !same_person(demo, case.row, case.id) {

@@ -7,15 +7,20 @@
 //! `NextId`, `Newcomers` (drained), `Census`, `PoolChanges`, `MonthTally`. Stream: `Stream::Population` keyed by new id.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::MonthTally;
+use crate::person::PersonBundle;
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
 use crate::population::{Arrival, Newcomers, NextId, Vacancies, new_person};
 use crate::rng::{MonthKey, Stream};
+
+/// Newcomers per parallel task.
+const NEWCOMERS_PER_TASK: usize = 256;
 
 /// Writes this month's newcomers into vacant rows, appending rows only when none is left.
 pub fn settle_newcomers(
@@ -35,13 +40,31 @@ pub fn settle_newcomers(
     let p = &params.0;
     let key = MonthKey::new(p.scenario.seed, Stream::Population, 0);
     let now = calendar.now();
-    for n in newcomers.0.drain(..) {
-        let id = next_id.0;
-        next_id.0 += 1;
+    // The newcomers' rows are made in parallel (each a few draws and an exponential: about
+    // 0.2 ms a month of serial work at a million agents) and placed in order.
+    let first_id = next_id.0;
+    let people: Vec<PersonBundle> = newcomers
+        .0
+        .par_iter()
+        .enumerate()
+        .with_min_len(NEWCOMERS_PER_TASK)
+        .map(|(k, n)| {
+            new_person(
+                p,
+                key,
+                first_id + k as u32,
+                n.region,
+                n.sex,
+                n.birth_month,
+                now,
+            )
+        })
+        .collect();
+    next_id.0 += people.len() as u32;
+    for (n, person) in newcomers.0.drain(..).zip(people) {
         if n.arrival == Arrival::Immigrant {
             tally.flows.immigrants += 1;
         }
-        let person = new_person(p, key, id, n.region, n.sex, n.birth_month, now);
         census.add(n.region, n.sex, n.birth_month);
         // The most recently vacated row, or a new one at the end of the table.
         let row = match vacancies.0.pop() {

@@ -13,6 +13,7 @@
 //! Stream: `Stream::Policing`.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
@@ -20,6 +21,7 @@ use crate::custody::same_person;
 use crate::justice::{DelayedArrest, DelayedArrests, Policing, ReleaseCohorts, Suspect, Suspects};
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{OffenceBuffer, OffenceType};
+use crate::par::{chunk_rows, touch};
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
 use crate::persons::Persons;
@@ -108,17 +110,26 @@ pub fn clear_offences(
             ratio.min(1.0).powf(p.justice.clearance_capacity_gamma)
         })
         .collect();
+    // Which recorded offences are cleared: one draw each, in parallel.
+    let per_task = chunk_rows(buffer.0.len());
+    buffer.0.par_chunks_mut(per_task).for_each(|offences| {
+        for o in offences.iter_mut().filter(|o| o.recorded()) {
+            let prob = p.crime.types[o.kind.index()].clearance * factor[o.region as usize];
+            o.cleared = to_unit(o.bits(key, 0)) < prob;
+        }
+    });
+    // The arrests that follow read the offenders' rows, at random places of the table.
+    touch(
+        buffer
+            .0
+            .iter()
+            .filter(|o| o.cleared)
+            .map(|o| o.offender_row),
+        |r| demo[r].id.0 ^ justice[r].last_arrest as u32,
+    );
     let mut cleared = [0u32; MAX_REGIONS];
-    for o in buffer.0.iter_mut() {
-        if !o.recorded() {
-            continue;
-        }
+    for o in buffer.0.iter().filter(|o| o.cleared) {
         let c = o.kind.index();
-        let prob = p.crime.types[c].clearance * factor[o.region as usize];
-        if to_unit(o.bits(key, 0)) >= prob {
-            continue;
-        }
-        o.cleared = true;
         cleared[o.region as usize] += u32::from(o.kind.signals_deterrence());
         tally.flows.cleared += 1;
         let s = Suspect {
