@@ -308,6 +308,10 @@ pub fn displace_people(
         *pr = (*pr * (1.0 - c.adaptation) * (1.0 - effects.adaptation)).min(0.95);
     }
     if prob.iter().any(|x| *x > 0.0) {
+        let exposed_regions = prob
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (r, p)| m | (u32::from(*p > 0.0) << r));
         // One pass over the table finds who is displaced (keyed by person id).
         let rows_per_chunk = chunk_rows(demo.len());
         let chosen: Vec<Vec<u32>> = demo
@@ -316,10 +320,6 @@ pub fn displace_people(
             .map(|(k, chunk)| {
                 let mut out = Vec::new();
                 let (prob, key) = (prob, key);
-                let exposed_regions = prob
-                    .iter()
-                    .enumerate()
-                    .fold(0u32, |m, (r, p)| m | (u32::from(*p > 0.0) << r));
                 // Who can be displaced is marked without a branch, 64 rows at a time, and only
                 // they are drawn: a month's events usually hit one region of several, whose
                 // people are scattered over the rows, so a branch on it was mispredicted for

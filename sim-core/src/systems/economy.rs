@@ -152,7 +152,7 @@ impl LabourTally {
     /// Counts a person aged `years` with status `status`.
     #[inline(always)]
     pub(crate) fn add(&mut self, years: u32, status: Employment) {
-        let stage = usize::from(years >= 15) + usize::from(years >= 25);
+        let stage = usize::from(years >= LABOUR_STAGE_FIRST_AGE) + usize::from(years >= 25);
         self.0[stage][status as usize] += 1;
     }
 

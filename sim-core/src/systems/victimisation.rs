@@ -278,21 +278,19 @@ fn pick_victim(
     elder_abuse_share: f64,
 ) -> Pick {
     let mut search = Search::new(o, key, weights, elder_abuse_share);
-    let mut from = 0;
-    while let Some(seat) = search.locate(o, key, pool, from) {
-        if search.accept(o, seat, pool.nth(seat.cell, seat.index)) {
-            break;
-        }
-        from = seat.attempt + 1;
-    }
-    search.pick
+    let first = search.locate(o, key, pool, 0);
+    search.finish(
+        o,
+        key,
+        pool,
+        first.map(|seat| (seat, pool.nth(seat.cell, seat.index))),
+    )
 }
 
-/// Picks victims for a run of offences, as [`pick_victim`] does for each, in two steps: first
-/// where each pick's first row lies (small tables), then every such row at once, then the rest.
-/// The row is the one read at a random place of a large table: read one pick at a time, each
-/// waited for the memory (three quarters of a pick's time at a million agents); read in a run
-/// of independent reads, the waits overlap.
+/// Picks victims for a run of offences, as [`pick_victim`] does for each, in three steps: where
+/// each pick's first row lies (small tables), every such row read in one run, then the rest. The row is the one read at a random place of a large table:
+/// read one pick at a time, each waited for the memory (three quarters of a pick's time at a
+/// million agents); read in a run of independent reads, the waits overlap.
 fn pick_victims(
     offences: &[Offence],
     key: MonthKey,
@@ -300,40 +298,28 @@ fn pick_victims(
     pool: &VictimPool,
     elder_abuse_share: f64,
 ) -> Vec<Option<Pick>> {
-    let mut searches: Vec<Option<(Search<'_>, Option<Seat>)>> = offences
+    let started: Vec<Option<(Search<'_>, Option<Seat>)>> = offences
         .iter()
         .map(|o| {
             o.kind.has_victim().then(|| {
                 let mut search = Search::new(o, key, weights, elder_abuse_share);
-                let seat = search.locate(o, key, pool, 0);
-                (search, seat)
+                let first = search.locate(o, key, pool, 0);
+                (search, first)
             })
         })
         .collect();
-    let rows: Vec<u32> = searches
+    let rows: Vec<Option<u32>> = started
         .iter()
         .map(|s| match s {
-            Some((_, Some(seat))) => pool.nth(seat.cell, seat.index),
-            _ => NO_ROW,
+            Some((_, Some(seat))) => Some(pool.nth(seat.cell, seat.index)),
+            _ => None,
         })
         .collect();
-    searches
-        .iter_mut()
-        .zip(offences)
+    started
+        .into_iter()
         .zip(rows)
-        .map(|((s, o), row)| {
-            let (search, seat) = s.as_mut()?;
-            let mut seat = *seat;
-            let mut row = row;
-            while let Some(at) = seat {
-                if search.accept(o, at, row) {
-                    break;
-                }
-                seat = search.locate(o, key, pool, at.attempt + 1);
-                row = seat.map_or(NO_ROW, |at| pool.nth(at.cell, at.index));
-            }
-            Some(search.pick)
-        })
+        .zip(offences)
+        .map(|((s, row), o)| s.map(|(search, first)| search.finish(o, key, pool, first.zip(row))))
         .collect()
 }
 
@@ -413,13 +399,26 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// Takes `row`, found at `seat`, as the victim unless it is the offender.
-    fn accept(&mut self, o: &Offence, seat: Seat, row: u32) -> bool {
-        let taken = row != o.offender_row;
-        if taken {
-            self.pick.victim = Some((row, seat.k as u32));
+    /// The pick, from the attempt that landed at `seat` on row `row`: the row is the victim
+    /// unless it is the offender, when the next attempts are tried.
+    fn finish(
+        mut self,
+        o: &Offence,
+        key: MonthKey,
+        pool: &VictimPool,
+        seat: Option<(Seat, u32)>,
+    ) -> Pick {
+        let mut seat = seat;
+        while let Some((at, row)) = seat {
+            if row != o.offender_row {
+                self.pick.victim = Some((row, at.k as u32));
+                break;
+            }
+            seat = self
+                .locate(o, key, pool, at.attempt + 1)
+                .map(|next| (next, pool.nth(next.cell, next.index)));
         }
-        taken
+        self.pick
     }
 }
 
