@@ -50,6 +50,7 @@ pub mod stats;
 pub mod survey;
 pub mod systems;
 pub mod tables;
+pub(crate) mod vital;
 
 use bevy_ecs::prelude::*;
 

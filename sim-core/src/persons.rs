@@ -1,7 +1,7 @@
-//! The person table: every person's components as four parallel columns, one row per person
-//! slot (living, in custody or vacant).
+//! The person table: every person's components and vital clocks as five parallel columns, one
+//! row per person slot (living, in custody or vacant).
 //!
-//! **Architecture Invariant:** the four columns always have the same length, and a row index
+//! **Architecture Invariant:** the five columns always have the same length, and a row index
 //! names the same slot for the whole run: rows are appended ([`Persons::push`]) but never
 //! removed or reordered; a vacant row is reused by the next newcomer with a fresh
 //! [`PersonId`](crate::person::PersonId). Systems take the columns they need as slices and split
@@ -19,6 +19,7 @@
 use bevy_ecs::prelude::Resource;
 
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
+use crate::vital::VitalMonths;
 
 /// The person table (see the module documentation).
 #[derive(Resource, Clone, Debug, Default, PartialEq)]
@@ -31,6 +32,10 @@ pub struct Persons {
     pub(crate) justice: Vec<Justice>,
     /// Displacement and victimisation history.
     pub(crate) experience: Vec<Experience>,
+    /// The months of each person's next death, emigration and birth: read only by the
+    /// demography stage, which scans them every month, so they are a column of their own
+    /// rather than part of [`Demographics`] (which nearly every pass streams).
+    pub(crate) vital: Vec<VitalMonths>,
 }
 
 impl Persons {
@@ -58,6 +63,7 @@ impl Persons {
         self.socio.push(s);
         self.justice.push(j);
         self.experience.push(e);
+        self.vital.push(VitalMonths::UNDRAWN);
         row
     }
 
@@ -70,6 +76,7 @@ impl Persons {
             self.socio.reserve_exact(at_least);
             self.justice.reserve_exact(at_least);
             self.experience.reserve_exact(at_least);
+            self.vital.reserve_exact(at_least);
         }
         for row in rows {
             self.push(row);
@@ -83,6 +90,7 @@ impl Persons {
         self.socio[r] = s;
         self.justice[r] = j;
         self.experience[r] = e;
+        self.vital[r] = VitalMonths::UNDRAWN;
     }
 
     /// A copy of one row.
@@ -119,6 +127,7 @@ impl Persons {
     pub fn experience(&self) -> &[Experience] {
         &self.experience
     }
+
 }
 
 #[cfg(test)]

@@ -7,27 +7,20 @@ use crate::lifetable::{GompertzMakeham, TABLE_MONTHS};
 use crate::params::{ModelParams, ParamIssue, fmt_num};
 use crate::person::Sex;
 use crate::rng::threshold;
+use crate::vital::VitalHazards;
 
-/// Ages covered by the birth table (the hot loop clamps ages into it).
-pub(crate) const BIRTH_AGES: usize = 64;
-
-/// Demography tables: monthly death and birth thresholds by age.
+/// Demography tables: monthly death thresholds by age, and the hazards of the vital clocks.
 #[derive(Resource, Clone, Debug)]
 pub struct DemographyTables {
     /// Calibrated hazards by sex.
     pub mortality: [GompertzMakeham; 2],
     /// Death threshold by sex and completed month of age.
     pub death: [Vec<u32>; 2],
-    /// Birth threshold by sex and age in completed years (0 for men and outside 15-49), so the
-    /// hot loop tests everyone without a branch on sex.
-    pub birth: [[u32; BIRTH_AGES]; 2],
+    /// The cumulative hazards of death, emigration and birth that persons' vital clocks are
+    /// drawn from (see [`crate::vital`]).
+    pub(crate) clocks: VitalHazards,
     /// Probability that a newborn is male.
     pub p_male_birth: f64,
-    /// Monthly emigration threshold per person (0 when net migration is not negative). A birth
-    /// and emigration share one 32-bit uniform (births below the birth threshold, emigration
-    /// in the next `emigration` values), so this is at most `u32::MAX` less the largest birth
-    /// threshold: the two stay exclusive (monthly rates of a few per thousand never come near).
-    pub emigration: u32,
     /// Expected immigrants per living agent per month (0 when net migration is not positive).
     pub immigration_rate: f64,
     /// Inverse CDF of age in months within the open-ended top age group, by sex: cumulative
@@ -46,17 +39,13 @@ impl DemographyTables {
                 .collect::<Vec<_>>()
         });
         let pattern_sum: f64 = d.fertility_pattern.iter().sum();
-        let mut birth = [[0u32; BIRTH_AGES]; 2];
-        for (age, t) in birth[Sex::Female.index()]
-            .iter_mut()
-            .enumerate()
-            .take(50)
-            .skip(15)
-        {
+        // Monthly birth probability of a woman by completed year of age.
+        let mut birth = [0.0; 50];
+        for (age, t) in birth.iter_mut().enumerate().take(50).skip(15) {
             let g = (age - 15) / 5;
             // ASFR of the group, per woman per year, so that 5 * sum(ASFR) = TFR.
             let asfr = d.total_fertility_rate * d.fertility_pattern[g] / pattern_sum / 5.0;
-            *t = threshold(asfr / 12.0);
+            *t = asfr / 12.0;
         }
         let rate = d.net_migration_per_1000 / 1000.0 / 12.0;
         let groups = d.age_structure.male.len().max(1);
@@ -75,17 +64,12 @@ impl DemographyTables {
             cdf.iter_mut().for_each(|x| *x /= acc);
             cdf
         });
+        let clocks = VitalHazards::new(&mortality, TABLE_MONTHS as u32, (-rate).max(0.0), &birth);
         Ok(DemographyTables {
             mortality,
             death,
-            birth,
+            clocks,
             p_male_birth: d.sex_ratio_at_birth / (100.0 + d.sex_ratio_at_birth),
-            emigration: if rate < 0.0 {
-                let most_births = birth.iter().flatten().copied().max().unwrap_or(0);
-                threshold(-rate).min(u32::MAX - most_births)
-            } else {
-                0
-            },
             immigration_rate: rate.max(0.0),
             open_group_cdf,
         })

@@ -1,0 +1,282 @@
+//! Vital clocks: each person's next month of death, emigration and (for women) birth, drawn as
+//! waiting times and kept in the person table, so that the monthly demography pass only
+//! compares three months per person instead of drawing a hash and reading two tables.
+//!
+//! The monthly hazards are those of [`DemographyTables`](crate::tables::DemographyTables) and
+//! never change during a run (they depend on age and sex only), so a waiting time drawn from
+//! the cumulative hazard gives exactly the distribution of the month-by-month draws it
+//! replaces: a person at risk from month `t` with monthly probabilities `q_t, q_{t+1}, ...`
+//! has the event in month `t + k` for the first `k` with `H_t + ... + H_{t+k} >= E`, where
+//! `H = -ln(1 - q)` and `E` is a standard exponential draw; then `P(no event through t + k)
+//! = exp(-(H_t + ... + H_{t+k})) = (1 - q_t) ... (1 - q_{t+k})`.
+//!
+//! A clock is drawn when the person first meets the demography stage ([`VitalMonths::UNDRAWN`]
+//! is earlier than any month) and again whenever the month it holds has passed without the
+//! event: that happens only to people who were in custody in that month (whose mortality is the
+//! prison stage's; they neither give birth nor emigrate there). By the memorylessness of the
+//! monthly hazards, a clock that has not yet rung holds the right conditional distribution for
+//! whoever is still at risk, and a fresh one drawn on the first month back in the community
+//! holds it for them: a release never carries a death drawn for the months in custody.
+
+use crate::lifetable::GompertzMakeham;
+use crate::person::{MonthNo, Sex};
+
+/// A month later than any run reaches: the event does not happen.
+pub(crate) const NO_EVENT: MonthNo = MonthNo::MAX;
+
+/// One person's vital clocks: the months of their next events (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct VitalMonths {
+    /// Month of death from the life table (in the community).
+    pub(crate) death: MonthNo,
+    /// Month of emigration ([`NO_EVENT`] without net emigration).
+    pub(crate) emigration: MonthNo,
+    /// Month of the next birth ([`NO_EVENT`] for men and after the fertile ages).
+    pub(crate) birth: MonthNo,
+}
+
+impl VitalMonths {
+    /// Clocks not yet drawn: earlier than any month, so the first demography pass draws them.
+    pub(crate) const UNDRAWN: VitalMonths = VitalMonths {
+        death: MonthNo::MIN,
+        emigration: MonthNo::MIN,
+        birth: MonthNo::MIN,
+    };
+
+    /// Clocks of a vacant row: nothing to do until a newcomer takes it.
+    pub(crate) const VACANT: VitalMonths = VitalMonths {
+        death: NO_EVENT,
+        emigration: NO_EVENT,
+        birth: NO_EVENT,
+    };
+
+    /// The month of the earliest of the three.
+    #[inline(always)]
+    pub(crate) fn next(&self) -> MonthNo {
+        self.death.min(self.emigration).min(self.birth)
+    }
+}
+
+/// The cumulative hazards the clocks are drawn from.
+#[derive(Clone, Debug)]
+pub(crate) struct VitalHazards {
+    /// By sex, the life table's cumulative monthly hazard `-ln(1 - q)` summed over the
+    /// completed months of age before each index (one more entry than months in the table).
+    death: [Vec<f64>; 2],
+    /// Monthly emigration hazard per person (0 without net emigration).
+    emigration: f64,
+    /// Monthly birth hazard of a woman by completed year of age (0 outside the fertile ages).
+    birth: Vec<f64>,
+}
+
+/// `-ln(1 - p)`: the hazard of a monthly probability (infinite at 1).
+fn hazard(p: f64) -> f64 {
+    -(-p.clamp(0.0, 1.0)).ln_1p()
+}
+
+/// A standard exponential from a uniform in [0, 1).
+fn exponential(u: f64) -> f64 {
+    -(-u).ln_1p()
+}
+
+/// `from` plus `months`, or [`NO_EVENT`] past the last representable month.
+fn month_after(from: MonthNo, months: f64) -> MonthNo {
+    let m = f64::from(from) + months;
+    if m >= f64::from(NO_EVENT) {
+        NO_EVENT
+    } else {
+        m as MonthNo
+    }
+}
+
+impl VitalHazards {
+    /// Hazards from the life tables by sex, the monthly emigration probability and the monthly
+    /// birth probabilities of women by completed year of age.
+    pub(crate) fn new(
+        mortality: &[GompertzMakeham; 2],
+        table_months: u32,
+        emigration: f64,
+        birth: &[f64],
+    ) -> Self {
+        let death = mortality.map(|gm| {
+            let mut sum = 0.0;
+            let mut cumulative = Vec::with_capacity(table_months as usize + 1);
+            cumulative.push(0.0);
+            for m in 0..table_months {
+                sum += hazard(gm.monthly_q(m));
+                cumulative.push(sum);
+            }
+            cumulative
+        });
+        VitalHazards {
+            death,
+            emigration: hazard(emigration),
+            // Up to the last fertile age: the search for a birth ends there.
+            birth: birth[..birth.iter().rposition(|&p| p > 0.0).map_or(0, |i| i + 1)]
+                .iter()
+                .map(|&p| hazard(p))
+                .collect(),
+        }
+    }
+
+    /// The month of death of a person of `sex` aged `age` completed months at `from`, the first
+    /// month they are at risk, given a uniform `u`. In a month the person lives the month of
+    /// age `age - 1` (a newborn's first full month is 0), the life table's last month beyond
+    /// its end.
+    pub(crate) fn death_month(&self, sex: Sex, age: u32, from: MonthNo, u: f64) -> MonthNo {
+        let c = &self.death[sex.index()];
+        let months = c.len() - 1;
+        let first = (age.saturating_sub(1) as usize).min(months - 1);
+        let target = c[first] + exponential(u);
+        // The first month j >= first with c[j + 1] >= target.
+        let end = first + 1 + c[first + 1..].partition_point(|&x| x < target);
+        let j = if end <= months {
+            end - 1
+        } else {
+            let last = c[months] - c[months - 1];
+            months - 1 + ((target - c[months]) / last).ceil().max(1.0) as usize
+        };
+        month_after(from, (j - first) as f64)
+    }
+
+    /// The month of emigration of a person at risk from `from`, given a uniform `u`.
+    pub(crate) fn emigration_month(&self, from: MonthNo, u: f64) -> MonthNo {
+        if self.emigration <= 0.0 {
+            return NO_EVENT;
+        }
+        month_after(from, (exponential(u) / self.emigration).floor())
+    }
+
+    /// The month of the next birth of a person of `sex` aged `age` completed months at `from`,
+    /// the first month at risk, given a uniform `u`. The hazard of a month is that of the
+    /// completed year of age in it.
+    pub(crate) fn birth_month(&self, sex: Sex, age: u32, from: MonthNo, u: f64) -> MonthNo {
+        if sex != Sex::Female {
+            return NO_EVENT;
+        }
+        let mut left = exponential(u);
+        let (mut age, mut waited) = (age, 0.0);
+        while let Some(&h) = self.birth.get((age / 12) as usize) {
+            let months = 12 - age % 12;
+            if h > 0.0 && left <= h * f64::from(months) {
+                return month_after(from, waited + ((left / h).ceil().max(1.0) - 1.0));
+            }
+            left -= h * f64::from(months);
+            age += months;
+            waited += f64::from(months);
+        }
+        NO_EVENT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{MonthKey, Stream};
+
+    fn hazards(emigration: f64) -> VitalHazards {
+        let gm = GompertzMakeham {
+            a: 0.0005,
+            b: 0.00003,
+            c: 0.1,
+        };
+        let mut birth = vec![0.0; 50];
+        birth[15..50].iter_mut().for_each(|b| *b = 0.06 / 12.0);
+        VitalHazards::new(&[gm, gm], 1501, emigration, &birth)
+    }
+
+    /// The share of draws for which `month(u)` is `from + k`, for k in 0..n.
+    fn shares(n: usize, month: impl Fn(f64) -> MonthNo) -> Vec<f64> {
+        let key = MonthKey::new(7, Stream::Demography, 0);
+        let draws = 400_000;
+        let mut counts = vec![0.0; n];
+        for i in 0..draws {
+            let k = i32::from(month(key.uniform(i, 0))) - 100;
+            if (0..n as i32).contains(&k) {
+                counts[k as usize] += 1.0;
+            }
+        }
+        counts.iter().map(|c| c / f64::from(draws)).collect()
+    }
+
+    #[test]
+    fn death_months_follow_the_life_table_month_by_month() {
+        // A person of 80 years and 5 months: the month lived first is the 965th of life.
+        let gm = GompertzMakeham {
+            a: 0.0005,
+            b: 0.00003,
+            c: 0.1,
+        };
+        let h = hazards(0.0);
+        let age = 80 * 12 + 5;
+        let got = shares(24, |u| h.death_month(Sex::Male, age, 100, u));
+        let mut alive = 1.0;
+        for (k, share) in got.iter().enumerate() {
+            let q = gm.monthly_q(age - 1 + k as u32);
+            let want = alive * q;
+            alive *= 1.0 - q;
+            // Binomial standard error of a share of 400,000 draws near 0.01: 1.6e-4.
+            assert!(
+                (share - want).abs() < 7e-4,
+                "month {k}: {share} against {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_month_at_risk_is_the_month_of_age_lived_then() {
+        // At 80 years and 5 months the month lived is month 964 of life: a draw just inside
+        // its hazard dies in the first month, one just beyond it in the next.
+        let gm = GompertzMakeham {
+            a: 0.0005,
+            b: 0.00003,
+            c: 0.1,
+        };
+        let h = hazards(0.0);
+        let first = hazard(gm.monthly_q(80 * 12 + 4));
+        let u = |e: f64| 1.0 - (-e).exp();
+        assert_eq!(
+            h.death_month(Sex::Male, 80 * 12 + 5, 100, u(first * 0.999)),
+            100
+        );
+        assert_eq!(
+            h.death_month(Sex::Male, 80 * 12 + 5, 100, u(first * 1.001)),
+            101
+        );
+    }
+
+    #[test]
+    fn beyond_the_life_table_the_last_month_goes_on() {
+        let h = hazards(0.0);
+        let at_end = h.death_month(Sex::Female, 1501 + 40, 0, 0.999_999);
+        assert!((0..40).contains(&at_end), "{at_end}");
+    }
+
+    #[test]
+    fn emigration_is_geometric_at_the_monthly_probability() {
+        let h = hazards(0.01);
+        let got = shares(3, |u| h.emigration_month(100, u));
+        for (k, share) in got.iter().enumerate() {
+            let want = 0.01 * 0.99f64.powi(k as i32);
+            assert!(
+                (share - want).abs() < 6e-4,
+                "month {k}: {share} against {want}"
+            );
+        }
+        assert_eq!(hazards(0.0).emigration_month(100, 0.5), NO_EVENT);
+    }
+
+    #[test]
+    fn births_wait_for_the_fertile_ages_and_end_with_them() {
+        let h = hazards(0.0);
+        // A girl of 14 years and 11 months: no birth in her first month, then 0.5% a month.
+        let got = shares(3, |u| h.birth_month(Sex::Female, 14 * 12 + 11, 100, u));
+        assert_eq!(got[0], 0.0);
+        assert!((got[1] - 0.005).abs() < 4e-4, "{}", got[1]);
+        assert!((got[2] - 0.005 * 0.995).abs() < 4e-4, "{}", got[2]);
+        assert_eq!(h.birth_month(Sex::Male, 25 * 12, 100, 0.5), NO_EVENT);
+        assert_eq!(h.birth_month(Sex::Female, 50 * 12, 100, 0.0), NO_EVENT);
+        // A last chance: the final month of age 49.
+        assert_eq!(h.birth_month(Sex::Female, 50 * 12 - 1, 100, 0.0), 100);
+    }
+}
