@@ -68,7 +68,7 @@ pub(crate) fn solve(
     let counts = counts_by_sex_age(&census.age_hist(0), p.regions.len());
     let k = offence_targets(p, &mut t, &counts);
     align_reporting(p, &mut t, &k);
-    let (national, regional, mix) = weight_hists(p, &t, tbl);
+    let (national, regional, mix) = hists(weight_sums(p, &t, tbl, Released::Any));
     align_base_hazards(&mut t, &k, &national);
     let mut flows = ExpectedFlows {
         offences_per_year: k,
@@ -101,9 +101,13 @@ pub(crate) fn solve(
         })
         .collect();
     // Two rounds: the base hazards depend on the released people's excess and vice versa.
+    // Only the released people's weights change from round to round (with the release
+    // multiplier): everyone else's sums are taken once.
+    let never_released = weight_sums(p, &t, tbl, Released::No);
     for _ in 0..2 {
         align_release_multiplier(p, &mut t, &flows, &releasees);
-        let (national, regional, _) = weight_hists(p, &t, tbl);
+        let released = weight_sums(p, &t, tbl, Released::Yes);
+        let (national, regional, _) = hists(never_released.clone().merge(released));
         align_base_hazards(&mut t, &k, &national);
         set_region_shares(&t, &regional, &mut flows, p.regions.len());
     }
@@ -188,6 +192,7 @@ const WEIGHT_BLOCK_ROWS: usize = 65_536;
 const MAX_WEIGHT_BLOCKS: usize = 64;
 
 /// Weight histograms and charge-mix sums over one block of rows.
+#[derive(Clone)]
 struct WeightSums {
     regional: Vec<[WeightHist; OFFENCE_TYPES]>,
     total: [f64; OFFENCE_TYPES],
@@ -209,7 +214,7 @@ impl WeightSums {
         }
     }
 
-    /// Adds the free persons of a block of rows.
+    /// Adds the free persons of a block of rows who are `released` or not.
     fn add_rows(
         &mut self,
         p: &ModelParams,
@@ -217,10 +222,11 @@ impl WeightSums {
         demo: &[Demographics],
         socio: &[Socioeconomic],
         justice: &[Justice],
+        released: Released,
     ) {
         let jp = &p.justice;
         for ((d, s), j) in demo.iter().zip(socio).zip(justice) {
-            if d.slot != Slot::Alive {
+            if d.slot != Slot::Alive || !released.includes(j) {
                 continue;
             }
             let years = d.age_years(0);
@@ -272,16 +278,34 @@ impl WeightSums {
     }
 }
 
-/// Weight histograms of free people by type, national and by region, and the charge mix.
-fn weight_hists(
+/// Which free people a sum of weights takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Released {
+    /// Everyone.
+    Any,
+    /// Those released from custody (whose weights carry the release multiplier).
+    Yes,
+    /// Those never released.
+    No,
+}
+
+impl Released {
+    fn includes(self, j: &Justice) -> bool {
+        match self {
+            Released::Any => true,
+            Released::Yes => j.last_release != NEVER,
+            Released::No => j.last_release == NEVER,
+        }
+    }
+}
+
+/// Weight sums of free people (those `released` or not), in blocks merged in block order.
+fn weight_sums(
     p: &ModelParams,
     t: &CrimeTables,
     tbl: &Table<'_>,
-) -> (
-    [WeightHist; OFFENCE_TYPES],
-    Vec<[WeightHist; OFFENCE_TYPES]>,
-    ChargeMix,
-) {
+    released: Released,
+) -> WeightSums {
     use rayon::prelude::*;
     let regions = p.regions.len();
     let rows = tbl
@@ -296,14 +320,24 @@ fn weight_hists(
         .zip(tbl.justice.par_chunks(rows))
         .map(|((demo, socio), justice)| {
             let mut sums = WeightSums::new(regions);
-            sums.add_rows(p, t, demo, socio, justice);
+            sums.add_rows(p, t, demo, socio, justice, released);
             sums
         })
         .collect();
-    let sums = blocks
+    blocks
         .into_iter()
         .reduce(WeightSums::merge)
-        .unwrap_or_else(|| WeightSums::new(regions));
+        .unwrap_or_else(|| WeightSums::new(regions))
+}
+
+/// Weight histograms of free people by type, national and by region, and the charge mix.
+fn hists(
+    sums: WeightSums,
+) -> (
+    [WeightHist; OFFENCE_TYPES],
+    Vec<[WeightHist; OFFENCE_TYPES]>,
+    ChargeMix,
+) {
     let mut national: [WeightHist; OFFENCE_TYPES] = std::array::from_fn(|_| WeightHist::default());
     for r in &sums.regional {
         for (n, h) in national.iter_mut().zip(r) {
@@ -408,7 +442,7 @@ mod tests {
                 .build()
                 .unwrap();
             pool.install(|| {
-                let (national, _, mix) = weight_hists(&p, t, &tbl);
+                let (national, _, mix) = hists(weight_sums(&p, t, &tbl, Released::Any));
                 let mut bits: Vec<u64> = national
                     .iter()
                     .zip(t.base)
