@@ -127,7 +127,6 @@ impl Persons {
     pub fn experience(&self) -> &[Experience] {
         &self.experience
     }
-
 }
 
 #[cfg(test)]

@@ -57,33 +57,73 @@ impl WeightHist {
     }
 }
 
-/// Solves `f(x) = target` for increasing `f` by bisection on `[lo, hi]` (log scale if `lo > 0`).
+/// Solves `f(x) = target` for increasing `f` on `[lo, hi]` (on a log scale if `lo > 0`), to a
+/// relative width of 1e-12 of the bracket. `None` when the target is outside `[f(lo), f(hi)]`.
+///
+/// The Illinois variant of the false-position method: the next point is where the chord
+/// through the bracket's ends meets the target, and an end kept twice in a row has its value
+/// halved, so that both ends close in. It needs about a fifth of the evaluations of bisection
+/// on the alignment's smooth functions (a set-up solves a few hundred of them, some over every
+/// person released); a step that would not land inside the bracket bisects instead.
 pub(crate) fn solve_increasing(
     f: impl Fn(f64) -> f64,
     target: f64,
     lo: f64,
     hi: f64,
 ) -> Option<f64> {
-    if f(hi) < target || f(lo) > target {
+    let (f_lo, f_hi) = (f(lo), f(hi));
+    if f_hi < target || f_lo > target {
         return None;
     }
-    let (mut a, mut b) = (lo, hi);
+    // Work in u = ln x on a log scale.
+    let log = lo > 0.0;
+    let (to_x, to_u) = if log {
+        (f64::exp as fn(f64) -> f64, f64::ln as fn(f64) -> f64)
+    } else {
+        ((|u| u) as fn(f64) -> f64, (|x| x) as fn(f64) -> f64)
+    };
+    let (mut a, mut b) = (to_u(lo), to_u(hi));
+    let (mut ga, mut gb) = (f_lo - target, f_hi - target);
+    let (mut xa, mut xb) = (lo, hi);
+    // Which end was kept at the last step: -1 the low end, 1 the high end.
+    let mut kept = 0;
     for _ in 0..200 {
-        let m = if a > 0.0 {
-            (a * b).sqrt()
+        if (xb - xa) <= 1e-12 * xb.abs().max(1e-300) {
+            break;
+        }
+        let chord = if gb > ga {
+            b - gb * (b - a) / (gb - ga)
+        } else {
+            f64::NAN
+        };
+        let u = if chord > a && chord < b {
+            chord
         } else {
             0.5 * (a + b)
         };
-        if f(m) < target {
-            a = m;
-        } else {
-            b = m;
-        }
-        if (b - a) <= 1e-12 * b.abs().max(1e-300) {
+        let x = to_x(u);
+        if x <= xa || x >= xb {
             break;
         }
+        let g = f(x) - target;
+        if g < 0.0 {
+            (a, ga, xa) = (u, g, x);
+            if kept == 1 {
+                gb *= 0.5;
+            }
+            kept = 1;
+        } else {
+            (b, gb, xb) = (u, g, x);
+            if kept == -1 {
+                ga *= 0.5;
+            }
+            kept = -1;
+            if g == 0.0 {
+                return Some(x);
+            }
+        }
     }
-    Some(0.5 * (a + b))
+    Some(0.5 * (xa + xb))
 }
 
 /// Victim selection probabilities by (sex, age) group for type `c`: the chance that one
@@ -600,5 +640,25 @@ mod tests {
         let x = solve_increasing(|x| x * x, 2.0, 0.0, 10.0).unwrap();
         assert!((x - 2f64.sqrt()).abs() < 1e-9);
         assert!(solve_increasing(|x| x, 20.0, 0.0, 10.0).is_none());
+        // On a log scale, a steep curve, and a step (where only the bracket can close in).
+        let x = solve_increasing(|x| x.powi(6), 1e6, 1.0, 1e4).unwrap();
+        assert!((x / 10.0 - 1.0).abs() < 1e-9, "{x}");
+        let x = solve_increasing(|x| 1.0 - (-x).exp(), 0.3, 1e-3, 1e3).unwrap();
+        assert!((x - -(0.7f64.ln())).abs() < 1e-9, "{x}");
+        let x = solve_increasing(|x| if x < 3.0 { 0.0 } else { 1.0 }, 0.5, 0.0, 10.0).unwrap();
+        assert!((x - 3.0).abs() < 1e-9, "{x}");
+    }
+
+    #[test]
+    fn the_solver_needs_far_fewer_evaluations_than_bisection() {
+        let calls = std::cell::Cell::new(0);
+        let f = |x: f64| {
+            calls.set(calls.get() + 1);
+            1.0 - (-0.01 * x).exp()
+        };
+        let x = solve_increasing(f, 0.4, 1.0, 1e4).unwrap();
+        assert!((x - -(0.6f64.ln()) / 0.01).abs() < 1e-8, "{x}");
+        // Bisection on [1, 1e4] to 1e-12 takes about 44 evaluations.
+        assert!(calls.get() <= 20, "{} evaluations", calls.get());
     }
 }
