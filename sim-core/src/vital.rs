@@ -174,12 +174,15 @@ mod tests {
     use super::*;
     use crate::rng::{MonthKey, Stream};
 
+    /// A Gompertz-Makeham hazard of about the shape of a real life table.
+    const MORTALITY: GompertzMakeham = GompertzMakeham {
+        a: 0.0005,
+        b: 0.00003,
+        c: 0.1,
+    };
+
     fn hazards(emigration: f64) -> VitalHazards {
-        let gm = GompertzMakeham {
-            a: 0.0005,
-            b: 0.00003,
-            c: 0.1,
-        };
+        let gm = MORTALITY;
         let mut birth = vec![0.0; 50];
         birth[15..50].iter_mut().for_each(|b| *b = 0.06 / 12.0);
         VitalHazards::new(&[gm, gm], 1501, emigration, &birth)
@@ -202,11 +205,7 @@ mod tests {
     #[test]
     fn death_months_follow_the_life_table_month_by_month() {
         // A person of 80 years and 5 months: the month lived first is the 965th of life.
-        let gm = GompertzMakeham {
-            a: 0.0005,
-            b: 0.00003,
-            c: 0.1,
-        };
+        let gm = MORTALITY;
         let h = hazards(0.0);
         let age = 80 * 12 + 5;
         let got = shares(24, |u| h.death_month(Sex::Male, age, 100, u));
@@ -227,11 +226,7 @@ mod tests {
     fn the_first_month_at_risk_is_the_month_of_age_lived_then() {
         // At 80 years and 5 months the month lived is month 964 of life: a draw just inside
         // its hazard dies in the first month, one just beyond it in the next.
-        let gm = GompertzMakeham {
-            a: 0.0005,
-            b: 0.00003,
-            c: 0.1,
-        };
+        let gm = MORTALITY;
         let h = hazards(0.0);
         let first = hazard(gm.monthly_q(80 * 12 + 4));
         let u = |e: f64| 1.0 - (-e).exp();
