@@ -28,11 +28,20 @@ impl Default for WeightHist {
 
 impl WeightHist {
     /// Adds one person of weight `w` (ignored if not positive).
+    #[cfg(test)]
     pub fn add(&mut self, w: f64) {
+        self.add_with_log2(w, w.log2());
+    }
+
+    /// Adds one person of weight `w` whose `log2` the caller has (ignored if not positive): a
+    /// weight that is a product has the sum of its factors' logarithms, which callers adding
+    /// many products of a few factors compute once per factor.
+    #[inline]
+    pub fn add_with_log2(&mut self, w: f64, log2_w: f64) {
         if w <= 0.0 {
             return;
         }
-        let b = ((w.log2() - LOG2_MIN) * BINS_PER_OCTAVE).clamp(0.0, (HIST_BINS - 1) as f64);
+        let b = ((log2_w - LOG2_MIN) * BINS_PER_OCTAVE).clamp(0.0, (HIST_BINS - 1) as f64);
         let b = b as usize;
         self.count[b] += 1.0;
         self.sum[b] += w;
