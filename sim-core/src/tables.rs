@@ -41,7 +41,7 @@ impl DemographyTables {
         let pattern_sum: f64 = d.fertility_pattern.iter().sum();
         // Monthly birth probability of a woman by completed year of age.
         let mut birth = [0.0; 50];
-        for (age, t) in birth.iter_mut().enumerate().take(50).skip(15) {
+        for (age, t) in birth.iter_mut().enumerate().skip(15) {
             let g = (age - 15) / 5;
             // ASFR of the group, per woman per year, so that 5 * sum(ASFR) = TFR.
             let asfr = d.total_fertility_rate * d.fertility_pattern[g] / pattern_sum / 5.0;

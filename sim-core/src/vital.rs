@@ -43,7 +43,9 @@ impl VitalMonths {
         birth: MonthNo::MIN,
     };
 
-    /// Clocks of a vacant row: nothing to do until a newcomer takes it.
+    /// Clocks of a row the demography stage vacates: nothing to look at until a newcomer takes
+    /// it. (Rows vacated by deaths in custody or homicide keep their last clocks, which the
+    /// stage's check of the slot passes over.)
     pub(crate) const VACANT: VitalMonths = VitalMonths {
         death: NO_EVENT,
         emigration: NO_EVENT,
@@ -69,14 +71,10 @@ pub(crate) struct VitalHazards {
     birth: Vec<f64>,
 }
 
-/// `-ln(1 - p)`: the hazard of a monthly probability (infinite at 1).
+/// `-ln(1 - p)`: the hazard of a monthly probability (infinite at 1); of a uniform in [0, 1),
+/// a standard exponential draw.
 fn hazard(p: f64) -> f64 {
     -(-p.clamp(0.0, 1.0)).ln_1p()
-}
-
-/// A standard exponential from a uniform in [0, 1).
-fn exponential(u: f64) -> f64 {
-    -(-u).ln_1p()
 }
 
 /// `from` plus `months`, or [`NO_EVENT`] past the last representable month.
@@ -127,7 +125,7 @@ impl VitalHazards {
         let c = &self.death[sex.index()];
         let months = c.len() - 1;
         let first = (age.saturating_sub(1) as usize).min(months - 1);
-        let target = c[first] + exponential(u);
+        let target = c[first] + hazard(u);
         // The first month j >= first with c[j + 1] >= target.
         let end = first + 1 + c[first + 1..].partition_point(|&x| x < target);
         let j = if end <= months {
@@ -144,7 +142,7 @@ impl VitalHazards {
         if self.emigration <= 0.0 {
             return NO_EVENT;
         }
-        month_after(from, (exponential(u) / self.emigration).floor())
+        month_after(from, (hazard(u) / self.emigration).floor())
     }
 
     /// The month of the next birth of a person of `sex` aged `age` completed months at `from`,
@@ -154,7 +152,7 @@ impl VitalHazards {
         if sex != Sex::Female {
             return NO_EVENT;
         }
-        let mut left = exponential(u);
+        let mut left = hazard(u);
         let (mut age, mut waited) = (age, 0.0);
         while let Some(&h) = self.birth.get((age / 12) as usize) {
             let months = 12 - age % 12;

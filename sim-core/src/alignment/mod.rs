@@ -30,11 +30,10 @@ use crate::crime_tables::{CrimeTables, ExpectedFlows, PersonView};
 use crate::initial_stocks::{Stocks, Table, draw_initial_stocks, move_back};
 use crate::justice::Inmate;
 use crate::leniency;
-use crate::metrics::AGE_BINS;
 use crate::offence::OFFENCE_TYPES;
 use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Slot, Socioeconomic};
-use crate::systems::offending::{HAZARD_CELLS, hazard_cell};
+use crate::systems::offending::{cell_weights, hazard_cell};
 use crate::tables::DemographyTables;
 use flows::{
     WeightHist, align_base_hazards, align_funnel, align_reporting, counts_by_sex_age,
@@ -225,7 +224,7 @@ impl WeightSums {
         socio: &[Socioeconomic],
         justice: &[Justice],
         released: Released,
-        cells: &[CellWeights],
+        cells: &CellWeights,
     ) {
         let jp = &p.justice;
         for ((d, s), j) in demo.iter().zip(socio).zip(justice) {
@@ -256,10 +255,11 @@ impl WeightSums {
             // The weight is the cell's times the person's own: its log is one log per person
             // plus the cell's, taken once per call.
             let log2_personal = personal.log2();
-            let cell = &cells[hazard_cell(d.region, sex, years, unemployed)];
+            let cell = hazard_cell(d.region, sex, years, unemployed);
+            let (weight, log2) = (&cells.weight[cell], &cells.log2[cell]);
             for (c, h) in self.regional[d.region as usize].iter_mut().enumerate() {
-                let w = cell.weight[c] * personal;
-                h.add_with_log2(w, cell.log2[c] + log2_personal);
+                let w = weight[c] * personal;
+                h.add_with_log2(w, log2[c] + log2_personal);
                 self.total[c] += w;
                 self.charged[c] += w * charged;
                 self.held[c] += w * held;
@@ -306,34 +306,19 @@ impl Released {
     }
 }
 
-/// The offending weights of a hazard cell by type, without the person's own factor, and their
-/// base-2 logarithms.
+/// The offending weights of every hazard cell by type, without the person's own factor
+/// ([`cell_weights`]), and their base-2 logarithms.
 struct CellWeights {
-    weight: [f64; OFFENCE_TYPES],
-    log2: [f64; OFFENCE_TYPES],
+    weight: Vec<[f64; OFFENCE_TYPES]>,
+    log2: Vec<[f64; OFFENCE_TYPES]>,
 }
 
-/// [`CellWeights`] of every hazard cell of the scenario's regions.
-fn cell_weights(p: &ModelParams, t: &CrimeTables) -> Vec<CellWeights> {
-    let mut cells: Vec<CellWeights> = (0..HAZARD_CELLS)
-        .map(|_| CellWeights {
-            weight: [0.0; OFFENCE_TYPES],
-            log2: [f64::NEG_INFINITY; OFFENCE_TYPES],
-        })
-        .collect();
-    for r in 0..p.regions.len() as u8 {
-        for sex in 0..2 {
-            for age in 0..AGE_BINS as u32 {
-                for unemployed in [false, true] {
-                    let cell = &mut cells[hazard_cell(r, sex, age, unemployed)];
-                    cell.weight =
-                        std::array::from_fn(|c| t.person_weight(c, r, sex, age, unemployed, 1.0));
-                    cell.log2 = cell.weight.map(f64::log2);
-                }
-            }
-        }
+impl CellWeights {
+    fn new(p: &ModelParams, t: &CrimeTables) -> Self {
+        let weight = cell_weights(t, p.regions.len());
+        let log2 = weight.iter().map(|w| w.map(f64::log2)).collect();
+        CellWeights { weight, log2 }
     }
-    cells
 }
 
 /// Weight sums of free people (those `released` or not), in blocks merged in block order.
@@ -344,7 +329,7 @@ fn weight_sums(
     released: Released,
 ) -> WeightSums {
     use rayon::prelude::*;
-    let cells = cell_weights(p, t);
+    let cells = CellWeights::new(p, t);
     let regions = p.regions.len();
     let rows = tbl
         .demo

@@ -86,23 +86,31 @@ impl Default for HazardTable {
     }
 }
 
-/// `base_c * person_weight(c, cell)` for every hazard cell of `regions` regions and type (cells
-/// of unused regions stay 0).
-fn fixed_hazards(t: &CrimeTables, regions: usize) -> Vec<[f64; OFFENCE_TYPES]> {
-    let mut fixed = vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS];
-    for r in 0..regions {
+/// `person_weight(c, cell)` (the offending weight without the calibrated base and the person's
+/// own factors) for every hazard cell of `regions` regions and type; cells of unused regions
+/// stay 0. The alignment bins people by these weights, and the hazard table starts from them.
+pub(crate) fn cell_weights(t: &CrimeTables, regions: usize) -> Vec<[f64; OFFENCE_TYPES]> {
+    let mut weights = vec![[0.0; OFFENCE_TYPES]; HAZARD_CELLS];
+    for r in 0..regions as u8 {
         for sex in 0..2 {
-            for age in 0..AGE_BINS {
+            for age in 0..AGE_BINS as u32 {
                 for unemployed in [false, true] {
-                    let cell = hazard_cell(r as u8, sex, age as u32, unemployed);
-                    fixed[cell] = std::array::from_fn(|c| {
-                        t.base[c] * t.person_weight(c, r as u8, sex, age as u32, unemployed, 1.0)
-                    });
+                    weights[hazard_cell(r, sex, age, unemployed)] =
+                        std::array::from_fn(|c| t.person_weight(c, r, sex, age, unemployed, 1.0));
                 }
             }
         }
     }
-    fixed
+    weights
+}
+
+/// `base_c * person_weight(c, cell)` for every hazard cell of `regions` regions and type (cells
+/// of unused regions stay 0).
+fn fixed_hazards(t: &CrimeTables, regions: usize) -> Vec<[f64; OFFENCE_TYPES]> {
+    cell_weights(t, regions)
+        .into_iter()
+        .map(|w| std::array::from_fn(|c| t.base[c] * w[c]))
+        .collect()
 }
 
 /// Folds the month-level multipliers into the hazard table.
