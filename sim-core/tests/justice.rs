@@ -105,8 +105,11 @@ fn fewer_court_dispositions_mean_a_larger_backlog_and_more_unsentenced_prisoners
 #[test]
 fn doubling_police_capacity_raises_clearances_and_deters_offending() {
     // Year-one capacity is 85% of the workload and clearance scales with (capacity/workload)^0.5,
-    // so doubling capacity lifts clearance per recorded offence by 1/0.85^0.5 - 1 = +8.5%; with a
-    // deterrence elasticity of 0.3 offending then falls by about 1 - 1.085^-0.3 = 2.4%.
+    // so doubling capacity (enough for the whole workload) lifts clearance per recorded offence
+    // by (w/0.85)^0.5 - 1 for a workload w relative to year one's: +8.5% at w = 1. The base
+    // arm's workload grows about 3-4% by years 3-6, so the prediction is taken from that arm's
+    // own growth (+10.4% at 1.036); over seeds 11-18 the measured change was 0.106-0.124. With
+    // a deterrence elasticity of 0.3 offending then falls by about 1 - 1.1^-0.3 = 2.8%.
     let base = params(300_000, 6, 11);
     let mut doubled = base.clone();
     doubled.justice.police_capacity_multiplier = 2.0;
@@ -116,12 +119,20 @@ fn doubling_police_capacity_raises_clearances_and_deters_offending() {
             / mean(o, 24, 72, |m| m.flows.recorded.iter().sum::<u64>() as f64)
     };
     let offences = |o: &Outcome| mean(o, 24, 72, |m| m.flows.offences.iter().sum::<u64>() as f64);
+    let workload = |from, to| {
+        mean(&a, from, to, |m| {
+            m.flows.recorded.iter().sum::<u64>() as f64
+        })
+    };
+    let predicted = (workload(24, 72) / workload(0, 12) / 0.85).sqrt() - 1.0;
     let clearance_change = rate(&b) / rate(&a) - 1.0;
     let offending_change = offences(&b) / offences(&a) - 1.0;
-    eprintln!("clearance {clearance_change:+.3}, offending {offending_change:+.3}");
+    eprintln!(
+        "clearance {clearance_change:+.3} (predicted {predicted:+.3}), offending {offending_change:+.3}"
+    );
     assert!(
-        (0.05..0.12).contains(&clearance_change),
-        "clearance rate change {clearance_change:+.3}"
+        (0.05..0.15).contains(&predicted) && (clearance_change - predicted).abs() < 0.03,
+        "clearance rate change {clearance_change:+.3}, predicted {predicted:+.3}"
     );
     assert!(
         (-0.045..-0.01).contains(&offending_change),
