@@ -23,6 +23,7 @@ pub mod crime_tables;
 pub mod curves;
 pub mod custody;
 pub mod digital;
+pub(crate) mod exp_neg;
 pub mod extend;
 pub mod indicators;
 pub mod initial_stocks;
