@@ -55,19 +55,22 @@ fn runs() -> Vec<(&'static str, sim_core::ModelParams, Outcome)> {
         .collect()
 }
 
-/// Whether `count` of `total` prisoner-years is clearly above the share `limit`: by more than
-/// three Poisson standard deviations of the count the limit implies. At 150,000 agents a
-/// scenario has 600-2,000 prisoner-years of agents, so a share of 0.5% is 3-10 of them, and
-/// one child more or less (a different seed, or re-keyed draws) moved the bare share across it.
-fn clearly_above(count: f64, total: f64, limit: f64) -> bool {
+/// How many Poisson standard deviations `count` of `total` prisoner-years lies above (or, if
+/// negative, below) the count that the share `limit` implies. At 150,000 agents a scenario has
+/// 600-2,000 prisoner-years of agents, so a share of 0.5% is 3-10 of them, and one child more
+/// or less (a different seed, or re-keyed draws) moved the bare share across it; a share is
+/// out of bounds only beyond three deviations.
+fn deviations(count: f64, total: f64, limit: f64) -> f64 {
     let expected = limit * total;
-    count > expected + 3.0 * expected.sqrt()
+    (count - expected) / expected.sqrt()
 }
 
-/// Whether `count` of `total` is clearly below the share `limit` (see [`clearly_above`]).
+fn clearly_above(count: f64, total: f64, limit: f64) -> bool {
+    deviations(count, total, limit) > 3.0
+}
+
 fn clearly_below(count: f64, total: f64, limit: f64) -> bool {
-    let expected = limit * total;
-    count < expected - 3.0 * expected.sqrt()
+    deviations(count, total, limit) < -3.0
 }
 
 #[test]
