@@ -51,6 +51,7 @@ pub mod stats;
 pub mod survey;
 pub mod systems;
 pub mod tables;
+pub(crate) mod tempo;
 pub(crate) mod vital;
 
 use bevy_ecs::prelude::*;
@@ -87,6 +88,7 @@ fn insert_justice_resources(world: &mut World, p: &ModelParams) {
     world.insert_resource(offence::OffenceBuffer::default());
     world.insert_resource(systems::offending::ExpectedOffending::default());
     world.insert_resource(systems::offending::ExpectedScratch::default());
+    world.insert_resource(systems::offending::OffendingLedger::default());
     world.insert_resource(systems::victimisation::VictimWeights::default());
     world.insert_resource(systems::expected_victims::YearHazards::default());
     world.insert_resource(systems::expected_victims::ExpectationTask::default());

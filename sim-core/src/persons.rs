@@ -18,7 +18,9 @@
 
 use bevy_ecs::prelude::Resource;
 
+use crate::person::MonthNo;
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
+use crate::tempo::{self, Tempo};
 use crate::vital::VitalMonths;
 
 /// The person table (see the module documentation).
@@ -36,6 +38,11 @@ pub struct Persons {
     /// demography stage, which scans them every month, so they are a column of their own
     /// rather than part of [`Demographics`] (which nearly every pass streams).
     pub(crate) vital: Vec<VitalMonths>,
+    /// The month the offending pass next visits each person: a column of its own, the only
+    /// one the pass reads for people it passes over (see [`crate::tempo`]).
+    pub(crate) visit: Vec<MonthNo>,
+    /// What each person last added to the offending pass's running sums, and their clocks.
+    pub(crate) tempo: Vec<Tempo>,
 }
 
 impl Persons {
@@ -64,6 +71,8 @@ impl Persons {
         self.justice.push(j);
         self.experience.push(e);
         self.vital.push(VitalMonths::UNDRAWN);
+        self.visit.push(tempo::NOW);
+        self.tempo.push(Tempo::NONE);
         row
     }
 
@@ -77,6 +86,8 @@ impl Persons {
             self.justice.reserve_exact(at_least);
             self.experience.reserve_exact(at_least);
             self.vital.reserve_exact(at_least);
+            self.visit.reserve_exact(at_least);
+            self.tempo.reserve_exact(at_least);
         }
         for row in rows {
             self.push(row);
@@ -91,6 +102,9 @@ impl Persons {
         self.justice[r] = j;
         self.experience[r] = e;
         self.vital[r] = VitalMonths::UNDRAWN;
+        // The previous occupant's share of the running sums stays in `tempo` until the visit
+        // takes it out.
+        self.visit[r] = tempo::NOW;
     }
 
     /// A copy of one row.

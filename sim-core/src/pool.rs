@@ -9,7 +9,8 @@
 //! **Architecture Invariant:** every change of a person's slot, region or displacement goes
 //! through [`VictimPool::add`] / [`VictimPool::remove`], directly or recorded in
 //! [`PoolChanges`] and applied in the same order before anyone reads the pool; tests rebuild it
-//! every month and compare.
+//! every month and compare. The rows it sees change are also handed to the offending pass
+//! (`take_touched`), which revisits them: its running sums rely on this invariant too.
 
 use bevy_ecs::prelude::Resource;
 
@@ -49,6 +50,10 @@ pub struct VictimPool {
     cells: Vec<Vec<u32>>,
     position: Vec<u32>,
     cohorts: usize,
+    /// Rows added or removed since the offending pass last took them ([`Self::take_touched`]):
+    /// whoever changes slot, region or displacement is here, so the pass revisits them (see
+    /// [`crate::systems::offending`]).
+    touched: Vec<u32>,
 }
 
 impl VictimPool {
@@ -60,6 +65,7 @@ impl VictimPool {
             cells: vec![Vec::new(); MAX_REGIONS * 2 * cohorts * 2],
             position: Vec::new(),
             cohorts,
+            touched: Vec::new(),
         }
     }
 
@@ -125,6 +131,24 @@ impl VictimPool {
 
     /// Adds a free person (call with their attributes after the change).
     pub fn add(&mut self, row: u32, d: &Demographics) {
+        self.touched.push(row);
+        self.insert(row, d);
+    }
+
+    /// Removes a person (call with their attributes before the change).
+    pub fn remove(&mut self, row: u32, d: &Demographics) {
+        self.touched.push(row);
+        self.take_out(row, d);
+    }
+
+    /// The rows touched since the last call, for the offending pass to revisit.
+    pub(crate) fn take_touched(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.touched)
+    }
+
+    /// [`Self::add`] without noting the row (changes recorded in [`PoolChanges`] were noted
+    /// there).
+    fn insert(&mut self, row: u32, d: &Demographics) {
         let r = row as usize;
         if self.position.len() <= r {
             self.position.resize(r + 1, ABSENT);
@@ -135,8 +159,8 @@ impl VictimPool {
         self.cells[c].push(row);
     }
 
-    /// Removes a person (call with their attributes before the change).
-    pub fn remove(&mut self, row: u32, d: &Demographics) {
+    /// [`Self::remove`] without noting the row.
+    fn take_out(&mut self, row: u32, d: &Demographics) {
         let r = row as usize;
         let Some(&pos) = self.position.get(r) else {
             return;
@@ -191,7 +215,7 @@ impl VictimPool {
         pool.position = vec![ABSENT; demo.len()];
         for (row, d) in demo.iter().enumerate() {
             if d.slot == Slot::Alive {
-                pool.add(row as u32, d);
+                pool.insert(row as u32, d);
             }
         }
         pool
@@ -219,8 +243,8 @@ enum Change {
 impl Change {
     fn apply(self, pool: &mut VictimPool) {
         match self {
-            Change::Add(row, d) => pool.add(row, &d),
-            Change::Remove(row, d) => pool.remove(row, &d),
+            Change::Add(row, d) => pool.insert(row, &d),
+            Change::Remove(row, d) => pool.take_out(row, &d),
         }
     }
 }
@@ -238,23 +262,35 @@ impl Change {
 #[derive(Resource, Default)]
 pub struct PoolChanges {
     recorded: Vec<Change>,
+    /// The rows of the changes recorded, and of the pool's own changes since the last
+    /// offending pass (moved here when the changes start): the rows the pass revisits.
+    touched: Vec<u32>,
     in_flight: Option<Background<(VictimPool, Vec<Change>)>>,
 }
 
 impl PoolChanges {
     /// Records [`VictimPool::add`].
     pub fn add(&mut self, row: u32, d: &Demographics) {
+        self.touched.push(row);
         self.recorded.push(Change::Add(row, *d));
     }
 
     /// Records [`VictimPool::remove`].
     pub fn remove(&mut self, row: u32, d: &Demographics) {
+        self.touched.push(row);
         self.recorded.push(Change::Remove(row, *d));
+    }
+
+    /// The rows whose slot, region or displacement changed since the last offending pass (the
+    /// pool's own changes are moved here by [`Self::start`]).
+    pub(crate) fn take_touched(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.touched)
     }
 
     /// Starts applying the recorded changes to `pool` beside the caller's work: `pool` is
     /// empty until [`PoolChanges::finish`] puts it back.
     pub fn start(&mut self, pool: &mut VictimPool) {
+        self.touched.append(&mut pool.take_touched());
         if self.recorded.is_empty() {
             return;
         }
@@ -345,6 +381,7 @@ mod tests {
                 .unwrap();
             let mut changes = PoolChanges {
                 recorded: recorded.recorded.clone(),
+                touched: Vec::new(),
                 in_flight: None,
             };
             let mut applied = VictimPool::rebuild(&people(), 120);

@@ -61,6 +61,7 @@ state_resources! {
     conditions: crate::region::RegionConditions,
     labour: crate::systems::economy::LabourRatesRes,
     hazards: crate::systems::offending::HazardTable,
+    ledger: crate::systems::offending::OffendingLedger,
     pool: crate::pool::VictimPool,
     offences: crate::offence::OffenceBuffer,
     expected_offending: crate::systems::offending::ExpectedOffending,

@@ -7,19 +7,22 @@
 //! rate; at the retirement age people retire.
 //!
 //! The monthly update ([`LabourMonth`]) is applied by the offending pass to each person it
-//! visits, before their hazard is weighed (see [`LabourMonth`] for why).
+//! visits, before their hazard is weighed (see [`LabourMonth`] for why); the labour-market
+//! counts are the pass's running counts.
 //!
 //! Reads: `Params`, `Calendar`, `Demographics`. Writes: `Socioeconomic.employment`, `MonthTally`.
-//! Streams: `Stream::Economy` for the life-stage changes; the monthly flip takes the high half
-//! of the offending pass's person draw (`Stream::Offending`).
+//! Streams: `Stream::Economy` for the life-stage changes and the flip clocks (the month of each
+//! person's next flip between work and unemployment, a geometric waiting time: see
+//! [`crate::tempo`]).
 
 use bevy_ecs::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::metrics::MonthTally;
 use crate::params::{MAX_REGIONS, ModelParams};
-use crate::person::{Demographics, Employment, Slot, Socioeconomic};
+use crate::person::{Demographics, Employment, MonthNo, Slot, Socioeconomic};
 use crate::rng::{MonthKey, Stream, halves, threshold, unit32};
+use crate::tempo::{NEVER_VISIT, first_event};
 
 /// Monthly rates of one labour-market group in one region.
 #[derive(Clone, Copy, Debug, Default)]
@@ -141,33 +144,45 @@ pub(crate) fn initial_employment(
 /// `[adults in labour force, unemployed adults, youth, NEET youth]`.
 pub(crate) type LabourCounts = [u32; 4];
 
-/// Persons of a chunk of rows by life stage (0: under 15, 1: 15-24, 2: 25 and over) and
-/// status, from which the four [`LabourCounts`] are read at the end: counting a person is one
-/// add to a small table in the cache. The four conditional adds it replaces compiled to about
-/// twenty vector instructions per person.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct LabourTally([[u32; 5]; 3]);
+/// Persons by life stage (0: under 15, 1: 15-24, 2: 25 and over) and status, from which the
+/// four [`LabourCounts`] are read: the running count the offending pass keeps over everyone
+/// free, and each chunk's changes to it (signed) during a pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct LabourTally([i64; 15]);
 
 impl LabourTally {
-    /// Counts a person aged `years` with status `status`.
+    /// The class of a person aged `years` with status `status` (an index below 15).
     #[inline(always)]
-    pub(crate) fn add(&mut self, years: u32, status: Employment) {
-        let stage = usize::from(years >= LABOUR_STAGE_FIRST_AGE) + usize::from(years >= 25);
-        self.0[stage][status as usize] += 1;
+    pub(crate) fn class(years: u32, status: Employment) -> u8 {
+        let stage = u8::from(years >= LABOUR_STAGE_FIRST_AGE) + u8::from(years >= 25);
+        stage * 5 + status as u8
+    }
+
+    /// Adds `n` (1 or -1) persons of class `class`.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, class: u8, n: i64) {
+        self.0[usize::from(class)] += n;
+    }
+
+    /// Adds another tally's counts.
+    pub(crate) fn merge(&mut self, other: &LabourTally) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a += b;
+        }
     }
 
     /// The counts: `[adults in labour force, unemployed adults, youth, NEET youth]`.
     pub(crate) fn counts(&self) -> LabourCounts {
-        let [_, youth, adult] = &self.0;
+        let (youth, adult) = (&self.0[5..10], &self.0[10..15]);
         let (employed, unemployed) = (
             Employment::Employed as usize,
             Employment::Unemployed as usize,
         );
         [
-            adult[employed] + adult[unemployed],
-            adult[unemployed],
-            youth.iter().sum(),
-            youth[unemployed],
+            (adult[employed] + adult[unemployed]) as u32,
+            adult[unemployed] as u32,
+            youth.iter().sum::<i64>() as u32,
+            youth[unemployed] as u32,
         ]
     }
 }
@@ -188,21 +203,29 @@ fn stage_change_ages(retirement: u32) -> [bool; 128] {
     t
 }
 
-/// One month's employment transitions and life-stage changes, applied one person at a time.
+/// Draw indices of `Stream::Economy` for the flip clock: drawn afresh (counting the month of
+/// the visit), after a flip, after a life-stage change (index 0 is the stage change's status).
+const DRAW_FLIP_FRESH: u32 = 1;
+const DRAW_FLIP_AFTER_FLIP: u32 = 2;
+const DRAW_FLIP_AFTER_STAGE: u32 = 3;
+
+/// One month's employment transitions and life-stage changes, applied one visited person at a
+/// time.
 ///
 /// Why not a pass of its own: the update reads the same rows as the offending pass and must
 /// come before it (unemployment raises the offending hazard), and nothing between the two
 /// stages reads employment. The offending pass ([`super::offending::commit_offences`]) calls
-/// [`LabourMonth::update`] on each living person just before weighing their hazard, so the
-/// rows are read once and each age computed once: at 1e6 agents a separate pass cost about
-/// 6.5 ns per agent-month, mostly loop and load work the offending pass already does.
+/// [`LabourMonth::visit`] on each person it visits, just before weighing their hazard. The
+/// flips between work and unemployment are clocks ([`crate::tempo`]): the rates are constant
+/// by region, age group and status, so the month of the next flip is a geometric draw, made
+/// again whenever one of the three changes.
 pub(crate) struct LabourMonth<'a> {
     rates: &'a LabourRates,
     key: MonthKey,
-    /// Flip thresholds by region, youth (0/1) and current status: employed people lose work
-    /// with the separation rate, unemployed people find it with the finding rate, others never
-    /// flip.
-    flip: [[[u32; 5]; 2]; MAX_REGIONS],
+    /// Log of the monthly chance of staying, by region, youth (0/1) and current status:
+    /// employed people lose work with the separation rate, unemployed people find it with the
+    /// finding rate, others never flip (0).
+    stay_log: [[[f64; 5]; 2]; MAX_REGIONS],
     changes: [bool; 128],
 }
 
@@ -210,54 +233,77 @@ impl<'a> LabourMonth<'a> {
     /// The month's transitions of a run seeded with `seed`, in the month of `calendar`.
     pub(crate) fn new(seed: u64, calendar: &Calendar, rates: &'a LabourRatesRes) -> Self {
         let rates = &rates.0;
-        let mut flip = [[[0u32; 5]; 2]; MAX_REGIONS];
-        for (r, per_region) in flip.iter_mut().enumerate() {
+        let mut stay_log = [[[0.0f64; 5]; 2]; MAX_REGIONS];
+        for (r, per_region) in stay_log.iter_mut().enumerate() {
             for (youth, t) in per_region.iter_mut().enumerate() {
                 let g = if youth == 1 {
                     &rates.youth[r]
                 } else {
                     &rates.adult[r]
                 };
-                t[Employment::Employed as usize] = g.separation;
-                t[Employment::Unemployed as usize] = g.finding;
+                t[Employment::Employed as usize] = (-unit32(g.separation)).ln_1p();
+                t[Employment::Unemployed as usize] = (-unit32(g.finding)).ln_1p();
             }
         }
         LabourMonth {
             rates,
             key: MonthKey::new(seed, Stream::Economy, calendar.key()),
-            flip,
+            stay_log,
             changes: stage_change_ages(rates.retirement_age),
         }
     }
 
+    /// The month of `d`'s next flip, counting `from`, with their status in `s`.
+    #[inline]
+    fn next_flip(
+        &self,
+        d: &Demographics,
+        s: &Socioeconomic,
+        years: u32,
+        from: MonthNo,
+        draw: u32,
+    ) -> MonthNo {
+        let youth = (15..25).contains(&years);
+        let stay = self.stay_log[d.region as usize][usize::from(youth)][s.employment as usize];
+        if stay >= 0.0 {
+            return NEVER_VISIT;
+        }
+        first_event(from, stay, self.key.uniform(d.id.0, draw))
+    }
+
     /// Updates the employment of the living person `d` (in the community: people in custody
-    /// keep their status until release), aged `age` months, and counts them in `c`; `u` is the
-    /// person's uniform 32 bits of the month for the flip between work and unemployment (the
-    /// high half of the offending pass's draw, see [`super::offending`]).
-    #[inline(always)]
-    pub(crate) fn update(
+    /// keep their status until release), aged `age` months, visited in month `now`: a flip
+    /// when their clock rings, a new status on the birthdays that start a life stage. With
+    /// `stale`, the flip clock is drawn afresh first (the month counts).
+    #[inline]
+    pub(crate) fn visit(
         &self,
         d: &Demographics,
         s: &mut Socioeconomic,
         age: u32,
-        u: u32,
-        c: &mut LabourTally,
+        now: MonthNo,
+        flip: &mut MonthNo,
+        stale: bool,
     ) {
         let years = age / 12;
-        let r = d.region as usize;
-        let youth = (15..25).contains(&years);
-        if u < self.flip[r][usize::from(youth)][s.employment as usize] {
+        if stale {
+            *flip = self.next_flip(d, s, years, now, DRAW_FLIP_FRESH);
+        }
+        if *flip == now {
             s.employment = match s.employment {
                 Employment::Employed => Employment::Unemployed,
                 _ => Employment::Employed,
             };
+            *flip = self.next_flip(d, s, years, now + 1, DRAW_FLIP_AFTER_FLIP);
         }
         if age.is_multiple_of(12) && self.changes[(years as usize).min(127)] {
             let was_student = s.employment == Employment::Student;
             let u = halves(self.key.bits(d.id.0, 0));
-            s.employment = self.rates.entry_status(years, r, was_student, u);
+            s.employment = self
+                .rates
+                .entry_status(years, d.region as usize, was_student, u);
+            *flip = self.next_flip(d, s, years, now + 1, DRAW_FLIP_AFTER_STAGE);
         }
-        c.add(years, s.employment);
     }
 }
 
