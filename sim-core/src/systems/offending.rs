@@ -1276,6 +1276,16 @@ mod tests {
         }
     }
 
+    /// The baseline at 20,000 agents over `years` years.
+    fn small(years: u32, seed: u64) -> crate::params::ModelParams {
+        let mut p = crate::params::ModelParams::baseline();
+        p.scenario.agents = 20_000;
+        p.scenario.real_population = 2e6;
+        p.scenario.years = years;
+        p.scenario.seed = seed;
+        p
+    }
+
     /// Runs `p` with the ledger checked after every month's pass.
     fn checked_run(p: crate::params::ModelParams) -> LedgerFindings {
         use crate::schedule::Stage;
@@ -1292,11 +1302,7 @@ mod tests {
     fn the_running_sums_match_the_persons_after_every_pass() {
         // Six years with climate shocks (displacement, job losses), custody, deaths, births
         // and migration: every change the pool sees must reach the sums by the next pass.
-        let mut p = crate::params::ModelParams::baseline();
-        p.scenario.agents = 20_000;
-        p.scenario.real_population = 2e6;
-        p.scenario.years = 6;
-        p.scenario.seed = 5;
+        let mut p = small(6, 5);
         p.demography.net_migration_per_1000 = 3.0;
         let f = checked_run(p);
         assert_eq!(f.months, 72);
@@ -1316,11 +1322,7 @@ mod tests {
         // mentoring stopping in the fourth: the persons they could reach are visited every
         // month, and everyone when the set of programmes changes.
         use crate::interventions::{Intervention, MechanismRef};
-        let mut p = crate::params::ModelParams::baseline();
-        p.scenario.agents = 20_000;
-        p.scenario.real_population = 2e6;
-        p.scenario.years = 5;
-        p.scenario.seed = 8;
+        let mut p = small(5, 8);
         let start = f64::from(p.scenario.start_year) + 1.0;
         let programme =
             |mechanism: &'static dyn crate::interventions::Mechanism, end_year| Intervention {
