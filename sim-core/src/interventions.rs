@@ -116,6 +116,18 @@ pub enum Programme {
     Education = 5,
 }
 
+impl Programme {
+    /// Every programme, in order.
+    pub(crate) const ALL: [Programme; PROGRAMMES] = [
+        Programme::Mentoring,
+        Programme::FamilyTherapy,
+        Programme::FocusedDeterrence,
+        Programme::DrugDiversion,
+        Programme::Cbt,
+        Programme::Education,
+    ];
+}
+
 /// Number of [`Programme`]s.
 pub(crate) const PROGRAMMES: usize = 6;
 

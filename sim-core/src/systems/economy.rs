@@ -29,10 +29,10 @@ use crate::tempo::{NEVER_VISIT, first_event};
 struct Rates {
     /// Probability of being jobless when entering the labour market.
     jobless: f64,
-    /// Monthly job loss threshold (employed -> unemployed).
-    separation: u32,
-    /// Monthly job finding threshold (unemployed -> employed).
-    finding: u32,
+    /// Log of the monthly chance of staying, by current status: employed people lose work
+    /// with the separation rate, unemployed people find it with the finding rate, others never
+    /// flip (0). The flip clocks are geometric draws with it.
+    stay_log: [f64; 5],
 }
 
 /// Employment rates by region for young (15-24) and adult workers.
@@ -61,10 +61,15 @@ impl LabourRates {
         let youth_jobless = (e.youth_neet_share / (1.0 - enrolled).max(1e-9)).min(0.95);
         let rates = |u: f64| {
             let u = u.clamp(0.0, 0.95);
+            // The probabilities at the resolution of a 32-bit threshold, as when each month
+            // had its own draw.
+            let stay_log = |p: f64| (-unit32(threshold(p))).ln_1p();
+            let mut by_status = [0.0; 5];
+            by_status[Employment::Employed as usize] = stay_log(f * u / (1.0 - u));
+            by_status[Employment::Unemployed as usize] = stay_log(f);
             Rates {
                 jobless: u,
-                separation: threshold(f * u / (1.0 - u)),
-                finding: threshold(f),
+                stay_log: by_status,
             }
         };
         let mut youth = [Rates::default(); MAX_REGIONS];
@@ -222,10 +227,6 @@ const DRAW_FLIP_AFTER_STAGE: u32 = 3;
 pub(crate) struct LabourMonth<'a> {
     rates: &'a LabourRates,
     key: MonthKey,
-    /// Log of the monthly chance of staying, by region, youth (0/1) and current status:
-    /// employed people lose work with the separation rate, unemployed people find it with the
-    /// finding rate, others never flip (0).
-    stay_log: [[[f64; 5]; 2]; MAX_REGIONS],
     changes: [bool; 128],
 }
 
@@ -233,22 +234,9 @@ impl<'a> LabourMonth<'a> {
     /// The month's transitions of a run seeded with `seed`, in the month of `calendar`.
     pub(crate) fn new(seed: u64, calendar: &Calendar, rates: &'a LabourRatesRes) -> Self {
         let rates = &rates.0;
-        let mut stay_log = [[[0.0f64; 5]; 2]; MAX_REGIONS];
-        for (r, per_region) in stay_log.iter_mut().enumerate() {
-            for (youth, t) in per_region.iter_mut().enumerate() {
-                let g = if youth == 1 {
-                    &rates.youth[r]
-                } else {
-                    &rates.adult[r]
-                };
-                t[Employment::Employed as usize] = (-unit32(g.separation)).ln_1p();
-                t[Employment::Unemployed as usize] = (-unit32(g.finding)).ln_1p();
-            }
-        }
         LabourMonth {
             rates,
             key: MonthKey::new(seed, Stream::Economy, calendar.key()),
-            stay_log,
             changes: stage_change_ages(rates.retirement_age),
         }
     }
@@ -263,8 +251,12 @@ impl<'a> LabourMonth<'a> {
         from: MonthNo,
         draw: u32,
     ) -> MonthNo {
-        let youth = (15..25).contains(&years);
-        let stay = self.stay_log[d.region as usize][usize::from(youth)][s.employment as usize];
+        let group = if (15..25).contains(&years) {
+            &self.rates.youth[d.region as usize]
+        } else {
+            &self.rates.adult[d.region as usize]
+        };
+        let stay = group.stay_log[s.employment as usize];
         if stay >= 0.0 {
             return NEVER_VISIT;
         }

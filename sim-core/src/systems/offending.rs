@@ -9,7 +9,7 @@
 //!
 //! The pass visits only the persons whose month it is ([`crate::tempo`]): a candidate offence
 //! drawn against their bound, a flip between work and unemployment, a birthday, a change the
-//! victim pool saw (or a first conviction), or a draw every month for the few with large
+//! victim pool saw (or a conviction), or a draw every month for the few with large
 //! hazards, a prison release behind them or a programme that could reach them. Everyone else
 //! costs one compare of a two-byte column.
 //!
@@ -256,6 +256,14 @@ fn update_cap(hz: &mut HazardTable) -> bool {
     true
 }
 
+/// Programmes running this month (intensity above 0), as bits by [`Programme`].
+fn running_programmes(effects: &PolicyEffects) -> u16 {
+    Programme::ALL
+        .into_iter()
+        .filter(|&g| effects.programmes[g as usize].0 > 0.0)
+        .fold(0, |bits, g| bits | 1 << g as u16)
+}
+
 /// Who the person-level programmes reach, and by how much they cut offending.
 struct Reach<'a> {
     effects: &'a PolicyEffects,
@@ -263,6 +271,8 @@ struct Reach<'a> {
     at_risk: f32,
     high_risk: f32,
     places: f64,
+    /// Programmes running this month, as bits by [`Programme`].
+    running: u16,
     active: bool,
 }
 
@@ -281,33 +291,46 @@ impl<'a> Reach<'a> {
             } else {
                 1.0
             },
-            active: effects.programmes.iter().any(|(x, _)| *x > 0.0),
+            running: running_programmes(effects),
+            active: running_programmes(effects) != 0,
         }
     }
 
-    /// Programmes running this month, as bits by [`Programme`].
-    fn running(&self) -> u16 {
-        self.effects
-            .programmes
-            .iter()
-            .enumerate()
-            .filter(|(_, (x, _))| *x > 0.0)
-            .fold(0, |bits, (g, _)| bits | 1 << g)
+    /// Whether the person meets programme `g`'s conditions on age, sex, propensity and
+    /// history (whether it reaches them is a draw of its own, [`Self::reached`]).
+    fn qualifies(
+        &self,
+        g: Programme,
+        (d, s, j): (&Demographics, &Socioeconomic, &Justice),
+        years: u32,
+        now: MonthNo,
+    ) -> bool {
+        match g {
+            Programme::Mentoring => (10..25).contains(&years) && s.propensity >= self.at_risk,
+            Programme::FamilyTherapy => (12..25).contains(&years) && j.convictions > 0,
+            Programme::FocusedDeterrence => {
+                d.sex == Sex::Male && (15..35).contains(&years) && s.propensity >= self.high_risk
+            }
+            Programme::DrugDiversion => j.convictions > 0,
+            // Released within five years.
+            Programme::Cbt | Programme::Education => {
+                j.last_release != NEVER && i32::from(now) - i32::from(j.last_release) < 60
+            }
+        }
     }
 
-    /// Whether a running programme could reach the person: its conditions on age, sex,
-    /// propensity and history hold (reach itself is a draw against the programme's intensity,
-    /// which ramps month by month, so such persons are visited every month).
-    fn eligible(&self, d: &Demographics, s: &Socioeconomic, j: &Justice, years: u32) -> bool {
-        let on = |g: Programme| self.effects.programmes[g as usize].0 > 0.0;
-        (on(Programme::Mentoring) && (10..25).contains(&years) && s.propensity >= self.at_risk)
-            || (on(Programme::FamilyTherapy) && (12..25).contains(&years) && j.convictions > 0)
-            || (on(Programme::FocusedDeterrence)
-                && d.sex == Sex::Male
-                && (15..35).contains(&years)
-                && s.propensity >= self.high_risk)
-            || (on(Programme::DrugDiversion) && j.convictions > 0)
-            || ((on(Programme::Cbt) || on(Programme::Education)) && j.last_release != NEVER)
+    /// Whether a running programme could reach the person (reach is a draw against the
+    /// programme's intensity, which ramps month by month, so such persons are visited every
+    /// month).
+    fn eligible(
+        &self,
+        person: (&Demographics, &Socioeconomic, &Justice),
+        years: u32,
+        now: MonthNo,
+    ) -> bool {
+        Programme::ALL
+            .into_iter()
+            .any(|g| self.running & 1 << g as u16 != 0 && self.qualifies(g, person, years, now))
     }
 
     /// Whether the person is reached by programme `g` (a fixed draw per person and programme).
@@ -330,41 +353,25 @@ impl<'a> Reach<'a> {
             return m;
         }
         let id = d.id.0;
-        let all = |m: &mut [f64; OFFENCE_TYPES], g: Programme| {
+        let person = (d, s, j);
+        // In the programmes' order, so that the products are the same bits in any run.
+        for g in Programme::ALL {
+            let share = match g {
+                // Overcrowding cuts rehabilitation places.
+                Programme::Cbt | Programme::Education => self.places,
+                _ => 1.0,
+            };
+            if !self.qualifies(g, person, years, now) || !self.reached(g, id, share) {
+                continue;
+            }
             let f = self.effects.programmes[g as usize].1;
-            m.iter_mut().for_each(|x| *x *= f);
-        };
-        if (10..25).contains(&years)
-            && s.propensity >= self.at_risk
-            && self.reached(Programme::Mentoring, id, 1.0)
-        {
-            all(&mut m, Programme::Mentoring);
-        }
-        if (12..25).contains(&years)
-            && j.convictions > 0
-            && self.reached(Programme::FamilyTherapy, id, 1.0)
-        {
-            all(&mut m, Programme::FamilyTherapy);
-        }
-        if d.sex == Sex::Male
-            && (15..35).contains(&years)
-            && s.propensity >= self.high_risk
-            && self.reached(Programme::FocusedDeterrence, id, 1.0)
-        {
-            let f = self.effects.programmes[Programme::FocusedDeterrence as usize].1;
-            m[OffenceType::Homicide.index()] *= f;
-            m[OffenceType::Assault.index()] *= f;
-        }
-        if j.convictions > 0 && self.reached(Programme::DrugDiversion, id, 1.0) {
-            m[OffenceType::Drug.index()] *=
-                self.effects.programmes[Programme::DrugDiversion as usize].1;
-        }
-        let released = j.last_release != NEVER && i32::from(now) - i32::from(j.last_release) < 60;
-        if released {
-            for g in [Programme::Cbt, Programme::Education] {
-                if self.reached(g, id, self.places) {
-                    all(&mut m, g);
+            match g {
+                Programme::FocusedDeterrence => {
+                    m[OffenceType::Homicide.index()] *= f;
+                    m[OffenceType::Assault.index()] *= f;
                 }
+                Programme::DrugDiversion => m[OffenceType::Drug.index()] *= f,
+                _ => m.iter_mut().for_each(|x| *x *= f),
             }
         }
         m
@@ -493,7 +500,7 @@ impl Month<'_> {
             own *= self.displaced_mult;
         }
         let released = j.last_release != NEVER;
-        let eligible = self.reach.active && self.reach.eligible(d, s, j, years);
+        let eligible = self.reach.active && self.reach.eligible((d, s, j), years, now);
         let bound = hz.bound[cell] * own;
         let bits = || halves(self.key.bits(d.id.0, DRAW_ANY)).0;
         if released || eligible || bound >= EXACT_ABOVE {
@@ -657,7 +664,7 @@ pub fn commit_offences(
     };
     // Everyone is visited when the clocks were drawn against other bounds, or when
     // person-level programmes start or stop (who is visited every month changes).
-    let running = month.reach.running();
+    let running = month.reach.running;
     let everyone = recapped || running != ledger.programmes;
     if everyone {
         *ledger = OffendingLedger {
@@ -1222,7 +1229,7 @@ mod tests {
             }
             if t.cell == NO_CELL {
                 findings.exact += 1;
-                let programme = reach.active && reach.eligible(d, s, j, years);
+                let programme = reach.active && reach.eligible((d, s, j), years, now);
                 let summed_exactly = j.last_release != NEVER
                     || programme
                     || hazards.bound[cell] * own >= EXACT_ABOVE;

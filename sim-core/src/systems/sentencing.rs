@@ -73,8 +73,8 @@ pub fn sentence_convicted(
         }
         person.last_conviction = now;
         person.convictions = person.convictions.saturating_add(1);
-        // A first conviction can make the person eligible for a programme: the offending pass
-        // looks at them again.
+        // A conviction can make the person eligible for a programme (family therapy, drug
+        // diversion): the offending pass looks at them again.
         visit[r] = crate::tempo::NOW;
         if demo[r].age_years(now) < 25 {
             tally.flows.youth_convictions += 1;
