@@ -1,5 +1,6 @@
 //! Shared set-up for the criterion benchmarks and the memory probe.
 
+use sim_core::prelude::bevy_ecs;
 use sim_core::{ModelParams, Simulation};
 
 /// The default scenario at `agents` agents, with a horizon long enough to step freely.
@@ -40,4 +41,43 @@ pub fn pool(n: usize) -> rayon::ThreadPool {
         .num_threads(n)
         .build()
         .expect("threads start")
+}
+
+/// Wall time by stage of the monthly step, for `profile_step stages`: a stamp after each
+/// [`Stage`](sim_core::prelude::Stage) adds the time since the previous stamp to that stage.
+/// It uses only the public plugin API (systems ordered between the stages' sets), so the
+/// model's schedule carries no timers of its own.
+#[derive(bevy_ecs::prelude::Resource)]
+pub struct StageClock {
+    last: std::time::Instant,
+    /// Time spent per stage, in [`Stage::ORDER`](sim_core::prelude::Stage::ORDER).
+    pub spent: [std::time::Duration; 14],
+}
+
+impl StageClock {
+    /// Adds the stamps to `sim`: the first at the start of the step, one after each stage.
+    pub fn install(sim: &mut Simulation) {
+        use bevy_ecs::prelude::*;
+        use sim_core::prelude::Stage;
+        sim.insert_resource(StageClock {
+            last: std::time::Instant::now(),
+            spent: [std::time::Duration::ZERO; 14],
+        });
+        sim.add_systems(
+            (|mut c: ResMut<StageClock>| c.last = std::time::Instant::now())
+                .before(Stage::ORDER[0]),
+        );
+        for (i, stage) in Stage::ORDER.into_iter().enumerate() {
+            let stamp = move |mut c: ResMut<StageClock>| {
+                let now = std::time::Instant::now();
+                let since = now - c.last;
+                c.spent[i] += since;
+                c.last = now;
+            };
+            match Stage::ORDER.get(i + 1) {
+                Some(&next) => sim.add_systems(stamp.after(stage).before(next)),
+                None => sim.add_systems(stamp.after(stage)),
+            };
+        }
+    }
 }
