@@ -61,25 +61,6 @@ const ENTRIES_PER_TASK: usize = 1024;
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Displaced(pub Vec<DisplacedPerson>);
 
-/// Moves a person between regions or in and out of displacement, keeping the census in step
-/// and recording the victim pool's change.
-fn set_place(
-    d: &mut Demographics,
-    row: u32,
-    region: u8,
-    displaced: bool,
-    census: &mut Census,
-    pool: &mut Option<ResMut<PoolChanges>>,
-) {
-    let after = Demographics {
-        region,
-        displaced,
-        ..*d
-    };
-    record_place(row, d, &after, census, pool);
-    *d = after;
-}
-
 /// The census's and the victim pool's side of a person's move from `before` to `after`.
 fn record_place(
     row: u32,
@@ -181,6 +162,116 @@ fn end_displacements(
                 } else {
                     DisplacementState::Returned
                 };
+            }
+        });
+}
+
+/// A newly displaced person's move, drawn from their own keyed draws.
+#[derive(Clone, Copy)]
+struct Arrival {
+    row: u32,
+    before: Demographics,
+    dest: u8,
+    until: MonthNo,
+    settles: bool,
+    /// The climate event that displaced them (an index of the climate log).
+    event: usize,
+    loses_job: bool,
+}
+
+impl Arrival {
+    /// The person once displaced: in region `dest`, displaced.
+    fn after(&self) -> Demographics {
+        Demographics {
+            region: self.dest,
+            displaced: true,
+            ..self.before
+        }
+    }
+}
+
+/// How each person in `rows` (chosen this month, in row order) is displaced: where to, until
+/// when, whether they will settle and whether they lose their job. Read and drawn in parallel
+/// (the rows are at random places of large tables, and each person's draws are keyed by their
+/// id), in the rows' order; persons of regions without a displacing event this month are left
+/// out.
+#[allow(clippy::too_many_arguments)]
+fn draw_arrivals(
+    rows: &[u32],
+    demo: &[Demographics],
+    socio: &[crate::person::Socioeconomic],
+    cause: &[Option<(Hazard, usize)>; MAX_REGIONS],
+    targets: &[Vec<f64>],
+    key: MonthKey,
+    now: MonthNo,
+    c: &crate::params::ClimateParams,
+) -> Vec<Arrival> {
+    rows.par_iter()
+        .with_min_len(ENTRIES_PER_TASK)
+        .filter_map(|&row| {
+            let r = row as usize;
+            let before = demo[r];
+            let origin = before.region as usize;
+            let (hazard, event) = cause[origin]?;
+            let u = |i: u32| to_unit(key.bits(before.id.0, i));
+            let h = hazard as usize;
+            let permanent = hazard == Hazard::Drought && u(1) < c.drought_permanent_share;
+            let stays = !permanent && u(2) < c.stay_in_region_share;
+            let dest = if stays {
+                origin
+            } else {
+                pick(&targets[origin], u(3)).unwrap_or(origin)
+            };
+            let settles = permanent
+                || (matches!(hazard, Hazard::Flood | Hazard::Storm) && u(4) < c.never_return_share);
+            let months = (-u(5).max(1e-12).ln() * c.return_months[h]).ceil().max(1.0);
+            let until = (i32::from(now) + months as i32).min(i32::from(MonthNo::MAX)) as MonthNo;
+            let loses_job = socio[r].employment == Employment::Employed && u(6) < c.job_loss_share;
+            Some(Arrival {
+                row,
+                before,
+                dest: dest as u8,
+                until,
+                settles,
+                event,
+                loses_job,
+            })
+        })
+        .collect()
+}
+
+/// Writes the newly displaced persons' rows, by blocks of the table in parallel (each arrival
+/// writes only its own person's row).
+fn write_arrivals(
+    arrivals: &[Arrival],
+    now: MonthNo,
+    demo: &mut [Demographics],
+    socio: &mut [crate::person::Socioeconomic],
+    experience: &mut [Experience],
+) {
+    if arrivals.is_empty() {
+        return;
+    }
+    let rows_per_block = chunk_rows(demo.len());
+    let by_block = ByBlock::new(arrivals.iter().map(|a| a.row), demo.len(), rows_per_block);
+    let by_block = &by_block;
+    demo.par_chunks_mut(rows_per_block)
+        .zip(socio.par_chunks_mut(rows_per_block))
+        .zip(experience.par_chunks_mut(rows_per_block))
+        .enumerate()
+        .for_each(|(b, ((demo, socio), experience))| {
+            let first_row = b * rows_per_block;
+            for &i in by_block.block(b) {
+                let a = &arrivals[i as usize];
+                let k = a.row as usize - first_row;
+                demo[k] = a.after();
+                let displacement = &mut experience[k].displacement;
+                displacement.state = DisplacementState::Displaced;
+                displacement.since = now;
+                displacement.origin = a.before.region;
+                if a.loses_job {
+                    socio[k].employment = Employment::Unemployed;
+                }
             }
         });
 }
@@ -343,44 +434,21 @@ pub fn displace_people(
             })
             .collect();
         let targets: Vec<Vec<f64>> = (0..regions).map(|r| gravity(p, &census, r)).collect();
+        let rows: Vec<u32> = chosen.into_iter().flatten().collect();
+        let arrivals = draw_arrivals(&rows, demo, socio, &cause, &targets, key, now, c);
         let mut per_event = vec![0u64; climate.log.len()];
-        for row in chosen.into_iter().flatten() {
-            let r = row as usize;
-            let d = demo[r];
-            let origin = d.region as usize;
-            let Some((hazard, event)) = cause[origin] else {
-                continue;
-            };
-            per_event[event] += 1;
-            let id = d.id.0;
-            let u = |i: u32| to_unit(key.bits(id, i));
-            let h = hazard as usize;
-            let permanent = hazard == Hazard::Drought && u(1) < c.drought_permanent_share;
-            let stays = !permanent && u(2) < c.stay_in_region_share;
-            let dest = if stays {
-                origin
-            } else {
-                pick(&targets[origin], u(3)).unwrap_or(origin)
-            };
-            let settles = permanent
-                || (matches!(hazard, Hazard::Flood | Hazard::Storm) && u(4) < c.never_return_share);
-            let months = (-u(5).max(1e-12).ln() * c.return_months[h]).ceil().max(1.0);
-            let until = (i32::from(now) + months as i32).min(i32::from(MonthNo::MAX)) as MonthNo;
-            experience[r].displacement.state = DisplacementState::Displaced;
-            experience[r].displacement.since = now;
-            experience[r].displacement.origin = d.region;
-            set_place(&mut demo[r], row, dest as u8, true, &mut census, &mut pool);
-            if socio[r].employment == Employment::Employed && u(6) < c.job_loss_share {
-                socio[r].employment = Employment::Unemployed;
-            }
+        for a in &arrivals {
+            per_event[a.event] += 1;
+            record_place(a.row, &a.before, &a.after(), &mut census, &mut pool);
             displaced.0.push(DisplacedPerson {
-                row,
-                id,
-                until,
-                settles,
+                row: a.row,
+                id: a.before.id.0,
+                until: a.until,
+                settles: a.settles,
             });
             tally.flows.newly_displaced += 1;
         }
+        write_arrivals(&arrivals, now, demo, socio, experience);
         for (i, n) in per_event.into_iter().enumerate() {
             climate.log[i].displaced += n;
         }
