@@ -225,6 +225,34 @@ fn run_draws_a_report_and_report_redraws_it_or_changes_nothing() {
     assert!(!dir.join("n/report.html").exists());
 }
 
+/// The memory prediction follows the population: the person table of a scenario whose
+/// population grows by about a fifth in ten years is predicted that much larger at its end, and
+/// one whose population shrinks keeps the rows it starts with (vacated rows are taken by
+/// newcomers first, and the table is never given back). Science of the table, not plumbing:
+/// the growth comes from a whole-length pilot of each scenario.
+#[test]
+fn the_memory_prediction_follows_the_population() {
+    let mut p = sim_core::ModelParams::baseline();
+    p.scenario.agents = 5_000;
+    p.scenario.years = 10;
+    p.demography.net_migration_per_1000 = 20.0;
+    let growing = experiments::estimate::of(&p).unwrap();
+    p.demography.net_migration_per_1000 = -20.0;
+    let shrinking = experiments::estimate::of(&p).unwrap();
+    assert!(growing.growth > 1.15, "growth {}", growing.growth);
+    assert!(
+        (1.0..1.01).contains(&shrinking.growth),
+        "growth {}",
+        shrinking.growth
+    );
+    if let (Some(a), Some(b)) = (
+        growing.peak_bytes(1_000_000, 1),
+        shrinking.peak_bytes(1_000_000, 1),
+    ) {
+        assert!(a > 1.1 * b, "{a} against {b}");
+    }
+}
+
 /// `--dry-run` predicts time and memory from pilots and writes nothing; `--agents real` asks for
 /// one agent per person, and a population above the agent bound is refused with its size.
 #[test]

@@ -210,7 +210,7 @@ fn dry_run(params: &ModelParams, reps: &Replications, threads: usize) -> CliResu
         e.seconds_one_core / threads as f64
     };
     println!(
-        "  time: about {} per replication on one core (from 1- and 2-year pilots at {} agents); \
+        "  time: about {} per replication on one core (from a whole-length pilot at {} agents); \
          about {} in all on {threads} thread(s), if the step scaled perfectly",
         progress::human_seconds(e.seconds_one_core),
         e.pilot_agents,
@@ -218,8 +218,13 @@ fn dry_run(params: &ModelParams, reps: &Replications, threads: usize) -> CliResu
     );
     match e.peak_bytes(s.agents, at_once) {
         Some(bytes) => println!(
-            "  memory: about {:.0} bytes per agent; peak about {:.2} GB with {at_once} replication(s) held at once",
+            "  memory: about {:.0} bytes per agent, and the person table {} over the run with the population; peak about {:.2} GB with {at_once} replication(s) held at once",
             e.memory.map_or(0.0, |m| m.0),
+            if e.growth > 1.005 {
+                format!("grows by {:.0}%", (e.growth - 1.0) * 100.0)
+            } else {
+                "does not grow".to_string()
+            },
             bytes / 1e9
         ),
         None => println!("  memory: no estimate (it reads /proc/self/status, on Linux)"),

@@ -272,7 +272,7 @@ fn dry_run(plan: &Plan, jobs: usize, shard: Option<Shard>) -> CliResult<()> {
     let (per_run, pilot) = (estimate.seconds_one_core, estimate.pilot_agents);
     let parallel = jobs.min(mine.max(1) as usize) as f64;
     println!(
-        "  estimated time: {} per run on one core (from 1- and 2-year pilots at {pilot} agents), \
+        "  estimated time: {} per run on one core (from a whole-length pilot at {pilot} agents), \
          about {} for {mine} runs with --jobs {jobs}",
         human_seconds(per_run),
         human_seconds(per_run * mine as f64 / parallel)
