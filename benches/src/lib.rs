@@ -51,7 +51,7 @@ pub fn pool(n: usize) -> rayon::ThreadPool {
 pub struct StageClock {
     last: std::time::Instant,
     /// Time spent per stage, in [`Stage::ORDER`](sim_core::prelude::Stage::ORDER).
-    pub spent: [std::time::Duration; 14],
+    pub spent: [std::time::Duration; sim_core::prelude::Stage::ORDER.len()],
 }
 
 impl StageClock {
@@ -61,7 +61,7 @@ impl StageClock {
         use sim_core::prelude::Stage;
         sim.insert_resource(StageClock {
             last: std::time::Instant::now(),
-            spent: [std::time::Duration::ZERO; 14],
+            spent: [std::time::Duration::ZERO; Stage::ORDER.len()],
         });
         sim.add_systems(
             (|mut c: ResMut<StageClock>| c.last = std::time::Instant::now())

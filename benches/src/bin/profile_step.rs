@@ -55,9 +55,8 @@ fn main() {
         } else {
             steps(&mut sim);
         }
-        let ns = t.elapsed().as_nanos() as f64 / f64::from(months) / f64::from(agents);
-        // The median month: on a shared machine, other programs' bursts move the mean of a
-        // run far more than its median (December months, with the survey, are one in twelve).
+        let elapsed = t.elapsed().as_nanos() as f64;
+        let ns = elapsed / f64::from(months) / f64::from(agents);
         if let Some(clock) = sim.world().get_resource::<benches::StageClock>() {
             let per = f64::from(months) * f64::from(agents);
             let staged: f64 = clock.spent.iter().map(|d| d.as_nanos() as f64).sum();
@@ -65,11 +64,13 @@ fn main() {
                 println!("  {:<14} {:6.2} ns", format!("{stage:?}"), spent.as_nanos() as f64 / per);
             }
             println!(
-                "  {:<14} {:6.2} ns (the step outside the stages: calendar, year-end collection)",
+                "  {:<14} {:6.2} ns (outside the stages: calendar, year-end collection, records)",
                 "other",
-                (t.elapsed().as_nanos() as f64 - staged) / per
+                (elapsed - staged) / per
             );
         }
+        // The median month: on a shared machine, other programs' bursts move the mean of a
+        // run far more than its median (December months, with the survey, are one in twelve).
         month_ns.sort_by(f64::total_cmp);
         let median = month_ns[month_ns.len() / 2] / f64::from(agents);
         println!(

@@ -23,7 +23,9 @@ use crate::justice::Prisons;
 use crate::metrics::MonthTally;
 use crate::par::{ByBlock, chunk_rows};
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
-use crate::person::{Demographics, DisplacementState, Employment, Experience, MonthNo, Slot};
+use crate::person::{
+    Demographics, DisplacementState, Employment, Experience, MonthNo, Slot, Socioeconomic,
+};
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -109,6 +111,7 @@ impl Ending {
 fn end_displacements(
     due: &[DisplacedPerson],
     demo: &mut [Demographics],
+    socio: &mut [Socioeconomic],
     experience: &mut [Experience],
     census: &mut Census,
     pool: &mut Option<ResMut<PoolChanges>>,
@@ -145,23 +148,45 @@ fn end_displacements(
             tally.flows.returned += 1;
         }
     }
+    write_by_block(
+        &endings,
+        |e| e.row,
+        (demo, socio, experience),
+        |e, d, _, x| {
+            *d = e.after();
+            x.displacement.state = if e.settles {
+                DisplacementState::Resettled
+            } else {
+                DisplacementState::Returned
+            };
+        },
+    );
+}
+
+/// Writes the rows of `items` (`row_of` each) by blocks of the table in parallel: each item
+/// writes only its own person's row, and a block's items are written in their order.
+fn write_by_block<T: Sync>(
+    items: &[T],
+    row_of: impl Fn(&T) -> u32 + Sync + Copy,
+    (demo, socio, experience): (&mut [Demographics], &mut [Socioeconomic], &mut [Experience]),
+    write: impl Fn(&T, &mut Demographics, &mut Socioeconomic, &mut Experience) + Sync,
+) {
+    if items.is_empty() {
+        return;
+    }
     let rows_per_block = chunk_rows(demo.len());
-    let by_block = ByBlock::new(endings.iter().map(|e| e.row), demo.len(), rows_per_block);
-    let (endings, by_block) = (&endings, &by_block);
+    let by_block = ByBlock::new(items.iter().map(row_of), demo.len(), rows_per_block);
+    let by_block = &by_block;
     demo.par_chunks_mut(rows_per_block)
+        .zip(socio.par_chunks_mut(rows_per_block))
         .zip(experience.par_chunks_mut(rows_per_block))
         .enumerate()
-        .for_each(|(b, (demo, experience))| {
+        .for_each(|(b, ((demo, socio), experience))| {
             let first_row = b * rows_per_block;
             for &i in by_block.block(b) {
-                let e = &endings[i as usize];
-                let k = e.row as usize - first_row;
-                demo[k] = e.after();
-                experience[k].displacement.state = if e.settles {
-                    DisplacementState::Resettled
-                } else {
-                    DisplacementState::Returned
-                };
+                let item = &items[i as usize];
+                let k = row_of(item) as usize - first_row;
+                write(item, &mut demo[k], &mut socio[k], &mut experience[k]);
             }
         });
 }
@@ -199,7 +224,7 @@ impl Arrival {
 fn draw_arrivals(
     rows: &[u32],
     demo: &[Demographics],
-    socio: &[crate::person::Socioeconomic],
+    socio: &[Socioeconomic],
     cause: &[Option<(Hazard, usize)>; MAX_REGIONS],
     targets: &[Vec<f64>],
     key: MonthKey,
@@ -238,42 +263,6 @@ fn draw_arrivals(
             })
         })
         .collect()
-}
-
-/// Writes the newly displaced persons' rows, by blocks of the table in parallel (each arrival
-/// writes only its own person's row).
-fn write_arrivals(
-    arrivals: &[Arrival],
-    now: MonthNo,
-    demo: &mut [Demographics],
-    socio: &mut [crate::person::Socioeconomic],
-    experience: &mut [Experience],
-) {
-    if arrivals.is_empty() {
-        return;
-    }
-    let rows_per_block = chunk_rows(demo.len());
-    let by_block = ByBlock::new(arrivals.iter().map(|a| a.row), demo.len(), rows_per_block);
-    let by_block = &by_block;
-    demo.par_chunks_mut(rows_per_block)
-        .zip(socio.par_chunks_mut(rows_per_block))
-        .zip(experience.par_chunks_mut(rows_per_block))
-        .enumerate()
-        .for_each(|(b, ((demo, socio), experience))| {
-            let first_row = b * rows_per_block;
-            for &i in by_block.block(b) {
-                let a = &arrivals[i as usize];
-                let k = a.row as usize - first_row;
-                demo[k] = a.after();
-                let displacement = &mut experience[k].displacement;
-                displacement.state = DisplacementState::Displaced;
-                displacement.since = now;
-                displacement.origin = a.before.region;
-                if a.loses_job {
-                    socio[k].employment = Employment::Unemployed;
-                }
-            }
-        });
 }
 
 /// Destination weights of the gravity rule from `origin`: population x (1 + pull x urban
@@ -370,7 +359,15 @@ pub fn displace_people(
             Status::Due => due.push(e),
         }
     }
-    end_displacements(&due, demo, experience, &mut census, &mut pool, &mut tally);
+    end_displacements(
+        &due,
+        demo,
+        socio,
+        experience,
+        &mut census,
+        &mut pool,
+        &mut tally,
+    );
     displaced.0 = keep;
 
     // This month's displacement probability and dominant hazard by region.
@@ -448,7 +445,20 @@ pub fn displace_people(
             });
             tally.flows.newly_displaced += 1;
         }
-        write_arrivals(&arrivals, now, demo, socio, experience);
+        write_by_block(
+            &arrivals,
+            |a| a.row,
+            (demo, socio, experience),
+            |a, d, s, x| {
+                *d = a.after();
+                x.displacement.state = DisplacementState::Displaced;
+                x.displacement.since = now;
+                x.displacement.origin = a.before.region;
+                if a.loses_job {
+                    s.employment = Employment::Unemployed;
+                }
+            },
+        );
         for (i, n) in per_event.into_iter().enumerate() {
             climate.log[i].displaced += n;
         }

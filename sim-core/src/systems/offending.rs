@@ -280,6 +280,7 @@ impl<'a> Reach<'a> {
     fn new(p: &ModelParams, effects: &'a PolicyEffects, occupancy: f64) -> Self {
         let sd = p.crime.propensity_log_sd;
         let quantile = |share: f64| (sd * probit(1.0 - share) - 0.5 * sd * sd).exp() as f32;
+        let running = running_programmes(effects);
         Reach {
             effects,
             key: MonthKey::new(p.scenario.seed, Stream::Interventions, 0),
@@ -291,8 +292,8 @@ impl<'a> Reach<'a> {
             } else {
                 1.0
             },
-            running: running_programmes(effects),
-            active: running_programmes(effects) != 0,
+            running,
+            active: running != 0,
         }
     }
 
