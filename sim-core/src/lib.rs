@@ -67,7 +67,7 @@ use census::Census;
 use metrics::MonthTally;
 use person::{Demographics, PersonId};
 use persons::Persons;
-use population::{Newcomers, NextId, Vacancies, initial_population};
+use population::{Newcomers, NextId, Vacancies, initial_persons};
 use tables::DemographyTables;
 
 /// The resolved parameters as a resource. Systems read it; nothing writes it during a run.
@@ -207,7 +207,7 @@ impl Simulation {
                 world.insert_resource(interventions::PolicyEffects::default());
             }
         }
-        world.insert_resource(Persons::from_rows(initial_population(&params, &tables)));
+        world.insert_resource(initial_persons(&params, &tables));
         let census = Self::count_census(world.resource::<Persons>(), months);
         *world.resource_mut::<Census>() = census;
         if params.modules.justice {

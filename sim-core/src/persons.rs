@@ -53,6 +53,29 @@ impl Persons {
         table
     }
 
+    /// A table of `n` persons, row `i` being `person(i)`, drawn in parallel (rayon's indexed
+    /// collection writes each row in place: the same table on any number of threads).
+    pub(crate) fn from_fn(n: u32, person: impl Fn(u32) -> PersonBundle + Sync) -> Self {
+        use rayon::prelude::*;
+        let rows = n as usize;
+        let (demo, (socio, (justice, experience))) = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let (d, s, j, e) = person(i);
+                (d, (s, (j, e)))
+            })
+            .unzip();
+        Persons {
+            demo,
+            socio,
+            justice,
+            experience,
+            vital: vec![VitalMonths::UNDRAWN; rows],
+            visit: vec![tempo::NOW; rows],
+            tempo: vec![Tempo::NONE; rows],
+        }
+    }
+
     /// Number of rows, living or vacant.
     pub fn len(&self) -> usize {
         self.demo.len()

@@ -406,7 +406,7 @@ mod tests {
     /// The persons of `p` and their census, as a run starts.
     fn population(p: &ModelParams) -> (Persons, Census, DemographyTables) {
         let tables = DemographyTables::new(p).unwrap();
-        let persons = Persons::from_rows(crate::population::initial_population(p, &tables));
+        let persons = crate::population::initial_persons(p, &tables);
         let census = crate::Simulation::count_census(&persons, p.scenario.months());
         (persons, census, tables)
     }
