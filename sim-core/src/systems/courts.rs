@@ -10,6 +10,7 @@
 //! detainees), `Convicted`, `Justice`, `Demographics.slot`, `MonthTally`. Stream: `Stream::Courts`.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
@@ -24,6 +25,9 @@ use crate::person::{JusticeState, MonthNo, NEVER};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
+
+/// Backlog cases per parallel task of the check that each defendant is still there.
+const CASES_PER_TASK: usize = 4096;
 
 /// Charges suspects and decides pre-trial detention.
 pub fn charge_suspects(
@@ -174,13 +178,25 @@ pub fn dispose_cases(
             + credit[r];
         let mut slots = available.floor().max(0.0) as usize;
         credit[r] = available - slots as f64;
-        // Detained first, then the oldest ready case; ids break ties deterministically.
-        queue.sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
-        // Every case's row is looked at, at random places of the table.
-        touch(queue.iter().map(|c| c.row), |r| demo[r].id.0);
+        // Detained first, then the oldest ready case; ids break ties deterministically. (A
+        // stable sort: the same order on any number of threads.)
+        queue.par_sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
+        // Whether each defendant is still the person charged (rows are reused after deaths),
+        // for every case of the backlog: rows at random places of the table, read in
+        // parallel, so that the threads share out the waits for memory (at one agent per
+        // person the backlog's reads were most of this serial stage). Nothing below changes
+        // who a row holds, or whether they live.
+        let present: Vec<bool> = {
+            let demo: &[crate::person::Demographics] = demo;
+            queue
+                .par_iter()
+                .with_min_len(CASES_PER_TASK)
+                .map(|c| same_person(demo, c.row, c.id))
+                .collect()
+        };
         let mut kept = Vec::with_capacity(queue.len());
-        for case in queue.drain(..) {
-            if !same_person(demo, case.row, case.id) {
+        for (case, present) in queue.drain(..).zip(present) {
+            if !present {
                 tally.flows.dropped += 1;
                 continue;
             }
