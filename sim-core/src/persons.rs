@@ -53,8 +53,8 @@ impl Persons {
         table
     }
 
-    /// A table of `n` persons, row `i` being `person(i)`, drawn in parallel (rayon's indexed
-    /// collection writes each row in place: the same table on any number of threads).
+    /// A table of `n` persons, row `i` being `person(i)`, drawn in parallel (rayon's unzip of
+    /// an indexed range keeps the rows' order: the same table on any number of threads).
     pub(crate) fn from_fn(n: u32, person: impl Fn(u32) -> PersonBundle + Sync) -> Self {
         use rayon::prelude::*;
         let rows = n as usize;

@@ -21,7 +21,7 @@ use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspects, Ve
 use crate::leniency;
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
 use crate::par::touch;
-use crate::person::{JusticeState, MonthNo, NEVER};
+use crate::person::{Demographics, JusticeState, MonthNo, NEVER};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
@@ -187,7 +187,7 @@ pub fn dispose_cases(
         // person the backlog's reads were most of this serial stage). Nothing below changes
         // who a row holds, or whether they live.
         let present: Vec<bool> = {
-            let demo: &[crate::person::Demographics] = demo;
+            let demo: &[Demographics] = demo;
             queue
                 .par_iter()
                 .with_min_len(CASES_PER_TASK)
