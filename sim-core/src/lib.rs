@@ -25,6 +25,7 @@ pub mod custody;
 pub mod digital;
 pub(crate) mod exp_neg;
 pub mod extend;
+pub(crate) mod huge_pages;
 pub mod indicators;
 pub mod initial_stocks;
 pub mod interventions;
