@@ -29,12 +29,38 @@ const PAGE: usize = 4 << 10;
 /// alone; a column too small to hold a whole aligned huge page is not advised at all. A refusal (an old kernel, huge pages switched off)
 /// leaves the column as it was: the advice changes speed, never contents.
 fn advise_huge_pages<T>(column: &mut Vec<T>) {
-    let start = column.as_mut_ptr() as usize;
+    let (first, end) = advised_range(column);
+    if end > first {
+        advise(first, end - first);
+    }
+}
+
+/// The whole advised pages of a column's room: `[first, end)`, empty when it holds no whole
+/// aligned huge page.
+fn advised_range<T>(column: &Vec<T>) -> (usize, usize) {
+    let start = column.as_ptr() as usize;
     let bytes = column.capacity() * std::mem::size_of::<T>();
     let first = start.next_multiple_of(PAGE);
     let end = (start + bytes) & !(PAGE - 1);
     if end >= first + 2 * HUGE_PAGE {
-        advise(first, end - first);
+        (first, end)
+    } else {
+        (first, first)
+    }
+}
+
+/// Bytes of memory the column holds beyond its rows because of its huge pages: the rest of
+/// the huge page its last row ends in (a huge page is taken whole on first touch). An upper
+/// bound where the system could not find a huge page for it.
+pub(crate) fn huge_page_slack<T>(column: &Vec<T>) -> usize {
+    let (first, end) = advised_range(column);
+    let written_end = column.as_ptr() as usize + column.len() * std::mem::size_of::<T>();
+    let page_start = written_end & !(HUGE_PAGE - 1);
+    let page_end = page_start + HUGE_PAGE;
+    if written_end == page_start || page_start < first || page_end > end {
+        0
+    } else {
+        page_end - written_end
     }
 }
 
@@ -84,6 +110,21 @@ mod tests {
         assert!(column.capacity() >= 1_100_000);
         assert_eq!(column.len(), 100_000);
         assert_eq!(column[99_999], 99_999);
+    }
+
+    #[test]
+    fn the_slack_is_the_rest_of_the_last_huge_page() {
+        let mut column: Vec<u8> = Vec::new();
+        reserve_advised(&mut column, 16 * HUGE_PAGE);
+        assert_eq!(huge_page_slack(&column), 0, "nothing written");
+        // Rows up to 1,000 bytes into the second aligned huge page of the room.
+        let second = (column.as_ptr() as usize).next_multiple_of(HUGE_PAGE) + HUGE_PAGE;
+        let rows = second + 1000 - column.as_ptr() as usize;
+        column.resize(rows, 7);
+        assert_eq!(huge_page_slack(&column), HUGE_PAGE - 1000);
+        // A column too small to be advised has none.
+        let small = vec![1u8; HUGE_PAGE / 2];
+        assert_eq!(huge_page_slack(&small), 0);
     }
 
     /// The kernel's flags of the mapping that holds `address`, from /proc/self/smaps.

@@ -18,7 +18,7 @@
 
 use bevy_ecs::prelude::Resource;
 
-use crate::huge_pages::reserve_advised;
+use crate::huge_pages::{huge_page_slack, reserve_advised};
 use crate::person::MonthNo;
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
 use crate::tempo::{self, Tempo};
@@ -104,6 +104,19 @@ impl Persons {
         reserve_advised(&mut self.vital, additional);
         reserve_advised(&mut self.visit, additional);
         reserve_advised(&mut self.tempo, additional);
+    }
+
+    /// Bytes of memory the columns hold beyond their rows because of their huge pages (see
+    /// [`crate::huge_pages`]): at most 2 MiB a column, whatever the table's size, which
+    /// a prediction of memory from small pilots takes out.
+    pub fn huge_page_slack(&self) -> usize {
+        huge_page_slack(&self.demo)
+            + huge_page_slack(&self.socio)
+            + huge_page_slack(&self.justice)
+            + huge_page_slack(&self.experience)
+            + huge_page_slack(&self.vital)
+            + huge_page_slack(&self.visit)
+            + huge_page_slack(&self.tempo)
     }
 
     /// Number of rows, living or vacant.
