@@ -4,9 +4,9 @@
 //! as in order: a victim's row, a defendant's row, a prisoner's row. With the usual 4 KiB pages
 //! a 100 MB table spans 25,000 pages, far more than the processor's address-translation cache
 //! holds, so many of those reads first walk the page tables. Backed by 2 MiB pages the same
-//! table spans 50. Measured at a million agents, the step ran about 7% faster on one thread
-//! and 5% on two, and at 50 million agents the set-up, which writes the whole table, took a
-//! fifth less time (docs/performance.md). An allocator that used huge pages everywhere gave
+//! table spans 50. Measured at a million agents, the step ran 5-8% faster, and at 50 million
+//! agents the set-up, which writes the whole table, took 12-27% less time (one page fault per
+//! huge page instead of 512; docs/performance.md). An allocator that used huge pages everywhere gave
 //! the same gain but kept up to twice the memory.
 //!
 //! How: Linux backs a range with huge pages on first touch once it is advised so
@@ -26,8 +26,9 @@ const PAGE: usize = 4 << 10;
 
 /// Asks the system to back the column's room, written or not, with huge pages. Only whole
 /// pages inside the column's own allocation are advised, so neighbouring allocations are left
-/// alone; a column too small to hold a whole aligned huge page is not advised at all. A refusal (an old kernel, huge pages switched off)
-/// leaves the column as it was: the advice changes speed, never contents.
+/// alone; a column too small to hold a whole aligned huge page is not advised at all. A
+/// refusal (an old kernel, huge pages switched off) leaves the column as it was: the advice
+/// changes speed, never contents.
 fn advise_huge_pages<T>(column: &mut Vec<T>) {
     let (first, end) = advised_range(column);
     if end > first {
