@@ -116,9 +116,10 @@ pub fn of(base: &ModelParams) -> CliResult<Estimate> {
         let before = resident()?;
         let (small, large) = (100_000u32, 500_000u32);
         let kept = pool.install(|| one_month(pilot(base, small, 1))).ok()?;
-        let at_small = resident()? - before - slack(&kept);
+        let small_slack = slack(&kept);
+        let at_small = resident()? - before - small_slack;
         let also = pool.install(|| one_month(pilot(base, large, 1))).ok()?;
-        let at_large = resident()? - before - slack(&kept) - at_small - slack(&also);
+        let at_large = resident()? - before - small_slack - at_small - slack(&also);
         let per_agent = (at_large / f64::from(large)).max(1.0);
         drop((kept, also));
         let fixed = (before + at_small - per_agent * f64::from(small)).max(0.0);

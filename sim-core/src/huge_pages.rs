@@ -6,16 +6,16 @@
 //! holds, so many of those reads first walk the page tables. Backed by 2 MiB pages the same
 //! table spans 50. Measured at a million agents, the step ran 5-8% faster, and at 50 million
 //! agents the set-up, which writes the whole table, took 12-27% less time (one page fault per
-//! huge page instead of 512; docs/performance.md). An allocator that used huge pages everywhere gave
-//! the same gain but kept up to twice the memory.
+//! huge page instead of 512; docs/performance.md). An allocator that used huge pages
+//! everywhere gave the same gain but kept up to twice the memory.
 //!
 //! How: Linux backs a range with huge pages on first touch once it is advised so
 //! (`MADV_HUGEPAGE`), under the system's common `madvise` setting as well as `always`. Advice
 //! does not convert pages already touched, so a column is advised while its room is still
 //! unwritten: when the table is made, and whenever a column moves into larger room.
 //!
-//! This module holds the workspace's only `unsafe` code: one call of `madvise`, a hint that
-//! neither reads, writes nor frees memory.
+//! This module holds the only `unsafe` code the workspace writes: one call of `madvise`, a
+//! hint that neither reads, writes nor frees memory.
 
 /// The size of a huge page on x86-64 and on most 64-bit Arm systems.
 const HUGE_PAGE: usize = 2 << 20;

@@ -1,7 +1,7 @@
-//! The person table: every person's components and vital clocks as five parallel columns, one
-//! row per person slot (living, in custody or vacant).
+//! The person table: every person's components, vital clocks and offending-pass records as
+//! seven parallel columns, one row per person slot (living, in custody or vacant).
 //!
-//! **Architecture Invariant:** the five columns always have the same length, and a row index
+//! **Architecture Invariant:** the seven columns always have the same length, and a row index
 //! names the same slot for the whole run: rows are appended ([`Persons::push`]) but never
 //! removed or reordered; a vacant row is reused by the next newcomer with a fresh
 //! [`PersonId`](crate::person::PersonId). Systems take the columns they need as slices and split
