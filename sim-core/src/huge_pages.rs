@@ -14,8 +14,9 @@
 //! does not convert pages already touched, so a column is advised while its room is still
 //! unwritten: when the table is made, and whenever a column moves into larger room.
 //!
-//! This module holds the only `unsafe` code the workspace writes: one call of `madvise`, a
-//! hint that neither reads, writes nor frees memory.
+//! This module holds one of the two pieces of `unsafe` code the workspace writes (the other is
+//! [`crate::prefetch`]): one call of `madvise`, a hint that neither reads, writes nor frees
+//! memory.
 
 /// The size of a huge page on x86-64 and on most 64-bit Arm systems.
 const HUGE_PAGE: usize = 2 << 20;

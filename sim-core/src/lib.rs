@@ -42,6 +42,7 @@ pub mod persons;
 pub mod policy_changes;
 pub mod pool;
 pub mod population;
+pub(crate) mod prefetch;
 pub mod prelude;
 pub mod region;
 pub mod rng;

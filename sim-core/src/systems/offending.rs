@@ -50,6 +50,7 @@ use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, MonthNo, NEVER, Sex, Slot, Socioeconomic};
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
+use crate::prefetch::prefetch;
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, halves, to_unit, unit32};
 use crate::systems::economy::{LabourMonth, LabourRatesRes, LabourTally, record_labour};
@@ -379,6 +380,38 @@ impl<'a> Reach<'a> {
     }
 }
 
+/// Blocks of 64 rows between the block the pass visits and the one whose rows it asks memory
+/// for. At a million agents on one thread, one to four blocks ahead were within each other's
+/// noise (docs/performance.md, "Prefetching the visits").
+const PREFETCH_BLOCKS: usize = 2;
+
+/// The due mask of block `block` of the pass's `visit` column ([`tempo::due_mask`]), after
+/// asking memory for the rows of the persons it marks (not in a month when everyone is due:
+/// then the rows are read in order, which the processor foresees).
+#[inline(always)]
+fn due_rows(
+    visit: &[MonthNo],
+    block: usize,
+    now: MonthNo,
+    everyone: bool,
+    (demo, socio, justice, tempo): (&[Demographics], &[Socioeconomic], &[Justice], &[Tempo]),
+) -> u64 {
+    let start = block * 64;
+    let due = tempo::due_mask(&visit[start..(start + 64).min(visit.len())], now, everyone);
+    if !everyone {
+        let mut bits = due;
+        while bits != 0 {
+            let i = start + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            prefetch(&demo[i]);
+            prefetch(&socio[i]);
+            prefetch(&justice[i]);
+            prefetch(&tempo[i]);
+        }
+    }
+    due
+}
+
 /// Monthly hazard bound above which a person's expected offences are computed exactly.
 const EXACT_ABOVE: f32 = 0.3;
 
@@ -695,14 +728,27 @@ pub fn commit_offences(
                 let mut out = ChunkResult::new();
                 let base = (chunk * rows_per_chunk) as u32;
                 let month = &month;
-                for (block, visit) in visit.chunks_mut(64).enumerate() {
+                // The due masks of the next blocks, computed ahead so that the rows of their
+                // due persons are on their way from memory while this block's are visited.
+                let blocks = visit.len().div_ceil(64);
+                let mut ahead = [0u64; PREFETCH_BLOCKS + 1];
+                for b in 0..(PREFETCH_BLOCKS + 1).min(blocks) {
+                    ahead[b] = due_rows(visit, b, now, everyone, (demo, socio, justice, tempo));
+                }
+                for block in 0..blocks {
+                    let slot = block % (PREFETCH_BLOCKS + 1);
                     // The common path: one compare of a two-byte column per person.
-                    let mut due = tempo::due_mask(visit, now, everyone);
+                    let mut due = ahead[slot];
+                    let next = block + PREFETCH_BLOCKS + 1;
+                    if next < blocks {
+                        ahead[slot] =
+                            due_rows(visit, next, now, everyone, (demo, socio, justice, tempo));
+                    }
                     while due != 0 {
                         let k = due.trailing_zeros() as usize;
                         due &= due - 1;
-                        let v = &mut visit[k];
                         let i = block * 64 + k;
+                        let v = &mut visit[i];
                         let stale = everyone || *v < now;
                         let row = Row {
                             d: &demo[i],
