@@ -4,8 +4,10 @@
 //! table: each visit reads a row of four columns, and at a million agents and more those rows
 //! wait for memory. Asking for the rows of the persons due a few blocks ahead lets the loads
 //! run while the pass works on the rows before them (docs/performance.md, "Prefetching the
-//! visits"). Reading the values early instead (as [`crate::par::touch`] does) stalls the core
-//! once the reads outrun its window; a prefetch never stalls.
+//! visits"). Reading the values early instead (as [`crate::par::touch`] does) gained nothing
+//! there: the reads fill the core's window and stall it. The other way round, `par::touch`'s
+//! runs of thousands of rows did worse as prefetches, more than the core keeps in flight, so
+//! this serves a pass that asks for a few dozen rows at a time.
 //!
 //! This module holds the workspace's second piece of unsafe code (the first is
 //! [`crate::huge_pages`]'s `madvise`), allowed here alone: a prefetch accesses no memory in
