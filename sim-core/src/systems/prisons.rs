@@ -13,6 +13,7 @@
 //! (occupancy), `MonthTally`. Stream: `Stream::Prisons`.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
@@ -40,6 +41,32 @@ enum Fate {
     Died,
     /// Stays.
     Stays,
+}
+
+/// Prisoners per parallel task of the month's draws.
+const INMATES_PER_TASK: usize = 1024;
+
+/// What one prisoner's draws add to the month's counts.
+#[derive(Clone, Copy, Debug, Default)]
+struct FateCounts {
+    /// Released early (older prisoners, by an intervention).
+    early_release: bool,
+    /// The probability of death in custody, when it was drawn (an expected count).
+    expected_death: Option<f64>,
+    /// Died of a cause other than natural mortality.
+    other_death: bool,
+}
+
+impl FateCounts {
+    /// Adds the counts to the month's (the expected deaths a prisoner at a time, in the
+    /// roster's order, so that the float sum does not depend on the threads).
+    fn add_to(self, tally: &mut MonthTally) {
+        tally.flows.early_releases += u64::from(self.early_release);
+        if let Some(p) = self.expected_death {
+            tally.flows.expected.deaths_in_custody += p;
+        }
+        tally.flows.deaths_in_custody_other += u64::from(self.other_death);
+    }
 }
 
 /// The month's facts every prisoner's fate is drawn against.
@@ -106,11 +133,28 @@ pub fn run_prisons(
         mortal: !calendar.in_burn_in(),
     };
     let mut roster = std::mem::take(&mut prisons.roster);
+    // Every prisoner's month is drawn first, in parallel: each reads the prisoner's row, at a
+    // random place of the person table, and one after another each read waited for memory
+    // (at one agent per person the roster holds about 130,000). What the draws count is
+    // added after, in the roster's order.
+    let drawn: Vec<Option<(Fate, FateCounts)>> = {
+        let demo: &[Demographics] = demo;
+        roster
+            .par_iter()
+            .with_min_len(INMATES_PER_TASK)
+            .map(|i| same_person(demo, i.row, i.id).then(|| fate(&month, i, demo)))
+            .collect()
+    };
+    let mut drawn = drawn.into_iter();
     roster.retain(|i| {
-        if !same_person(demo, i.row, i.id) {
+        let drawn = drawn.next().expect("one draw per prisoner");
+        // Looked at again (the row is in the cache now): nothing before in the roster changes
+        // who a row holds, as no one is in it twice, but the rule stays the one of drawing in
+        // order.
+        let (Some((fate, counts)), true) = (drawn, same_person(demo, i.row, i.id)) else {
             return false;
-        }
-        let fate = fate(&month, i, demo, &mut tally);
+        };
+        counts.add_to(&mut tally);
         match fate {
             Fate::Stays => return true,
             Fate::Released | Fate::Paroled => {
@@ -170,11 +214,18 @@ pub fn run_prisons(
 /// prisoners who have served half their time, under the intervention), parole once eligible,
 /// or death in custody at the health of someone `offset` months older, worse when crowded or
 /// in a heatwave. Counts early releases, expected deaths and deaths from other causes.
-fn fate(
+fn fate(m: &Month, i: &crate::justice::Inmate, demo: &[Demographics]) -> (Fate, FateCounts) {
+    let mut counts = FateCounts::default();
+    let fate = fate_counted(m, i, demo, &mut counts);
+    (fate, counts)
+}
+
+/// [`fate`], with what it counts added to `tally`.
+fn fate_counted(
     m: &Month,
     i: &crate::justice::Inmate,
     demo: &[Demographics],
-    tally: &mut MonthTally,
+    tally: &mut FateCounts,
 ) -> Fate {
     let pr = &m.p.prisons;
     let r = i.row as usize;
@@ -185,9 +236,7 @@ fn fate(
         && demo[r].age_years(now) >= pr.older_age as u32
         && i32::from(now) - i32::from(i.since) >= (i32::from(i.until) - i32::from(i.since)) / 2
         && m.key.uniform(i.id, 1) < m.effects.early_release_older;
-    if early {
-        tally.flows.early_releases += 1;
-    }
+    tally.early_release = early;
     if i.sentenced && (i.until <= now || early) {
         return Fate::Released;
     }
@@ -217,11 +266,9 @@ fn fate(
     ));
     let natural = base * m.natural_scale * crowding * heat;
     let death = natural + m.other_death * 4_294_967_296.0;
-    tally.flows.expected.deaths_in_custody += (death / 4_294_967_296.0).min(1.0);
+    tally.expected_death = Some((death / 4_294_967_296.0).min(1.0));
     if f64::from(u_death) < death {
-        if f64::from(u_death) >= natural {
-            tally.flows.deaths_in_custody_other += 1;
-        }
+        tally.other_death = f64::from(u_death) >= natural;
         return Fate::Died;
     }
     Fate::Stays
