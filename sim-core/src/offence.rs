@@ -139,6 +139,23 @@ pub struct Offence {
 }
 
 impl Offence {
+    /// An offence of type `kind` just committed in `region` by the person in row
+    /// `offender_row` with id `offender_id`: no victim yet, and nothing yet decided about it.
+    pub fn committed(kind: OffenceType, region: u8, offender_row: u32, offender_id: u32) -> Self {
+        Offence {
+            kind,
+            region,
+            offender_row,
+            offender_id,
+            victim_row: NO_ROW,
+            sexual: false,
+            robbery: false,
+            reported: false,
+            detected: false,
+            cleared: false,
+        }
+    }
+
     /// Known to the police: reported or proactively detected (the *recorded* offences).
     pub fn recorded(&self) -> bool {
         self.reported || self.detected

@@ -363,24 +363,31 @@ impl PoolChanges {
     }
 }
 
+/// `n` living people in few cells of the pool (2 regions, both sexes, 3 birth years), for tests
+/// of what changes in a cell do.
+#[cfg(test)]
+pub(crate) fn people_in_few_cells(n: u32) -> Vec<Demographics> {
+    use crate::person::{PersonId, Sex};
+    (0..n)
+        .map(|i| Demographics {
+            id: PersonId(i),
+            birth_month: -12 * (i % 3) as MonthNo,
+            sex: if i % 2 == 0 { Sex::Male } else { Sex::Female },
+            region: (i % 5 % 2) as u8,
+            slot: Slot::Alive,
+            displaced: false,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::person::{PersonId, Sex};
     use crate::rng::{MonthKey, Stream};
 
-    /// 400 people in few cells (2 regions, 3 birth years), so that removals reorder cells.
+    /// 400 people in few cells, so that removals reorder cells.
     fn people() -> Vec<Demographics> {
-        (0..400u32)
-            .map(|i| Demographics {
-                id: PersonId(i),
-                birth_month: -12 * (i % 3) as MonthNo,
-                sex: if i % 2 == 0 { Sex::Male } else { Sex::Female },
-                region: (i % 5 % 2) as u8,
-                slot: Slot::Alive,
-                displaced: false,
-            })
-            .collect()
+        people_in_few_cells(400)
     }
 
     #[test]

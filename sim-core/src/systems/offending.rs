@@ -43,7 +43,7 @@ use crate::interventions::{PolicyEffects, Programme};
 use crate::justice::Policing;
 use crate::mechanisms::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 use crate::metrics::{AGE_BINS, Counter, GROUPS, MonthTally, group_indices};
-use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
+use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::chunk_rows;
 use crate::params::MAX_REGIONS;
 use crate::params::ModelParams;
@@ -886,18 +886,12 @@ fn draw_types(
     let mut found = 0;
     let mut next = first_type(&probs, 0, u);
     while let Some(c) = next {
-        out.push(Offence {
-            kind: OffenceType::from_index(c),
-            region: d.region,
-            offender_row: row,
-            offender_id: d.id.0,
-            victim_row: NO_ROW,
-            sexual: false,
-            robbery: false,
-            reported: false,
-            detected: false,
-            cleared: false,
-        });
+        out.push(Offence::committed(
+            OffenceType::from_index(c),
+            d.region,
+            row,
+            d.id.0,
+        ));
         let v = to_unit(key.bits(d.id.0, DRAW_TYPE + found as u32));
         found += 1;
         next = first_type(&probs, c + 1, v);

@@ -716,22 +716,7 @@ pub fn choose_victims(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::person::{Demographics, PersonId, Sex};
-
-    /// 600 people in two regions and three birth years: few cells, so that the cell a homicide
-    /// changes is often read by later picks.
-    fn people() -> Vec<Demographics> {
-        (0..600u32)
-            .map(|i| Demographics {
-                id: PersonId(i),
-                birth_month: -12 * (i % 3) as MonthNo,
-                sex: if i % 2 == 0 { Sex::Male } else { Sex::Female },
-                region: (i % 7 % 2) as u8,
-                slot: Slot::Alive,
-                displaced: false,
-            })
-            .collect()
-    }
+    use crate::pool::people_in_few_cells;
 
     /// Weights of the pool's cells in proportion to their people, for every type.
     fn weights_of(pool: &VictimPool, regions: usize) -> VictimWeights {
@@ -756,7 +741,8 @@ mod tests {
     /// of one offence after another, each against the pool as the homicides before it left it.
     #[test]
     fn picks_settled_in_runs_are_those_made_one_offence_after_another() {
-        let demo = people();
+        // Few cells, so that the cell a homicide changes is often read by later picks.
+        let demo = people_in_few_cells(600);
         let regions = 2;
         let start = VictimPool::rebuild(&demo, 120);
         let weights = weights_of(&start, regions);
@@ -765,21 +751,13 @@ mod tests {
         // One offence in five a homicide, each by an offender of their own (an offender's
         // draws are keyed by their id).
         let offences: Vec<Offence> = (0..2_000u32)
-            .map(|i| Offence {
-                kind: match i % 5 {
+            .map(|i| {
+                let kind = match i % 5 {
                     0 => OffenceType::Homicide,
                     1 => OffenceType::Gbv,
                     _ => OffenceType::Assault,
-                },
-                region: (i % 2) as u8,
-                offender_row: i % 600,
-                offender_id: 10_000 + i,
-                victim_row: NO_ROW,
-                sexual: false,
-                robbery: false,
-                reported: false,
-                detected: false,
-                cleared: false,
+                };
+                Offence::committed(kind, (i % 2) as u8, i % 600, 10_000 + i)
             })
             .collect();
         let mut pool = start.clone();
