@@ -70,6 +70,25 @@ pub(crate) fn due_mask(visit: &[MonthNo], now: MonthNo, everyone: bool) -> u64 {
     mask
 }
 
+/// The [`due_mask`] of the block of up to 64 rows of `column` from row `first`, after calling
+/// `each` with the row of every person it marks: passes that visit the due persons later use it
+/// to ask memory for their rows first.
+#[inline(always)]
+pub(crate) fn due_block(
+    column: &[MonthNo],
+    first: usize,
+    now: MonthNo,
+    mut each: impl FnMut(usize),
+) -> u64 {
+    let mask = due_mask(&column[first..(first + 64).min(column.len())], now, false);
+    let mut bits = mask;
+    while bits != 0 {
+        each(first + bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
+    mask
+}
+
 /// What a person added to the running sums at their last visit, and their clocks.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Tempo {

@@ -141,15 +141,11 @@ pub fn mortality_births_emigration(
             // overlap: one after another, each waited for memory.
             let mut due_rows = Vec::new();
             for start in (0..vital_due.len()).step_by(64) {
-                let block = &vital_due[start..(start + 64).min(vital_due.len())];
-                let mut due = tempo::due_mask(block, now, false);
-                while due != 0 {
-                    let i = start + due.trailing_zeros() as usize;
-                    due &= due - 1;
+                tempo::due_block(vital_due, start, now, |i| {
                     prefetch(&demo[i]);
                     prefetch(&vital[i]);
                     due_rows.push(i);
-                }
+                });
             }
             for i in due_rows {
                 let d = &mut demo[i];

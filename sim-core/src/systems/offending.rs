@@ -397,19 +397,15 @@ fn due_rows(
     (demo, socio, justice, tempo): (&[Demographics], &[Socioeconomic], &[Justice], &[Tempo]),
 ) -> u64 {
     let start = block * 64;
-    let due = tempo::due_mask(&visit[start..(start + 64).min(visit.len())], now, everyone);
-    if !everyone {
-        let mut bits = due;
-        while bits != 0 {
-            let i = start + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            prefetch(&demo[i]);
-            prefetch(&socio[i]);
-            prefetch(&justice[i]);
-            prefetch(&tempo[i]);
-        }
+    if everyone {
+        return tempo::due_mask(&visit[start..(start + 64).min(visit.len())], now, true);
     }
-    due
+    tempo::due_block(visit, start, now, |i| {
+        prefetch(&demo[i]);
+        prefetch(&socio[i]);
+        prefetch(&justice[i]);
+        prefetch(&tempo[i]);
+    })
 }
 
 /// Monthly hazard bound above which a person's expected offences are computed exactly.

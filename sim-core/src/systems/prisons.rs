@@ -148,9 +148,9 @@ pub fn run_prisons(
     let mut drawn = drawn.into_iter();
     roster.retain(|i| {
         let drawn = drawn.next().expect("one draw per prisoner");
-        // Looked at again (the row is in the cache now): nothing before in the roster changes
-        // who a row holds, as no one is in it twice, but the rule stays the one of drawing in
-        // order.
+        // Whether the row still holds the prisoner is asked again, in order (the row is in the
+        // cache now): no one is in the roster twice, so nothing before can have changed it,
+        // and if someone were, the month would still be the one of drawing in order.
         let (Some((fate, counts)), true) = (drawn, same_person(demo, i.row, i.id)) else {
             return false;
         };
@@ -220,12 +220,12 @@ fn fate(m: &Month, i: &crate::justice::Inmate, demo: &[Demographics]) -> (Fate, 
     (fate, counts)
 }
 
-/// [`fate`], with what it counts added to `tally`.
+/// [`fate`], with what it counts noted in `counts`.
 fn fate_counted(
     m: &Month,
     i: &crate::justice::Inmate,
     demo: &[Demographics],
-    tally: &mut FateCounts,
+    counts: &mut FateCounts,
 ) -> Fate {
     let pr = &m.p.prisons;
     let r = i.row as usize;
@@ -236,7 +236,7 @@ fn fate_counted(
         && demo[r].age_years(now) >= pr.older_age as u32
         && i32::from(now) - i32::from(i.since) >= (i32::from(i.until) - i32::from(i.since)) / 2
         && m.key.uniform(i.id, 1) < m.effects.early_release_older;
-    tally.early_release = early;
+    counts.early_release = early;
     if i.sentenced && (i.until <= now || early) {
         return Fate::Released;
     }
@@ -266,9 +266,9 @@ fn fate_counted(
     ));
     let natural = base * m.natural_scale * crowding * heat;
     let death = natural + m.other_death * 4_294_967_296.0;
-    tally.expected_death = Some((death / 4_294_967_296.0).min(1.0));
+    counts.expected_death = Some((death / 4_294_967_296.0).min(1.0));
     if f64::from(u_death) < death {
-        tally.other_death = f64::from(u_death) >= natural;
+        counts.other_death = f64::from(u_death) >= natural;
         return Fate::Died;
     }
     Fate::Stays

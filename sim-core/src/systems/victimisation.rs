@@ -270,10 +270,11 @@ impl Pick {
 /// Settles the month's picks in the offences' order, from `picks` made against the pool as it
 /// stood at the month's start: a homicide's victim leaves the pool at once (`kill` takes them
 /// out of it, when `killing`), and a later pick that read a cell a homicide changed is redone
-/// against the pool as it then stands (`regions`: the pool's regions). The offences go in runs that each end with a homicide,
-/// the only offence that changes the pool: within a run the pool stands, so the picks the
-/// homicides before it made stale are redone together ([`redo_stale`]) before the run's
-/// homicide. The same picks as making them one offence after another.
+/// against the pool as it then stands (`regions`: the pool's regions). The offences go in runs
+/// that each end with a homicide, the only offence that changes the pool: within a run the
+/// pool stands, so the picks the homicides before it made stale are redone together
+/// ([`redo_stale`]) before the run's homicide. The same picks as making them one offence after
+/// another.
 fn settle_picks(
     offences: &[Offence],
     picks: &mut [Option<Pick>],
@@ -573,8 +574,9 @@ impl HistoryTally {
 /// In the buffer's order, a homicide victim then leaves the pool at once, as later picks must
 /// not find them, and any later pick that read a cell a homicide changed is redone against the
 /// pool as it now stands (those between two homicides together, [`redo_stale`]): the same
-/// victims as picking one offence after another, on any number of threads. The histories and tallies follow in parallel, chunk by chunk of the table's
-/// rows, each chunk's victims in the buffer's order.
+/// victims as picking one offence after another, on any number of threads. The histories and
+/// tallies follow in parallel, chunk by chunk of the table's rows, each chunk's victims in the
+/// buffer's order.
 pub fn choose_victims(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -600,7 +602,7 @@ pub fn choose_victims(
     let key = MonthKey::new(p.scenario.seed, Stream::Victimisation, calendar.key());
     let elder_abuse_share = p.crime.elder_abuse_share;
     // A few allocations a month, outside the loops.
-    let first_picks: Vec<Option<Pick>> = {
+    let mut picks: Vec<Option<Pick>> = {
         let (weights, pool) = (&*weights, &*pool);
         buffer
             .0
@@ -608,7 +610,6 @@ pub fn choose_victims(
             .flat_map_iter(|run| pick_victims(run, key, weights, pool, elder_abuse_share))
             .collect()
     };
-    let mut picks = first_picks;
     // In a burn-in, whose persons are all alive at the start, a homicide's death is not
     // simulated.
     let killing = !calendar.in_burn_in();
