@@ -95,7 +95,7 @@ fn apply(p: &ModelParams, c: Calibration, pool: VictimPool, world: &mut World) {
     *world.resource_mut::<Policing>() = policing;
     *world.resource_mut::<Courts>() = courts;
     *world.resource_mut::<Prisons>() = prisons;
-    *world.resource_mut::<DelayedArrests>() = DelayedArrests(stocks.delayed);
+    *world.resource_mut::<DelayedArrests>() = DelayedArrests::from_arrests(stocks.delayed);
     *world.resource_mut::<ReleaseCohorts>() = ReleaseCohorts::new(0, months);
     *world.resource_mut::<RegionConditions>() = RegionConditions::calm(occupancy);
     *world.resource_mut::<LabourRatesRes>() = LabourRatesRes(LabourRates::new(p));

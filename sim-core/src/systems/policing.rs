@@ -20,12 +20,20 @@ use crate::calendar::Calendar;
 use crate::custody::same_person;
 use crate::justice::{DelayedArrest, DelayedArrests, Policing, ReleaseCohorts, Suspect, Suspects};
 use crate::metrics::{Counter, MonthTally, group_indices};
-use crate::offence::{OffenceBuffer, OffenceType};
-use crate::par::{chunk_rows, touch};
+use crate::offence::{Offence, OffenceBuffer, OffenceType};
+use crate::par::chunk_rows;
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
 use crate::persons::Persons;
+use crate::prefetch::prefetch;
 use crate::rng::{MonthKey, Stream, to_unit};
+
+/// Cleared offences per parallel task of finding their suspects.
+const OFFENCES_PER_TASK: usize = 1024;
+
+/// Cleared offences between the one whose suspect is arrested and the one whose row is asked
+/// of memory.
+const ROWS_AHEAD: usize = 8;
 
 /// Arrests `s` if they are free in the community and not already in the justice system.
 pub(crate) fn arrest(
@@ -36,9 +44,23 @@ pub(crate) fn arrest(
     suspects: &mut Suspects,
     cohorts: &mut ReleaseCohorts,
 ) -> bool {
-    if !same_person(demo, s.row, s.id) || demo[s.row as usize].slot != Slot::Alive {
-        return false;
-    }
+    at_large(demo, s) && arrest_at_large(s, now, justice, suspects, cohorts)
+}
+
+/// Whether the row still holds suspect `s`, alive and out of custody.
+fn at_large(demo: &[Demographics], s: Suspect) -> bool {
+    same_person(demo, s.row, s.id) && demo[s.row as usize].slot == Slot::Alive
+}
+
+/// [`arrest`] of a suspect known to be at large: the arrest is made unless they are already
+/// in the justice system.
+fn arrest_at_large(
+    s: Suspect,
+    now: MonthNo,
+    justice: &mut [Justice],
+    suspects: &mut Suspects,
+    cohorts: &mut ReleaseCohorts,
+) -> bool {
     let j = &mut justice[s.row as usize];
     if !matches!(j.state, JusticeState::Free | JusticeState::Community { .. }) {
         return false;
@@ -50,6 +72,62 @@ pub(crate) fn arrest(
     j.last_arrest = now;
     suspects.0.push(s);
     true
+}
+
+/// The month's recorded workload and committed offences by region, which set the clearance
+/// chances and deterrence.
+#[derive(Clone, Copy, Default)]
+struct Workload {
+    /// Recorded offences.
+    recorded: [u32; MAX_REGIONS],
+    /// Offences that signal deterrence ([`OffenceType::signals_deterrence`]).
+    committed: [u32; MAX_REGIONS],
+    /// Drug offences, and those recorded.
+    drug: [u32; MAX_REGIONS],
+    drug_recorded: [u32; MAX_REGIONS],
+}
+
+impl Workload {
+    fn of(offences: &[Offence]) -> Self {
+        let mut w = Workload::default();
+        for o in offences {
+            let r = o.region as usize;
+            w.committed[r] += u32::from(o.kind.signals_deterrence());
+            w.recorded[r] += u32::from(o.recorded());
+            if o.kind == OffenceType::Drug {
+                w.drug[r] += 1;
+                w.drug_recorded[r] += u32::from(o.recorded());
+            }
+        }
+        w
+    }
+
+    /// Integer sums: the same totals however the buffer was split.
+    fn plus(mut self, other: Workload) -> Self {
+        let pairs = [
+            (&mut self.recorded, &other.recorded),
+            (&mut self.committed, &other.committed),
+            (&mut self.drug, &other.drug),
+            (&mut self.drug_recorded, &other.drug_recorded),
+        ];
+        for (total, part) in pairs {
+            for (t, x) in total.iter_mut().zip(part) {
+                *t += x;
+            }
+        }
+        self
+    }
+}
+
+/// A cleared offence's suspect, with what their arrest needs from their row and draws.
+struct Cleared {
+    suspect: Suspect,
+    /// Months until the arrest (0: this month).
+    delay: i32,
+    /// Whether the row still holds the suspect, alive and out of custody.
+    at_large: bool,
+    /// The suspect's groups, for the arrests by group.
+    groups: [usize; 4],
 }
 
 /// Clears recorded offences, makes arrests and updates deterrence.
@@ -74,34 +152,25 @@ pub fn clear_offences(
     let key = MonthKey::new(p.scenario.seed, Stream::Policing, calendar.key());
     let regions = p.regions.len();
     // Arrests that were decided earlier come due first.
-    let due: Vec<DelayedArrest> = {
-        let (due, later): (Vec<_>, Vec<_>) = delayed.0.drain(..).partition(|a| a.due <= now);
-        delayed.0 = later;
-        due
-    };
-    // Arrests by the arrested person's group: with offences by group, the equity indicators.
-    let count_arrest = |tally: &mut MonthTally, row: u32| {
-        let d = &demo[row as usize];
-        let g = group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced);
-        tally.groups.add(Counter::Arrests, &g);
-    };
-    for a in due {
+    for a in delayed.take_due(now) {
         if arrest(a.suspect, now, demo, justice, &mut suspects, &mut cohorts) {
             tally.flows.delayed_arrests += 1;
-            count_arrest(&mut tally, a.suspect.row);
+            let d = &demo[a.suspect.row as usize];
+            let g = group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced);
+            tally.groups.add(Counter::Arrests, &g);
         }
     }
-    let (mut workload, mut committed) = ([0u32; MAX_REGIONS], [0u32; MAX_REGIONS]);
-    let (mut drug, mut drug_recorded) = ([0u32; MAX_REGIONS], [0u32; MAX_REGIONS]);
-    for o in buffer.0.iter() {
-        let r = o.region as usize;
-        committed[r] += u32::from(o.kind.signals_deterrence());
-        workload[r] += u32::from(o.recorded());
-        if o.kind == OffenceType::Drug {
-            drug[r] += 1;
-            drug_recorded[r] += u32::from(o.recorded());
-        }
-    }
+    let per_task = chunk_rows(buffer.0.len());
+    let Workload {
+        recorded: workload,
+        committed,
+        drug,
+        drug_recorded,
+    } = buffer
+        .0
+        .par_chunks(per_task)
+        .map(Workload::of)
+        .reduce(Workload::default, Workload::plus);
     let factor: Vec<f64> = (0..regions)
         .map(|r| {
             let cap = policing.capacity[r] * p.justice.police_capacity_multiplier;
@@ -111,49 +180,72 @@ pub fn clear_offences(
         })
         .collect();
     // Which recorded offences are cleared: one draw each, in parallel.
-    let per_task = chunk_rows(buffer.0.len());
     buffer.0.par_chunks_mut(per_task).for_each(|offences| {
         for o in offences.iter_mut().filter(|o| o.recorded()) {
             let prob = p.crime.types[o.kind.index()].clearance * factor[o.region as usize];
             o.cleared = to_unit(o.bits(key, 0)) < prob;
         }
     });
-    // The arrests that follow read the offenders' rows, at random places of the table.
-    touch(
+    // The suspects of the cleared offences, in parallel: each reads the offender's row, at a
+    // random place of the table, and draws the delay of a late prosecution. Nothing the
+    // arrests change is read here (a person cleared of two offences is arrested once: whether
+    // they already are is asked in order below).
+    let cleared: Vec<Cleared> = {
+        let demo: &[Demographics] = demo;
         buffer
             .0
-            .iter()
+            .par_iter()
+            .with_min_len(OFFENCES_PER_TASK)
             .filter(|o| o.cleared)
-            .map(|o| o.offender_row),
-        |r| demo[r].id.0 ^ justice[r].last_arrest as u32,
-    );
-    let mut cleared = [0u32; MAX_REGIONS];
-    for o in buffer.0.iter().filter(|o| o.cleared) {
-        let c = o.kind.index();
-        cleared[o.region as usize] += u32::from(o.kind.signals_deterrence());
-        tally.flows.cleared += 1;
-        let s = Suspect {
-            row: o.offender_row,
-            id: o.offender_id,
-            kind: o.kind,
-            region: o.region,
-            historic: false,
-        };
-        let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
-        if mean_delay > 0.0 {
-            let u = to_unit(o.bits(key, 1)).max(1e-12);
-            let months = (-u.ln() * mean_delay).round() as i32;
-            if months > 0 {
-                delayed.0.push(DelayedArrest {
-                    due: (i32::from(now) + months).min(i32::from(MonthNo::MAX)) as MonthNo,
-                    suspect: s,
-                });
-                continue;
-            }
+            .map(|o| {
+                let suspect = Suspect {
+                    row: o.offender_row,
+                    id: o.offender_id,
+                    kind: o.kind,
+                    region: o.region,
+                    historic: false,
+                };
+                let mean_delay = p.crime.types[o.kind.index()].prosecution_delay_years * 12.0;
+                let delay = if mean_delay > 0.0 {
+                    let u = to_unit(o.bits(key, 1)).max(1e-12);
+                    (-u.ln() * mean_delay).round() as i32
+                } else {
+                    0
+                };
+                let at_large = at_large(demo, suspect);
+                let groups = if at_large {
+                    let d = &demo[suspect.row as usize];
+                    group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced)
+                } else {
+                    [0; 4]
+                };
+                Cleared {
+                    suspect,
+                    delay,
+                    at_large,
+                    groups,
+                }
+            })
+            .collect()
+    };
+    let mut cleared_signals = [0u32; MAX_REGIONS];
+    for (k, c) in cleared.iter().enumerate() {
+        if let Some(ahead) = cleared.get(k + ROWS_AHEAD) {
+            prefetch(&justice[ahead.suspect.row as usize]);
         }
-        if arrest(s, now, demo, justice, &mut suspects, &mut cohorts) {
+        let s = c.suspect;
+        cleared_signals[s.region as usize] += u32::from(s.kind.signals_deterrence());
+        tally.flows.cleared += 1;
+        if c.delay > 0 {
+            delayed.push(DelayedArrest {
+                due: (i32::from(now) + c.delay).min(i32::from(MonthNo::MAX)) as MonthNo,
+                suspect: s,
+            });
+            continue;
+        }
+        if c.at_large && arrest_at_large(s, now, justice, &mut suspects, &mut cohorts) {
             tally.flows.suspects += 1;
-            count_arrest(&mut tally, s.row);
+            tally.groups.add(Counter::Arrests, &c.groups);
         }
     }
     // Deterrence: this month's clearances per offence committed enter the 12-month window.
@@ -163,7 +255,7 @@ pub fn clear_offences(
         policing.window_offences[r][slot] = f64::from(committed[r]);
         policing.window_drug[r][slot] = f64::from(drug[r]);
         policing.window_drug_recorded[r][slot] = f64::from(drug_recorded[r]);
-        policing.window_cleared[r][slot] = f64::from(cleared[r]);
+        policing.window_cleared[r][slot] = f64::from(cleared_signals[r]);
         let offences: f64 = policing.window_offences[r].iter().sum();
         let clr: f64 = policing.window_cleared[r].iter().sum();
         let base = policing.baseline_arrest_rate[r];
