@@ -21,6 +21,7 @@ use bevy_ecs::prelude::Resource;
 use crate::huge_pages::{huge_page_slack, reserve_advised};
 use crate::person::MonthNo;
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
+use crate::prefetch::prefetch;
 use crate::tempo::{self, Tempo};
 use crate::vital::VitalMonths;
 
@@ -179,6 +180,22 @@ impl Persons {
         // The previous occupant's share of the running sums stays in `tempo` until the visit
         // takes it out.
         self.visit[r] = tempo::NOW;
+    }
+
+    /// Asks memory for the lines of row `row` that [`Self::set`] writes, so that a run of
+    /// writes to scattered rows overlaps its waits (a no-op for a row past the end).
+    #[inline]
+    pub(crate) fn prefetch_row(&self, row: u32) {
+        let r = row as usize;
+        if r < self.len() {
+            prefetch(&self.demo[r]);
+            prefetch(&self.socio[r]);
+            prefetch(&self.justice[r]);
+            prefetch(&self.experience[r]);
+            prefetch(&self.vital[r]);
+            prefetch(&self.vital_due[r]);
+            prefetch(&self.visit[r]);
+        }
     }
 
     /// A copy of one row.

@@ -22,6 +22,9 @@ use crate::rng::{MonthKey, Stream};
 /// Newcomers per parallel task.
 const NEWCOMERS_PER_TASK: usize = 256;
 
+/// Newcomers between the one placed and the one whose row is asked of memory.
+const ROWS_AHEAD: usize = 8;
+
 /// Writes this month's newcomers into vacant rows, appending rows only when none is left.
 pub fn settle_newcomers(
     params: Res<Params>,
@@ -61,14 +64,23 @@ pub fn settle_newcomers(
         })
         .collect();
     next_id.0 += people.len() as u32;
-    for (n, person) in newcomers.0.drain(..).zip(people) {
+    // The most recently vacated rows first, then new ones at the end of the table. The
+    // vacated rows are at random places of the table (one person in a thousand a month dies,
+    // emigrates or is killed), and each newcomer writes seven columns of theirs: the lines of
+    // the rows a few newcomers ahead are asked of memory while each is written.
+    let reused = people.len().min(vacancies.0.len());
+    let first_reused = vacancies.0.len() - reused;
+    let rows: Vec<u32> = vacancies.0.drain(first_reused..).rev().collect();
+    for (k, (n, person)) in newcomers.0.drain(..).zip(people).enumerate() {
+        if let Some(&ahead) = rows.get(k + ROWS_AHEAD) {
+            persons.prefetch_row(ahead);
+        }
         if n.arrival == Arrival::Immigrant {
             tally.flows.immigrants += 1;
         }
         census.add(n.region, n.sex, n.birth_month);
-        // The most recently vacated row, or a new one at the end of the table.
-        let row = match vacancies.0.pop() {
-            Some(row) => {
+        let row = match rows.get(k) {
+            Some(&row) => {
                 persons.set(row, person);
                 row
             }
