@@ -17,6 +17,7 @@
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+use rayon::iter::Either;
 use rayon::prelude::*;
 
 use crate::Params;
@@ -25,7 +26,7 @@ use crate::census::Census;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
-use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
+use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
 use crate::par::{ByBlock, chunk_rows, touch};
 use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
 use crate::persons::Persons;
@@ -235,14 +236,35 @@ struct RegionCells<'a> {
     elders: &'a mut [f64],
 }
 
-/// A realised victim: the offence's place in the buffer, the victim's row, and the victim's
-/// region and pool cell within it.
+/// A realised victim: the victim's row, region and pool cell within it, and the offence.
 #[derive(Clone, Copy, Debug)]
 struct Picked {
-    offence: u32,
     row: u32,
     region: u8,
     cell: u32,
+    /// What the victim's history needs of the offence, copied from it once its draws are made
+    /// (the histories go through the victims by rows of the table, and the offences' buffer
+    /// read in that order was a wait for memory per victim at one agent per person: 50 ms of
+    /// the 1:1 month, now 30).
+    incident: Incident,
+}
+
+/// The offence's attributes that a victim's history records.
+#[derive(Clone, Copy, Debug)]
+struct Incident {
+    kind: OffenceType,
+    sexual: bool,
+    robbery: bool,
+}
+
+impl Incident {
+    fn of(o: &Offence) -> Self {
+        Incident {
+            kind: o.kind,
+            sexual: o.sexual,
+            robbery: o.robbery,
+        }
+    }
 }
 
 /// Cells a pick may read and still be checked against the month's homicides; a pick that
@@ -504,11 +526,21 @@ struct Counted {
 }
 
 impl HistoryTally {
+    /// Both tallies' counts together.
+    fn plus(mut self, other: HistoryTally) -> Self {
+        self.victims += other.victims;
+        self.homicide_victims += other.homicide_victims;
+        self.violence_victims_15plus += other.violence_victims_15plus;
+        self.gbv_victims_women_15_49 += other.gbv_victims_women_15_49;
+        self.groups.merge(&other.groups);
+        self
+    }
+
     /// Updates the history `h` of the victim `who` of `o` and counts the victimisation, and
     /// the victim's first of its kind this year.
     fn record(
         &mut self,
-        o: &Offence,
+        o: Incident,
         h: &mut VictimHistory,
         who: &Counted,
         now: MonthNo,
@@ -631,57 +663,58 @@ pub fn choose_victims(
             tally.flows.deaths += 1;
         },
     );
-    let mut picked = Vec::with_capacity(buffer.0.len());
-    for (index, (o, pick)) in buffer.0.iter_mut().zip(picks).enumerate() {
-        let Some(pick) = pick else {
-            continue;
-        };
-        let Some((victim, k)) = pick.victim else {
-            tally.flows.no_victim += 1;
-            continue;
-        };
-        o.victim_row = victim;
-        picked.push(Picked {
-            offence: index as u32,
-            row: victim,
-            region: pick.region,
-            cell: k,
-        });
-    }
-    // Draws that depend on the offence alone: whether a gender-based violence was sexual and a
-    // property crime a robbery.
+    // The victims into the offences, with the draws that depend on the offence alone: whether
+    // a gender-based violence was sexual and a property crime a robbery; in parallel, with the
+    // list of victims (in the buffer's order) carrying what the histories need of each offence,
+    // and the offences that found no victim counted beside it.
     let (sexual_share, robbery_share) = (p.crime.gbv_sexual_share, tables.robbery_share);
-    buffer
+    let (picked, no_victim): (Vec<Picked>, Vec<()>) = buffer
         .0
         .par_iter_mut()
+        .zip(picks.par_iter())
         .with_min_len(PICKS_PER_TASK)
-        .filter(|o| o.victim_row != NO_ROW)
-        .for_each(|o| match o.kind {
-            OffenceType::Gbv => o.sexual = to_unit(o.bits(key, SEXUAL_DRAW)) < sexual_share,
-            OffenceType::Property => o.robbery = to_unit(o.bits(key, ROBBERY_DRAW)) < robbery_share,
-            _ => {}
-        });
+        .filter_map(|(o, pick)| {
+            let pick = pick.as_ref()?;
+            let Some((victim, k)) = pick.victim else {
+                return Some(Either::Right(()));
+            };
+            o.victim_row = victim;
+            match o.kind {
+                OffenceType::Gbv => o.sexual = to_unit(o.bits(key, SEXUAL_DRAW)) < sexual_share,
+                OffenceType::Property => {
+                    o.robbery = to_unit(o.bits(key, ROBBERY_DRAW)) < robbery_share;
+                }
+                _ => {}
+            }
+            Some(Either::Left(Picked {
+                row: victim,
+                region: pick.region,
+                cell: k,
+                incident: Incident::of(o),
+            }))
+        })
+        .partition_map(|side| side);
+    tally.flows.no_victim += no_victim.len() as u64;
     // The victims' histories and the counts of first victimisations of the year, by blocks of
     // rows: each block's victims in the offences' order (a person hit twice in a month counts
     // once), the table's chunks in parallel. Chunks depend on the table's length only, and the
     // counts are integers, so nothing depends on the threads.
     // Blocks of four of the table's chunks: a month has a few victims per thousand people, so
-    // a chunk's share (about 18 at the dashboard's 20,000 agents) is too little work for a task
-    // with its own tally to zero and merge (the update took 35 us a month with 20 blocks there,
-    // 26 us with 5).
+    // a chunk's share (about 18 at the dashboard's 20,000 agents) is little work for a task
+    // (with a tally per block, the update took 35 us a month with 20 blocks there, 26 us with 5).
     let rows_per_block = chunk_rows(experience.len()) * HISTORY_CHUNKS_PER_BLOCK;
     let by_block = ByBlock::new(
         picked.iter().map(|v| v.row),
         experience.len(),
         rows_per_block,
     );
-    let buffer = &buffer.0;
     let (pool, picked, by_block) = (&*pool, &picked, &by_block);
-    let tallies: Vec<HistoryTally> = experience
+    // One tally per rayon job rather than per block (at one agent per person 1,500 blocks,
+    // each tally 5 kB to zero and add): integer counts, the same sums however the jobs split.
+    let t = experience
         .par_chunks_mut(rows_per_block)
         .enumerate()
-        .map(|(b, rows)| {
-            let mut t = HistoryTally::default();
+        .fold(HistoryTally::default, |mut t, (b, rows)| {
             let first_row = b * rows_per_block;
             // The victims' rows are at random places of the block.
             touch(
@@ -690,7 +723,6 @@ pub fn choose_victims(
             );
             for &i in by_block.block(b) {
                 let v = &picked[i as usize];
-                let o = &buffer[v.offence as usize];
                 let (sex, cohort, displaced) = pool.decode(v.cell as usize);
                 let years = pool.cohort_age(cohort, now);
                 let who = Counted {
@@ -699,19 +731,17 @@ pub fn choose_victims(
                     groups: group_indices(sex, years, v.region, displaced),
                 };
                 let h = &mut rows[v.row as usize - first_row].victim;
-                t.record(o, h, &who, now, year_start);
+                t.record(v.incident, h, &who, now, year_start);
             }
             t
         })
-        .collect();
-    for t in tallies {
-        let f = &mut tally.flows;
-        f.victims += t.victims;
-        f.homicide_victims += t.homicide_victims;
-        f.violence_victims_15plus += t.violence_victims_15plus;
-        f.gbv_victims_women_15_49 += t.gbv_victims_women_15_49;
-        tally.groups.merge(&t.groups);
-    }
+        .reduce(HistoryTally::default, HistoryTally::plus);
+    let f = &mut tally.flows;
+    f.victims += t.victims;
+    f.homicide_victims += t.homicide_victims;
+    f.violence_victims_15plus += t.violence_victims_15plus;
+    f.gbv_victims_women_15_49 += t.gbv_victims_women_15_49;
+    tally.groups.merge(&t.groups);
 }
 
 #[cfg(test)]
