@@ -50,6 +50,10 @@ const ROBBERY_DRAW: u32 = REGION_DRAW + 1;
 /// Offences per parallel task of the victim picks.
 const PICKS_PER_TASK: usize = 512;
 
+/// Picks per parallel task of those redone between two homicides: a run's stale picks are a
+/// few hundred at one agent per person, which tasks of [`PICKS_PER_TASK`] left to one thread.
+const REDONE_PER_TASK: usize = 64;
+
 /// Chunks of the person table per block of the victims' histories update.
 const HISTORY_CHUNKS_PER_BLOCK: usize = 4;
 
@@ -363,7 +367,7 @@ fn redo_stale(
     }
     let again: Vec<Offence> = stale.iter().map(|&i| offences[i]).collect();
     let redone: Vec<Option<Pick>> = again
-        .par_chunks(PICKS_PER_TASK)
+        .par_chunks(REDONE_PER_TASK)
         .flat_map_iter(|run| pick_victims(run, key, weights, pool, elder_abuse_share))
         .collect();
     for (i, pick) in stale.into_iter().zip(redone) {
