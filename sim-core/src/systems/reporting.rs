@@ -15,18 +15,25 @@ use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
-use crate::metrics::{Counter, MonthTally, group_indices};
+use crate::metrics::{Counter, GroupCounts, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
-use crate::par::{chunk_rows, touch};
+use crate::par::{ByBlock, chunk_rows, touch};
 use crate::person::first_violence_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
+/// Chunks of the person table per block of the reporting histories' update (as the victims'
+/// histories: a month's reporters are a few per thousand people).
+const KNOWN_CHUNKS_PER_BLOCK: usize = 4;
+
 /// A reported non-lethal violence or a recorded trafficking offence whose victim's history and
-/// group counts are updated after the draws, in the buffer's order.
+/// group counts are updated after the draws, each victim's in the buffer's order. It carries
+/// what the update needs of the offence, so that the update, which goes by blocks of the
+/// table's rows, does not read the buffer at scattered places.
 #[derive(Clone, Copy, Debug)]
 struct Known {
-    offence: u32,
+    trafficking: bool,
+    sexual: bool,
     victim: u32,
     /// The victim's output groups ([`group_indices`]).
     groups: [usize; 4],
@@ -45,8 +52,9 @@ struct TaskOut {
 ///
 /// The draws come first, in parallel over blocks of the buffer ([`chunk_rows`] of its
 /// length): each offence's are keyed by its offender, and the counts are integers, so neither
-/// depends on the blocks or the threads. The victims' histories follow in the buffer's order
-/// (a victim reporting twice in a month counts once), for the few offences that change one.
+/// depends on the blocks or the threads. The victims' histories follow, by blocks of the
+/// table's rows in parallel, each victim's in the buffer's order (a victim reporting twice in a
+/// month counts once), for the few offences that change one.
 pub fn report_offences(
     params: Res<Params>,
     effects: Res<PolicyEffects>,
@@ -73,16 +81,14 @@ pub fn report_offences(
     let outs: Vec<TaskOut> = buffer
         .0
         .par_chunks_mut(per_task)
-        .enumerate()
-        .map(|(task, offences)| {
+        .map(|offences| {
             let mut out = TaskOut::default();
-            let first = (task * per_task) as u32;
             // The victims' rows are at random places of the table: touched first in a run of
             // independent reads, whose waits for memory overlap.
             touch(offences.iter().map(|o| o.victim_row), |v| {
                 demo[v].displaced.into()
             });
-            for (i, o) in offences.iter_mut().enumerate() {
+            for o in offences.iter_mut() {
                 let c = o.kind.index();
                 let mut prob = (tables.report[c] + effects.report_add[c]).min(0.98);
                 let victim = (o.victim_row != NO_ROW).then_some(o.victim_row as usize);
@@ -113,7 +119,8 @@ pub fn report_offences(
                 if changes_history || detected_trafficking {
                     let d = &demo[v];
                     out.known.push(Known {
-                        offence: first + i as u32,
+                        trafficking: o.kind == OffenceType::Trafficking,
+                        sexual: o.sexual,
                         victim: v as u32,
                         groups: group_indices(d.sex.index(), d.age_years(now), d.region, displaced),
                     });
@@ -123,42 +130,65 @@ pub fn report_offences(
         })
         .collect();
     let tally = &mut *tally;
-    touch(
-        outs.iter()
-            .flat_map(|out| out.known.iter().map(|k| k.victim)),
-        |v| experience[v].victim.last_reported_physical as u32,
-    );
-    for out in outs {
+    for out in &outs {
         tally.flows.reported += out.reported;
         tally.flows.detected += out.detected;
         for (total, n) in tally.flows.recorded.iter_mut().zip(out.recorded) {
             *total += n;
         }
-        for k in out.known {
-            let (o, groups) = (&buffer.0[k.offence as usize], k.groups);
-            if o.kind == OffenceType::Trafficking {
-                tally.groups.add(Counter::TraffickingDetected, &groups);
-                continue;
-            }
-            let h = &mut experience[k.victim as usize].victim;
-            let (any, series) = first_violence_this_year(
-                &mut h.last_reported_sexual,
-                &mut h.last_reported_physical,
-                o.sexual,
-                now,
-                year_start,
-            );
-            if any {
-                tally.groups.add(Counter::ViolenceReporters, &groups);
-            }
-            if series {
-                let counter = if o.sexual {
-                    Counter::SexualReporters
-                } else {
-                    Counter::PhysicalReporters
-                };
-                tally.groups.add(counter, &groups);
-            }
-        }
     }
+    // The victims' reporting histories by blocks of the table's rows in parallel, each block's
+    // in the buffer's order (a victim reporting twice in a month counts once): at one agent
+    // per person a month has about 100,000 of them at random places of the table, which one
+    // after another took about 7 ms. The counts are integers, the same sums in any order.
+    let known: Vec<Known> = outs.into_iter().flat_map(|out| out.known).collect();
+    let rows_per_block = chunk_rows(experience.len()) * KNOWN_CHUNKS_PER_BLOCK;
+    let by_block = ByBlock::new(
+        known.iter().map(|k| k.victim),
+        experience.len(),
+        rows_per_block,
+    );
+    let (known, by_block) = (&known, &by_block);
+    let counts = experience
+        .par_chunks_mut(rows_per_block)
+        .enumerate()
+        .fold(GroupCounts::default, |mut counts, (b, rows)| {
+            let first_row = b * rows_per_block;
+            touch(
+                by_block.block(b).iter().map(|&i| known[i as usize].victim),
+                |v| rows[v - first_row].victim.last_reported_physical as u32,
+            );
+            for &i in by_block.block(b) {
+                let k = &known[i as usize];
+                if k.trafficking {
+                    counts.add(Counter::TraffickingDetected, &k.groups);
+                    continue;
+                }
+                let h = &mut rows[k.victim as usize - first_row].victim;
+                let (any, series) = first_violence_this_year(
+                    &mut h.last_reported_sexual,
+                    &mut h.last_reported_physical,
+                    k.sexual,
+                    now,
+                    year_start,
+                );
+                if any {
+                    counts.add(Counter::ViolenceReporters, &k.groups);
+                }
+                if series {
+                    let counter = if k.sexual {
+                        Counter::SexualReporters
+                    } else {
+                        Counter::PhysicalReporters
+                    };
+                    counts.add(counter, &k.groups);
+                }
+            }
+            counts
+        })
+        .reduce(GroupCounts::default, |mut a, b| {
+            a.merge(&b);
+            a
+        });
+    tally.groups.merge(&counts);
 }
