@@ -9,6 +9,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 /// Most rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk).
 const MAX_CHUNK: usize = 8192;
 
@@ -118,6 +120,39 @@ pub(crate) fn touch(rows: impl Iterator<Item = u32>, read: impl Fn(usize) -> u32
     std::hint::black_box(words);
 }
 
+/// Goes through `items`, each updating row `row_of(item)` of `table`, by blocks of
+/// `chunks_per_block` of the table's chunks ([`chunk_rows`]) in parallel, each block's items in
+/// their order: a block's rows are
+/// first read in one run (`word` of each, [`touch`]), as they lie at random places of it, then
+/// `visit` updates each with its item and counts into the job's `A`. The jobs' counts are added
+/// with `plus`: integer counts give the same sums however rayon split the blocks.
+pub(crate) fn fold_by_blocks<T: Send, I: Sync, A: Default + Send>(
+    table: &mut [T],
+    items: &[I],
+    chunks_per_block: usize,
+    row_of: impl Fn(&I) -> u32 + Sync,
+    word: impl Fn(&T) -> u32 + Sync,
+    visit: impl Fn(&mut A, &I, &mut T) + Sync,
+    plus: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
+    let rows_per_block = chunk_rows(table.len()) * chunks_per_block;
+    let by_block = ByBlock::new(items.iter().map(&row_of), table.len(), rows_per_block);
+    table
+        .par_chunks_mut(rows_per_block)
+        .enumerate()
+        .fold(A::default, |mut counts, (b, rows)| {
+            let first_row = b * rows_per_block;
+            let block = by_block.block(b);
+            let row = |i: u32| row_of(&items[i as usize]) as usize - first_row;
+            touch(block.iter().map(|&i| row(i) as u32), |r| word(&rows[r]));
+            for &i in block {
+                visit(&mut counts, &items[i as usize], &mut rows[row(i)]);
+            }
+            counts
+        })
+        .reduce(A::default, plus)
+}
+
 /// Items (updates of some rows of the person table) grouped by the table's blocks of
 /// `rows_per_block` rows, each block's items in their original order: for applying them with
 /// the blocks in parallel (`par_chunks_mut` of the same size), where each item writes only its
@@ -213,7 +248,6 @@ impl<T: Send + 'static> Background<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rayon::prelude::*;
 
     fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
@@ -242,6 +276,47 @@ mod tests {
         for threads in [1, 3] {
             assert_eq!(pool(threads).install(|| with_workers_awake(work)), expected);
         }
+    }
+
+    /// Updates folded by blocks are those made one item after another, on any number of
+    /// threads: each row gets its items in their order (the update does not commute), and the
+    /// counts add up.
+    #[test]
+    fn updates_by_blocks_are_those_made_in_order() {
+        let key = crate::rng::MonthKey::new(5, crate::rng::Stream::Victimisation, 0);
+        // 5,000 rows: several chunks and blocks. Items land on 300 rows, many of them twice.
+        let rows = 5_000usize;
+        let items: Vec<(u32, u64)> = (0..2_000u32)
+            .map(|n| {
+                let row = (key.uniform(n, 0) * 300.0) as u32 * 16;
+                (row, u64::from(n))
+            })
+            .collect();
+        let mut serial = vec![1u64; rows];
+        for &(row, value) in &items {
+            let x = &mut serial[row as usize];
+            *x = x.wrapping_mul(31).wrapping_add(value);
+        }
+        for threads in [1, 2, 3] {
+            let mut table = vec![1u64; rows];
+            let count = pool(threads).install(|| {
+                fold_by_blocks(
+                    &mut table,
+                    &items,
+                    1,
+                    |&(row, _)| row,
+                    |&x| x as u32,
+                    |count: &mut u64, &(_, value), x| {
+                        *x = x.wrapping_mul(31).wrapping_add(value);
+                        *count += 1;
+                    },
+                    |a, b| a + b,
+                )
+            });
+            assert_eq!(count, items.len() as u64, "{threads} threads");
+            assert!(table == serial, "{threads} threads");
+        }
+        assert!(chunk_rows(rows) < rows, "more than one block");
     }
 
     #[test]

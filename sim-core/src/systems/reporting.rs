@@ -17,7 +17,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, GroupCounts, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
-use crate::par::{ByBlock, chunk_rows, touch};
+use crate::par::{chunk_rows, fold_by_blocks, touch};
 use crate::person::first_violence_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -142,53 +142,41 @@ pub fn report_offences(
     // per person a month has about 100,000 of them at random places of the table, which one
     // after another took about 7 ms. The counts are integers, the same sums in any order.
     let known: Vec<Known> = outs.into_iter().flat_map(|out| out.known).collect();
-    let rows_per_block = chunk_rows(experience.len()) * KNOWN_CHUNKS_PER_BLOCK;
-    let by_block = ByBlock::new(
-        known.iter().map(|k| k.victim),
-        experience.len(),
-        rows_per_block,
-    );
-    let (known, by_block) = (&known, &by_block);
-    let counts = experience
-        .par_chunks_mut(rows_per_block)
-        .enumerate()
-        .fold(GroupCounts::default, |mut counts, (b, rows)| {
-            let first_row = b * rows_per_block;
-            touch(
-                by_block.block(b).iter().map(|&i| known[i as usize].victim),
-                |v| rows[v - first_row].victim.last_reported_physical as u32,
-            );
-            for &i in by_block.block(b) {
-                let k = &known[i as usize];
-                if k.trafficking {
-                    counts.add(Counter::TraffickingDetected, &k.groups);
-                    continue;
-                }
-                let h = &mut rows[k.victim as usize - first_row].victim;
-                let (any, series) = first_violence_this_year(
-                    &mut h.last_reported_sexual,
-                    &mut h.last_reported_physical,
-                    k.sexual,
-                    now,
-                    year_start,
-                );
-                if any {
-                    counts.add(Counter::ViolenceReporters, &k.groups);
-                }
-                if series {
-                    let counter = if k.sexual {
-                        Counter::SexualReporters
-                    } else {
-                        Counter::PhysicalReporters
-                    };
-                    counts.add(counter, &k.groups);
-                }
+    let counts = fold_by_blocks(
+        experience,
+        &known,
+        KNOWN_CHUNKS_PER_BLOCK,
+        |k| k.victim,
+        |x| x.victim.last_reported_physical as u32,
+        |counts: &mut GroupCounts, k, x| {
+            if k.trafficking {
+                counts.add(Counter::TraffickingDetected, &k.groups);
+                return;
             }
-            counts
-        })
-        .reduce(GroupCounts::default, |mut a, b| {
+            let h = &mut x.victim;
+            let (any, series) = first_violence_this_year(
+                &mut h.last_reported_sexual,
+                &mut h.last_reported_physical,
+                k.sexual,
+                now,
+                year_start,
+            );
+            if any {
+                counts.add(Counter::ViolenceReporters, &k.groups);
+            }
+            if series {
+                let counter = if k.sexual {
+                    Counter::SexualReporters
+                } else {
+                    Counter::PhysicalReporters
+                };
+                counts.add(counter, &k.groups);
+            }
+        },
+        |mut a, b| {
             a.merge(&b);
             a
-        });
+        },
+    );
     tally.groups.merge(&counts);
 }

@@ -27,7 +27,7 @@ use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
 use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::{ByBlock, chunk_rows, touch};
+use crate::par::fold_by_blocks;
 use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
@@ -706,40 +706,25 @@ pub fn choose_victims(
     // Blocks of four of the table's chunks: a month has a few victims per thousand people, so
     // a chunk's share (about 18 at the dashboard's 20,000 agents) is little work for a task
     // (with a tally per block, the update took 35 us a month with 20 blocks there, 26 us with 5).
-    let rows_per_block = chunk_rows(experience.len()) * HISTORY_CHUNKS_PER_BLOCK;
-    let by_block = ByBlock::new(
-        picked.iter().map(|v| v.row),
-        experience.len(),
-        rows_per_block,
+    let pool = &*pool;
+    let t = fold_by_blocks(
+        experience,
+        &picked,
+        HISTORY_CHUNKS_PER_BLOCK,
+        |v| v.row,
+        |x| x.victim.last_property as u32,
+        |t: &mut HistoryTally, v, x| {
+            let (sex, cohort, displaced) = pool.decode(v.cell as usize);
+            let years = pool.cohort_age(cohort, now);
+            let who = Counted {
+                sex,
+                years,
+                groups: group_indices(sex, years, v.region, displaced),
+            };
+            t.record(v.incident, &mut x.victim, &who, now, year_start);
+        },
+        HistoryTally::plus,
     );
-    let (pool, picked, by_block) = (&*pool, &picked, &by_block);
-    // One tally per rayon job rather than per block (at one agent per person 1,500 blocks,
-    // each tally 5 kB to zero and add): integer counts, the same sums however the jobs split.
-    let t = experience
-        .par_chunks_mut(rows_per_block)
-        .enumerate()
-        .fold(HistoryTally::default, |mut t, (b, rows)| {
-            let first_row = b * rows_per_block;
-            // The victims' rows are at random places of the block.
-            touch(
-                by_block.block(b).iter().map(|&i| picked[i as usize].row),
-                |row| rows[row - first_row].victim.last_property as u32,
-            );
-            for &i in by_block.block(b) {
-                let v = &picked[i as usize];
-                let (sex, cohort, displaced) = pool.decode(v.cell as usize);
-                let years = pool.cohort_age(cohort, now);
-                let who = Counted {
-                    sex,
-                    years,
-                    groups: group_indices(sex, years, v.region, displaced),
-                };
-                let h = &mut rows[v.row as usize - first_row].victim;
-                t.record(v.incident, h, &who, now, year_start);
-            }
-            t
-        })
-        .reduce(HistoryTally::default, HistoryTally::plus);
     let f = &mut tally.flows;
     f.victims += t.victims;
     f.homicide_victims += t.homicide_victims;
