@@ -122,10 +122,10 @@ pub(crate) fn touch(rows: impl Iterator<Item = u32>, read: impl Fn(usize) -> u32
 
 /// Goes through `items`, each updating row `row_of(item)` of `table`, by blocks of
 /// `chunks_per_block` of the table's chunks ([`chunk_rows`]) in parallel, each block's items in
-/// their order: a block's rows are
-/// first read in one run (`word` of each, [`touch`]), as they lie at random places of it, then
-/// `visit` updates each with its item and counts into the job's `A`. The jobs' counts are added
-/// with `plus`: integer counts give the same sums however rayon split the blocks.
+/// their order: a block's rows are first read in one run (`word` of each, [`touch`]), as they
+/// lie at random places of it, then `visit` updates each with its item and counts into the
+/// job's `A` (one per rayon job, not per block). The jobs' counts are added with `plus`:
+/// integer counts give the same sums however rayon split the blocks.
 pub(crate) fn fold_by_blocks<T: Send, I: Sync, A: Default + Send>(
     table: &mut [T],
     items: &[I],

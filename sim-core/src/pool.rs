@@ -263,9 +263,7 @@ impl Change {
     #[inline]
     fn prefetch(self, pool: &VictimPool) {
         let (Change::Add(row, _) | Change::Remove(row, _)) = self;
-        if let Some(at) = pool.position.get(row as usize) {
-            prefetch(at);
-        }
+        pool.prefetch_position(row);
     }
 
     /// Asks memory for the cell entry a removal will take out, from the person's position as

@@ -47,6 +47,12 @@ pub(crate) fn arrest(
     at_large(demo, s) && arrest_at_large(s, now, justice, suspects, cohorts)
 }
 
+/// The output groups an arrest of `d` in month `now` counts in: with offences by group, the
+/// equity indicators.
+fn arrest_groups(d: &Demographics, now: MonthNo) -> [usize; 4] {
+    group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced)
+}
+
 /// Whether the row still holds suspect `s`, alive and out of custody.
 fn at_large(demo: &[Demographics], s: Suspect) -> bool {
     same_person(demo, s.row, s.id) && demo[s.row as usize].slot == Slot::Alive
@@ -155,8 +161,7 @@ pub fn clear_offences(
     for a in delayed.take_due(now) {
         if arrest(a.suspect, now, demo, justice, &mut suspects, &mut cohorts) {
             tally.flows.delayed_arrests += 1;
-            let d = &demo[a.suspect.row as usize];
-            let g = group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced);
+            let g = arrest_groups(&demo[a.suspect.row as usize], now);
             tally.groups.add(Counter::Arrests, &g);
         }
     }
@@ -214,8 +219,7 @@ pub fn clear_offences(
                 };
                 let at_large = at_large(demo, suspect);
                 let groups = if at_large {
-                    let d = &demo[suspect.row as usize];
-                    group_indices(d.sex.index(), d.age_years(now), d.region, d.displaced)
+                    arrest_groups(&demo[suspect.row as usize], now)
                 } else {
                     [0; 4]
                 };

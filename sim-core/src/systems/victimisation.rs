@@ -700,12 +700,10 @@ pub fn choose_victims(
         .partition_map(|side| side);
     tally.flows.no_victim += no_victim.len() as u64;
     // The victims' histories and the counts of first victimisations of the year, by blocks of
-    // rows: each block's victims in the offences' order (a person hit twice in a month counts
-    // once), the table's chunks in parallel. Chunks depend on the table's length only, and the
-    // counts are integers, so nothing depends on the threads.
-    // Blocks of four of the table's chunks: a month has a few victims per thousand people, so
-    // a chunk's share (about 18 at the dashboard's 20,000 agents) is little work for a task
-    // (with a tally per block, the update took 35 us a month with 20 blocks there, 26 us with 5).
+    // rows in parallel, each block's victims in the offences' order (a person hit twice in a
+    // month counts once). Blocks of four of the table's chunks: a month has a few victims per
+    // thousand people, so one chunk's share (about 18 at the dashboard's 20,000 agents) is
+    // little work for a task.
     let pool = &*pool;
     let t = fold_by_blocks(
         experience,
