@@ -618,8 +618,8 @@ impl Month<'_> {
         out: &mut ChunkResult,
     ) {
         // The chance of any offence, 1 - exp(-lambda), is below lambda: the callers reject
-        // most people without an exponential.
-        if u >= chance_out_of_line(f64::from(lambda)) {
+        // most people without an exponential, and `below_chance` most of the rest.
+        if !below_chance(u, f64::from(lambda)) {
             return;
         }
         let hz = self.hazards;
@@ -878,9 +878,10 @@ fn draw_types(
     programme: &[f64; OFFENCE_TYPES],
     out: &mut Vec<Offence>,
 ) -> u64 {
-    let probs = type_chances(hazards, factor, programme);
+    let args = type_arguments(hazards, factor, programme);
+    let mut probs = None;
     let mut found = 0;
-    let mut next = first_type(&probs, 0, u);
+    let mut next = first_type_bounded(&args, &mut probs, 0, u);
     while let Some(c) = next {
         out.push(Offence::committed(
             OffenceType::from_index(c),
@@ -890,9 +891,94 @@ fn draw_types(
         ));
         let v = to_unit(key.bits(d.id.0, DRAW_TYPE + found as u32));
         found += 1;
-        next = first_type(&probs, c + 1, v);
+        next = first_type_bounded(&args, &mut probs, c + 1, v);
     }
     found
+}
+
+/// Room left for rounding where a decision is taken from bounds on `1 - exp(-x)` instead of
+/// its value: [`chance`] is within about 4e-16 of the true value, and the products of
+/// [`first_type`] within 2e-15 of theirs, far inside this.
+const BOUND_MARGIN: f64 = 1e-12;
+
+/// Whether a uniform `u` falls below [`chance`]`(x)`, the same answer as `u < chance(x)`
+/// but with the exponential computed only when `u` lies between the bounds
+/// `x - x^2/2 <= 1 - exp(-x) <= x - x^2/2 + x^3/6` (both hold for every `x >= 0`), widened
+/// by [`BOUND_MARGIN`]: for the pass's hazards, a band of width `x^3/6` that a uniform below
+/// `x` seldom falls in. Out of line, as [`chance_out_of_line`] is.
+#[cold]
+#[inline(never)]
+fn below_chance(u: f64, x: f64) -> bool {
+    let lower = x - 0.5 * x * x;
+    if u < lower - BOUND_MARGIN {
+        return true;
+    }
+    if u >= lower + x * x * x / 6.0 + BOUND_MARGIN {
+        return false;
+    }
+    u < chance_out_of_line(x)
+}
+
+/// The arguments of [`chance`] of each type, as [`type_chances`] computes them.
+#[inline(always)]
+fn type_arguments(
+    hazards: &[f32; OFFENCE_TYPES],
+    factor: f32,
+    programme: &[f64; OFFENCE_TYPES],
+) -> [f64; OFFENCE_TYPES] {
+    let mut args = [0.0; OFFENCE_TYPES];
+    for ((a, h), m) in args.iter_mut().zip(hazards).zip(programme) {
+        *a = f64::from(h * factor) * m;
+    }
+    args
+}
+
+/// [`first_type`] of the types' chances for the arguments `args`, the same answer for every
+/// `u`, found from bounds on the chances where they settle it and from the chances themselves
+/// (computed once, into `probs`) where they do not. The chance that none of the types from
+/// `from` to `c` happens lies between `prod(max(1 - x, 0))` and `prod(1 - x + x^2/2)` over
+/// their arguments `x >= 0`; where `u` is clear of both, the type is found, or passed, without an
+/// exponential. Most of the candidates' further draws clear even the sum of the arguments left.
+#[inline]
+fn first_type_bounded(
+    args: &[f64; OFFENCE_TYPES],
+    probs: &mut Option<[f64; OFFENCE_TYPES]>,
+    from: usize,
+    u: f64,
+) -> Option<usize> {
+    if probs.is_none() {
+        // The chance of any of the types left is at most the sum of their arguments: most
+        // further draws are above it.
+        let rest: f64 = args[from.min(OFFENCE_TYPES)..].iter().sum();
+        if u >= rest + BOUND_MARGIN && rest >= 0.0 {
+            return None;
+        }
+        let mut most_none = 1.0;
+        let mut least_none = 1.0;
+        let mut settled = true;
+        let mut found = None;
+        for (c, &x) in args.iter().enumerate().skip(from) {
+            if x.is_nan() || x < 0.0 {
+                settled = false;
+                break;
+            }
+            most_none *= 1.0 - x + 0.5 * x * x;
+            least_none *= (1.0 - x).max(0.0);
+            if u < 1.0 - most_none - BOUND_MARGIN {
+                found = Some(c);
+                break;
+            }
+            if u < 1.0 - least_none + BOUND_MARGIN {
+                settled = false;
+                break;
+            }
+        }
+        if settled {
+            return found;
+        }
+        *probs = Some(args.map(chance));
+    }
+    first_type(probs.as_ref().expect("set above"), from, u)
 }
 
 /// Fixed-point scales of the expected-offence sums. Integers add up to the same total in any
@@ -1149,6 +1235,76 @@ mod tests {
             let hits = sets.iter().filter(|s| *s & 1 << c != 0).count();
             assert!(near(hits, n, p), "type {c}: {hits} of {n}, p = {p}");
         }
+    }
+
+    /// Uniforms at and around `edge`: a few units in the last place either side, and the
+    /// margins' own size either side.
+    fn around(edge: f64) -> impl Iterator<Item = f64> {
+        let ulps = (-4i64..=4).map(move |k| f64::from_bits((edge.to_bits() as i64 + k) as u64));
+        let wide = [-2e-12, -1e-12, -5e-13, 5e-13, 1e-12, 2e-12].map(|d| edge + d);
+        ulps.chain(wide).filter(|u| (0.0..1.0).contains(u))
+    }
+
+    #[test]
+    fn bounds_decide_as_the_chances_do_even_at_the_edges() {
+        // `below_chance` and `first_type_bounded` skip exponentials where bounds settle the
+        // answer: they must answer as the computed chances do for every uniform, including
+        // those a few units in the last place from where the answer changes.
+        let key = MonthKey::new(11, Stream::Offending, 5);
+        let mut cases = 0u32;
+        for n in 0..3000u32 {
+            let r = |i: u32| to_unit(key.bits(n, i));
+            // Hazards from tiny to above one (a large factor), some types absent, and a
+            // programme's cut on a few.
+            let scale = [1e-4, 1e-2, 0.2, 1.5][(n % 4) as usize];
+            let hazards: [f32; OFFENCE_TYPES] = std::array::from_fn(|c| {
+                if r(c as u32) < 0.2 {
+                    0.0
+                } else {
+                    (scale * r(10 + c as u32)) as f32
+                }
+            });
+            let programme: [f64; OFFENCE_TYPES] =
+                std::array::from_fn(|c| if r(20 + c as u32) < 0.3 { 0.6 } else { 1.0 });
+            let factor = (0.5 + 2.0 * r(30)) as f32;
+            let args = type_arguments(&hazards, factor, &programme);
+            let exact = type_chances(&hazards, factor, &programme);
+            assert_eq!(
+                args.map(chance),
+                exact,
+                "the arguments are those of the chances"
+            );
+            for from in 0..=OFFENCE_TYPES {
+                // The edges where the answer changes: each type's cumulative chance of any.
+                let mut none = 1.0;
+                let mut edges = vec![r(40 + from as u32), r(50 + from as u32) * scale];
+                for p in &exact[from.min(OFFENCE_TYPES)..] {
+                    none *= 1.0 - p;
+                    edges.push(1.0 - none);
+                }
+                for u in edges.into_iter().flat_map(around) {
+                    let mut probs = None;
+                    assert_eq!(
+                        first_type_bounded(&args, &mut probs, from, u),
+                        first_type(&exact, from, u),
+                        "args {args:?}, from {from}, u {u}"
+                    );
+                    cases += 1;
+                }
+            }
+            let lambda = f64::from(hazards.iter().sum::<f32>() * factor);
+            for u in [chance(lambda), lambda, r(60) * lambda]
+                .into_iter()
+                .flat_map(around)
+            {
+                assert_eq!(
+                    below_chance(u, lambda),
+                    u < chance(lambda),
+                    "x {lambda}, u {u}"
+                );
+            }
+        }
+        assert!(cases > 100_000, "{cases} cases");
     }
 
     #[test]
