@@ -106,6 +106,12 @@ pub(crate) struct Tempo {
     pub(crate) flip: MonthNo,
     /// The labour-market class counted ([`NO_CLASS`]: none).
     pub(crate) class: u8,
+    /// Whether the person had been released from custody, read from their justice record at
+    /// their last visit with stale records. Every release, like every other change of who a
+    /// row holds, stales the row (the victim pool sees it), so a visit that can trust the
+    /// records takes it from here and reads the justice column only for the released: it
+    /// was a cache line per visit for one field (in the record's spare byte).
+    pub(crate) released: bool,
 }
 
 impl Tempo {
@@ -117,6 +123,7 @@ impl Tempo {
         candidate: NEVER_VISIT,
         flip: NEVER_VISIT,
         class: NO_CLASS,
+        released: false,
     };
 }
 

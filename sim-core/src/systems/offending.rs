@@ -387,13 +387,15 @@ const PREFETCH_BLOCKS: usize = 2;
 
 /// The due mask of block `block` of the pass's `visit` column ([`tempo::due_mask`]), after
 /// asking memory for the rows of the persons it marks (not in a month when everyone is due:
-/// then the rows are read in order, which the processor foresees).
+/// then the rows are read in order, which the processor foresees). The justice row only when
+/// `programmes` run (their eligibility reads it): otherwise a visit reads it only for the few
+/// released or stale persons ([`Tempo::released`]).
 #[inline(always)]
 fn due_rows(
     visit: &[MonthNo],
     block: usize,
     now: MonthNo,
-    everyone: bool,
+    (everyone, programmes): (bool, bool),
     (demo, socio, justice, tempo): (&[Demographics], &[Socioeconomic], &[Justice], &[Tempo]),
 ) -> u64 {
     let start = block * 64;
@@ -403,9 +405,30 @@ fn due_rows(
     tempo::due_block(visit, start, now, |i| {
         prefetch(&demo[i]);
         prefetch(&socio[i]);
-        prefetch(&justice[i]);
+        if programmes {
+            prefetch(&justice[i]);
+        }
         prefetch(&tempo[i]);
     })
+}
+
+/// Asks memory for the justice rows of the persons of `mask` (a block's due persons, from row
+/// `start`) whose visit will read them: the released and those whose records are stale. A
+/// block ahead of the visits, when their records, asked for blocks before, have arrived.
+#[inline(always)]
+fn justice_rows(
+    mut mask: u64,
+    start: usize,
+    now: MonthNo,
+    (visit, tempo, justice): (&[MonthNo], &[Tempo], &[Justice]),
+) {
+    while mask != 0 {
+        let i = start + mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        if tempo[i].released || visit[i] < now {
+            prefetch(&justice[i]);
+        }
+    }
 }
 
 /// Monthly hazard bound above which a person's expected offences are computed exactly.
@@ -529,7 +552,10 @@ impl Month<'_> {
         if self.displaced_mult != 1.0 && d.displaced {
             own *= self.displaced_mult;
         }
-        let released = j.last_release != NEVER;
+        if stale {
+            t.released = j.last_release != NEVER;
+        }
+        let released = t.released;
         let eligible = self.reach.active && self.reach.eligible((d, s, j), years, now);
         let bound = hz.bound[cell] * own;
         let bits = || halves(self.key.bits(d.id.0, DRAW_ANY)).0;
@@ -724,12 +750,13 @@ pub fn commit_offences(
                 let mut out = ChunkResult::new();
                 let base = (chunk * rows_per_chunk) as u32;
                 let month = &month;
+                let mode = (everyone, month.reach.active);
                 // The due masks of the next blocks, computed ahead so that the rows of their
                 // due persons are on their way from memory while this block's are visited.
                 let blocks = visit.len().div_ceil(64);
                 let mut ahead = [0u64; PREFETCH_BLOCKS + 1];
                 for b in 0..(PREFETCH_BLOCKS + 1).min(blocks) {
-                    ahead[b] = due_rows(visit, b, now, everyone, (demo, socio, justice, tempo));
+                    ahead[b] = due_rows(visit, b, now, mode, (demo, socio, justice, tempo));
                 }
                 for block in 0..blocks {
                     let slot = block % (PREFETCH_BLOCKS + 1);
@@ -738,7 +765,11 @@ pub fn commit_offences(
                     let next = block + PREFETCH_BLOCKS + 1;
                     if next < blocks {
                         ahead[slot] =
-                            due_rows(visit, next, now, everyone, (demo, socio, justice, tempo));
+                            due_rows(visit, next, now, mode, (demo, socio, justice, tempo));
+                    }
+                    if !everyone && !mode.1 && block + 1 < blocks {
+                        let mask = ahead[(block + 1) % (PREFETCH_BLOCKS + 1)];
+                        justice_rows(mask, (block + 1) * 64, now, (visit, tempo, justice));
                     }
                     while due != 0 {
                         let k = due.trailing_zeros() as usize;
@@ -1390,6 +1421,11 @@ mod tests {
                 continue;
             }
             findings.persons += 1;
+            // Every release stales the row, so the record's flag, read at the last stale
+            // visit, must say what the justice record says.
+            if t.released != (j.last_release != NEVER) {
+                problems.push(format!("row {r}: released flag {}", t.released));
+            }
             let years = d.age_years(now);
             let class = LabourTally::class(years, s.employment);
             if t.class != class {
