@@ -867,11 +867,7 @@ fn type_chances(
     factor: f32,
     programme: &[f64; OFFENCE_TYPES],
 ) -> [f64; OFFENCE_TYPES] {
-    let mut probs = [0.0; OFFENCE_TYPES];
-    for ((p, h), m) in probs.iter_mut().zip(hazards).zip(programme) {
-        *p = chance(f64::from(h * factor) * m);
-    }
-    probs
+    type_arguments(hazards, factor, programme).map(chance)
 }
 
 /// The first type at or after `from` that a uniform `u` picks, when each type `c` happens
@@ -950,7 +946,8 @@ fn below_chance(u: f64, x: f64) -> bool {
     u < chance_out_of_line(x)
 }
 
-/// The arguments of [`chance`] of each type, as [`type_chances`] computes them.
+/// The arguments of [`chance`] of each type: its hazard times the person's factor and the
+/// programmes' multiplier.
 #[inline(always)]
 fn type_arguments(
     hazards: &[f32; OFFENCE_TYPES],
