@@ -750,7 +750,8 @@ pub fn commit_offences(
                 let mut out = ChunkResult::new();
                 let base = (chunk * rows_per_chunk) as u32;
                 let month = &month;
-                let mode = (everyone, month.reach.active);
+                let programmes = month.reach.active;
+                let mode = (everyone, programmes);
                 // The due masks of the next blocks, computed ahead so that the rows of their
                 // due persons are on their way from memory while this block's are visited.
                 let blocks = visit.len().div_ceil(64);
@@ -767,7 +768,7 @@ pub fn commit_offences(
                         ahead[slot] =
                             due_rows(visit, next, now, mode, (demo, socio, justice, tempo));
                     }
-                    if !everyone && !mode.1 && block + 1 < blocks {
+                    if !everyone && !programmes && block + 1 < blocks {
                         let mask = ahead[(block + 1) % (PREFETCH_BLOCKS + 1)];
                         justice_rows(mask, (block + 1) * 64, now, (visit, tempo, justice));
                     }
@@ -962,11 +963,8 @@ fn type_arguments(
 }
 
 /// [`first_type`] of the types' chances for the arguments `args`, the same answer for every
-/// `u`, found from bounds on the chances where they settle it and from the chances themselves
-/// (computed once, into `probs`) where they do not. The chance that none of the types from
-/// `from` to `c` happens lies between `prod(max(1 - x, 0))` and `prod(1 - x + x^2/2)` over
-/// their arguments `x >= 0`; where `u` is clear of both, the type is found, or passed, without an
-/// exponential. Most of the candidates' further draws clear even the sum of the arguments left.
+/// `u`: from [`first_type_from_bounds`] where the bounds settle it, otherwise from the chances
+/// themselves (computed once, into `probs`, for the draws after it).
 #[inline]
 fn first_type_bounded(
     args: &[f64; OFFENCE_TYPES],
@@ -974,39 +972,45 @@ fn first_type_bounded(
     from: usize,
     u: f64,
 ) -> Option<usize> {
-    if probs.is_none() {
-        // The chance of any of the types left is at most the sum of their arguments: most
-        // further draws are above it.
-        let rest: f64 = args[from.min(OFFENCE_TYPES)..].iter().sum();
-        if u >= rest + BOUND_MARGIN && rest >= 0.0 {
+    if probs.is_none()
+        && let Some(answer) = first_type_from_bounds(args, from, u)
+    {
+        return answer;
+    }
+    first_type(probs.get_or_insert_with(|| args.map(chance)), from, u)
+}
+
+/// [`first_type`] for the arguments `args`, decided without an exponential, or `None` when the
+/// bounds do not settle it. The chance that none of the types from `from` to `c` happens lies
+/// between `prod(max(1 - x, 0))` and `prod(1 - x + x^2/2)` over their arguments `x >= 0`, and
+/// the chance of any of the types left is at most the sum of their arguments (most of the
+/// candidates' further draws are above it). The bounds hold for arguments of at least 0 only,
+/// as hazards, factors and multipliers are; any other argument leaves the answer to the chances.
+#[inline]
+fn first_type_from_bounds(
+    args: &[f64; OFFENCE_TYPES],
+    from: usize,
+    u: f64,
+) -> Option<Option<usize>> {
+    let rest = &args[from.min(OFFENCE_TYPES)..];
+    if !rest.iter().all(|&x| x >= 0.0) {
+        return None;
+    }
+    if u >= rest.iter().sum::<f64>() + BOUND_MARGIN {
+        return Some(None);
+    }
+    let (mut most_none, mut least_none) = (1.0, 1.0);
+    for (c, &x) in rest.iter().enumerate() {
+        most_none *= 1.0 - x + 0.5 * x * x;
+        least_none *= (1.0 - x).max(0.0);
+        if u < 1.0 - most_none - BOUND_MARGIN {
+            return Some(Some(from + c));
+        }
+        if u < 1.0 - least_none + BOUND_MARGIN {
             return None;
         }
-        let mut most_none = 1.0;
-        let mut least_none = 1.0;
-        let mut settled = true;
-        let mut found = None;
-        for (c, &x) in args.iter().enumerate().skip(from) {
-            if x.is_nan() || x < 0.0 {
-                settled = false;
-                break;
-            }
-            most_none *= 1.0 - x + 0.5 * x * x;
-            least_none *= (1.0 - x).max(0.0);
-            if u < 1.0 - most_none - BOUND_MARGIN {
-                found = Some(c);
-                break;
-            }
-            if u < 1.0 - least_none + BOUND_MARGIN {
-                settled = false;
-                break;
-            }
-        }
-        if settled {
-            return found;
-        }
-        *probs = Some(args.map(chance));
     }
-    first_type(probs.as_ref().expect("set above"), from, u)
+    Some(None)
 }
 
 /// Fixed-point scales of the expected-offence sums. Integers add up to the same total in any
