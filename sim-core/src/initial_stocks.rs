@@ -107,7 +107,7 @@ pub(crate) struct PersonsAt<'a> {
 
 /// How the person being picked came to where they are, which sets who is likely to be there:
 /// children are diverted and, like women, rarely held; women serve shorter sentences.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Held {
     /// Serving a sentence (or released from one): held in proportion to custody x length.
     Sentenced,
@@ -149,45 +149,163 @@ pub(crate) fn pick_person(
     elapsed_months: i32,
     held: Held,
 ) -> Option<u32> {
-    let n = tbl.demo.len();
-    let j = &p.justice;
-    let sd = p.crime.propensity_log_sd;
-    let cap = (2.576 * sd - 0.5 * sd * sd).exp();
-    let sex_max = t.offend_sex[c][0].max(t.offend_sex[c][1]);
-    let held_max = [0, 1]
-        .iter()
-        .flat_map(|s| [0, ADULT_AGE].map(|a| held.weight(j, *s, a)))
-        .fold(0.0, f64::max)
-        .max(1e-12);
-    // Offences prosecuted late (historic sexual offences) were committed that much earlier.
-    let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
-    let delay = if mean_delay > 0.0 && held != Held::Suspected {
-        let u = to_unit(key.bits(pick, PICK_SEARCH - 1)).max(1e-12);
-        (-u.ln() * mean_delay).round().min(1200.0) as i32
-    } else {
-        0
+    let spec = PickSpec {
+        pick,
+        c,
+        elapsed_months,
+        held,
     };
-    for attempt in 0..20_000u32 {
-        let draw = PICK_SEARCH + 2 * attempt;
-        let row = ((to_unit(key.bits(pick, draw)) * n as f64) as usize).min(n - 1);
-        let d = &tbl.demo[row];
-        if d.slot != Slot::Alive || tbl.justice[row].state != JusticeState::Free {
-            continue;
-        }
-        let age_then = (i32::from(d.age_years(tbl.now) as i16) * 12 - elapsed_months - delay) / 12;
-        if age_then < j.age_of_criminal_responsibility as i32 {
-            continue;
-        }
-        let a = (age_then as usize).min(AGE_BINS - 1);
-        let w = t.offend_age[c][a] * t.offend_sex[c][d.sex.index()] / sex_max
-            * (f64::from(tbl.socio[row].propensity) / cap).min(1.0)
-            * held.weight(j, d.sex.index(), age_then as u32)
-            / held_max;
-        if to_unit(key.bits(pick, draw + 1)) < w {
-            return Some(row as u32);
+    Search::new(p, t, key, spec)
+        .first_fit(tbl, 0)
+        .map(|(row, _)| row)
+}
+
+/// What one pick looks for: its draws' number, the offence type, the months since the offence
+/// and where the person is now (see [`pick_person`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PickSpec {
+    pub pick: u32,
+    pub c: usize,
+    pub elapsed_months: i32,
+    pub held: Held,
+}
+
+/// Attempts of a pick before it gives up.
+const MAX_ATTEMPTS: u32 = 20_000;
+
+/// One pick's rejection search, with what every attempt shares.
+struct Search<'a> {
+    p: &'a ModelParams,
+    t: &'a CrimeTables,
+    key: MonthKey,
+    spec: PickSpec,
+    /// The propensity at which the acceptance stops growing (the 99.5th percentile).
+    cap: f64,
+    sex_max: f64,
+    held_max: f64,
+    /// The prosecution delay drawn for the pick (months).
+    delay: i32,
+}
+
+impl<'a> Search<'a> {
+    fn new(p: &'a ModelParams, t: &'a CrimeTables, key: MonthKey, spec: PickSpec) -> Self {
+        let PickSpec { pick, c, held, .. } = spec;
+        let j = &p.justice;
+        let sd = p.crime.propensity_log_sd;
+        let held_max = [0, 1]
+            .iter()
+            .flat_map(|s| [0, ADULT_AGE].map(|a| held.weight(j, *s, a)))
+            .fold(0.0, f64::max)
+            .max(1e-12);
+        // Offences prosecuted late (historic sexual offences) were committed that much earlier.
+        let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
+        let delay = if mean_delay > 0.0 && held != Held::Suspected {
+            let u = to_unit(key.bits(pick, PICK_SEARCH - 1)).max(1e-12);
+            (-u.ln() * mean_delay).round().min(1200.0) as i32
+        } else {
+            0
+        };
+        Search {
+            p,
+            t,
+            key,
+            spec,
+            cap: (2.576 * sd - 0.5 * sd * sd).exp(),
+            sex_max: t.offend_sex[c][0].max(t.offend_sex[c][1]),
+            held_max,
+            delay,
         }
     }
-    None
+
+    /// The first attempt from `from` on that accepts a person of `tbl`: their row and the
+    /// attempt; none when the attempts run out.
+    fn first_fit(&self, tbl: &PersonsAt<'_>, from: u32) -> Option<(u32, u32)> {
+        let n = tbl.demo.len();
+        let (p, t, key) = (self.p, self.t, self.key);
+        let PickSpec {
+            pick,
+            c,
+            elapsed_months,
+            held,
+        } = self.spec;
+        let j = &p.justice;
+        for attempt in from..MAX_ATTEMPTS {
+            let draw = PICK_SEARCH + 2 * attempt;
+            let row = ((to_unit(key.bits(pick, draw)) * n as f64) as usize).min(n - 1);
+            if !free(tbl.demo, tbl.justice, row) {
+                continue;
+            }
+            let d = &tbl.demo[row];
+            let age_then =
+                (i32::from(d.age_years(tbl.now) as i16) * 12 - elapsed_months - self.delay) / 12;
+            if age_then < j.age_of_criminal_responsibility as i32 {
+                continue;
+            }
+            let a = (age_then as usize).min(AGE_BINS - 1);
+            let w = t.offend_age[c][a] * t.offend_sex[c][d.sex.index()] / self.sex_max
+                * (f64::from(tbl.socio[row].propensity) / self.cap).min(1.0)
+                * held.weight(j, d.sex.index(), age_then as u32)
+                / self.held_max;
+            if to_unit(key.bits(pick, draw + 1)) < w {
+                return Some((row as u32, attempt));
+            }
+        }
+        None
+    }
+}
+
+/// Whether the person of `row` is alive, in the community and free of any justice process:
+/// the only part of a pick's acceptance that the picks before it change.
+#[inline]
+fn free(demo: &[Demographics], justice: &[Justice], row: usize) -> bool {
+    demo[row].slot == Slot::Alive && justice[row].state == JusticeState::Free
+}
+
+/// Picks per parallel task of [`pick_in_order`].
+const PICKS_PER_TASK: usize = 64;
+
+/// Picks the persons of `specs` in their order, as [`pick_person`] one after another would,
+/// with `commit(tbl, k, row)` applied to the `k`-th pick's person before the next pick. A
+/// commit may take people out of the free (custody, a court case) but never bring anyone
+/// back.
+///
+/// Why not one after another: each search reads a row at a random place of the table per
+/// attempt, a wait for memory each, and a whole country has hundreds of thousands of picks
+/// (3.3 s of the 1:1 run's set-up on one thread). The searches run in parallel against the
+/// table as it stands before the first commit; then, in order, a search whose person is still
+/// free keeps them, and one whose person an earlier pick took goes on from the next attempt
+/// against the table as it then stands. The same persons as one after another: commits only
+/// take people out of the free, so every attempt that failed against the table before them
+/// fails after them too.
+fn pick_in_order(
+    p: &ModelParams,
+    t: &CrimeTables,
+    key: MonthKey,
+    tbl: &mut Table<'_>,
+    specs: &[PickSpec],
+    mut commit: impl FnMut(&mut Table<'_>, usize, u32),
+) {
+    use rayon::prelude::*;
+    let found: Vec<Option<(u32, u32)>> = {
+        let view = tbl.view();
+        specs
+            .par_iter()
+            .with_min_len(PICKS_PER_TASK)
+            .map(|&spec| Search::new(p, t, key, spec).first_fit(&view, 0))
+            .collect()
+    };
+    for (k, (&spec, found)) in specs.iter().zip(found).enumerate() {
+        let row = match found {
+            Some((row, _)) if free(tbl.demo, tbl.justice, row as usize) => Some(row),
+            Some((_, attempt)) => Search::new(p, t, key, spec)
+                .first_fit(&tbl.view(), attempt + 1)
+                .map(|(row, _)| row),
+            None => None,
+        };
+        if let Some(row) = row {
+            commit(tbl, k, row);
+        }
+    }
 }
 
 /// The share of a stay of `stay` months still to serve, from a uniform `u`: uniform in a
@@ -288,27 +406,43 @@ fn draw_sentenced_prisoners(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Sto
         flows.admissions[c] * in_stock / weight
     });
     let n_sentenced = flows.sentenced_stock.round() as u32;
-    for _ in 0..n_sentenced {
-        let n = d.next();
-        let c = pick_type(&stock_weights, to_unit(key.bits(n, 0)));
-        // Length-biased: a stay is in the stock in proportion to its length.
-        let stays = &served[c];
-        let total: f64 = stays.iter().map(|(m, w)| months_in_stock(*m, g) * w).sum();
-        let mut acc = 0.0;
-        let target = to_unit(key.bits(n, 1)) * total;
-        let stay = stays
-            .iter()
-            .find(|(m, w)| {
-                acc += months_in_stock(*m, g) * w;
-                acc > target
-            })
-            .map_or(stays[stays.len() - 1].0, |s| s.0);
-        let remaining =
-            ((remaining_share(to_unit(key.bits(n, 2)), stay, g) * stay).ceil() as i32).max(1);
-        let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
-        let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, elapsed, Held::Sentenced) else {
-            continue;
-        };
+    // Each prisoner's offence and stay first (their own draws), then the persons, in order.
+    let stays: Vec<(PickSpec, i32)> = (0..n_sentenced)
+        .map(|_| {
+            let n = d.next();
+            let c = pick_type(&stock_weights, to_unit(key.bits(n, 0)));
+            // Length-biased: a stay is in the stock in proportion to its length.
+            let stays = &served[c];
+            let total: f64 = stays.iter().map(|(m, w)| months_in_stock(*m, g) * w).sum();
+            let mut acc = 0.0;
+            let target = to_unit(key.bits(n, 1)) * total;
+            let stay = stays
+                .iter()
+                .find(|(m, w)| {
+                    acc += months_in_stock(*m, g) * w;
+                    acc > target
+                })
+                .map_or(stays[stays.len() - 1].0, |s| s.0);
+            let remaining =
+                ((remaining_share(to_unit(key.bits(n, 2)), stay, g) * stay).ceil() as i32).max(1);
+            let elapsed = (stay as i32 - remaining).max(0) + mean_t.round() as i32;
+            let spec = PickSpec {
+                pick: n,
+                c,
+                elapsed_months: elapsed,
+                held: Held::Sentenced,
+            };
+            (spec, remaining)
+        })
+        .collect();
+    let specs: Vec<PickSpec> = stays.iter().map(|s| s.0).collect();
+    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
+        let (
+            PickSpec {
+                c, elapsed_months, ..
+            },
+            remaining,
+        ) = stays[k];
         let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
         let r = row as usize;
         tbl.demo[r].slot = Slot::InCustody;
@@ -322,11 +456,11 @@ fn draw_sentenced_prisoners(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Sto
             home_region: region,
             prison_region: region,
             sentenced: true,
-            since: (-elapsed).max(i32::from(MonthNo::MIN) + 1) as MonthNo,
+            since: (-elapsed_months).max(i32::from(MonthNo::MIN) + 1) as MonthNo,
             until,
             parole_from: NEVER,
         });
-    }
+    });
 }
 
 /// Cases pending in court at the start, detained and on bail: the remaining procedural time of
@@ -341,53 +475,73 @@ fn draw_pending_cases(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
         std::array::from_fn(|c| flows.charges[c].iter().sum::<f64>() * (1.0 - t.detention[c]));
     let n_bail = (bail_w.iter().sum::<f64>() * mean_t).round() as u32;
     let n_pretrial = flows.pretrial_stock.round() as u32;
-    for (count, weights, detained) in [(n_pretrial, detained_w, true), (n_bail, bail_w, false)] {
-        for _ in 0..count {
-            let n = d.next();
-            let c = pick_type(&weights, to_unit(key.bits(n, 0)));
-            let z = standard_normal(to_unit(key.bits(n, 1)), to_unit(key.bits(n, 2)));
-            let length = (mu + sigma * sigma + sigma * z).exp().clamp(1.0, 600.0);
-            let remaining = ((to_unit(key.bits(n, 3)) * length).ceil() as i32).max(1);
-            let waited = (length as i32 - remaining).max(0);
-            let held = if detained {
-                Held::Detained
-            } else {
-                Held::Charged
-            };
-            let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, waited, held) else {
-                continue;
-            };
-            let r = row as usize;
-            let d = tbl.demo[r];
-            let case = CourtCase {
+    // Each case's offence and times first (their own draws), then the persons, in order.
+    let cases: Vec<(PickSpec, i32, bool)> =
+        [(n_pretrial, detained_w, true), (n_bail, bail_w, false)]
+            .into_iter()
+            .flat_map(|(count, weights, detained)| (0..count).map(move |_| (weights, detained)))
+            .map(|(weights, detained)| {
+                let n = d.next();
+                let c = pick_type(&weights, to_unit(key.bits(n, 0)));
+                let z = standard_normal(to_unit(key.bits(n, 1)), to_unit(key.bits(n, 2)));
+                let length = (mu + sigma * sigma + sigma * z).exp().clamp(1.0, 600.0);
+                let remaining = ((to_unit(key.bits(n, 3)) * length).ceil() as i32).max(1);
+                let waited = (length as i32 - remaining).max(0);
+                let held = if detained {
+                    Held::Detained
+                } else {
+                    Held::Charged
+                };
+                let spec = PickSpec {
+                    pick: n,
+                    c,
+                    elapsed_months: waited,
+                    held,
+                };
+                (spec, remaining, detained)
+            })
+            .collect();
+    let specs: Vec<PickSpec> = cases.iter().map(|s| s.0).collect();
+    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
+        let (
+            PickSpec {
+                c,
+                elapsed_months: waited,
+                ..
+            },
+            remaining,
+            detained,
+        ) = cases[k];
+        let r = row as usize;
+        let d = tbl.demo[r];
+        let case = CourtCase {
+            row,
+            id: d.id.0,
+            kind: OffenceType::from_index(c),
+            charged: (-waited) as MonthNo,
+            ready: remaining as MonthNo,
+            detained,
+            historic: false,
+        };
+        stocks.cases.push((d.region, case));
+        if detained {
+            tbl.demo[r].slot = Slot::InCustody;
+            tbl.justice[r].state = JusticeState::PretrialDetained;
+            stocks.roster.push(Inmate {
                 row,
                 id: d.id.0,
                 kind: OffenceType::from_index(c),
-                charged: (-waited) as MonthNo,
-                ready: remaining as MonthNo,
-                detained,
-                historic: false,
-            };
-            stocks.cases.push((d.region, case));
-            if detained {
-                tbl.demo[r].slot = Slot::InCustody;
-                tbl.justice[r].state = JusticeState::PretrialDetained;
-                stocks.roster.push(Inmate {
-                    row,
-                    id: d.id.0,
-                    kind: OffenceType::from_index(c),
-                    home_region: d.region,
-                    prison_region: d.region,
-                    sentenced: false,
-                    since: (-waited) as MonthNo,
-                    until: NEVER,
-                    parole_from: NEVER,
-                });
-            } else {
-                tbl.justice[r].state = JusticeState::OnBail;
-            }
+                home_region: d.region,
+                prison_region: d.region,
+                sentenced: false,
+                since: (-waited) as MonthNo,
+                until: NEVER,
+                parole_from: NEVER,
+            });
+        } else {
+            tbl.justice[r].state = JusticeState::OnBail;
         }
-    }
+    });
 }
 
 /// People released in the last 36 months (in steady state the release flow equals the
@@ -397,13 +551,22 @@ fn draw_recent_releases(d: &mut Draws, tbl: &mut Table<'_>) {
     // People released in the last 36 months (release flow = admission flow in steady state).
     let releases_per_month: f64 = flows.admissions.iter().sum();
     let n_released = (releases_per_month * 36.0).round() as u32;
-    for _ in 0..n_released {
-        let n = d.next();
-        let c = pick_type(&flows.admissions, to_unit(key.bits(n, 0)));
-        let since = 1 + (to_unit(key.bits(n, 1)) * 36.0) as i32;
-        let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, since, Held::Sentenced) else {
-            continue;
-        };
+    let specs: Vec<PickSpec> = (0..n_released)
+        .map(|_| {
+            let n = d.next();
+            let c = pick_type(&flows.admissions, to_unit(key.bits(n, 0)));
+            let since = 1 + (to_unit(key.bits(n, 1)) * 36.0) as i32;
+            PickSpec {
+                pick: n,
+                c,
+                elapsed_months: since,
+                held: Held::Sentenced,
+            }
+        })
+        .collect();
+    // A release leaves the person free: they may be picked again.
+    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
+        let since = specs[k].elapsed_months;
         let r = row as usize;
         tbl.justice[r].last_release = (-since) as MonthNo;
         tbl.justice[r].last_conviction = (-since - 1) as MonthNo;
@@ -412,7 +575,7 @@ fn draw_recent_releases(d: &mut Draws, tbl: &mut Table<'_>) {
         if (15..p.economy.retirement_age as u32).contains(&age) {
             tbl.socio[r].employment = Employment::Unemployed;
         }
-    }
+    });
 }
 
 /// Arrests still to come for offences prosecuted late: exponential delays are memoryless, so
@@ -421,6 +584,7 @@ fn draw_delayed_arrests(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks)
     let (p, t, flows, key) = (d.p, d.t, d.flows, d.key);
     // Arrests still to come for offences prosecuted late (exponential delays are memoryless,
     // so the pending ones are due after a fresh exponential wait).
+    let mut arrests: Vec<(PickSpec, MonthNo)> = Vec::new();
     for c in 0..OFFENCE_TYPES {
         let mean_delay = p.crime.types[c].prosecution_delay_years * 12.0;
         if mean_delay <= 0.0 {
@@ -434,28 +598,159 @@ fn draw_delayed_arrests(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks)
             let due = (-u.ln() * mean_delay)
                 .ceil()
                 .clamp(1.0, f64::from(MonthNo::MAX)) as MonthNo;
-            let Some(row) = pick_person(p, t, &tbl.view(), key, n, c, 0, Held::Suspected) else {
-                continue;
+            let spec = PickSpec {
+                pick: n,
+                c,
+                elapsed_months: 0,
+                held: Held::Suspected,
             };
-            let d = &tbl.demo[row as usize];
-            stocks.delayed.push(DelayedArrest {
-                due,
-                suspect: Suspect {
-                    row,
-                    id: d.id.0,
-                    kind: OffenceType::from_index(c),
-                    region: d.region,
-                    historic: false,
-                },
-            });
+            arrests.push((spec, due));
         }
     }
+    // An arrest to come leaves the person free: they may be picked again.
+    let specs: Vec<PickSpec> = arrests.iter().map(|a| a.0).collect();
+    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
+        let (PickSpec { c, .. }, due) = arrests[k];
+        let d = &tbl.demo[row as usize];
+        stocks.delayed.push(DelayedArrest {
+            due,
+            suspect: Suspect {
+                row,
+                id: d.id.0,
+                kind: OffenceType::from_index(c),
+                region: d.region,
+                historic: false,
+            },
+        });
+    });
 }
 
 #[cfg(test)]
 mod tests {
-    use super::remaining_share;
+    use super::*;
     use crate::alignment::flows::months_in_stock;
+    use crate::person::{PersonId, Sex};
+
+    /// A table of `n` persons of every age, both sexes and log-normal propensities.
+    fn persons(n: u32) -> (Vec<Demographics>, Vec<Socioeconomic>, Vec<Justice>) {
+        let key = MonthKey::new(1, Stream::Population, 0);
+        let demo = (0..n)
+            .map(|i| Demographics {
+                id: PersonId(i),
+                birth_month: -((key.bits(i, 0) % (90 * 12)) as MonthNo),
+                sex: if key.bits(i, 1).is_multiple_of(2) {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                },
+                region: 0,
+                slot: Slot::Alive,
+                displaced: false,
+            })
+            .collect();
+        let socio = (0..n)
+            .map(|i| Socioeconomic {
+                propensity: (standard_normal(key.uniform(i, 2), key.uniform(i, 3)) - 0.5).exp()
+                    as f32,
+                employment: Employment::Employed,
+                urban: false,
+            })
+            .collect();
+        (demo, socio, vec![Justice::CLEAN; n as usize])
+    }
+
+    #[test]
+    fn picks_in_parallel_are_the_picks_one_after_another() {
+        // More picks than a small table's likely offenders: many a search's first fit against
+        // the table at the start is taken by an earlier pick by the time its turn comes, and
+        // the last searches find no one free at all.
+        let p = ModelParams::baseline();
+        let t = CrimeTables::new(&p);
+        let key = MonthKey::new(5, Stream::Courts, SETUP);
+        let held = [
+            Held::Sentenced,
+            Held::Detained,
+            Held::Charged,
+            Held::Suspected,
+        ];
+        let specs: Vec<PickSpec> = (0..1800u32)
+            .map(|k| PickSpec {
+                pick: k + 1,
+                c: k as usize % OFFENCE_TYPES,
+                elapsed_months: (k * 7 % 60) as i32,
+                held: held[k as usize % 4],
+            })
+            .collect();
+        // Two picks in three take the person into custody; the third leaves them free.
+        let commit = |tbl: &mut Table<'_>, k: usize, row: u32, out: &mut Vec<(usize, u32)>| {
+            if k % 3 != 2 {
+                tbl.demo[row as usize].slot = Slot::InCustody;
+                tbl.justice[row as usize].state = JusticeState::PretrialDetained;
+            }
+            out.push((k, row));
+        };
+        let (demo0, socio0, justice0) = persons(1200);
+
+        let (mut demo, mut socio, mut justice) = (demo0.clone(), socio0.clone(), justice0.clone());
+        let mut tbl = Table {
+            demo: &mut demo,
+            socio: &mut socio,
+            justice: &mut justice,
+        };
+        let mut one_by_one = Vec::new();
+        for (k, s) in specs.iter().enumerate() {
+            let view = tbl.view();
+            if let Some(row) =
+                pick_person(&p, &t, &view, key, s.pick, s.c, s.elapsed_months, s.held)
+            {
+                commit(&mut tbl, k, row, &mut one_by_one);
+            }
+        }
+        // How many searches had their first fit taken, and how many found no one.
+        let (first_taken, unfound) = {
+            let view = PersonsAt {
+                demo: &demo0,
+                socio: &socio0,
+                justice: &justice0,
+                now: 0,
+            };
+            let first: Vec<Option<u32>> = specs
+                .iter()
+                .map(|&s| Search::new(&p, &t, key, s).first_fit(&view, 0).map(|f| f.0))
+                .collect();
+            let mut kept = vec![None; specs.len()];
+            for &(k, row) in &one_by_one {
+                kept[k] = Some(row);
+            }
+            let taken = (0..specs.len())
+                .filter(|&k| first[k].is_some() && kept[k] != first[k])
+                .count();
+            (taken, kept.iter().filter(|r| r.is_none()).count())
+        };
+        assert!(first_taken > 50, "{first_taken} first fits taken");
+        assert!(unfound > 0, "every search found someone");
+
+        for threads in [1, 2, 3] {
+            let (mut demo, mut socio, mut justice) =
+                (demo0.clone(), socio0.clone(), justice0.clone());
+            let mut tbl = Table {
+                demo: &mut demo,
+                socio: &mut socio,
+                justice: &mut justice,
+            };
+            let mut in_parallel = Vec::new();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                pick_in_order(&p, &t, key, &mut tbl, &specs, |tbl, k, row| {
+                    commit(tbl, k, row, &mut in_parallel)
+                })
+            });
+            assert_eq!(in_parallel, one_by_one, "{threads} threads");
+        }
+    }
 
     /// Of a growing flow, stays in progress began more recently: the mean elapsed share of a
     /// long stay is below one half, and the draws integrate to `months_in_stock`.
