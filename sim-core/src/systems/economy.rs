@@ -130,20 +130,29 @@ pub(crate) fn initial_employment(
     demo: &[Demographics],
     socio: &mut [Socioeconomic],
 ) {
+    use rayon::prelude::*;
     let rates = LabourRates::new(p);
     let key = MonthKey::new(p.scenario.seed, Stream::Economy, u32::MAX);
-    for (d, s) in demo.iter().zip(socio.iter_mut()) {
-        if d.slot == Slot::Vacant {
-            continue;
-        }
-        let years = d.age_years(0);
-        let (u1, u2) = halves(key.bits(d.id.0, 0));
-        // At 18-24 the share still studying is enrolment_18_24: draw "was a student at 15-17"
-        // with the 15-17 share so the product gives it.
-        let was_student = halves(key.bits(d.id.0, 1)).0 < rates.student_15;
-        s.employment = rates.entry_status(years, d.region as usize, was_student, (u1, u2));
-    }
+    // Each person's from their own draws, so in parallel (a third of a second on one thread
+    // for a whole country).
+    demo.par_iter()
+        .zip(socio.par_iter_mut())
+        .with_min_len(PERSONS_PER_TASK)
+        .for_each(|(d, s)| {
+            if d.slot == Slot::Vacant {
+                return;
+            }
+            let years = d.age_years(0);
+            let (u1, u2) = halves(key.bits(d.id.0, 0));
+            // At 18-24 the share still studying is enrolment_18_24: draw "was a student at
+            // 15-17" with the 15-17 share so the product gives it.
+            let was_student = halves(key.bits(d.id.0, 1)).0 < rates.student_15;
+            s.employment = rates.entry_status(years, d.region as usize, was_student, (u1, u2));
+        });
 }
+
+/// Persons per parallel task of [`initial_employment`].
+const PERSONS_PER_TASK: usize = 4096;
 
 /// National labour-market stocks counted during the update:
 /// `[adults in labour force, unemployed adults, youth, NEET youth]`.
