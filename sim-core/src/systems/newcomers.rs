@@ -22,9 +22,6 @@ use crate::rng::{MonthKey, Stream};
 /// Newcomers per parallel task.
 const NEWCOMERS_PER_TASK: usize = 256;
 
-/// Newcomers between the one placed and the one whose row is asked of memory.
-const ROWS_AHEAD: usize = 8;
-
 /// Writes this month's newcomers into vacant rows, appending rows only when none is left.
 pub fn settle_newcomers(
     params: Res<Params>,
@@ -64,30 +61,24 @@ pub fn settle_newcomers(
         })
         .collect();
     next_id.0 += people.len() as u32;
-    // The most recently vacated rows first, then new ones at the end of the table. The
-    // vacated rows are at random places of the table (one person in a thousand a month dies,
-    // emigrates or is killed), and each newcomer writes seven columns of theirs: the lines of
-    // the rows a few newcomers ahead are asked of memory while each is written.
+    // The most recently vacated rows first, then new ones at the end of the table.
     let reused = people.len().min(vacancies.0.len());
     let first_reused = vacancies.0.len() - reused;
-    let rows: Vec<u32> = vacancies.0.drain(first_reused..).rev().collect();
-    for (k, (n, person)) in newcomers.0.drain(..).zip(people).enumerate() {
-        if let Some(&ahead) = rows.get(k + ROWS_AHEAD) {
-            persons.prefetch_row(ahead);
-        }
+    let mut rows: Vec<u32> = vacancies.0.drain(first_reused..).rev().collect();
+    let first_new = persons.len() as u32;
+    rows.extend((0..(people.len() - reused) as u32).map(|k| first_new + k));
+    for ((n, person), &row) in newcomers.0.drain(..).zip(&people).zip(&rows) {
         if n.arrival == Arrival::Immigrant {
             tally.flows.immigrants += 1;
         }
         census.add(n.region, n.sex, n.birth_month);
-        let row = match rows.get(k) {
-            Some(&row) => {
-                persons.set(row, person);
-                row
-            }
-            None => persons.push(person),
-        };
         if let Some(pool) = pool.as_mut() {
             pool.add(row, &person.0);
         }
     }
+    // The vacated rows are at random places of the table (one person in a thousand a month
+    // dies, emigrates or is killed), and each newcomer writes seven columns of theirs: written
+    // by blocks of the table in parallel.
+    persons.set_rows(&rows[..reused], &people[..reused]);
+    persons.extend(people[reused..].iter().copied());
 }
