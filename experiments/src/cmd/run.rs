@@ -204,17 +204,24 @@ fn dry_run(params: &ModelParams, reps: &Replications, threads: usize) -> CliResu
     let e = crate::estimate::of(params)?;
     let at_once = (threads as u32).min(runs).max(1);
     // Replications run side by side; one replication uses every thread.
-    let wall = if runs > 1 {
-        e.seconds_one_core * f64::from(runs) / f64::from(at_once)
-    } else {
-        e.seconds_one_core / threads as f64
+    let wall = |one_core: f64| {
+        progress::human_seconds(if runs > 1 {
+            one_core * f64::from(runs) / f64::from(at_once)
+        } else {
+            one_core / threads as f64
+        })
     };
+    let (low, high) = (wall(e.seconds_one_core_low), wall(e.seconds_one_core));
     println!(
-        "  time: about {} per replication on one core (from a whole-length pilot at {} agents); \
+        "  time: about {} per replication on one core (from {}); \
          about {} in all on {threads} thread(s), if the step scaled perfectly",
-        progress::human_seconds(e.seconds_one_core),
-        e.pilot_agents,
-        progress::human_seconds(wall)
+        e.one_core(),
+        e.pilots(),
+        if low == high {
+            high
+        } else {
+            format!("{low}-{high}")
+        }
     );
     match e.peak_bytes(s.agents, at_once) {
         Some(bytes) => println!(

@@ -269,12 +269,13 @@ fn dry_run(plan: &Plan, jobs: usize, shard: Option<Shard>) -> CliResult<()> {
         None => d.runs,
     };
     let estimate = crate::estimate::of(&plan.spec.base.params)?;
-    let (per_run, pilot) = (estimate.seconds_one_core, estimate.pilot_agents);
+    let per_run = estimate.seconds_one_core;
     let parallel = jobs.min(mine.max(1) as usize) as f64;
     println!(
-        "  estimated time: {} per run on one core (from a whole-length pilot at {pilot} agents), \
-         about {} for {mine} runs with --jobs {jobs}",
-        human_seconds(per_run),
+        "  estimated time: {} per run on one core (from {}), \
+         at most about {} for {mine} runs with --jobs {jobs}",
+        estimate.one_core(),
+        estimate.pilots(),
         human_seconds(per_run * mine as f64 / parallel)
     );
     println!("  output folder: {}", plan.spec.output.display());
