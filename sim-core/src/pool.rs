@@ -23,9 +23,6 @@ use crate::prefetch::prefetch;
 /// Marks a row that is not in the pool.
 const ABSENT: u32 = u32::MAX;
 
-/// Fewest rows of a part of [`VictimPool::rebuild`].
-const REBUILD_MIN_ROWS: usize = 65_536;
-
 /// How the pool's cells are numbered: enough to say who a cell holds, without its members (for
 /// work that runs beside the month's changes to the pool).
 #[derive(Clone, Copy, Debug, Default)]
@@ -223,60 +220,14 @@ impl VictimPool {
     }
 
     /// A pool built from scratch from the person table.
-    ///
-    /// The same pool as inserting the free rows one after another in row order, built in
-    /// parallel (a second on one thread for a whole country): each part of the table sorts its
-    /// rows into cells, and each cell is its parts' rows in the parts' order.
     pub fn rebuild(demo: &[Demographics], last_month: u32) -> Self {
-        use rayon::prelude::*;
         let mut pool = VictimPool::new(last_month);
-        let cells = pool.cells.len();
-        // A few parts per thread: a part holds an empty list for every cell.
-        let parts = (rayon::current_num_threads() * 2).max(1);
-        let rows = demo.len().div_ceil(parts).max(REBUILD_MIN_ROWS);
-        let by_part: Vec<Vec<Vec<u32>>> = {
-            let pool = &pool;
-            demo.par_chunks(rows)
-                .enumerate()
-                .map(|(k, demo)| {
-                    let mut members = vec![Vec::new(); cells];
-                    for (i, d) in demo.iter().enumerate() {
-                        if d.slot == Slot::Alive {
-                            members[pool.cell_of(d)].push((k * rows + i) as u32);
-                        }
-                    }
-                    members
-                })
-                .collect()
-        };
-        // Where each part's rows start in each cell.
-        let mut starts = vec![vec![0u32; cells]; by_part.len()];
-        for c in 0..cells {
-            let mut at = 0;
-            for (k, part) in by_part.iter().enumerate() {
-                starts[k][c] = at;
-                at += part[c].len() as u32;
+        pool.position = vec![ABSENT; demo.len()];
+        for (row, d) in demo.iter().enumerate() {
+            if d.slot == Slot::Alive {
+                pool.insert(row as u32, d);
             }
         }
-        pool.position = vec![ABSENT; demo.len()];
-        pool.position
-            .par_chunks_mut(rows)
-            .zip(&by_part)
-            .zip(&starts)
-            .enumerate()
-            .for_each(|(k, ((position, part), starts))| {
-                for (members, &start) in part.iter().zip(starts) {
-                    for (j, &row) in members.iter().enumerate() {
-                        position[row as usize - k * rows] = start + j as u32;
-                    }
-                }
-            });
-        pool.cells.par_iter_mut().enumerate().for_each(|(c, cell)| {
-            cell.reserve_exact(by_part.iter().map(|part| part[c].len()).sum());
-            for part in &by_part {
-                cell.extend_from_slice(&part[c]);
-            }
-        });
         pool
     }
 
@@ -444,44 +395,6 @@ mod tests {
     /// 400 people in few cells, so that removals reorder cells.
     fn people() -> Vec<Demographics> {
         people_in_few_cells(400)
-    }
-
-    #[test]
-    fn a_rebuild_in_parallel_is_the_rows_inserted_in_order() {
-        // Victims are picked by their place in a cell: the rebuild's parts must keep row order
-        // within every cell. Enough rows for several parts, some not free, on 1 to 3 threads.
-        let key = MonthKey::new(3, Stream::Population, 0);
-        let mut demo = people_in_few_cells(300_000);
-        for (i, d) in demo.iter_mut().enumerate() {
-            match key.bits(i as u32, 0) % 10 {
-                0 => d.slot = Slot::InCustody,
-                1 => d.slot = Slot::Vacant,
-                2 => d.displaced = true,
-                _ => {}
-            }
-        }
-        let mut one_by_one = VictimPool::new(120);
-        one_by_one.position = vec![ABSENT; demo.len()];
-        for (row, d) in demo.iter().enumerate() {
-            if d.slot == Slot::Alive {
-                one_by_one.insert(row as u32, d);
-            }
-        }
-        for threads in [1, 2, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let rebuilt = pool.install(|| VictimPool::rebuild(&demo, 120));
-            assert!(
-                rebuilt.cells == one_by_one.cells,
-                "{threads} threads: cells"
-            );
-            assert!(
-                rebuilt.position == one_by_one.position,
-                "{threads} threads: positions"
-            );
-        }
     }
 
     #[test]
