@@ -69,6 +69,78 @@ pub(crate) struct VitalHazards {
     emigration: f64,
     /// Monthly birth hazard of a woman by completed year of age (0 outside the fertile ages).
     birth: Vec<f64>,
+    /// The first completed year of age with a birth hazard (the walk for a birth starts
+    /// there: the years before add nothing).
+    first_fertile: u32,
+    /// By sex, where the death search starts and ends ([`Guide`]).
+    death_guide: [Guide; 2],
+}
+
+/// Buckets of a cumulative hazard's values, each knowing the first month whose cumulative
+/// hazard reaches its lower edge: the death search looks only within its target's bucket (a
+/// month or a few) instead of over the whole life table (1,500 months: eleven dependent steps
+/// of a binary search, most of the first month's time at one agent per person, when
+/// everyone's clocks are drawn). The buckets are the high bits of the values' binary
+/// representation (a positive float's bits grow with its value), 128 to an octave, so that
+/// the months spread evenly over them from the first months' small hazards to the last ones'
+/// large, and a target's bucket is exact, with no rounding.
+#[derive(Clone, Debug, Default)]
+struct Guide {
+    /// The bucket of the first edge.
+    base: u64,
+    /// `first[j]`: the number of entries below the lower edge of bucket `base + j`.
+    first: Vec<u32>,
+}
+
+/// Bits below a [`Guide`]'s bucket (52 bits of mantissa less 7: 128 buckets an octave).
+const GUIDE_SHIFT: u32 = 45;
+
+/// Most buckets of a [`Guide`] (128 octaves).
+const MAX_GUIDE_BUCKETS: u64 = 1 << 14;
+
+impl Guide {
+    fn new(cumulative: &[f64]) -> Self {
+        let smallest = cumulative.iter().copied().find(|&x| x > 0.0);
+        let last = cumulative.last().copied().unwrap_or(0.0);
+        let Some(smallest) = smallest.filter(|_| last.is_finite()) else {
+            return Guide::default();
+        };
+        let bucket = |x: f64| x.to_bits() >> GUIDE_SHIFT;
+        let base = bucket(smallest);
+        // A life table spans about 20 octaves; a degenerate one gets no guide.
+        if bucket(last) - base > MAX_GUIDE_BUCKETS {
+            return Guide::default();
+        }
+        let first = (base..=bucket(last) + 1)
+            .map(|k| {
+                let edge = f64::from_bits(k << GUIDE_SHIFT);
+                cumulative.partition_point(|&x| x < edge) as u32
+            })
+            .collect();
+        Guide { base, first }
+    }
+
+    /// The number of entries of `cumulative` (nondecreasing, the one the guide was made of)
+    /// below `target`: `cumulative.partition_point(|&x| x < target)`, found within the
+    /// target's bucket, whose edges bound it below and above.
+    fn below(&self, cumulative: &[f64], target: f64) -> usize {
+        if self.first.is_empty() || !(target.is_sign_positive() && target.is_finite()) {
+            return cumulative.partition_point(|&x| x < target);
+        }
+        let k = target.to_bits() >> GUIDE_SHIFT;
+        let last = self.first.len() - 1;
+        let (lo, hi) = if k < self.base {
+            (0, self.first[0] as usize)
+        } else {
+            let j = ((k - self.base) as usize).min(last);
+            let hi = self
+                .first
+                .get(j + 1)
+                .map_or(cumulative.len(), |&h| h as usize);
+            (self.first[j] as usize, hi)
+        };
+        lo + cumulative[lo..hi].partition_point(|&x| x < target)
+    }
 }
 
 /// `-ln(1 - p)`: the hazard of a monthly probability (infinite at 1); of a uniform in [0, 1),
@@ -106,14 +178,18 @@ impl VitalHazards {
             }
             cumulative
         });
+        let death_guide = [Guide::new(&death[0]), Guide::new(&death[1])];
+        // Up to the last fertile age: the search for a birth ends there.
+        let birth: Vec<f64> = birth[..birth.iter().rposition(|&p| p > 0.0).map_or(0, |i| i + 1)]
+            .iter()
+            .map(|&p| hazard(p))
+            .collect();
         VitalHazards {
             death,
+            death_guide,
+            first_fertile: birth.iter().position(|&h| h != 0.0).unwrap_or(0) as u32,
             emigration: hazard(emigration),
-            // Up to the last fertile age: the search for a birth ends there.
-            birth: birth[..birth.iter().rposition(|&p| p > 0.0).map_or(0, |i| i + 1)]
-                .iter()
-                .map(|&p| hazard(p))
-                .collect(),
+            birth,
         }
     }
 
@@ -126,8 +202,9 @@ impl VitalHazards {
         let months = c.len() - 1;
         let first = (age.saturating_sub(1) as usize).min(months - 1);
         let target = c[first] + hazard(u);
-        // The first month j >= first with c[j + 1] >= target.
-        let end = first + 1 + c[first + 1..].partition_point(|&x| x < target);
+        // The first month j >= first with c[j + 1] >= target: the entries from first + 1 on
+        // below the target are those below it anywhere (c never falls) past the first.
+        let end = (first + 1).max(self.death_guide[sex.index()].below(c, target));
         let j = if end <= months {
             end - 1
         } else {
@@ -154,6 +231,13 @@ impl VitalHazards {
         }
         let mut left = hazard(u);
         let (mut age, mut waited) = (age, 0.0);
+        // The years before the first fertile one take nothing from `left` (a hazard of 0
+        // times the months, subtracted): straight there.
+        let fertile = 12 * self.first_fertile;
+        if age < fertile {
+            waited = f64::from(fertile - age);
+            age = fertile;
+        }
         while let Some(&h) = self.birth.get((age / 12) as usize) {
             let months = 12 - age % 12;
             if h > 0.0 && left <= h * f64::from(months) {
@@ -198,6 +282,81 @@ mod tests {
             }
         }
         counts.iter().map(|c| c / f64::from(draws)).collect()
+    }
+
+    /// The death month by a binary search over the whole table from the first month, as
+    /// before the guide.
+    fn death_month_searched(
+        v: &VitalHazards,
+        sex: Sex,
+        age: u32,
+        from: MonthNo,
+        u: f64,
+    ) -> MonthNo {
+        let c = &v.death[sex.index()];
+        let months = c.len() - 1;
+        let first = (age.saturating_sub(1) as usize).min(months - 1);
+        let target = c[first] + hazard(u);
+        let end = first + 1 + c[first + 1..].partition_point(|&x| x < target);
+        let j = if end <= months {
+            end - 1
+        } else {
+            let last = c[months] - c[months - 1];
+            months - 1 + ((target - c[months]) / last).ceil().max(1.0) as usize
+        };
+        month_after(from, (j - first) as f64)
+    }
+
+    /// The birth month by walking every year from the person's age, as before the jump.
+    fn birth_month_walked(v: &VitalHazards, sex: Sex, age: u32, from: MonthNo, u: f64) -> MonthNo {
+        if sex != Sex::Female {
+            return NO_EVENT;
+        }
+        let mut left = hazard(u);
+        let (mut age, mut waited) = (age, 0.0);
+        while let Some(&h) = v.birth.get((age / 12) as usize) {
+            let months = 12 - age % 12;
+            if h > 0.0 && left <= h * f64::from(months) {
+                return month_after(from, waited + ((left / h).ceil().max(1.0) - 1.0));
+            }
+            left -= h * f64::from(months);
+            age += months;
+            waited += f64::from(months);
+        }
+        NO_EVENT
+    }
+
+    #[test]
+    fn the_guided_search_and_the_jump_give_the_months_of_the_full_walks() {
+        // Every age of the table and beyond, both sexes, uniforms from 0 to just below 1 (the
+        // tails: deaths past the table's end), with the model's own life tables and fertility
+        // as well as the test's.
+        let p = crate::params::ModelParams::baseline();
+        let model = crate::tables::DemographyTables::new(&p).unwrap().clocks;
+        let key = MonthKey::new(12, Stream::Demography, 3);
+        for v in [hazards(0.001), model] {
+            assert!(v.death_guide.iter().all(|g| g.first.len() > 100), "guided");
+            for i in 0..200_000u32 {
+                let age = i % 1600;
+                let sex = if i % 2 == 0 { Sex::Male } else { Sex::Female };
+                let u = match i % 7 {
+                    0 => 0.0,
+                    1 => 1.0 - f64::EPSILON,
+                    2 => key.uniform(i, 0) * 1e-6,
+                    _ => key.uniform(i, 0),
+                };
+                assert_eq!(
+                    v.death_month(sex, age, 100, u),
+                    death_month_searched(&v, sex, age, 100, u),
+                    "death: sex {sex:?}, age {age}, u {u}"
+                );
+                assert_eq!(
+                    v.birth_month(sex, age % 700, 100, u),
+                    birth_month_walked(&v, sex, age % 700, 100, u),
+                    "birth: age {age}, u {u}"
+                );
+            }
+        }
     }
 
     #[test]
