@@ -9,9 +9,9 @@
 //! (the fixed part cancels); the upper end scales the larger pilot by the agents. Beyond a few
 //! million agents each agent costs more than in the pilots, whose tables sit in the caches,
 //! as the rows wait for memory: for the default scenario at one agent per person, the range
-//! is 4 min 25 s to 5 min 04 s on one core, and the run took 5 min 06 s to 5 min 29 s of
-//! processor time on two threads (2 min 44 s to 3 min 16 s of wall time). Scaling the smaller
-//! pilot alone, as before, said 7 min 45 s: its fixed part is two fifths of its time.
+//! is 4 min 13 s to 4 min 54 s on one core, and the runs took 291-356 s of processor time on
+//! two threads (2 min 36 s to 3 min 16 s of wall time). Scaling the smaller pilot alone, as
+//! before, said 7 min 45 s: its fixed part is two fifths of its time.
 //!
 //! Memory (Linux): the resident size after a one-month pilot at 100,000 agents and after one
 //! at 500,000 beside it gives the bytes per agent and the fixed part (at 20,000 agents the
@@ -47,18 +47,9 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// The time on one core as a range (`4m25s-5m04s`), or one figure when both ends agree to
-    /// the second.
+    /// The time on one core as a range (`4m13s-4m54s`).
     pub fn one_core(&self) -> String {
-        let (low, high) = (
-            human_seconds(self.seconds_one_core_low),
-            human_seconds(self.seconds_one_core),
-        );
-        if low == high {
-            high
-        } else {
-            format!("{low}-{high}")
-        }
+        seconds_range(self.seconds_one_core_low, self.seconds_one_core)
     }
 
     /// What the time comes from, for the dry runs' messages.
@@ -163,8 +154,8 @@ pub fn of(base: &ModelParams) -> CliResult<Estimate> {
         let fixed = (before + at_small - per_agent * f64::from(small)).max(0.0);
         Some((per_agent, fixed))
     })();
-    // A whole run at each pilot's size, timed: a one- and a two-year pilot, whose difference
-    // gave the cost of a month, swung by half between runs on a busy machine.
+    // Whole runs at the pilots' sizes, timed (a one- and a two-year pilot, whose difference
+    // gave the cost of a month, swung by half between runs on a busy machine).
     let (seconds, growth) =
         pool.install(|| whole_pilot(pilot(base, pilot_agents, base.scenario.years)))?;
     let ((low, high), large) = if full_agents > LARGE_PILOT {
@@ -188,6 +179,16 @@ pub fn of(base: &ModelParams) -> CliResult<Estimate> {
         memory,
         growth,
     })
+}
+
+/// A range of seconds (`4m13s-4m54s`), or one figure when both ends agree to the second.
+pub fn seconds_range(low: f64, high: f64) -> String {
+    let (low, high) = (human_seconds(low), human_seconds(high));
+    if low == high {
+        high
+    } else {
+        format!("{low}-{high}")
+    }
 }
 
 /// Agents of the larger time pilot (about half a second on one core for the default

@@ -163,11 +163,11 @@ pub(crate) fn pick_person(
 /// What one pick looks for: its draws' number, the offence type, the months since the offence
 /// and where the person is now (see [`pick_person`]).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct PickSpec {
-    pub pick: u32,
-    pub c: usize,
-    pub elapsed_months: i32,
-    pub held: Held,
+struct PickSpec {
+    pick: u32,
+    c: usize,
+    elapsed_months: i32,
+    held: Held,
 }
 
 /// Attempts of a pick before it gives up.
@@ -264,10 +264,10 @@ fn free(demo: &[Demographics], justice: &[Justice], row: usize) -> bool {
 /// Picks per parallel task of [`pick_in_order`].
 const PICKS_PER_TASK: usize = 64;
 
-/// Picks the persons of `specs` in their order, as [`pick_person`] one after another would,
-/// with `commit(tbl, k, row)` applied to the `k`-th pick's person before the next pick. A
-/// commit may take people out of the free (custody, a court case) but never bring anyone
-/// back.
+/// Picks a person for each of `items` (whose pick `spec` says) in their order, as
+/// [`pick_person`] one after another would, with `commit(tbl, item, row)` applied to each
+/// item's person before the next pick. A commit may take people out of the free (custody, a
+/// court case) but never bring anyone back.
 ///
 /// Why not one after another: each search reads a row at a random place of the table per
 /// attempt, a wait for memory each, and a whole country has hundreds of thousands of picks
@@ -277,33 +277,32 @@ const PICKS_PER_TASK: usize = 64;
 /// against the table as it then stands. The same persons as one after another: commits only
 /// take people out of the free, so every attempt that failed against the table before them
 /// fails after them too.
-fn pick_in_order(
-    p: &ModelParams,
-    t: &CrimeTables,
-    key: MonthKey,
+fn pick_in_order<T: Sync>(
+    (p, t, key): (&ModelParams, &CrimeTables, MonthKey),
     tbl: &mut Table<'_>,
-    specs: &[PickSpec],
-    mut commit: impl FnMut(&mut Table<'_>, usize, u32),
+    items: &[T],
+    spec: impl Fn(&T) -> PickSpec + Sync,
+    mut commit: impl FnMut(&mut Table<'_>, &T, u32),
 ) {
     use rayon::prelude::*;
     let found: Vec<Option<(u32, u32)>> = {
         let view = tbl.view();
-        specs
+        items
             .par_iter()
             .with_min_len(PICKS_PER_TASK)
-            .map(|&spec| Search::new(p, t, key, spec).first_fit(&view, 0))
+            .map(|item| Search::new(p, t, key, spec(item)).first_fit(&view, 0))
             .collect()
     };
-    for (k, (&spec, found)) in specs.iter().zip(found).enumerate() {
+    for (item, found) in items.iter().zip(found) {
         let row = match found {
             Some((row, _)) if free(tbl.demo, tbl.justice, row as usize) => Some(row),
-            Some((_, attempt)) => Search::new(p, t, key, spec)
+            Some((_, attempt)) => Search::new(p, t, key, spec(item))
                 .first_fit(&tbl.view(), attempt + 1)
                 .map(|(row, _)| row),
             None => None,
         };
         if let Some(row) = row {
-            commit(tbl, k, row);
+            commit(tbl, item, row);
         }
     }
 }
@@ -435,32 +434,37 @@ fn draw_sentenced_prisoners(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Sto
             (spec, remaining)
         })
         .collect();
-    let specs: Vec<PickSpec> = stays.iter().map(|s| s.0).collect();
-    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
-        let (
-            PickSpec {
-                c, elapsed_months, ..
-            },
-            remaining,
-        ) = stays[k];
-        let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
-        let r = row as usize;
-        tbl.demo[r].slot = Slot::InCustody;
-        tbl.justice[r].state = JusticeState::Imprisoned { until };
-        tbl.justice[r].convictions = 1;
-        let region = tbl.demo[r].region;
-        stocks.roster.push(Inmate {
-            row,
-            id: tbl.demo[r].id.0,
-            kind: OffenceType::from_index(c),
-            home_region: region,
-            prison_region: region,
-            sentenced: true,
-            since: (-elapsed_months).max(i32::from(MonthNo::MIN) + 1) as MonthNo,
-            until,
-            parole_from: NEVER,
-        });
-    });
+    pick_in_order(
+        (p, t, key),
+        tbl,
+        &stays,
+        |s| s.0,
+        |tbl, stay, row| {
+            let &(
+                PickSpec {
+                    c, elapsed_months, ..
+                },
+                remaining,
+            ) = stay;
+            let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
+            let r = row as usize;
+            tbl.demo[r].slot = Slot::InCustody;
+            tbl.justice[r].state = JusticeState::Imprisoned { until };
+            tbl.justice[r].convictions = 1;
+            let region = tbl.demo[r].region;
+            stocks.roster.push(Inmate {
+                row,
+                id: tbl.demo[r].id.0,
+                kind: OffenceType::from_index(c),
+                home_region: region,
+                prison_region: region,
+                sentenced: true,
+                since: (-elapsed_months).max(i32::from(MonthNo::MIN) + 1) as MonthNo,
+                until,
+                parole_from: NEVER,
+            });
+        },
+    );
 }
 
 /// Cases pending in court at the start, detained and on bail: the remaining procedural time of
@@ -501,47 +505,52 @@ fn draw_pending_cases(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
                 (spec, remaining, detained)
             })
             .collect();
-    let specs: Vec<PickSpec> = cases.iter().map(|s| s.0).collect();
-    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
-        let (
-            PickSpec {
-                c,
-                elapsed_months: waited,
-                ..
-            },
-            remaining,
-            detained,
-        ) = cases[k];
-        let r = row as usize;
-        let d = tbl.demo[r];
-        let case = CourtCase {
-            row,
-            id: d.id.0,
-            kind: OffenceType::from_index(c),
-            charged: (-waited) as MonthNo,
-            ready: remaining as MonthNo,
-            detained,
-            historic: false,
-        };
-        stocks.cases.push((d.region, case));
-        if detained {
-            tbl.demo[r].slot = Slot::InCustody;
-            tbl.justice[r].state = JusticeState::PretrialDetained;
-            stocks.roster.push(Inmate {
+    pick_in_order(
+        (p, t, key),
+        tbl,
+        &cases,
+        |s| s.0,
+        |tbl, case, row| {
+            let &(
+                PickSpec {
+                    c,
+                    elapsed_months: waited,
+                    ..
+                },
+                remaining,
+                detained,
+            ) = case;
+            let r = row as usize;
+            let d = tbl.demo[r];
+            let case = CourtCase {
                 row,
                 id: d.id.0,
                 kind: OffenceType::from_index(c),
-                home_region: d.region,
-                prison_region: d.region,
-                sentenced: false,
-                since: (-waited) as MonthNo,
-                until: NEVER,
-                parole_from: NEVER,
-            });
-        } else {
-            tbl.justice[r].state = JusticeState::OnBail;
-        }
-    });
+                charged: (-waited) as MonthNo,
+                ready: remaining as MonthNo,
+                detained,
+                historic: false,
+            };
+            stocks.cases.push((d.region, case));
+            if detained {
+                tbl.demo[r].slot = Slot::InCustody;
+                tbl.justice[r].state = JusticeState::PretrialDetained;
+                stocks.roster.push(Inmate {
+                    row,
+                    id: d.id.0,
+                    kind: OffenceType::from_index(c),
+                    home_region: d.region,
+                    prison_region: d.region,
+                    sentenced: false,
+                    since: (-waited) as MonthNo,
+                    until: NEVER,
+                    parole_from: NEVER,
+                });
+            } else {
+                tbl.justice[r].state = JusticeState::OnBail;
+            }
+        },
+    );
 }
 
 /// People released in the last 36 months (in steady state the release flow equals the
@@ -565,17 +574,23 @@ fn draw_recent_releases(d: &mut Draws, tbl: &mut Table<'_>) {
         })
         .collect();
     // A release leaves the person free: they may be picked again.
-    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
-        let since = specs[k].elapsed_months;
-        let r = row as usize;
-        tbl.justice[r].last_release = (-since) as MonthNo;
-        tbl.justice[r].last_conviction = (-since - 1) as MonthNo;
-        tbl.justice[r].convictions = 1;
-        let age = tbl.demo[r].age_years(0);
-        if (15..p.economy.retirement_age as u32).contains(&age) {
-            tbl.socio[r].employment = Employment::Unemployed;
-        }
-    });
+    pick_in_order(
+        (p, t, key),
+        tbl,
+        &specs,
+        |&s| s,
+        |tbl, spec, row| {
+            let since = spec.elapsed_months;
+            let r = row as usize;
+            tbl.justice[r].last_release = (-since) as MonthNo;
+            tbl.justice[r].last_conviction = (-since - 1) as MonthNo;
+            tbl.justice[r].convictions = 1;
+            let age = tbl.demo[r].age_years(0);
+            if (15..p.economy.retirement_age as u32).contains(&age) {
+                tbl.socio[r].employment = Employment::Unemployed;
+            }
+        },
+    );
 }
 
 /// Arrests still to come for offences prosecuted late: exponential delays are memoryless, so
@@ -608,21 +623,26 @@ fn draw_delayed_arrests(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks)
         }
     }
     // An arrest to come leaves the person free: they may be picked again.
-    let specs: Vec<PickSpec> = arrests.iter().map(|a| a.0).collect();
-    pick_in_order(p, t, key, tbl, &specs, |tbl, k, row| {
-        let (PickSpec { c, .. }, due) = arrests[k];
-        let d = &tbl.demo[row as usize];
-        stocks.delayed.push(DelayedArrest {
-            due,
-            suspect: Suspect {
-                row,
-                id: d.id.0,
-                kind: OffenceType::from_index(c),
-                region: d.region,
-                historic: false,
-            },
-        });
-    });
+    pick_in_order(
+        (p, t, key),
+        tbl,
+        &arrests,
+        |a| a.0,
+        |tbl, arrest, row| {
+            let &(PickSpec { c, .. }, due) = arrest;
+            let d = &tbl.demo[row as usize];
+            stocks.delayed.push(DelayedArrest {
+                due,
+                suspect: Suspect {
+                    row,
+                    id: d.id.0,
+                    kind: OffenceType::from_index(c),
+                    region: d.region,
+                    historic: false,
+                },
+            });
+        },
+    );
 }
 
 #[cfg(test)]
@@ -744,9 +764,13 @@ mod tests {
                 .build()
                 .unwrap();
             pool.install(|| {
-                pick_in_order(&p, &t, key, &mut tbl, &specs, |tbl, k, row| {
-                    commit(tbl, k, row, &mut in_parallel)
-                })
+                pick_in_order(
+                    (&p, &t, key),
+                    &mut tbl,
+                    &specs,
+                    |&s| s,
+                    |tbl, s, row| commit(tbl, s.pick as usize - 1, row, &mut in_parallel),
+                )
             });
             assert_eq!(in_parallel, one_by_one, "{threads} threads");
         }

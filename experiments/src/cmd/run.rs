@@ -205,23 +205,18 @@ fn dry_run(params: &ModelParams, reps: &Replications, threads: usize) -> CliResu
     let at_once = (threads as u32).min(runs).max(1);
     // Replications run side by side; one replication uses every thread.
     let wall = |one_core: f64| {
-        progress::human_seconds(if runs > 1 {
+        if runs > 1 {
             one_core * f64::from(runs) / f64::from(at_once)
         } else {
             one_core / threads as f64
-        })
+        }
     };
-    let (low, high) = (wall(e.seconds_one_core_low), wall(e.seconds_one_core));
     println!(
         "  time: about {} per replication on one core (from {}); \
          about {} in all on {threads} thread(s), if the step scaled perfectly",
         e.one_core(),
         e.pilots(),
-        if low == high {
-            high
-        } else {
-            format!("{low}-{high}")
-        }
+        crate::estimate::seconds_range(wall(e.seconds_one_core_low), wall(e.seconds_one_core))
     );
     match e.peak_bytes(s.agents, at_once) {
         Some(bytes) => println!(
