@@ -215,54 +215,56 @@ impl Arrival {
     }
 }
 
-/// How each person in `rows` (chosen this month, in row order) is displaced: where to, until
-/// when, whether they will settle and whether they lose their job. Read and drawn in parallel
-/// (the rows are at random places of large tables, and each person's draws are keyed by their
-/// id), in the rows' order; persons of regions without a displacing event this month are left
-/// out.
-#[allow(clippy::too_many_arguments)]
-fn draw_arrivals(
-    rows: &[u32],
-    demo: &[Demographics],
-    socio: &[Socioeconomic],
-    cause: &[Option<(Hazard, usize)>; MAX_REGIONS],
-    targets: &[Vec<f64>],
+/// The month's constants of the newly displaced persons' draws.
+struct ArrivalMonth<'a> {
+    /// The displacing hazard and event by region (none where nothing displaces this month).
+    cause: &'a [Option<(Hazard, usize)>; MAX_REGIONS],
+    /// The gravity rule's destination weights by region of origin.
+    targets: &'a [Vec<f64>],
     key: MonthKey,
     now: MonthNo,
-    c: &crate::params::ClimateParams,
-) -> Vec<Arrival> {
-    rows.par_iter()
-        .with_min_len(ENTRIES_PER_TASK)
-        .filter_map(|&row| {
-            let r = row as usize;
-            let before = demo[r];
-            let origin = before.region as usize;
-            let (hazard, event) = cause[origin]?;
-            let u = |i: u32| to_unit(key.bits(before.id.0, i));
-            let h = hazard as usize;
-            let permanent = hazard == Hazard::Drought && u(1) < c.drought_permanent_share;
-            let stays = !permanent && u(2) < c.stay_in_region_share;
-            let dest = if stays {
-                origin
-            } else {
-                pick(&targets[origin], u(3)).unwrap_or(origin)
-            };
-            let settles = permanent
-                || (matches!(hazard, Hazard::Flood | Hazard::Storm) && u(4) < c.never_return_share);
-            let months = (-u(5).max(1e-12).ln() * c.return_months[h]).ceil().max(1.0);
-            let until = (i32::from(now) + months as i32).min(i32::from(MonthNo::MAX)) as MonthNo;
-            let loses_job = socio[r].employment == Employment::Employed && u(6) < c.job_loss_share;
-            Some(Arrival {
-                row,
-                before,
-                dest: dest as u8,
-                until,
-                settles,
-                event,
-                loses_job,
-            })
+    c: &'a crate::params::ClimateParams,
+}
+
+impl ArrivalMonth<'_> {
+    /// How the person `before` in row `row` (chosen this month) is displaced, from their own
+    /// keyed draws: where to, until when, whether they will settle and whether they lose their
+    /// job (`employment`: theirs). None in a region without a displacing event this month.
+    fn arrival(&self, row: u32, before: Demographics, employment: Employment) -> Option<Arrival> {
+        let (c, key) = (self.c, self.key);
+        let origin = before.region as usize;
+        let (hazard, event) = self.cause[origin]?;
+        let u = |i: u32| to_unit(key.bits(before.id.0, i));
+        let h = hazard as usize;
+        let permanent = hazard == Hazard::Drought && u(1) < c.drought_permanent_share;
+        let stays = !permanent && u(2) < c.stay_in_region_share;
+        let dest = if stays {
+            origin
+        } else {
+            pick(&self.targets[origin], u(3)).unwrap_or(origin)
+        };
+        let settles = permanent
+            || (matches!(hazard, Hazard::Flood | Hazard::Storm) && u(4) < c.never_return_share);
+        let months = (-u(5).max(1e-12).ln() * c.return_months[h]).ceil().max(1.0);
+        let until = (i32::from(self.now) + months as i32).min(i32::from(MonthNo::MAX)) as MonthNo;
+        let loses_job = employment == Employment::Employed && u(6) < c.job_loss_share;
+        Some(Arrival {
+            row,
+            before,
+            dest: dest as u8,
+            until,
+            settles,
+            event,
+            loses_job,
         })
-        .collect()
+    }
+}
+
+/// The threshold on a draw's top 53 bits that decides `to_unit(bits) < p`: `to_unit` scales
+/// them by 2^-53 exactly, so the comparison is `bits >> 11 < p * 2^53`, and for an integer
+/// that is `< ceil(p * 2^53)` (0 when `p` is not above 0).
+fn draw_threshold(p: f64) -> u64 {
+    (p * 9_007_199_254_740_992.0).ceil() as u64
 }
 
 /// Destination weights of the gravity rule from `origin`: population x (1 + pull x urban
@@ -400,14 +402,27 @@ pub fn displace_people(
             .iter()
             .enumerate()
             .fold(0u32, |m, (r, p)| m | (u32::from(*p > 0.0) << r));
-        // One pass over the table finds who is displaced (keyed by person id).
+        let targets: Vec<Vec<f64>> = (0..regions).map(|r| gravity(p, &census, r)).collect();
+        let month = ArrivalMonth {
+            cause: &cause,
+            targets: &targets,
+            key,
+            now,
+            c,
+        };
+        let below: [u64; MAX_REGIONS] = prob.map(draw_threshold);
+        // One pass over the table finds who is displaced (keyed by person id) and draws how,
+        // with the row in hand: drawn afterwards, each newly displaced person's row was read
+        // again at a random place of the table (at 10 million agents 2-12 ms of a month with
+        // a flood, on two threads).
         let rows_per_chunk = chunk_rows(demo.len());
-        let chosen: Vec<Vec<u32>> = demo
+        let chosen: Vec<Vec<Arrival>> = demo
             .par_chunks(rows_per_chunk)
+            .zip(socio.par_chunks(rows_per_chunk))
             .enumerate()
-            .map(|(k, chunk)| {
+            .map(|(k, (chunk, socio))| {
                 let mut out = Vec::new();
-                let (prob, key) = (prob, key);
+                let month = &month;
                 // Who can be displaced is marked without a branch, 64 rows at a time, and only
                 // they are drawn: a month's events usually hit one region of several, whose
                 // people are scattered over the rows, so a branch on it was mispredicted for
@@ -418,21 +433,28 @@ pub fn displace_people(
                         let exposed = (exposed_regions >> d.region) & 1 == 1;
                         can |= u64::from(exposed & (d.slot == Slot::Alive) & !d.displaced) << i;
                     }
+                    // The draws decided first, as bits, and the few displaced drawn after: the
+                    // decision is an integer compare with no branch.
+                    let mut hit = 0u64;
                     while can != 0 {
                         let i = can.trailing_zeros() as usize;
                         can &= can - 1;
                         let d = &rows[i];
-                        if to_unit(key.bits(d.id.0, 0)) < prob[d.region as usize] {
-                            out.push((k * rows_per_chunk + b * 64 + i) as u32);
-                        }
+                        let bits = key.bits(d.id.0, 0) >> 11;
+                        hit |= u64::from(bits < below[d.region as usize]) << i;
+                    }
+                    while hit != 0 {
+                        let i = hit.trailing_zeros() as usize;
+                        hit &= hit - 1;
+                        let at = b * 64 + i;
+                        let row = (k * rows_per_chunk + at) as u32;
+                        out.extend(month.arrival(row, rows[i], socio[at].employment));
                     }
                 }
                 out
             })
             .collect();
-        let targets: Vec<Vec<f64>> = (0..regions).map(|r| gravity(p, &census, r)).collect();
-        let rows: Vec<u32> = chosen.into_iter().flatten().collect();
-        let arrivals = draw_arrivals(&rows, demo, socio, &cause, &targets, key, now, c);
+        let arrivals: Vec<Arrival> = chosen.into_iter().flatten().collect();
         let mut per_event = vec![0u64; climate.log.len()];
         for a in &arrivals {
             per_event[a.event] += 1;
@@ -517,5 +539,37 @@ fn evacuate_damaged(
             excess -= 1;
             tally.flows.transfers += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_decides_as_the_uniform_does() {
+        // The displacement decision was `to_unit(bits) < p`; the scan compares the top 53 bits
+        // with `draw_threshold(p)`. Both must agree for every draw, at the edges above all:
+        // draws whose uniform equals p, one step either side of it, and p of 0, 1 and beyond.
+        let key = MonthKey::new(3, Stream::Displacement, 7);
+        let mut ps: Vec<f64> = vec![0.0, -0.5, 1.0, 1.5, f64::NAN, 0.95, 1e-300, 0.5];
+        ps.extend((0..2_000u32).map(|i| key.uniform(i, 1) * 0.2));
+        let mut edges = 0;
+        for (n, &p) in ps.iter().enumerate() {
+            let t = draw_threshold(p);
+            // Random draws, and the draws whose top bits sit at and beside the threshold.
+            let random = (0..200u32).map(|i| key.bits(n as u32, i + 10));
+            let near = [t.wrapping_sub(1), t, t + 1].map(|x| (x.min((1 << 53) - 1)) << 11);
+            for bits in random.chain(near) {
+                assert_eq!(
+                    (bits >> 11) < t,
+                    to_unit(bits) < p,
+                    "p = {p:e}, bits = {bits:x}"
+                );
+            }
+            edges += near.iter().filter(|b| to_unit(**b) == p).count();
+        }
+        // The grid of uniforms holds some of the p drawn from it: the equal case was met.
+        assert!(edges > 0);
     }
 }
