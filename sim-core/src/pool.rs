@@ -15,6 +15,7 @@
 use bevy_ecs::prelude::Resource;
 
 use crate::census::EARLIEST_BIRTH;
+use crate::huge_pages::reserve_advised;
 use crate::par::Background;
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, MonthNo, Slot};
@@ -152,6 +153,8 @@ impl VictimPool {
     fn insert(&mut self, row: u32, d: &Demographics) {
         let r = row as usize;
         if self.position.len() <= r {
+            let more = r + 1 - self.position.len();
+            reserve_advised(&mut self.position, more);
             self.position.resize(r + 1, ABSENT);
         }
         debug_assert_eq!(self.position[r], ABSENT, "row {row} already in the pool");
@@ -222,7 +225,11 @@ impl VictimPool {
     /// A pool built from scratch from the person table.
     pub fn rebuild(demo: &[Demographics], last_month: u32) -> Self {
         let mut pool = VictimPool::new(last_month);
-        pool.position = vec![ABSENT; demo.len()];
+        // Room for the table's growth, advised for huge pages before it is written: each
+        // change to the pool reads and writes a person's entry at a random place (at one
+        // agent per person 200 MB of entries, 50,000 ordinary pages).
+        reserve_advised(&mut pool.position, demo.len() + demo.len() / 2);
+        pool.position.resize(demo.len(), ABSENT);
         for (row, d) in demo.iter().enumerate() {
             if d.slot == Slot::Alive {
                 pool.insert(row as u32, d);
