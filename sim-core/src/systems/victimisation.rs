@@ -479,7 +479,9 @@ impl<'a> Search<'a> {
                 pick.read[usize::from(pick.reads)] = cell as u32;
             }
             pick.reads = pick.reads.saturating_add(1);
-            let drawn = (to_unit(o.bits(key, 2 + 2 * attempt)) * size as f64) as usize;
+            // Through i64: one instruction, where a conversion to usize is several (the value
+            // is in [0, size)).
+            let drawn = (to_unit(o.bits(key, 2 + 2 * attempt)) * size as f64) as i64 as usize;
             Some(Seat {
                 attempt,
                 cell,
