@@ -24,7 +24,7 @@ use crate::params::ModelParams;
 use crate::person::{Demographics, JusticeState, MonthNo, NEVER, Socioeconomic};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
-use crate::prefetch::prefetch;
+use crate::prefetch::{ahead, prefetch};
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 
 /// Backlog cases per parallel task of the check that each defendant is still there.
@@ -150,11 +150,17 @@ pub fn charge_suspects(
     };
     let decisions: Vec<Charging> = {
         let (demo, socio): (&[Demographics], &[Socioeconomic]) = (demo, socio);
-        suspects
-            .0
-            .par_iter()
+        let list = &suspects.0;
+        list.par_iter()
+            .enumerate()
             .with_min_len(SUSPECTS_PER_TASK)
-            .map(|s| month.decide(s, demo, socio))
+            .map(|(k, s)| {
+                ahead(list, k, |a| {
+                    prefetch(&demo[a.row as usize]);
+                    prefetch(&socio[a.row as usize]);
+                });
+                month.decide(s, demo, socio)
+            })
             .collect()
     };
     for (k, (s, decision)) in suspects.0.iter().zip(decisions).enumerate() {
@@ -265,10 +271,15 @@ pub fn dispose_cases(
         // who a row holds, or whether they live.
         let present: Vec<bool> = {
             let demo: &[Demographics] = demo;
-            queue
+            let cases: &[CourtCase] = queue;
+            cases
                 .par_iter()
+                .enumerate()
                 .with_min_len(CASES_PER_TASK)
-                .map(|c| same_person(demo, c.row, c.id))
+                .map(|(k, c)| {
+                    ahead(cases, k, |a| prefetch(&demo[a.row as usize]));
+                    same_person(demo, c.row, c.id)
+                })
                 .collect()
         };
         let mut kept = Vec::with_capacity(queue.len());

@@ -28,6 +28,7 @@ use crate::person::{
 };
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
+use crate::prefetch::{ahead, prefetch};
 use crate::rng::{MonthKey, Stream, to_unit};
 use crate::systems::climate::ClimateState;
 
@@ -123,8 +124,13 @@ fn end_displacements(
     let endings: Vec<Ending> = {
         let (demo, experience) = (&*demo, &*experience);
         due.par_iter()
+            .enumerate()
             .with_min_len(ENTRIES_PER_TASK)
-            .map(|e| {
+            .map(|(k, e)| {
+                ahead(due, k, |a| {
+                    prefetch(&demo[a.row as usize]);
+                    prefetch(&experience[a.row as usize]);
+                });
                 let before = demo[e.row as usize];
                 let to = if e.settles {
                     before.region
@@ -337,11 +343,12 @@ pub fn displace_people(
     // ending changes another entry's status.
     let status: Vec<Status> = {
         let demo = &*demo;
-        displaced
-            .0
-            .par_iter()
+        let list = &displaced.0;
+        list.par_iter()
+            .enumerate()
             .with_min_len(ENTRIES_PER_TASK)
-            .map(|e| {
+            .map(|(k, e)| {
+                ahead(list, k, |a| prefetch(&demo[a.row as usize]));
                 if !same_person(demo, e.row, e.id) || !demo[e.row as usize].displaced {
                     Status::Stale
                 } else if e.until > now {

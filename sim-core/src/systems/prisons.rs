@@ -27,7 +27,7 @@ use crate::person::{Demographics, JusticeState, Slot};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
-use crate::prefetch::prefetch;
+use crate::prefetch::{ahead, prefetch};
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, halves, threshold};
 use crate::tables::DemographyTables;
@@ -145,8 +145,12 @@ pub fn run_prisons(
         let demo: &[Demographics] = demo;
         roster
             .par_iter()
+            .enumerate()
             .with_min_len(INMATES_PER_TASK)
-            .map(|i| same_person(demo, i.row, i.id).then(|| fate(&month, i, demo)))
+            .map(|(k, i)| {
+                ahead(&roster, k, |a| prefetch(&demo[a.row as usize]));
+                same_person(demo, i.row, i.id).then(|| fate(&month, i, demo))
+            })
             .collect()
     };
     let mut drawn = drawn.into_iter();
@@ -309,8 +313,10 @@ fn record_stocks(
     let rows: Vec<(usize, u32, bool)> = prisons
         .roster
         .par_iter()
+        .enumerate()
         .with_min_len(INMATES_PER_TASK)
-        .map(|i| {
+        .map(|(k, i)| {
+            ahead(&prisons.roster, k, |a| prefetch(&demo[a.row as usize]));
             let d = &demo[i.row as usize];
             (d.sex.index(), d.age_years(now), d.displaced)
         })

@@ -12,6 +12,7 @@ use crate::justice::Supervision;
 use crate::metrics::MonthTally;
 use crate::person::{Demographics, Justice, JusticeState};
 use crate::persons::Persons;
+use crate::prefetch::{ahead, prefetch};
 
 /// What the month does to a supervision.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,11 +47,15 @@ pub fn end_supervision(
     let now = calendar.now();
     let outcomes: Vec<Outcome> = {
         let (demo, justice): (&[Demographics], &[Justice]) = (demo, justice);
-        supervision
-            .0
-            .par_iter()
+        let list = &supervision.0;
+        list.par_iter()
+            .enumerate()
             .with_min_len(SUPERVISIONS_PER_TASK)
-            .map(|s| {
+            .map(|(k, s)| {
+                ahead(list, k, |a| {
+                    prefetch(&demo[a.row as usize]);
+                    prefetch(&justice[a.row as usize]);
+                });
                 // Someone re-arrested meanwhile has left supervision for a new case.
                 if !same_person(demo, s.row, s.id)
                     || justice[s.row as usize].state != (JusticeState::Community { until: s.until })
