@@ -447,24 +447,50 @@ fn draw_sentenced_prisoners(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Sto
                 remaining,
             ) = stay;
             let until = remaining.min(i32::from(MonthNo::MAX)) as MonthNo;
-            let r = row as usize;
-            tbl.demo[r].slot = Slot::InCustody;
-            tbl.justice[r].state = JusticeState::Imprisoned { until };
-            tbl.justice[r].convictions = 1;
-            let region = tbl.demo[r].region;
-            stocks.roster.push(Inmate {
+            tbl.justice[row as usize].convictions = 1;
+            let since = (-elapsed_months).max(i32::from(MonthNo::MIN) + 1) as MonthNo;
+            let custody = JusticeState::Imprisoned { until };
+            hold(
+                tbl,
+                &mut stocks.roster,
                 row,
-                id: tbl.demo[r].id.0,
-                kind: OffenceType::from_index(c),
-                home_region: region,
-                prison_region: region,
-                sentenced: true,
-                since: (-elapsed_months).max(i32::from(MonthNo::MIN) + 1) as MonthNo,
-                until,
-                parole_from: NEVER,
-            });
+                OffenceType::from_index(c),
+                custody,
+                since,
+            );
         },
     );
+}
+
+/// Holds the person in `row` in custody at the start, in `custody` (serving a sentence until
+/// its end, or on remand) since `since`: in a prison of their own region, on the roster.
+fn hold(
+    tbl: &mut Table<'_>,
+    roster: &mut Vec<Inmate>,
+    row: u32,
+    kind: OffenceType,
+    custody: JusticeState,
+    since: MonthNo,
+) {
+    let r = row as usize;
+    tbl.demo[r].slot = Slot::InCustody;
+    tbl.justice[r].state = custody;
+    let (sentenced, until) = match custody {
+        JusticeState::Imprisoned { until } => (true, until),
+        _ => (false, NEVER),
+    };
+    let d = &tbl.demo[r];
+    roster.push(Inmate {
+        row,
+        id: d.id.0,
+        kind,
+        home_region: d.region,
+        prison_region: d.region,
+        sentenced,
+        since,
+        until,
+        parole_from: NEVER,
+    });
 }
 
 /// Cases pending in court at the start, detained and on bail: the remaining procedural time of
@@ -533,19 +559,15 @@ fn draw_pending_cases(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
             };
             stocks.cases.push((d.region, case));
             if detained {
-                tbl.demo[r].slot = Slot::InCustody;
-                tbl.justice[r].state = JusticeState::PretrialDetained;
-                stocks.roster.push(Inmate {
+                let (kind, custody) = (OffenceType::from_index(c), JusticeState::PretrialDetained);
+                hold(
+                    tbl,
+                    &mut stocks.roster,
                     row,
-                    id: d.id.0,
-                    kind: OffenceType::from_index(c),
-                    home_region: d.region,
-                    prison_region: d.region,
-                    sentenced: false,
-                    since: (-waited) as MonthNo,
-                    until: NEVER,
-                    parole_from: NEVER,
-                });
+                    kind,
+                    custody,
+                    (-waited) as MonthNo,
+                );
             } else {
                 tbl.justice[r].state = JusticeState::OnBail;
             }

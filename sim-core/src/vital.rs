@@ -143,6 +143,27 @@ impl Guide {
     }
 }
 
+/// The month of life lived first and the cumulative hazard to reach, for a death clock drawn
+/// at `age` completed months with the uniform `u` over the cumulative hazard `c` by month.
+fn death_target(c: &[f64], age: u32, u: f64) -> (usize, f64) {
+    let first = (age.saturating_sub(1) as usize).min(c.len() - 2);
+    (first, c[first] + hazard(u))
+}
+
+/// The month of death from `from`, where `end` is the number of entries of `c` below `target`
+/// (at least `first + 1`): within the table the month whose cumulative hazard reaches it,
+/// beyond its end the last month's hazard carried on.
+fn death_after(c: &[f64], first: usize, end: usize, target: f64, from: MonthNo) -> MonthNo {
+    let months = c.len() - 1;
+    let j = if end <= months {
+        end - 1
+    } else {
+        let last = c[months] - c[months - 1];
+        months - 1 + ((target - c[months]) / last).ceil().max(1.0) as usize
+    };
+    month_after(from, (j - first) as f64)
+}
+
 /// `-ln(1 - p)`: the hazard of a monthly probability (infinite at 1); of a uniform in [0, 1),
 /// a standard exponential draw.
 fn hazard(p: f64) -> f64 {
@@ -199,19 +220,11 @@ impl VitalHazards {
     /// its end.
     pub(crate) fn death_month(&self, sex: Sex, age: u32, from: MonthNo, u: f64) -> MonthNo {
         let c = &self.death[sex.index()];
-        let months = c.len() - 1;
-        let first = (age.saturating_sub(1) as usize).min(months - 1);
-        let target = c[first] + hazard(u);
+        let (first, target) = death_target(c, age, u);
         // The first month j >= first with c[j + 1] >= target: the entries from first + 1 on
         // below the target are those below it anywhere (c never falls) past the first.
         let end = (first + 1).max(self.death_guide[sex.index()].below(c, target));
-        let j = if end <= months {
-            end - 1
-        } else {
-            let last = c[months] - c[months - 1];
-            months - 1 + ((target - c[months]) / last).ceil().max(1.0) as usize
-        };
-        month_after(from, (j - first) as f64)
+        death_after(c, first, end, target, from)
     }
 
     /// The month of emigration of a person at risk from `from`, given a uniform `u`.
@@ -229,15 +242,21 @@ impl VitalHazards {
         if sex != Sex::Female {
             return NO_EVENT;
         }
-        let mut left = hazard(u);
-        let (mut age, mut waited) = (age, 0.0);
-        // The years before the first fertile one take nothing from `left` (a hazard of 0
-        // times the months, subtracted): straight there.
+        // The years before the first fertile one take nothing from the hazard to reach (a
+        // hazard of 0 times the months, subtracted): straight there.
         let fertile = 12 * self.first_fertile;
-        if age < fertile {
-            waited = f64::from(fertile - age);
-            age = fertile;
-        }
+        let (age, waited) = if age < fertile {
+            (fertile, f64::from(fertile - age))
+        } else {
+            (age, 0.0)
+        };
+        self.walk_births(hazard(u), age, waited, from)
+    }
+
+    /// The month of the next birth from `from` of a woman aged `age` completed months after
+    /// `waited` months, with the cumulative hazard `left` still to reach: her years of age
+    /// walked one after another, each month of a year at that year's hazard.
+    fn walk_births(&self, mut left: f64, mut age: u32, mut waited: f64, from: MonthNo) -> MonthNo {
         while let Some(&h) = self.birth.get((age / 12) as usize) {
             let months = 12 - age % 12;
             if h > 0.0 && left <= h * f64::from(months) {
@@ -285,7 +304,7 @@ mod tests {
     }
 
     /// The death month by a binary search over the whole table from the first month, as
-    /// before the guide.
+    /// before the guide: the same target and the same month from where the search ends.
     fn death_month_searched(
         v: &VitalHazards,
         sex: Sex,
@@ -294,36 +313,18 @@ mod tests {
         u: f64,
     ) -> MonthNo {
         let c = &v.death[sex.index()];
-        let months = c.len() - 1;
-        let first = (age.saturating_sub(1) as usize).min(months - 1);
-        let target = c[first] + hazard(u);
+        let (first, target) = death_target(c, age, u);
         let end = first + 1 + c[first + 1..].partition_point(|&x| x < target);
-        let j = if end <= months {
-            end - 1
-        } else {
-            let last = c[months] - c[months - 1];
-            months - 1 + ((target - c[months]) / last).ceil().max(1.0) as usize
-        };
-        month_after(from, (j - first) as f64)
+        death_after(c, first, end, target, from)
     }
 
-    /// The birth month by walking every year from the person's age, as before the jump.
+    /// The birth month by walking every year from the person's age, as before the jump to the
+    /// first fertile year.
     fn birth_month_walked(v: &VitalHazards, sex: Sex, age: u32, from: MonthNo, u: f64) -> MonthNo {
         if sex != Sex::Female {
             return NO_EVENT;
         }
-        let mut left = hazard(u);
-        let (mut age, mut waited) = (age, 0.0);
-        while let Some(&h) = v.birth.get((age / 12) as usize) {
-            let months = 12 - age % 12;
-            if h > 0.0 && left <= h * f64::from(months) {
-                return month_after(from, waited + ((left / h).ceil().max(1.0) - 1.0));
-            }
-            left -= h * f64::from(months);
-            age += months;
-            waited += f64::from(months);
-        }
-        NO_EVENT
+        v.walk_births(hazard(u), age, 0.0, from)
     }
 
     #[test]
