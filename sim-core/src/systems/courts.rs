@@ -247,7 +247,34 @@ pub fn dispose_cases(
         capacity_lost,
         credit,
     } = &mut *courts;
-    for (r, queue) in queues.iter_mut().enumerate() {
+    // Each region's queue in order, detained first, then the oldest ready case, ids breaking
+    // ties (a stable sort: the same order on any number of threads); and whether each
+    // defendant is still the person charged (rows are reused after deaths), for every case of
+    // the backlog: rows at random places of the table, read in parallel, so that the threads
+    // share out the waits for memory (at one agent per person the backlog's reads were most
+    // of this serial stage). Nothing below changes who a row holds, or whether they live.
+    // All regions in one parallel pass, each region's sort and reads in parallel within it:
+    // a pass for each region and step was ten forks and joins a month.
+    let presence: Vec<Vec<bool>> = {
+        let demo: &[Demographics] = demo;
+        queues
+            .par_iter_mut()
+            .map(|queue| {
+                queue.par_sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
+                let cases: &[CourtCase] = queue;
+                cases
+                    .par_iter()
+                    .enumerate()
+                    .with_min_len(CASES_PER_TASK)
+                    .map(|(k, c)| {
+                        ahead(cases, k, |a| prefetch(&demo[a.row as usize]));
+                        same_person(demo, c.row, c.id)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for ((r, queue), present) in queues.iter_mut().enumerate().zip(presence) {
         // Remote hearings add capacity in proportion to how connected the region is.
         let remote = 1.0
             + effects.remote_capacity_gain
@@ -261,27 +288,6 @@ pub fn dispose_cases(
             + credit[r];
         let mut slots = available.floor().max(0.0) as usize;
         credit[r] = available - slots as f64;
-        // Detained first, then the oldest ready case; ids break ties deterministically. (A
-        // stable sort: the same order on any number of threads.)
-        queue.par_sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
-        // Whether each defendant is still the person charged (rows are reused after deaths),
-        // for every case of the backlog: rows at random places of the table, read in
-        // parallel, so that the threads share out the waits for memory (at one agent per
-        // person the backlog's reads were most of this serial stage). Nothing below changes
-        // who a row holds, or whether they live.
-        let present: Vec<bool> = {
-            let demo: &[Demographics] = demo;
-            let cases: &[CourtCase] = queue;
-            cases
-                .par_iter()
-                .enumerate()
-                .with_min_len(CASES_PER_TASK)
-                .map(|(k, c)| {
-                    ahead(cases, k, |a| prefetch(&demo[a.row as usize]));
-                    same_person(demo, c.row, c.id)
-                })
-                .collect()
-        };
         let mut kept = Vec::with_capacity(queue.len());
         for (case, present) in queue.drain(..).zip(present) {
             if !present {
