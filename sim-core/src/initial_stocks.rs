@@ -559,13 +559,12 @@ fn draw_pending_cases(d: &mut Draws, tbl: &mut Table<'_>, stocks: &mut Stocks) {
             };
             stocks.cases.push((d.region, case));
             if detained {
-                let (kind, custody) = (OffenceType::from_index(c), JusticeState::PretrialDetained);
                 hold(
                     tbl,
                     &mut stocks.roster,
                     row,
-                    kind,
-                    custody,
+                    OffenceType::from_index(c),
+                    JusticeState::PretrialDetained,
                     (-waited) as MonthNo,
                 );
             } else {

@@ -12,7 +12,7 @@
 //! ms a month at a million agents on one thread without it, 0.70-1.10 with it), the victim
 //! pool's changes, a dozen changes ahead (a month's million changes at one agent per person
 //! took 60-130 ms without, 35-90 with), and the justice stages' parallel passes over their
-//! lists ([`ahead`]: at 50 million agents the courts 0.40 to 0.36 ns per agent-month, the
+//! lists ([`par_map_ahead`]: at 50 million agents the courts 0.40 to 0.36 ns per agent-month, the
 //! prisons 0.16 to 0.13).
 //!
 //! This module holds the workspace's second piece of unsafe code (the first is
@@ -37,17 +37,30 @@ pub(crate) fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
-/// Items between the one a parallel pass maps and the one whose rows [`ahead`] asks for.
+/// Items between the one a pass of [`par_map_ahead`] maps and the one whose rows it asks for.
 pub(crate) const READ_AHEAD: usize = 8;
 
-/// Calls `ask` with the item [`READ_AHEAD`] places after `k` in `items`, if there is one. The
-/// passes that map a list in parallel (the roster, the cases, the displaced, the supervised),
-/// each item reading a row at a random place of the table, ask memory with it for the rows of
-/// the item a few places on, so that the waits overlap instead of following one another
-/// within each task.
-#[inline(always)]
-pub(crate) fn ahead<T>(items: &[T], k: usize, ask: impl FnOnce(&T)) {
-    if let Some(item) = items.get(k + READ_AHEAD) {
-        ask(item);
-    }
+/// `items` mapped by `f` in parallel, at least `min_len` items to a task, the results in the
+/// items' order; before each item, `ask` asks memory for the rows of the item [`READ_AHEAD`]
+/// places on. For the passes over a list whose items each read a row at a random place of the
+/// table (the roster, the cases, the suspects, the displaced, the supervised): the waits
+/// overlap instead of following one another within each task.
+pub(crate) fn par_map_ahead<T: Sync, R: Send>(
+    items: &[T],
+    min_len: usize,
+    ask: impl Fn(&T) + Sync + Send,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    items
+        .par_iter()
+        .enumerate()
+        .with_min_len(min_len)
+        .map(|(k, item)| {
+            if let Some(next) = items.get(k + READ_AHEAD) {
+                ask(next);
+            }
+            f(item)
+        })
+        .collect()
 }

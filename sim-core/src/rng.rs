@@ -126,6 +126,14 @@ pub fn to_unit(bits: u64) -> f64 {
     ((bits >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// The threshold on a draw's top 53 bits that decides `to_unit(bits) < p`: `to_unit` scales
+/// them by 2^-53 exactly, so the comparison is `bits >> 11 < p * 2^53`, and for an integer
+/// that is `< ceil(p * 2^53)` (0 when `p` is not above 0).
+#[inline]
+pub(crate) fn draw_threshold(p: f64) -> u64 {
+    (p * 9_007_199_254_740_992.0).ceil() as u64
+}
+
 /// 32 random bits (one half of [`halves`]), or a [`threshold`], as a number in [0, 1)
 /// (exact: the divisor is a power of two).
 #[inline(always)]
@@ -295,5 +303,33 @@ mod tests {
         let mean = total as f64 / 20_000.0;
         // sd of the mean = sqrt(3.5/20000) = 0.013.
         assert!((mean - 3.5).abs() < 0.07, "mean {mean}");
+    }
+
+    #[test]
+    fn the_threshold_decides_as_the_uniform_does() {
+        // A decision `to_unit(bits) < p` taken by comparing the top 53 bits with
+        // `draw_threshold(p)` (the displacement scan's). Both must agree for every draw, at
+        // the edges above all: draws whose uniform equals p, one step either side of it, and
+        // p of 0, 1 and beyond.
+        let key = MonthKey::new(3, Stream::Displacement, 7);
+        let mut ps: Vec<f64> = vec![0.0, -0.5, 1.0, 1.5, f64::NAN, 0.95, 1e-300, 0.5];
+        ps.extend((0..2_000u32).map(|i| key.uniform(i, 1) * 0.2));
+        let mut edges = 0;
+        for (n, &p) in ps.iter().enumerate() {
+            let t = draw_threshold(p);
+            // Random draws, and the draws whose top bits sit at and beside the threshold.
+            let random = (0..200u32).map(|i| key.bits(n as u32, i + 10));
+            let near = [t.wrapping_sub(1), t, t + 1].map(|x| (x.min((1 << 53) - 1)) << 11);
+            for bits in random.chain(near) {
+                assert_eq!(
+                    (bits >> 11) < t,
+                    to_unit(bits) < p,
+                    "p = {p:e}, bits = {bits:x}"
+                );
+            }
+            edges += near.iter().filter(|b| to_unit(**b) == p).count();
+        }
+        // The grid of uniforms holds some of the p drawn from it: the equal case was met.
+        assert!(edges > 0);
     }
 }

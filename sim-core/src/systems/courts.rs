@@ -24,7 +24,7 @@ use crate::params::ModelParams;
 use crate::person::{Demographics, JusticeState, MonthNo, NEVER, Socioeconomic};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
-use crate::prefetch::{ahead, prefetch};
+use crate::prefetch::{par_map_ahead, prefetch};
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
 
 /// Backlog cases per parallel task of the check that each defendant is still there.
@@ -150,18 +150,15 @@ pub fn charge_suspects(
     };
     let decisions: Vec<Charging> = {
         let (demo, socio): (&[Demographics], &[Socioeconomic]) = (demo, socio);
-        let list = &suspects.0;
-        list.par_iter()
-            .enumerate()
-            .with_min_len(SUSPECTS_PER_TASK)
-            .map(|(k, s)| {
-                ahead(list, k, |a| {
-                    prefetch(&demo[a.row as usize]);
-                    prefetch(&socio[a.row as usize]);
-                });
-                month.decide(s, demo, socio)
-            })
-            .collect()
+        par_map_ahead(
+            &suspects.0,
+            SUSPECTS_PER_TASK,
+            |a| {
+                prefetch(&demo[a.row as usize]);
+                prefetch(&socio[a.row as usize]);
+            },
+            |s| month.decide(s, demo, socio),
+        )
     };
     for (k, (s, decision)) in suspects.0.iter().zip(decisions).enumerate() {
         if let Some(ahead) = suspects.0.get(k + ROWS_AHEAD) {
@@ -261,16 +258,12 @@ pub fn dispose_cases(
             .par_iter_mut()
             .map(|queue| {
                 queue.par_sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
-                let cases: &[CourtCase] = queue;
-                cases
-                    .par_iter()
-                    .enumerate()
-                    .with_min_len(CASES_PER_TASK)
-                    .map(|(k, c)| {
-                        ahead(cases, k, |a| prefetch(&demo[a.row as usize]));
-                        same_person(demo, c.row, c.id)
-                    })
-                    .collect()
+                par_map_ahead(
+                    queue,
+                    CASES_PER_TASK,
+                    |a| prefetch(&demo[a.row as usize]),
+                    |c| same_person(demo, c.row, c.id),
+                )
             })
             .collect()
     };

@@ -28,8 +28,8 @@ use crate::person::{
 };
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
-use crate::prefetch::{ahead, prefetch};
-use crate::rng::{MonthKey, Stream, to_unit};
+use crate::prefetch::{par_map_ahead, prefetch};
+use crate::rng::{MonthKey, Stream, draw_threshold, to_unit};
 use crate::systems::climate::ClimateState;
 
 /// A displaced person and how their displacement ends.
@@ -123,14 +123,14 @@ fn end_displacements(
     }
     let endings: Vec<Ending> = {
         let (demo, experience) = (&*demo, &*experience);
-        due.par_iter()
-            .enumerate()
-            .with_min_len(ENTRIES_PER_TASK)
-            .map(|(k, e)| {
-                ahead(due, k, |a| {
-                    prefetch(&demo[a.row as usize]);
-                    prefetch(&experience[a.row as usize]);
-                });
+        par_map_ahead(
+            due,
+            ENTRIES_PER_TASK,
+            |a| {
+                prefetch(&demo[a.row as usize]);
+                prefetch(&experience[a.row as usize]);
+            },
+            |e| {
                 let before = demo[e.row as usize];
                 let to = if e.settles {
                     before.region
@@ -143,8 +143,8 @@ fn end_displacements(
                     to,
                     settles: e.settles,
                 }
-            })
-            .collect()
+            },
+        )
     };
     for e in &endings {
         record_place(e.row, &e.before, &e.after(), census, pool);
@@ -266,13 +266,6 @@ impl ArrivalMonth<'_> {
     }
 }
 
-/// The threshold on a draw's top 53 bits that decides `to_unit(bits) < p`: `to_unit` scales
-/// them by 2^-53 exactly, so the comparison is `bits >> 11 < p * 2^53`, and for an integer
-/// that is `< ceil(p * 2^53)` (0 when `p` is not above 0).
-fn draw_threshold(p: f64) -> u64 {
-    (p * 9_007_199_254_740_992.0).ceil() as u64
-}
-
 /// Destination weights of the gravity rule from `origin`: population x (1 + pull x urban
 /// share) / distance, other regions only.
 fn gravity(p: &ModelParams, census: &Census, origin: usize) -> Vec<f64> {
@@ -343,12 +336,11 @@ pub fn displace_people(
     // ending changes another entry's status.
     let status: Vec<Status> = {
         let demo = &*demo;
-        let list = &displaced.0;
-        list.par_iter()
-            .enumerate()
-            .with_min_len(ENTRIES_PER_TASK)
-            .map(|(k, e)| {
-                ahead(list, k, |a| prefetch(&demo[a.row as usize]));
+        par_map_ahead(
+            &displaced.0,
+            ENTRIES_PER_TASK,
+            |a| prefetch(&demo[a.row as usize]),
+            |e| {
                 if !same_person(demo, e.row, e.id) || !demo[e.row as usize].displaced {
                     Status::Stale
                 } else if e.until > now {
@@ -356,8 +348,8 @@ pub fn displace_people(
                 } else {
                     Status::Due
                 }
-            })
-            .collect()
+            },
+        )
     };
     let mut keep = Vec::with_capacity(displaced.0.len());
     let mut due = Vec::new();
@@ -546,37 +538,5 @@ fn evacuate_damaged(
             excess -= 1;
             tally.flows.transfers += 1;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_threshold_decides_as_the_uniform_does() {
-        // The displacement decision was `to_unit(bits) < p`; the scan compares the top 53 bits
-        // with `draw_threshold(p)`. Both must agree for every draw, at the edges above all:
-        // draws whose uniform equals p, one step either side of it, and p of 0, 1 and beyond.
-        let key = MonthKey::new(3, Stream::Displacement, 7);
-        let mut ps: Vec<f64> = vec![0.0, -0.5, 1.0, 1.5, f64::NAN, 0.95, 1e-300, 0.5];
-        ps.extend((0..2_000u32).map(|i| key.uniform(i, 1) * 0.2));
-        let mut edges = 0;
-        for (n, &p) in ps.iter().enumerate() {
-            let t = draw_threshold(p);
-            // Random draws, and the draws whose top bits sit at and beside the threshold.
-            let random = (0..200u32).map(|i| key.bits(n as u32, i + 10));
-            let near = [t.wrapping_sub(1), t, t + 1].map(|x| (x.min((1 << 53) - 1)) << 11);
-            for bits in random.chain(near) {
-                assert_eq!(
-                    (bits >> 11) < t,
-                    to_unit(bits) < p,
-                    "p = {p:e}, bits = {bits:x}"
-                );
-            }
-            edges += near.iter().filter(|b| to_unit(**b) == p).count();
-        }
-        // The grid of uniforms holds some of the p drawn from it: the equal case was met.
-        assert!(edges > 0);
     }
 }

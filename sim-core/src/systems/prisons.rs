@@ -13,7 +13,6 @@
 //! (occupancy), `MonthTally`. Stream: `Stream::Prisons`.
 
 use bevy_ecs::prelude::*;
-use rayon::prelude::*;
 
 use crate::Params;
 use crate::calendar::Calendar;
@@ -27,7 +26,7 @@ use crate::person::{Demographics, JusticeState, Slot};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
-use crate::prefetch::{ahead, prefetch};
+use crate::prefetch::{par_map_ahead, prefetch};
 use crate::region::RegionConditions;
 use crate::rng::{MonthKey, Stream, halves, threshold};
 use crate::tables::DemographyTables;
@@ -143,15 +142,12 @@ pub fn run_prisons(
     // added after, in the roster's order.
     let drawn: Vec<Option<(Fate, FateCounts)>> = {
         let demo: &[Demographics] = demo;
-        roster
-            .par_iter()
-            .enumerate()
-            .with_min_len(INMATES_PER_TASK)
-            .map(|(k, i)| {
-                ahead(&roster, k, |a| prefetch(&demo[a.row as usize]));
-                same_person(demo, i.row, i.id).then(|| fate(&month, i, demo))
-            })
-            .collect()
+        par_map_ahead(
+            &roster[..],
+            INMATES_PER_TASK,
+            |a| prefetch(&demo[a.row as usize]),
+            |i| same_person(demo, i.row, i.id).then(|| fate(&month, i, demo)),
+        )
     };
     let mut drawn = drawn.into_iter();
     // The rows of the prisoners a few places ahead are asked of memory while each is gone
@@ -310,17 +306,15 @@ fn record_stocks(
     // places of the person table (at one agent per person about 130,000 of them, whose reads
     // one after another took about 6 ms a month). The counts follow in the roster's order, so
     // the cost's float sum is the same.
-    let rows: Vec<(usize, u32, bool)> = prisons
-        .roster
-        .par_iter()
-        .enumerate()
-        .with_min_len(INMATES_PER_TASK)
-        .map(|(k, i)| {
-            ahead(&prisons.roster, k, |a| prefetch(&demo[a.row as usize]));
+    let rows: Vec<(usize, u32, bool)> = par_map_ahead(
+        &prisons.roster,
+        INMATES_PER_TASK,
+        |a| prefetch(&demo[a.row as usize]),
+        |i| {
             let d = &demo[i.row as usize];
             (d.sex.index(), d.age_years(now), d.displaced)
-        })
-        .collect();
+        },
+    );
     for (i, (sex, years, displaced)) in prisons.roster.iter().zip(rows) {
         let groups = group_indices(sex, years, i.prison_region, displaced);
         for g in groups {

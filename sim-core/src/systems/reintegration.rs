@@ -4,7 +4,6 @@
 //! Reads: `Calendar`. Writes: `Supervision`, `Justice` (back to free), `MonthTally`.
 
 use bevy_ecs::prelude::*;
-use rayon::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::custody::same_person;
@@ -12,7 +11,7 @@ use crate::justice::Supervision;
 use crate::metrics::MonthTally;
 use crate::person::{Demographics, Justice, JusticeState};
 use crate::persons::Persons;
-use crate::prefetch::{ahead, prefetch};
+use crate::prefetch::{par_map_ahead, prefetch};
 
 /// What the month does to a supervision.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,15 +46,14 @@ pub fn end_supervision(
     let now = calendar.now();
     let outcomes: Vec<Outcome> = {
         let (demo, justice): (&[Demographics], &[Justice]) = (demo, justice);
-        let list = &supervision.0;
-        list.par_iter()
-            .enumerate()
-            .with_min_len(SUPERVISIONS_PER_TASK)
-            .map(|(k, s)| {
-                ahead(list, k, |a| {
-                    prefetch(&demo[a.row as usize]);
-                    prefetch(&justice[a.row as usize]);
-                });
+        par_map_ahead(
+            &supervision.0,
+            SUPERVISIONS_PER_TASK,
+            |a| {
+                prefetch(&demo[a.row as usize]);
+                prefetch(&justice[a.row as usize]);
+            },
+            |s| {
                 // Someone re-arrested meanwhile has left supervision for a new case.
                 if !same_person(demo, s.row, s.id)
                     || justice[s.row as usize].state != (JusticeState::Community { until: s.until })
@@ -66,8 +64,8 @@ pub fn end_supervision(
                 } else {
                     Outcome::Continues
                 }
-            })
-            .collect()
+            },
+        )
     };
     let mut outcomes = outcomes.into_iter();
     supervision.0.retain(|s| {

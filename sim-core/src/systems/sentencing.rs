@@ -13,7 +13,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::custody::{
-    RowFilter, enter_custody, release_detainee, release_from_roster, release_prisoner, same_person,
+    ByInmate, enter_custody, release_detainee, release_from_roster, release_prisoner, same_person,
 };
 use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, Inmate, Prisons, ReleaseCohorts, Supervised, Supervision};
@@ -189,17 +189,9 @@ pub fn sentence_convicted(
     }
     if !conversions.is_empty() {
         // Detainees stay where they are held; one pass over the roster updates them all.
-        conversions.sort_unstable_by_key(|(k, _)| *k);
-        let filter = RowFilter::new(
-            conversions.iter().map(|((row, _), _)| *row),
-            conversions.len(),
-        );
+        let conversions = ByInmate::new(&mut conversions, |(k, _)| *k);
         for i in prisons.roster.iter_mut() {
-            if !filter.may_hold(i.row) {
-                continue;
-            }
-            if let Ok(k) = conversions.binary_search_by_key(&(i.row, i.id), |(k, _)| *k) {
-                let new = conversions[k].1;
+            if let Some(&(_, new)) = conversions.find(i.row, i.id) {
                 i.sentenced = true;
                 i.kind = new.kind;
                 i.until = new.until;
