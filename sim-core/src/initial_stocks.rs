@@ -14,6 +14,7 @@ use crate::justice::{CourtCase, DelayedArrest, Inmate, Suspect};
 use crate::leniency::{self, ADULT_AGE};
 use crate::metrics::AGE_BINS;
 use crate::offence::{OFFENCE_TYPES, OffenceType};
+use crate::par::Jobs;
 use crate::params::ModelParams;
 use crate::person::{
     Demographics, Employment, Justice, JusticeState, MonthNo, NEVER, Slot, Socioeconomic,
@@ -289,7 +290,7 @@ fn pick_in_order<T: Sync>(
         let view = tbl.view();
         items
             .par_iter()
-            .with_min_len(PICKS_PER_TASK)
+            .jobs_of(PICKS_PER_TASK)
             .map(|item| Search::new(p, t, key, spec(item)).first_fit(&view, 0))
             .collect()
     };

@@ -42,6 +42,33 @@ pub fn fix_chunk_rows_on_this_thread(rows: usize) {
     FIXED_CHUNK_ROWS.set(rows);
 }
 
+/// How a parallel pass is cut into rayon jobs.
+///
+/// Why: rayon cuts a pass adaptively, into about twice as many jobs as threads at the start and
+/// further only where a job is stolen, and a job once begun runs to its end on its thread. On
+/// two threads a pass of a hundred chunks became jobs of a quarter of the pass each, and one
+/// thread often finished while the other was still in such a job: under `perf`, a quarter of
+/// the offending pass's samples on two threads had the other thread idle, and one in seven of
+/// all the step's samples. Chunks ([`chunk_rows`]) and tasks (the `..._PER_TASK` constants) are
+/// sized to amortise scheduling already, so they can be jobs of their own.
+///
+/// Scheduling only: no output depends on how a pass is cut (the module's Architecture
+/// Invariant).
+pub(crate) trait Jobs: IndexedParallelIterator {
+    /// One job per item (per chunk of rows, or task of items).
+    fn job_per_chunk(self) -> rayon::iter::MaxLen<Self> {
+        self.with_max_len(1)
+    }
+
+    /// Jobs of `items` to `2 * items` items: a task of at least `items`, and never more than
+    /// about that.
+    fn jobs_of(self, items: usize) -> rayon::iter::MaxLen<rayon::iter::MinLen<Self>> {
+        self.with_min_len(items).with_max_len(items)
+    }
+}
+
+impl<I: IndexedParallelIterator> Jobs for I {}
+
 /// Runs `f` with the current rayon pool's other workers kept awake until it returns, for a
 /// caller whose work is one simulation (or a few) on a dedicated pool.
 ///
@@ -140,6 +167,7 @@ pub(crate) fn fold_by_blocks<T: Send, I: Sync, A: Default + Send>(
     table
         .par_chunks_mut(rows_per_block)
         .enumerate()
+        .job_per_chunk()
         .fold(A::default, |mut counts, (b, rows)| {
             let first_row = b * rows_per_block;
             let block = by_block.block(b);
@@ -254,6 +282,46 @@ mod tests {
             .num_threads(threads)
             .build()
             .expect("a pool")
+    }
+
+    /// The sizes of the jobs a pass of `items` items is cut into (a fold makes one accumulator
+    /// per job).
+    fn job_sizes(
+        threads: usize,
+        items: usize,
+        cut: impl Fn(rayon::range::Iter<usize>) -> Vec<usize> + Send + Sync,
+    ) -> Vec<usize> {
+        pool(threads).install(|| cut((0..items).into_par_iter()))
+    }
+
+    #[test]
+    fn a_pass_cut_one_job_per_chunk_has_as_many_jobs_as_chunks() {
+        for threads in [1, 2, 4] {
+            let sizes = job_sizes(threads, 123, |pass| {
+                pass.job_per_chunk()
+                    .fold(|| 0, |n, _| n + 1)
+                    .collect::<Vec<usize>>()
+            });
+            assert_eq!(sizes, vec![1; 123], "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_pass_cut_in_jobs_of_n_items_has_jobs_of_n_to_2n_items() {
+        for threads in [1, 2, 4] {
+            for items in [1_000, 4_096, 10_000, 65_537] {
+                let sizes = job_sizes(threads, items, |pass| {
+                    pass.jobs_of(256)
+                        .fold(|| 0, |n, _| n + 1)
+                        .collect::<Vec<usize>>()
+                });
+                assert_eq!(sizes.iter().sum::<usize>(), items);
+                assert!(
+                    sizes.iter().all(|&n| (256..512).contains(&n)),
+                    "{threads} threads, {items} items: jobs of {sizes:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@
 use bevy_ecs::prelude::Resource;
 
 use crate::huge_pages::{huge_page_slack, reserve_advised};
-use crate::par::{ByBlock, chunk_rows};
+use crate::par::{ByBlock, Jobs, chunk_rows};
 use crate::person::MonthNo;
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
 use crate::tempo::{self, Tempo};
@@ -209,6 +209,7 @@ impl Persons {
             .zip(vital_due.par_chunks_mut(per_block))
             .zip(visit.par_chunks_mut(per_block))
             .enumerate()
+            .job_per_chunk()
             .for_each(|(b, columns)| {
                 let ((((((demo, socio), justice), experience), vital), vital_due), visit) = columns;
                 let first = b * per_block;

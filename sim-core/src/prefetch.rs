@@ -40,22 +40,23 @@ pub(crate) fn prefetch<T>(value: &T) {
 /// Items between the one a pass of [`par_map_ahead`] maps and the one whose rows it asks for.
 pub(crate) const READ_AHEAD: usize = 8;
 
-/// `items` mapped by `f` in parallel, at least `min_len` items to a task, the results in the
-/// items' order; before each item, `ask` asks memory for the rows of the item [`READ_AHEAD`]
-/// places on. For the passes over a list whose items each read a row at a random place of the
-/// table (the roster, the cases, the suspects, the displaced, the supervised): the waits
-/// overlap instead of following one another within each task.
+/// `items` mapped by `f` in parallel in jobs of `min_len` to `2 * min_len` items, the results
+/// in the items' order; before each item, `ask` asks memory for the rows of the item
+/// [`READ_AHEAD`] places on. For the passes over a list whose items each read a row at a random
+/// place of the table (the roster, the cases, the suspects, the displaced, the supervised): the
+/// waits overlap instead of following one another within each task.
 pub(crate) fn par_map_ahead<T: Sync, R: Send>(
     items: &[T],
     min_len: usize,
     ask: impl Fn(&T) + Sync + Send,
     f: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
+    use crate::par::Jobs;
     use rayon::prelude::*;
     items
         .par_iter()
         .enumerate()
-        .with_min_len(min_len)
+        .jobs_of(min_len)
         .map(|(k, item)| {
             if let Some(next) = items.get(k + READ_AHEAD) {
                 ask(next);

@@ -16,6 +16,7 @@
 //! stands for many persons, and a real survey's sampling fraction is negligible. Beside each
 //! estimate stands the true value in the same target population, from every person's history.
 
+use crate::par::Jobs;
 use crate::params::{MAX_REGIONS, SurveyParams};
 use crate::person::{Demographics, Experience, MonthNo, NEVER, Sex, Slot, VictimHistory};
 use crate::rng::{MonthKey, to_unit};
@@ -392,6 +393,7 @@ pub fn conduct(
     let rows_per_chunk = crate::par::chunk_rows(demo.len());
     let target: usize = demo
         .par_chunks(rows_per_chunk)
+        .job_per_chunk()
         .map(|c| c.iter().filter(|d| eligible(d, f.now)).count())
         .sum();
     // Each sample member is a person of the real population, represented by the agent drawn
@@ -406,6 +408,7 @@ pub fn conduct(
     let tallies = demo
         .par_chunks(rows_per_chunk)
         .zip(experience.par_chunks(rows_per_chunk))
+        .job_per_chunk()
         .map(|(demo, experience)| interview_chunk(demo, experience, s, f, &selection, base))
         .reduce(
             || [RegionTally::default(); MAX_REGIONS],

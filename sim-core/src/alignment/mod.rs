@@ -31,6 +31,7 @@ use crate::initial_stocks::{Stocks, Table, draw_initial_stocks, move_back};
 use crate::justice::Inmate;
 use crate::leniency;
 use crate::offence::OFFENCE_TYPES;
+use crate::par::Jobs;
 use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, NEVER, Slot, Socioeconomic};
 use crate::systems::offending::{cell_weights, hazard_cell};
@@ -341,6 +342,7 @@ fn weight_sums(
         .par_chunks(rows)
         .zip(tbl.socio.par_chunks(rows))
         .zip(tbl.justice.par_chunks(rows))
+        .job_per_chunk()
         .map(|((demo, socio), justice)| {
             let mut sums = WeightSums::new(regions);
             sums.add_rows(p, t, demo, socio, justice, released, &cells);

@@ -19,7 +19,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::{MonthTally, hist_index};
-use crate::par::chunk_rows;
+use crate::par::{Jobs, chunk_rows};
 use crate::person::{Demographics, MonthNo, Sex, Slot};
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
@@ -132,6 +132,7 @@ pub fn mortality_births_emigration(
         .zip(vital_due.par_chunks_mut(rows_per_chunk))
         .zip(demo.par_chunks_mut(rows_per_chunk))
         .enumerate()
+        .job_per_chunk()
         .map(|(chunk, ((vital, vital_due), demo))| {
             let mut out = ChunkOut::default();
             let base = (chunk * rows_per_chunk) as u32;

@@ -21,7 +21,7 @@ use crate::custody::same_person;
 use crate::interventions::PolicyEffects;
 use crate::justice::Prisons;
 use crate::metrics::MonthTally;
-use crate::par::{ByBlock, chunk_rows};
+use crate::par::{ByBlock, Jobs, chunk_rows};
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
 use crate::person::{
     Demographics, DisplacementState, Employment, Experience, MonthNo, Slot, Socioeconomic,
@@ -187,6 +187,7 @@ fn write_by_block<T: Sync>(
         .zip(socio.par_chunks_mut(rows_per_block))
         .zip(experience.par_chunks_mut(rows_per_block))
         .enumerate()
+        .job_per_chunk()
         .for_each(|(b, ((demo, socio), experience))| {
             let first_row = b * rows_per_block;
             for &i in by_block.block(b) {
@@ -419,6 +420,7 @@ pub fn displace_people(
             .par_chunks(rows_per_chunk)
             .zip(socio.par_chunks(rows_per_chunk))
             .enumerate()
+            .job_per_chunk()
             .map(|(k, (chunk, socio))| {
                 let mut out = Vec::new();
                 let month = &month;

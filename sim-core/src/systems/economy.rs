@@ -19,6 +19,7 @@ use bevy_ecs::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::metrics::MonthTally;
+use crate::par::Jobs;
 use crate::params::{MAX_REGIONS, ModelParams};
 use crate::person::{Demographics, Employment, MonthNo, Slot, Socioeconomic};
 use crate::rng::{MonthKey, Stream, halves, threshold, unit32};
@@ -137,7 +138,7 @@ pub(crate) fn initial_employment(
     // for a whole country).
     demo.par_iter()
         .zip(socio.par_iter_mut())
-        .with_min_len(PERSONS_PER_TASK)
+        .jobs_of(PERSONS_PER_TASK)
         .for_each(|(d, s)| {
             if d.slot == Slot::Vacant {
                 return;

@@ -13,6 +13,7 @@ use crate::Params;
 use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::metrics::MonthTally;
+use crate::par::Jobs;
 use crate::person::PersonBundle;
 use crate::persons::Persons;
 use crate::pool::PoolChanges;
@@ -47,7 +48,7 @@ pub fn settle_newcomers(
         .0
         .par_iter()
         .enumerate()
-        .with_min_len(NEWCOMERS_PER_TASK)
+        .jobs_of(NEWCOMERS_PER_TASK)
         .map(|(k, n)| {
             new_person(
                 p,

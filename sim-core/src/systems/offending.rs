@@ -44,7 +44,7 @@ use crate::justice::Policing;
 use crate::mechanisms::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 use crate::metrics::{AGE_BINS, Counter, GROUPS, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::chunk_rows;
+use crate::par::{Jobs, chunk_rows};
 use crate::params::MAX_REGIONS;
 use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, MonthNo, NEVER, Sex, Slot, Socioeconomic};
@@ -179,6 +179,7 @@ pub fn build_hazard_table(
         .zip(total.par_chunks_mut(CELLS_PER_REGION))
         .enumerate()
         .take(p.regions.len())
+        .job_per_chunk()
         .for_each(|(r, (by_type, total))| {
             let deterrence = policing.deterrence[r];
             let heat = (1.0 + p.crime.heat_effect_per_sd).powf(conditions.temperature_anomaly[r]);
@@ -743,6 +744,7 @@ pub fn commit_offences(
         .zip(visit.par_chunks_mut(rows_per_chunk))
         .zip(tempo.par_chunks_mut(rows_per_chunk))
         .enumerate()
+        .job_per_chunk()
         .map_init(
             || Lease::take(stash),
             |lease, (chunk, ((((demo, socio), justice), visit), tempo))| {
@@ -1134,6 +1136,7 @@ fn expected_by_region(
         .zip(hz.by_type.par_chunks(CELLS_PER_REGION))
         .zip(ledger.par_chunks_mut(CELLS_PER_REGION))
         .zip(exact[..regions].par_iter())
+        .job_per_chunk()
         .for_each(|((((row, mut by_job), hazards), running), exact)| {
             for (k, h) in hazards.iter().enumerate() {
                 // The running sums plus the jobs' changes (wrapping: a job may take out more

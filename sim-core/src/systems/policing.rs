@@ -21,7 +21,7 @@ use crate::custody::same_person;
 use crate::justice::{DelayedArrest, DelayedArrests, Policing, ReleaseCohorts, Suspect, Suspects};
 use crate::metrics::{Counter, MonthTally, group_indices};
 use crate::offence::{Offence, OffenceBuffer, OffenceType};
-use crate::par::chunk_rows;
+use crate::par::{Jobs, chunk_rows};
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, Justice, JusticeState, MonthNo, Slot};
 use crate::persons::Persons;
@@ -174,6 +174,7 @@ pub fn clear_offences(
     } = buffer
         .0
         .par_chunks(per_task)
+        .job_per_chunk()
         .map(Workload::of)
         .reduce(Workload::default, Workload::plus);
     let factor: Vec<f64> = (0..regions)
@@ -185,12 +186,16 @@ pub fn clear_offences(
         })
         .collect();
     // Which recorded offences are cleared: one draw each, in parallel.
-    buffer.0.par_chunks_mut(per_task).for_each(|offences| {
-        for o in offences.iter_mut().filter(|o| o.recorded()) {
-            let prob = p.crime.types[o.kind.index()].clearance * factor[o.region as usize];
-            o.cleared = to_unit(o.bits(key, 0)) < prob;
-        }
-    });
+    buffer
+        .0
+        .par_chunks_mut(per_task)
+        .job_per_chunk()
+        .for_each(|offences| {
+            for o in offences.iter_mut().filter(|o| o.recorded()) {
+                let prob = p.crime.types[o.kind.index()].clearance * factor[o.region as usize];
+                o.cleared = to_unit(o.bits(key, 0)) < prob;
+            }
+        });
     // The suspects of the cleared offences, in parallel: each reads the offender's row, at a
     // random place of the table, and draws the delay of a late prosecution. Nothing the
     // arrests change is read here (a person cleared of two offences is arrested once: whether
@@ -200,7 +205,7 @@ pub fn clear_offences(
         buffer
             .0
             .par_iter()
-            .with_min_len(OFFENCES_PER_TASK)
+            .jobs_of(OFFENCES_PER_TASK)
             .filter(|o| o.cleared)
             .map(|o| {
                 let suspect = Suspect {

@@ -17,7 +17,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, GroupCounts, MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
-use crate::par::{chunk_rows, fold_by_blocks, touch};
+use crate::par::{Jobs, chunk_rows, fold_by_blocks, touch};
 use crate::person::first_violence_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
@@ -81,6 +81,7 @@ pub fn report_offences(
     let outs: Vec<TaskOut> = buffer
         .0
         .par_chunks_mut(per_task)
+        .job_per_chunk()
         .map(|offences| {
             let mut out = TaskOut::default();
             // The victims' rows are at random places of the table: touched first in a run of

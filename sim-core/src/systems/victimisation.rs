@@ -27,7 +27,7 @@ use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
 use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::fold_by_blocks;
+use crate::par::{Jobs, fold_by_blocks};
 use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
@@ -368,6 +368,7 @@ fn redo_stale(
     let again: Vec<Offence> = stale.iter().map(|&i| offences[i]).collect();
     let redone: Vec<Option<Pick>> = again
         .par_chunks(REDONE_PER_TASK)
+        .job_per_chunk()
         .flat_map_iter(|run| pick_victims(run, key, weights, pool, elder_abuse_share))
         .collect();
     for (i, pick) in stale.into_iter().zip(redone) {
@@ -645,6 +646,7 @@ pub fn choose_victims(
         buffer
             .0
             .par_chunks(PICKS_PER_TASK)
+            .job_per_chunk()
             .flat_map_iter(|run| pick_victims(run, key, weights, pool, elder_abuse_share))
             .collect()
     };
@@ -678,7 +680,7 @@ pub fn choose_victims(
         .0
         .par_iter_mut()
         .zip(picks.par_iter())
-        .with_min_len(PICKS_PER_TASK)
+        .jobs_of(PICKS_PER_TASK)
         .filter_map(|(o, pick)| {
             let pick = pick.as_ref()?;
             let Some((victim, k)) = pick.victim else {
