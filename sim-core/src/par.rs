@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::offence::NO_ROW;
+
 /// Most rows per chunk: large enough to amortise scheduling (about 10-50 us of work per chunk).
 const MAX_CHUNK: usize = 8192;
 
@@ -132,7 +134,7 @@ fn stay_awake(done: &AtomicBool, home: usize) {
     }
 }
 
-/// Reads a word of each of `rows` (rows of [`crate::offence::NO_ROW`] are passed over) in one run
+/// Reads a word of each of `rows` (rows of [`NO_ROW`] are passed over) in one run
 /// of independent reads, before code that visits them one at a time with much work in between:
 /// rows at random places of a large table each wait for memory, and in such a run the waits
 /// overlap (a prefetch without `unsafe`; the victims' histories at a million agents took 0.8-0.9
@@ -140,29 +142,48 @@ fn stay_awake(done: &AtomicBool, home: usize) {
 pub(crate) fn touch(rows: impl Iterator<Item = u32>, read: impl Fn(usize) -> u32) {
     let mut words = 0u32;
     for row in rows {
-        if row != crate::offence::NO_ROW {
+        if row != NO_ROW {
             words ^= read(row as usize);
         }
     }
     std::hint::black_box(words);
 }
 
-/// Goes through `items`, each updating row `row_of(item)` of `table`, by blocks of
-/// `chunks_per_block` of the table's chunks ([`chunk_rows`]) in parallel, each block's items in
-/// their order: a block's rows are first read in one run (`word` of each, [`touch`]), as they
+/// Fewest updates a block of [`block_rows`] should carry on average: each waits for memory
+/// (about 0.1-0.2 us), and a rayon job taken by the other thread costs a few microseconds on a
+/// virtual machine. With a block per chunk, a month's 1,300 newcomers at a million agents were
+/// 123 jobs of about ten rows each, 0.17 ms on one thread or two.
+const UPDATES_PER_BLOCK: usize = 256;
+
+/// Rows per block for `updates` updates of rows at random places of a table of `table_rows`
+/// rows, applied by blocks in parallel ([`ByBlock`]): a power of two of the table's chunks
+/// ([`chunk_rows`]), as few as give each block about [`UPDATES_PER_BLOCK`] updates, and a single
+/// block for a handful (waking the other threads would cost more than the writes). Depends on
+/// the counts only; no output depends on where blocks begin.
+pub(crate) fn block_rows(table_rows: usize, updates: usize) -> usize {
+    let chunk = chunk_rows(table_rows);
+    let chunks = table_rows.div_ceil(chunk).max(1);
+    let per_block = (UPDATES_PER_BLOCK * chunks)
+        .div_ceil(updates.max(1))
+        .next_power_of_two()
+        .min(chunks.next_power_of_two());
+    chunk * per_block
+}
+
+/// Goes through `items`, each updating row `row_of(item)` of `table` (none for [`NO_ROW`]), by blocks of
+/// [`block_rows`] rows in parallel, each block's items in their order: a block's rows are first read in one run (`word` of each, [`touch`]), as they
 /// lie at random places of it, then `visit` updates each with its item and counts into the
 /// job's `A` (one per rayon job, not per block). The jobs' counts are added with `plus`:
 /// integer counts give the same sums however rayon split the blocks.
 pub(crate) fn fold_by_blocks<T: Send, I: Sync, A: Default + Send>(
     table: &mut [T],
     items: &[I],
-    chunks_per_block: usize,
     row_of: impl Fn(&I) -> u32 + Sync,
     word: impl Fn(&T) -> u32 + Sync,
     visit: impl Fn(&mut A, &I, &mut T) + Sync,
     plus: impl Fn(A, A) -> A + Sync + Send,
 ) -> A {
-    let rows_per_block = chunk_rows(table.len()) * chunks_per_block;
+    let rows_per_block = block_rows(table.len(), items.len());
     let by_block = ByBlock::new(items.iter().map(&row_of), table.len(), rows_per_block);
     table
         .par_chunks_mut(rows_per_block)
@@ -191,7 +212,8 @@ pub(crate) struct ByBlock {
 }
 
 impl ByBlock {
-    /// Groups items `0..rows.len()` by the block of `rows[i]`, in a table of `table_rows`.
+    /// Groups items `0..rows.len()` by the block of `rows[i]`, in a table of `table_rows`;
+    /// items whose row is [`NO_ROW`] are in no block.
     pub(crate) fn new(
         rows: impl Iterator<Item = u32> + Clone,
         table_rows: usize,
@@ -199,7 +221,7 @@ impl ByBlock {
     ) -> Self {
         let blocks = table_rows.div_ceil(rows_per_block);
         let mut starts = vec![0usize; blocks + 1];
-        for row in rows.clone() {
+        for row in rows.clone().filter(|&row| row != NO_ROW) {
             starts[row as usize / rows_per_block + 1] += 1;
         }
         for b in 0..blocks {
@@ -207,7 +229,7 @@ impl ByBlock {
         }
         let mut next = starts.clone();
         let mut order = vec![0u32; starts[blocks]];
-        for (i, row) in rows.enumerate() {
+        for (i, row) in rows.enumerate().filter(|&(_, row)| row != NO_ROW) {
             let b = row as usize / rows_per_block;
             order[next[b]] = i as u32;
             next[b] += 1;
@@ -325,6 +347,33 @@ mod tests {
     }
 
     #[test]
+    fn blocks_of_updates_are_whole_chunks_with_enough_updates_each() {
+        for table in [20_000usize, 1_000_000, 50_000_000] {
+            let chunk = chunk_rows(table);
+            assert!(block_rows(table, 30) >= table, "a handful: one block");
+            assert_eq!(
+                block_rows(table, table),
+                chunk,
+                "an update a row: a block a chunk"
+            );
+            for updates in [300usize, 1_300, 15_000, 100_000] {
+                let rows = block_rows(table, updates);
+                assert_eq!(rows % chunk, 0);
+                let blocks = table.div_ceil(rows);
+                // Enough updates a block on average, and as many blocks as that allows.
+                assert!(
+                    blocks == 1 || updates / blocks >= UPDATES_PER_BLOCK / 2,
+                    "{table} rows, {updates} updates: {blocks} blocks"
+                );
+                assert!(
+                    rows == chunk || updates / table.div_ceil(rows / 2) < UPDATES_PER_BLOCK,
+                    "{table} rows, {updates} updates: blocks of {rows} rows could be halved"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn work_done_with_workers_awake_is_the_work_asked_for() {
         // Inside a pool of 1 or 3 threads and outside any pool: the same sum, with parallel
         // passes separated by serial work (which the awake threads must not disturb).
@@ -371,7 +420,6 @@ mod tests {
                 fold_by_blocks(
                     &mut table,
                     &items,
-                    1,
                     |&(row, _)| row,
                     |&x| x as u32,
                     |count: &mut u64, &(_, value), x| {
@@ -433,5 +481,13 @@ mod tests {
             blocks,
             [vec![1, 3, 4], vec![0], vec![6], vec![5], vec![2, 7]]
         );
+    }
+
+    #[test]
+    fn items_without_a_row_are_in_no_block_and_move_no_other() {
+        let rows = [17u32, NO_ROW, 3, 40, NO_ROW, 3, 0];
+        let by = ByBlock::new(rows.iter().copied(), 42, 10);
+        let blocks: Vec<Vec<u32>> = (0..5).map(|b| by.block(b).to_vec()).collect();
+        assert_eq!(blocks, [vec![2, 5, 6], vec![0], vec![], vec![], vec![3]]);
     }
 }

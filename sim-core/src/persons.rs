@@ -19,15 +19,11 @@
 use bevy_ecs::prelude::Resource;
 
 use crate::huge_pages::{huge_page_slack, reserve_advised};
-use crate::par::{ByBlock, Jobs, chunk_rows};
+use crate::par::{ByBlock, Jobs, block_rows};
 use crate::person::MonthNo;
 use crate::person::{Demographics, Experience, Justice, PersonBundle, Socioeconomic};
 use crate::tempo::{self, Tempo};
 use crate::vital::VitalMonths;
-
-/// Rows below which [`Persons::set_rows`] writes them as one block, on the calling thread (at
-/// 20,000 agents a month has about 30 newcomers; at a million, about 1,300).
-const PARALLEL_SET_ROWS: usize = 1024;
 
 /// The person table (see the module documentation).
 #[derive(Resource, Clone, Debug, Default, PartialEq)]
@@ -183,13 +179,7 @@ impl Persons {
         if rows.is_empty() {
             return;
         }
-        // A few rows (a small population's month) are written here: waking the pool's
-        // threads would cost more than the writes.
-        let per_block = if rows.len() < PARALLEL_SET_ROWS {
-            self.len()
-        } else {
-            chunk_rows(self.len())
-        };
+        let per_block = block_rows(self.len(), rows.len());
         let by_block = ByBlock::new(rows.iter().copied(), self.len(), per_block);
         let Persons {
             demo,

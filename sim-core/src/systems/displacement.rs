@@ -21,7 +21,7 @@ use crate::custody::same_person;
 use crate::interventions::PolicyEffects;
 use crate::justice::Prisons;
 use crate::metrics::MonthTally;
-use crate::par::{ByBlock, Jobs, chunk_rows};
+use crate::par::{ByBlock, Jobs, block_rows, chunk_rows};
 use crate::params::{Hazard, MAX_REGIONS, ModelParams};
 use crate::person::{
     Demographics, DisplacementState, Employment, Experience, MonthNo, Slot, Socioeconomic,
@@ -180,7 +180,7 @@ fn write_by_block<T: Sync>(
     if items.is_empty() {
         return;
     }
-    let rows_per_block = chunk_rows(demo.len());
+    let rows_per_block = block_rows(demo.len(), items.len());
     let by_block = ByBlock::new(items.iter().map(row_of), demo.len(), rows_per_block);
     let by_block = &by_block;
     demo.par_chunks_mut(rows_per_block)

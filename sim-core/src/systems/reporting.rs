@@ -22,10 +22,6 @@ use crate::person::first_violence_this_year;
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
 
-/// Chunks of the person table per block of the reporting histories' update (as the victims'
-/// histories: a month's reporters are a few per thousand people).
-const KNOWN_CHUNKS_PER_BLOCK: usize = 4;
-
 /// A reported non-lethal violence or a recorded trafficking offence whose victim's history and
 /// group counts are updated after the draws, each victim's in the buffer's order. It carries
 /// what the update needs of the offence, so that the update, which goes by blocks of the
@@ -146,7 +142,6 @@ pub fn report_offences(
     let counts = fold_by_blocks(
         experience,
         &known,
-        KNOWN_CHUNKS_PER_BLOCK,
         |k| k.victim,
         |x| x.victim.last_reported_physical as u32,
         |counts: &mut GroupCounts, k, x| {
