@@ -57,8 +57,9 @@ enum Status {
     Due,
 }
 
-/// Displacement entries per parallel task (each a look at a random row of the person table).
-const ENTRIES_PER_TASK: usize = 1024;
+/// Displacement entries per parallel task (each a look at a random row of the person table, as
+/// the prisons' and supervisions' tasks).
+const ENTRIES_PER_TASK: usize = 256;
 
 /// Everyone currently displaced, in order of displacement.
 #[derive(Resource, Clone, Debug, Default)]
