@@ -20,6 +20,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::{Convicted, CourtCase, Courts, Inmate, Prisons, Suspect, Suspects, Verdict};
 use crate::leniency;
 use crate::metrics::{DISPOSITION_BINS, MonthTally};
+use crate::par::Jobs;
 use crate::params::ModelParams;
 use crate::person::{Demographics, JusticeState, MonthNo, NEVER, Socioeconomic};
 use crate::persons::Persons;
@@ -258,6 +259,7 @@ pub fn dispose_cases(
         let demo: &[Demographics] = demo;
         queues
             .par_iter_mut()
+            .job_per_chunk()
             .map(|queue| {
                 queue.par_sort_by_key(|c| (c.ready > now, !c.detained, c.ready, c.charged, c.id));
                 par_map_ahead(
