@@ -170,9 +170,10 @@ pub(crate) fn block_rows(table_rows: usize, updates: usize) -> usize {
     chunk * per_block
 }
 
-/// Goes through `items`, each updating row `row_of(item)` of `table` (none for [`NO_ROW`]), by blocks of
-/// [`block_rows`] rows in parallel, each block's items in their order: a block's rows are first read in one run (`word` of each, [`touch`]), as they
-/// lie at random places of it, then `visit` updates each with its item and counts into the
+/// Goes through `items`, each updating row `row_of(item)` of `table` (none for [`NO_ROW`]), by
+/// blocks of [`block_rows`] rows in parallel, each block's items in their order: a block's rows
+/// are first read in one run (`word` of each, [`touch`]), as they lie at random places of it,
+/// then `visit` updates each with its item and counts into the
 /// job's `A` (one per rayon job, not per block). The jobs' counts are added with `plus`:
 /// integer counts give the same sums however rayon split the blocks.
 pub(crate) fn fold_by_blocks<T: Send, I: Sync, A: Default + Send>(
@@ -222,13 +223,12 @@ impl ByBlock {
         let blocks = table_rows.div_ceil(rows_per_block);
         // Blocks are a power of two of rows but in tests: a shift, where a division of each
         // row took tens of cycles on the calling thread.
-        let shift = rows_per_block.trailing_zeros();
-        let block_of = |row: u32| {
-            if rows_per_block.is_power_of_two() {
-                (row >> shift) as usize
-            } else {
-                row as usize / rows_per_block
-            }
+        let shift = rows_per_block
+            .is_power_of_two()
+            .then(|| rows_per_block.trailing_zeros());
+        let block_of = |row: u32| match shift {
+            Some(shift) => (row >> shift) as usize,
+            None => row as usize / rows_per_block,
         };
         let mut starts = vec![0usize; blocks + 1];
         for row in rows.clone().filter(|&row| row != NO_ROW) {

@@ -37,7 +37,8 @@ pub(crate) fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
-/// Items between the one a pass of [`par_map_ahead`] maps and the one whose rows it asks for.
+/// Items between the one a pass of [`par_map_ahead`] maps (or a serial loop goes through) and
+/// the one whose rows it asks for.
 pub(crate) const READ_AHEAD: usize = 8;
 
 /// `items` mapped by `f` in parallel in jobs of `min_len` to `2 * min_len` items, the results

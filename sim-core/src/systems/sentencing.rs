@@ -22,11 +22,8 @@ use crate::metrics::MonthTally;
 use crate::person::{JusticeState, MonthNo, NEVER, Slot};
 use crate::persons::Persons;
 use crate::pool::VictimPool;
-use crate::prefetch::prefetch;
+use crate::prefetch::{READ_AHEAD, prefetch};
 use crate::rng::{MonthKey, Stream, standard_normal, to_unit};
-
-/// Verdicts between the one gone through and the one whose rows are asked of memory.
-const ROWS_AHEAD: usize = 8;
 
 fn month_after(now: MonthNo, months: i32) -> MonthNo {
     (i32::from(now) + months).clamp(i32::from(MonthNo::MIN) + 1, i32::from(MonthNo::MAX)) as MonthNo
@@ -66,7 +63,7 @@ pub fn sentence_convicted(
     for (k, v) in convicted.0.iter().enumerate() {
         // The rows of the verdict a few places on, asked of memory now: each lies at a random
         // place of the table, and read when reached each was a wait.
-        if let Some(ahead) = convicted.0.get(k + ROWS_AHEAD) {
+        if let Some(ahead) = convicted.0.get(k + READ_AHEAD) {
             let row = ahead.row as usize;
             prefetch(&demo[row]);
             prefetch(&justice[row]);
