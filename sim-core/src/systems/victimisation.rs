@@ -32,6 +32,7 @@ use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
 use crate::rng::{MonthKey, Stream, to_unit};
+use crate::systems::expected_victims::ExpectationTask;
 
 /// Most attempts to find a victim before the offence is left without one (counted).
 const MAX_ATTEMPTS: u32 = 32;
@@ -642,6 +643,7 @@ pub fn choose_victims(
     mut census: ResMut<Census>,
     mut vacancies: ResMut<Vacancies>,
     mut tally: ResMut<MonthTally>,
+    mut expectation: ResMut<ExpectationTask>,
     mut persons: ResMut<Persons>,
 ) {
     use rayon::prelude::*;
@@ -664,6 +666,8 @@ pub fn choose_victims(
         (&weights, &pool),
         elder_abuse_share,
     );
+    // The expected victims are computed beside the serial work from here on.
+    expectation.start();
     // In a burn-in, whose persons are all alive at the start, a homicide's death is not
     // simulated.
     let killing = !calendar.in_burn_in();
