@@ -12,11 +12,14 @@
 //! every month and compare. The rows it sees change are also handed to the offending pass
 //! (`take_touched`), which revisits them: its running sums rely on this invariant too.
 
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
 use bevy_ecs::prelude::Resource;
 
 use crate::census::EARLIEST_BIRTH;
 use crate::huge_pages::reserve_advised;
-use crate::par::Background;
 use crate::params::MAX_REGIONS;
 use crate::person::{Demographics, MonthNo, Slot};
 use crate::prefetch::prefetch;
@@ -294,9 +297,13 @@ const ENTRY_AHEAD: usize = 8;
 /// Applies `changes` to `pool` in their order, asking memory for the entries of the changes
 /// ahead: each change reads and writes entries at random places of tables too large for the
 /// caches (the positions, 4 bytes a person), and one after another each waited for memory (a
-/// month's million changes at one agent per person took 60-130 ms).
-fn apply_all(changes: &[Change], pool: &mut VictimPool) {
+/// month's million changes at one agent per person took 60-130 ms). `pause` is called before
+/// every [`PAUSE_CHANGES`] changes.
+fn apply_all(changes: &[Change], pool: &mut VictimPool, mut pause: impl FnMut()) {
     for (k, change) in changes.iter().enumerate() {
+        if k % PAUSE_CHANGES == 0 {
+            pause();
+        }
         if let Some(ahead) = changes.get(k + POSITION_AHEAD) {
             ahead.prefetch(pool);
         }
@@ -307,15 +314,27 @@ fn apply_all(changes: &[Change], pool: &mut VictimPool) {
     }
 }
 
-/// The pool's changes from the month's first stages (deaths, newcomers, displacement), applied
-/// in their order beside the stages that follow and never read the pool (employment,
-/// interventions, offending); the victimisation stage waits for them before its first read.
+/// Changes between two looks for the pool's other work (about 10 µs of changes at a million
+/// agents).
+const PAUSE_CHANGES: usize = 64;
+
+/// Changes recorded before they are sent to be applied (about 40 µs of work at a million
+/// agents).
+const BATCH_CHANGES: usize = 256;
+
+/// The pool's changes from the month's first stages (displacement, deaths, newcomers), applied
+/// in their order beside the month's work until victimisation reads the pool (stage 7).
 ///
 /// Why: each change touches two or three rows of large tables at random (about 150 ns at
 /// 1,000,000 agents), and these stages make about 8,000 a month (2,000 to 27,000): about
-/// 1.2 ms a month of serial work, which the parallel passes now share out. The changes are
-/// applied in the order they were made, so the pool's order, and every victim drawn from it, is
-/// as before.
+/// 1.2 ms a month of serial work. From the start of the month ([`PoolChanges::start`]) the
+/// pool is out with an applier, and every [`BATCH_CHANGES`] changes recorded are sent to it.
+/// Until [`PoolChanges::hurry`] (once the last are recorded), the applier gives way to the
+/// pool's other work every [`PAUSE_CHANGES`] changes: it runs where the other threads would
+/// wait for the calling thread's serial work (the recording loops themselves, the lists of
+/// deaths and newcomers); after it, it runs through, beside the offending pass, and the
+/// victimisation stage waits for it ([`PoolChanges::finish`]). The changes are applied in the
+/// order they were made, so the pool's order, and every victim drawn from it, is as before.
 /// Scratch: empty between months (a snapshot never holds changes in flight).
 #[derive(Resource, Default)]
 pub struct PoolChanges {
@@ -323,20 +342,83 @@ pub struct PoolChanges {
     /// The rows of the changes recorded, and of the pool's own changes since the last
     /// offending pass (moved here when the changes start): the rows the pass revisits.
     touched: Vec<u32>,
-    in_flight: Option<Background<(VictimPool, Vec<Change>)>>,
+    /// The pool and the changes sent to it, while the pool is out.
+    applier: Option<Arc<Applier>>,
+}
+
+/// What the calling thread and the task applying the changes share.
+struct Applier {
+    state: Mutex<Queue>,
+    /// A task is applying the changes (it holds the pool).
+    running: AtomicBool,
+    /// No more changes are coming this month: the task no longer gives way.
+    urgent: AtomicBool,
+}
+
+/// The changes sent and not yet applied, and the pool while no task applies them.
+#[derive(Default)]
+struct Queue {
+    batches: VecDeque<Vec<Change>>,
+    pool: Option<VictimPool>,
+    /// Applied batches' buffers, for the next batches.
+    spent: Vec<Vec<Change>>,
+}
+
+impl Applier {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies the batches sent, in order, until there are none; then puts the pool back.
+    fn drain(&self) {
+        let mut pool = self
+            .queue()
+            .pool
+            .take()
+            .expect("a task starts with the pool in");
+        loop {
+            let batch = {
+                let mut queue = self.queue();
+                match queue.batches.pop_front() {
+                    Some(batch) => batch,
+                    None => {
+                        queue.pool = Some(pool);
+                        // Under the lock: a batch sent after this starts a new task.
+                        self.running.store(false, Ordering::Release);
+                        return;
+                    }
+                }
+            };
+            apply_all(&batch, &mut pool, || {
+                if !self.urgent.load(Ordering::Acquire) {
+                    rayon::yield_now();
+                }
+            });
+            let mut batch = batch;
+            batch.clear();
+            self.queue().spent.push(batch);
+        }
+    }
 }
 
 impl PoolChanges {
     /// Records [`VictimPool::add`].
     pub fn add(&mut self, row: u32, d: &Demographics) {
         self.touched.push(row);
-        self.recorded.push(Change::Add(row, *d));
+        self.record(Change::Add(row, *d));
     }
 
     /// Records [`VictimPool::remove`].
     pub fn remove(&mut self, row: u32, d: &Demographics) {
         self.touched.push(row);
-        self.recorded.push(Change::Remove(row, *d));
+        self.record(Change::Remove(row, *d));
+    }
+
+    fn record(&mut self, change: Change) {
+        self.recorded.push(change);
+        if self.recorded.len() >= BATCH_CHANGES {
+            self.send();
+        }
     }
 
     /// The rows whose slot, region or displacement changed since the last offending pass (the
@@ -345,30 +427,70 @@ impl PoolChanges {
         std::mem::take(&mut self.touched)
     }
 
-    /// Starts applying the recorded changes to `pool` beside the caller's work: `pool` is
-    /// empty until [`PoolChanges::finish`] puts it back.
+    /// Takes the pool out, to an applier of the changes recorded from now on: `pool` is empty
+    /// until [`PoolChanges::finish`] puts it back.
     pub fn start(&mut self, pool: &mut VictimPool) {
         self.touched.append(&mut pool.take_touched());
+        let queue = Queue {
+            pool: Some(std::mem::take(pool)),
+            ..Queue::default()
+        };
+        let applier = Arc::new(Applier {
+            state: Mutex::new(queue),
+            running: AtomicBool::new(false),
+            urgent: AtomicBool::new(false),
+        });
+        self.applier = Some(applier);
+        // The changes recorded before (none in a month: those of a test) go first.
+        self.send();
+    }
+
+    /// Sends the changes recorded to the applier, and starts a task applying them if none
+    /// runs (without an applier, they stay recorded).
+    fn send(&mut self) {
+        let Some(applier) = &self.applier else {
+            return;
+        };
         if self.recorded.is_empty() {
             return;
         }
-        let mut pool = std::mem::take(pool);
-        let changes = std::mem::take(&mut self.recorded);
-        self.in_flight = Some(Background::spawn(move || {
-            apply_all(&changes, &mut pool);
-            (pool, changes)
-        }));
+        let mut queue = applier.queue();
+        let next = queue.spent.pop().unwrap_or_default();
+        queue
+            .batches
+            .push_back(std::mem::replace(&mut self.recorded, next));
+        if !applier.running.swap(true, Ordering::AcqRel) {
+            let applier = Arc::clone(applier);
+            rayon::spawn(move || applier.drain());
+        }
     }
 
-    /// Puts the pool back with every change applied (applying any still recorded).
+    /// Sends the last changes of the month's first stages: from here on the applier runs
+    /// through, beside the stages that never read the pool (employment, interventions,
+    /// offending).
+    pub fn hurry(&mut self) {
+        self.send();
+        if let Some(applier) = &self.applier {
+            applier.urgent.store(true, Ordering::Release);
+        }
+    }
+
+    /// Puts the pool back with every change applied (applying any still recorded), taking the
+    /// pool's pending work while the applier finishes (so a pool of one thread applies them
+    /// here).
     pub fn finish(&mut self, pool: &mut VictimPool) {
-        if let Some(in_flight) = self.in_flight.take() {
-            let (applied, mut changes) = in_flight.wait();
-            *pool = applied;
-            changes.clear();
-            // The buffer goes back for next month's changes, unless more were recorded since.
-            if self.recorded.is_empty() {
-                self.recorded = changes;
+        self.hurry();
+        if let Some(applier) = self.applier.take() {
+            while applier.running.load(Ordering::Acquire) {
+                if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+                    std::thread::yield_now();
+                }
+            }
+            let mut queue = applier.queue();
+            debug_assert!(queue.batches.is_empty(), "an applier stops with none left");
+            *pool = queue.pool.take().expect("the pool is back once applied");
+            if let Some(buffer) = queue.spent.pop() {
+                self.recorded = buffer;
             }
         }
         for change in self.recorded.drain(..) {
@@ -404,65 +526,100 @@ mod tests {
         people_in_few_cells(400)
     }
 
+    /// 3,000 moves of people in few cells (displacement, region, custody), each as the pool
+    /// sees it: (row, before, after).
+    fn moves() -> Vec<(u32, Demographics, Demographics)> {
+        let mut demo = people();
+        let key = MonthKey::new(7, Stream::Displacement, 3);
+        (0..3000u32)
+            .map(|step| {
+                let row = (key.bits(step, 0) % demo.len() as u64) as u32;
+                let before = demo[row as usize];
+                let mut after = before;
+                match step % 3 {
+                    0 => after.displaced = !after.displaced,
+                    1 => after.region = 1 - after.region,
+                    _ => {
+                        after.slot = if after.slot == Slot::Alive {
+                            Slot::InCustody
+                        } else {
+                            Slot::Alive
+                        }
+                    }
+                }
+                demo[row as usize] = after;
+                (row, before, after)
+            })
+            .collect()
+    }
+
+    /// A parallel pass of the kind the month runs while the changes apply.
+    fn work_beside() {
+        let beside: u64 = rayon::prelude::ParallelIterator::sum(
+            rayon::prelude::IntoParallelIterator::into_par_iter(0..100_000u64),
+        );
+        assert_eq!(beside, 4_999_950_000);
+    }
+
     #[test]
     fn changes_applied_beside_other_work_leave_the_cells_in_the_order_of_direct_changes() {
         // Victims are picked by their place in a cell, so the order within cells is output:
-        // recorded changes must reproduce it exactly, not just the members.
-        let mut demo = people();
-        let mut direct = VictimPool::rebuild(&demo, 120);
-        let mut recorded = PoolChanges::default();
-        let key = MonthKey::new(7, Stream::Displacement, 3);
-        for step in 0..3000u32 {
-            let row = (key.bits(step, 0) % demo.len() as u64) as u32;
-            let before = demo[row as usize];
-            let mut after = before;
-            match step % 3 {
-                0 => after.displaced = !after.displaced,
-                1 => after.region = 1 - after.region,
-                _ => {
-                    after.slot = if after.slot == Slot::Alive {
-                        Slot::InCustody
-                    } else {
-                        Slot::Alive
-                    }
+        // recorded changes must reproduce it exactly, not just the members. The changes are
+        // recorded with the pool out (as in a month: sent in batches, applied while parallel
+        // passes run, hurried, then waited for), and also all before the pool goes out.
+        let moves = moves();
+        let mut direct = VictimPool::rebuild(&people(), 120);
+        let record =
+            |changes: &mut PoolChanges,
+             (row, before, after): &(u32, Demographics, Demographics)| {
+                if before.slot == Slot::Alive {
+                    changes.remove(*row, before);
                 }
-            }
-            if before.slot == Slot::Alive {
-                direct.remove(row, &before);
-                recorded.remove(row, &before);
-            }
-            if after.slot == Slot::Alive {
-                direct.add(row, &after);
-                recorded.add(row, &after);
-            }
-            demo[row as usize] = after;
+                if after.slot == Slot::Alive {
+                    changes.add(*row, after);
+                }
+            };
+        let mut direct_changes = PoolChanges::default();
+        for m in &moves {
+            record(&mut direct_changes, m);
         }
-        for threads in [1, 2] {
+        for change in direct_changes.recorded.drain(..) {
+            change.apply(&mut direct);
+        }
+        for (threads, out_first) in [(1, true), (2, true), (1, false), (2, false)] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let mut changes = PoolChanges {
-                recorded: recorded.recorded.clone(),
-                touched: Vec::new(),
-                in_flight: None,
-            };
+            let mut changes = PoolChanges::default();
             let mut applied = VictimPool::rebuild(&people(), 120);
             pool.install(|| {
+                if !out_first {
+                    for m in &moves {
+                        record(&mut changes, m);
+                    }
+                }
                 changes.start(&mut applied);
                 assert!(
                     applied.cells.is_empty(),
                     "the pool is out while changes apply"
                 );
-                let beside: u64 = rayon::prelude::ParallelIterator::sum(
-                    rayon::prelude::IntoParallelIterator::into_par_iter(0..100_000u64),
-                );
-                assert_eq!(beside, 4_999_950_000);
+                for (k, m) in moves.iter().enumerate().filter(|_| out_first) {
+                    record(&mut changes, m);
+                    if k % 700 == 0 {
+                        work_beside();
+                    }
+                    if k == 2000 {
+                        changes.hurry();
+                    }
+                }
+                work_beside();
                 changes.finish(&mut applied);
             });
-            assert_eq!(applied.cells, direct.cells, "{threads} threads");
-            assert_eq!(applied.position, direct.position, "{threads} threads");
-            assert!(changes.recorded.is_empty() && changes.in_flight.is_none());
+            let case = format!("{threads} threads, pool out first: {out_first}");
+            assert_eq!(applied.cells, direct.cells, "{case}");
+            assert_eq!(applied.position, direct.position, "{case}");
+            assert!(changes.recorded.is_empty() && changes.applier.is_none());
         }
     }
 }

@@ -18,14 +18,15 @@ use crate::systems::{
 /// The 14 monthly stages, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
-    /// Hazard events and temperature anomalies.
+    /// Hazard events and temperature anomalies (and the victim pool goes out to the applier
+    /// of the month's changes to it, until victimisation).
     Climate,
     /// Displacement, returns, damage to and repair of justice infrastructure.
     Displacement,
     /// Ageing, deaths, births, migration.
     Demography,
-    /// Employment transitions and livelihood loss (the victim pool's changes from the stages
-    /// before are applied beside this stage and the next two).
+    /// Employment transitions and livelihood loss (the victim pool's last changes from the
+    /// stages before are sent, and applied beside this stage and the next two).
     Economy,
     /// Policies switched on or off; enrolment.
     Interventions,
@@ -108,7 +109,8 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
     if params.modules.justice {
         let with_interventions = params.modules.interventions;
         schedule.add_systems((
-            pool_changes::start_pool_changes.in_set(Stage::Economy),
+            pool_changes::start_pool_changes.in_set(Stage::Climate),
+            pool_changes::hurry_pool_changes.in_set(Stage::Economy),
             (
                 interventions::reset_policy_effects,
                 interventions::apply_interventions
