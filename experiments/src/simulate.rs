@@ -47,8 +47,9 @@ pub fn replications(
         Replications::Fixed(1) => {
             watch.start(u64::from(params.scenario.months()), "months");
             let mut sim = new_simulation(params.clone()).map_err(CliError::BadInput)?;
-            // One run has the pool to itself: its threads stay awake between passes.
-            sim_core::par::with_workers_awake(|| {
+            // One run has the pool to itself: its threads stay awake between passes, and its
+            // background work gives way to them.
+            sim_core::par::lone_run(|| {
                 while !sim.finished() {
                     if watch.cancelled() {
                         watch.finish();

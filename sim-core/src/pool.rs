@@ -329,8 +329,8 @@ const BATCH_CHANGES: usize = 256;
 /// 1,000,000 agents), and these stages make about 8,000 a month (2,000 to 27,000): about
 /// 1.2 ms a month of serial work. From the start of the month ([`PoolChanges::start`]) the
 /// pool is out with an applier, and every [`BATCH_CHANGES`] changes recorded are sent to it.
-/// Until [`PoolChanges::hurry`] (once the last are recorded), the applier gives way to the
-/// pool's other work every [`PAUSE_CHANGES`] changes: it runs where the other threads would
+/// Until [`PoolChanges::hurry`] (once the last are recorded), in a [`crate::par::lone_run`],
+/// the applier gives way to the pool's other work every [`PAUSE_CHANGES`] changes: it runs where the other threads would
 /// wait for the calling thread's serial work (the recording loops themselves, the lists of
 /// deaths and newcomers); after it, it runs through, beside the offending pass, and the
 /// victimisation stage waits for it ([`PoolChanges::finish`]). The changes are applied in the
@@ -353,6 +353,9 @@ struct Applier {
     running: AtomicBool,
     /// No more changes are coming this month: the task no longer gives way.
     urgent: AtomicBool,
+    /// The pool's threads have no other run's work ([`crate::par::lone_run`]): the task may
+    /// give way to the month's passes.
+    lone: bool,
 }
 
 /// The changes sent and not yet applied, and the pool while no task applies them.
@@ -391,7 +394,7 @@ impl Applier {
             };
             apply_all(&batch, &mut pool, || {
                 if !self.urgent.load(Ordering::Acquire) {
-                    rayon::yield_now();
+                    crate::par::give_way(self.lone);
                 }
             });
             let mut batch = batch;
@@ -439,6 +442,7 @@ impl PoolChanges {
             state: Mutex::new(queue),
             running: AtomicBool::new(false),
             urgent: AtomicBool::new(false),
+            lone: crate::par::may_give_way(),
         });
         self.applier = Some(applier);
         // The changes recorded before (none in a month: those of a test) go first.
@@ -566,7 +570,8 @@ mod tests {
         // Victims are picked by their place in a cell, so the order within cells is output:
         // recorded changes must reproduce it exactly, not just the members. The changes are
         // recorded with the pool out (as in a month: sent in batches, applied while parallel
-        // passes run, hurried, then waited for), and also all before the pool goes out.
+        // passes run, giving way to them in a lone run or not, hurried, then waited for), and
+        // also all before the pool goes out.
         let moves = moves();
         let mut direct = VictimPool::rebuild(&people(), 120);
         let record =
@@ -586,14 +591,18 @@ mod tests {
         for change in direct_changes.recorded.drain(..) {
             change.apply(&mut direct);
         }
-        for (threads, out_first) in [(1, true), (2, true), (1, false), (2, false)] {
+        let cases = [1, 2].into_iter().flat_map(|threads| {
+            [(true, true), (true, false), (false, false)]
+                .map(|(out_first, lone)| (threads, out_first, lone))
+        });
+        for (threads, out_first, lone) in cases {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             let mut changes = PoolChanges::default();
             let mut applied = VictimPool::rebuild(&people(), 120);
-            pool.install(|| {
+            let run = || {
                 if !out_first {
                     for m in &moves {
                         record(&mut changes, m);
@@ -615,8 +624,13 @@ mod tests {
                 }
                 work_beside();
                 changes.finish(&mut applied);
-            });
-            let case = format!("{threads} threads, pool out first: {out_first}");
+            };
+            if lone {
+                pool.install(|| crate::par::lone_run(run));
+            } else {
+                pool.install(run);
+            }
+            let case = format!("{threads} threads, pool out first: {out_first}, lone: {lone}");
             assert_eq!(applied.cells, direct.cells, "{case}");
             assert_eq!(applied.position, direct.position, "{case}");
             assert!(changes.recorded.is_empty() && changes.applier.is_none());

@@ -8,3 +8,4 @@ mod determinism;
 mod economy;
 mod fraud;
 mod justice;
+mod shared_pool;

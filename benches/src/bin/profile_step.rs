@@ -3,8 +3,8 @@
 //!
 //! `cargo run --release -p benches --bin profile_step -- AGENTS MONTHS [demography|noclimate|full] [THREADS] [awake] [stages]`
 //!
-//! With `awake`, the pool's other threads are kept awake while stepping
-//! (`sim_core::par::with_workers_awake`), as `cjsim` does for a single run. With `stages`, it
+//! With `awake`, the pool's other threads are kept awake while stepping and the background work
+//! gives way to the month's passes (`sim_core::par::lone_run`), as `cjsim` does for a single run. With `stages`, it
 //! also prints the time of each stage of the step (`benches::StageClock`), per agent-month.
 
 fn main() {
@@ -51,7 +51,7 @@ fn main() {
             }
         };
         if awake {
-            sim_core::par::with_workers_awake(|| steps(&mut sim));
+            sim_core::par::lone_run(|| steps(&mut sim));
         } else {
             steps(&mut sim);
         }

@@ -108,17 +108,18 @@ pub struct ExpectationTask {
 impl ExpectationTask {
     /// Starts the computation whose inputs [`expect_victims`] took (if not yet started).
     ///
-    /// Why not at once: the computation gives way to the month's parallel passes (it yields
-    /// to the pool every few dozen cells), so it runs where the other threads would wait for
-    /// the calling thread's serial work. Started where the inputs are taken, a thread began it
+    /// Why not at once: in a [`crate::par::lone_run`] the computation gives way to the month's
+    /// parallel passes every few dozen cells, so it runs where the other threads would wait
+    /// for the calling thread's serial work. Started where the inputs are taken, a thread began it
     /// while the victims' picks were still being shared out, and had finished it before the
     /// serial work that follows (the homicides' redone picks, the justice stages' lists),
     /// where the other thread then waited (about 0.45 ms of a month at a million agents).
     pub fn start(&mut self) {
         if let Some(inputs) = self.ready.take() {
+            let lone = crate::par::may_give_way();
             self.in_flight = Some(Background::spawn(move || {
                 let mut inputs = inputs;
-                let outputs = expectation(&mut inputs);
+                let outputs = expectation(&mut inputs, lone);
                 (inputs, outputs)
             }));
         }
@@ -280,8 +281,8 @@ pub fn collect_expected_victims(
 const YIELD_CELLS: usize = 64;
 
 /// The month's expected counts from the computation's inputs (whose shares not yet hit it
-/// updates).
-fn expectation(i: &mut Inputs) -> Outputs {
+/// updates); giving way to the pool's other work every [`YIELD_CELLS`] cells if `lone`.
+fn expectation(i: &mut Inputs, lone: bool) -> Outputs {
     let mut out = Outputs::default();
     let Inputs {
         counts,
@@ -346,7 +347,7 @@ fn expectation(i: &mut Inputs) -> Outputs {
         };
         for k in 0..per_region {
             if k % YIELD_CELLS == 0 {
-                rayon::yield_now();
+                crate::par::give_way(lone);
             }
             let cell = r * per_region + k;
             let n = f64::from(counts[cell]);
