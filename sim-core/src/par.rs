@@ -294,6 +294,17 @@ pub(crate) fn give_way(allowed: bool) {
     }
 }
 
+/// Takes the pool's pending work until `done()`, which work started beside the caller makes
+/// true (with one thread, that work is among what it takes), yielding the core when there is
+/// none.
+pub(crate) fn help_until(done: impl Fn() -> bool) {
+    while !done() {
+        if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+            std::thread::yield_now();
+        }
+    }
+}
+
 /// Work started on the rayon pool beside the caller's, and its result once done: for work
 /// whose inputs the month no longer changes and whose result it needs only some stages later
 /// (the expected victims), so that serial work becomes work the month's parallel passes share
@@ -333,11 +344,7 @@ impl<T: Send + 'static> Background<T> {
 
     /// The work's result, once it is done.
     pub fn wait(self) -> T {
-        while !self.shared.ready.load(Ordering::Acquire) {
-            if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
-                std::thread::yield_now();
-            }
-        }
+        help_until(|| self.shared.ready.load(Ordering::Acquire));
         self.shared
             .result
             .lock()

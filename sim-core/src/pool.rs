@@ -344,6 +344,8 @@ pub struct PoolChanges {
     touched: Vec<u32>,
     /// The pool and the changes sent to it, while the pool is out.
     applier: Option<Arc<Applier>>,
+    /// The applied batches' buffers between months, for next month's batches.
+    spare: Vec<Vec<Change>>,
 }
 
 /// What the calling thread and the task applying the changes share.
@@ -436,6 +438,7 @@ impl PoolChanges {
         self.touched.append(&mut pool.take_touched());
         let queue = Queue {
             pool: Some(std::mem::take(pool)),
+            spent: std::mem::take(&mut self.spare),
             ..Queue::default()
         };
         let applier = Arc::new(Applier {
@@ -485,17 +488,11 @@ impl PoolChanges {
     pub fn finish(&mut self, pool: &mut VictimPool) {
         self.hurry();
         if let Some(applier) = self.applier.take() {
-            while applier.running.load(Ordering::Acquire) {
-                if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
-                    std::thread::yield_now();
-                }
-            }
+            crate::par::help_until(|| !applier.running.load(Ordering::Acquire));
             let mut queue = applier.queue();
             debug_assert!(queue.batches.is_empty(), "an applier stops with none left");
             *pool = queue.pool.take().expect("the pool is back once applied");
-            if let Some(buffer) = queue.spent.pop() {
-                self.recorded = buffer;
-            }
+            self.spare = std::mem::take(&mut queue.spent);
         }
         for change in self.recorded.drain(..) {
             change.apply(pool);
