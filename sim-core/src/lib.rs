@@ -94,6 +94,8 @@ fn insert_justice_resources(world: &mut World, p: &ModelParams) {
     world.insert_resource(systems::victimisation::VictimWeights::default());
     world.insert_resource(systems::expected_victims::YearHazards::default());
     world.insert_resource(systems::expected_victims::ExpectationTask::default());
+    world.insert_resource(systems::histories::HistoryTask::default());
+    world.insert_resource(crate::par::BackgroundQueue::default());
     world.insert_resource(justice::Policing::default());
     world.insert_resource(justice::Suspects::default());
     world.insert_resource(justice::DelayedArrests::default());

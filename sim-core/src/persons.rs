@@ -1,7 +1,10 @@
 //! The person table: every person's components, vital clocks and offending-pass records as
 //! eight parallel columns, one row per person slot (living, in custody or vacant).
 //!
-//! **Architecture Invariant:** the eight columns always have the same length, and a row index
+//! **Architecture Invariant:** the eight columns have the same length between stages (the one
+//! exception: from the Reporting stage to the Metrics stage the experience column is lent to the
+//! background task writing the victims' histories, `systems::histories`, and is empty here;
+//! no stage in between reads it), and a row index
 //! names the same slot for the whole run: rows are appended ([`Persons::push`]) but never
 //! removed or reordered; a vacant row is reused by the next newcomer with a fresh
 //! [`PersonId`](crate::person::PersonId). Systems take the columns they need as slices and split

@@ -11,8 +11,8 @@ use crate::calendar::after_start;
 use crate::params::ModelParams;
 use crate::systems::{
     climate, courts, demography, deployment, displacement, expected_victims, historic_arrests,
-    immigration, interventions, metrics, newcomers, offending, policing, pool_changes, prisons,
-    reintegration, reporting, sentencing, survey, victimisation,
+    histories, immigration, interventions, metrics, newcomers, offending, policing, pool_changes,
+    prisons, reintegration, reporting, sentencing, survey, victimisation,
 };
 
 /// The 14 monthly stages, in order.
@@ -145,7 +145,11 @@ pub fn monthly_schedule(params: &ModelParams) -> Schedule {
             sentencing::sentence_convicted.in_set(Stage::Sentencing),
             prisons::run_prisons.in_set(Stage::Prisons),
             reintegration::end_supervision.in_set(Stage::Reintegration),
-            expected_victims::collect_expected_victims
+            (
+                histories::collect_histories,
+                expected_victims::collect_expected_victims,
+            )
+                .chain()
                 .in_set(Stage::Metrics)
                 .before(metrics::record_month),
         ));

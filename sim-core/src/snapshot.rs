@@ -130,6 +130,8 @@ impl Simulation {
         if world.contains_resource::<crate::crime_tables::CrimeTables>() {
             world.insert_resource(crate::systems::offending::ExpectedScratch::default());
             world.insert_resource(crate::systems::expected_victims::ExpectationTask::default());
+            world.insert_resource(crate::systems::histories::HistoryTask::default());
+            world.insert_resource(crate::par::BackgroundQueue::default());
             world.insert_resource(crate::pool::PoolChanges::default());
         }
         let schedule = crate::schedule::monthly_schedule(snapshot.params());

@@ -34,7 +34,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, ExpectedGroups, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, OffenceType};
-use crate::par::Background;
+use crate::par::{Background, BackgroundQueue};
 use crate::params::MAX_REGIONS;
 use crate::person::MonthNo;
 use crate::pool::{CellLayout, VictimPool};
@@ -114,10 +114,10 @@ impl ExpectationTask {
     /// while the victims' picks were still being shared out, and had finished it before the
     /// serial work that follows (the homicides' redone picks, the justice stages' lists),
     /// where the other thread then waited (about 0.45 ms of a month at a million agents).
-    pub fn start(&mut self) {
+    pub fn start(&mut self, queue: &BackgroundQueue) {
         if let Some(inputs) = self.ready.take() {
             let lone = crate::par::may_give_way();
-            self.in_flight = Some(Background::spawn(move || {
+            self.in_flight = Some(queue.spawn(move |_| {
                 let mut inputs = inputs;
                 let outputs = expectation(&mut inputs, lone);
                 (inputs, outputs)
@@ -252,11 +252,12 @@ pub fn expect_victims(
 /// pool's pending work while waiting, so a pool of one thread computes them here), and gives
 /// the year's shares not yet hit back.
 pub fn collect_expected_victims(
+    queue: Res<BackgroundQueue>,
     mut task: ResMut<ExpectationTask>,
     mut hazards: ResMut<YearHazards>,
     mut tally: ResMut<MonthTally>,
 ) {
-    task.start();
+    task.start(&queue);
     let Some(in_flight) = task.in_flight.take() else {
         return;
     };

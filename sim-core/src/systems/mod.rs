@@ -8,6 +8,7 @@ pub mod displacement;
 pub mod economy;
 pub mod expected_victims;
 pub mod historic_arrests;
+pub mod histories;
 pub mod immigration;
 pub mod interventions;
 pub mod metrics;

@@ -5,7 +5,7 @@
 //! violence), times the displacement penalty for displaced victims.
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `Policing` (detection), `Demographics`. Writes: `OffenceBuffer` (reported,
-//! detected), `Experience.victim.last_reported`, `MonthTally`. Stream: `Stream::Reporting`.
+//! detected), `HistoryTask` (the victims whose history changes), `MonthTally`. Stream: `Stream::Reporting`.
 
 use bevy_ecs::prelude::*;
 use rayon::prelude::*;
@@ -15,25 +15,12 @@ use crate::calendar::Calendar;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
-use crate::metrics::{Counter, GroupCounts, MonthTally, group_indices};
+use crate::metrics::{MonthTally, group_indices};
 use crate::offence::{NO_ROW, OFFENCE_TYPES, OffenceBuffer, OffenceType};
-use crate::par::{Jobs, chunk_rows, fold_by_blocks, touch};
-use crate::person::first_violence_this_year;
+use crate::par::{BackgroundQueue, Jobs, chunk_rows, touch};
 use crate::persons::Persons;
 use crate::rng::{MonthKey, Stream, to_unit};
-
-/// A reported non-lethal violence or a recorded trafficking offence whose victim's history and
-/// group counts are updated after the draws, each victim's in the buffer's order. It carries
-/// what the update needs of the offence, so that the update, which goes by blocks of the
-/// table's rows, does not read the buffer at scattered places.
-#[derive(Clone, Copy, Debug)]
-struct Known {
-    trafficking: bool,
-    sexual: bool,
-    victim: u32,
-    /// The victim's output groups ([`group_indices`]).
-    groups: [usize; 4],
-}
+use crate::systems::histories::{HistoryTask, Known};
 
 /// What one task of the draws counted, and the victims it leaves for the ordered pass.
 #[derive(Default)]
@@ -48,9 +35,8 @@ struct TaskOut {
 ///
 /// The draws come first, in parallel over blocks of the buffer ([`chunk_rows`] of its
 /// length): each offence's are keyed by its offender, and the counts are integers, so neither
-/// depends on the blocks or the threads. The victims' histories follow, by blocks of the
-/// table's rows in parallel, each victim's in the buffer's order (a victim reporting twice in a
-/// month counts once), for the few offences that change one.
+/// depends on the blocks or the threads. The few offences that change a victim's history are
+/// listed, in the buffer's order, for [`crate::systems::histories`] to write.
 pub fn report_offences(
     params: Res<Params>,
     effects: Res<PolicyEffects>,
@@ -59,6 +45,8 @@ pub fn report_offences(
     policing: Res<Policing>,
     mut buffer: ResMut<OffenceBuffer>,
     mut tally: ResMut<MonthTally>,
+    queue: Res<BackgroundQueue>,
+    mut histories: ResMut<HistoryTask>,
     mut persons: ResMut<Persons>,
 ) {
     if persons.is_empty() {
@@ -69,7 +57,6 @@ pub fn report_offences(
     } = &mut *persons;
     let p = &params.0;
     let now = calendar.now();
-    let year_start = now - (calendar.month_of_year() - 1) as i16;
     let key = MonthKey::new(p.scenario.seed, Stream::Reporting, calendar.key());
     let demo = &*demo;
     let (tables, effects, policing) = (&*tables, &*effects, &*policing);
@@ -134,45 +121,11 @@ pub fn report_offences(
             *total += n;
         }
     }
-    // The victims' reporting histories by blocks of the table's rows in parallel, each block's
-    // in the buffer's order (a victim reporting twice in a month counts once): at one agent
-    // per person a month has about 100,000 of them at random places of the table, which one
-    // after another took about 7 ms. The counts are integers, the same sums in any order.
-    let known: Vec<Known> = outs.into_iter().flat_map(|out| out.known).collect();
-    let counts = fold_by_blocks(
+    // The victims' reporting histories are written beside the justice stages, after their
+    // victimisations (`systems::histories`).
+    histories.start(
+        &queue,
         experience,
-        &known,
-        |k| k.victim,
-        |x| x.victim.last_reported_physical as u32,
-        |counts: &mut GroupCounts, k, x| {
-            if k.trafficking {
-                counts.add(Counter::TraffickingDetected, &k.groups);
-                return;
-            }
-            let h = &mut x.victim;
-            let (any, series) = first_violence_this_year(
-                &mut h.last_reported_sexual,
-                &mut h.last_reported_physical,
-                k.sexual,
-                now,
-                year_start,
-            );
-            if any {
-                counts.add(Counter::ViolenceReporters, &k.groups);
-            }
-            if series {
-                let counter = if k.sexual {
-                    Counter::SexualReporters
-                } else {
-                    Counter::PhysicalReporters
-                };
-                counts.add(counter, &k.groups);
-            }
-        },
-        |mut a, b| {
-            a.merge(&b);
-            a
-        },
+        outs.into_iter().flat_map(|out| out.known),
     );
-    tally.groups.merge(&counts);
 }

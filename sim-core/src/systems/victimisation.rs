@@ -11,7 +11,7 @@
 //!
 //! Reads: `Params`, `Calendar`, `CrimeTables`, `VictimWeights`, `Demographics`. Writes:
 //! `VictimWeights` (first system), `OffenceBuffer` (victims),
-//! `Experience.victim`, `Demographics.slot` (homicide), `Census`, `VictimPool`, `Vacancies`,
+//! `HistoryTask` (the victims, whose histories `systems::histories` writes), `Demographics.slot` (homicide), `Census`, `VictimPool`, `Vacancies`,
 //! `MonthTally`. Stream: `Stream::Victimisation`.
 
 use std::sync::Arc;
@@ -24,15 +24,16 @@ use crate::calendar::Calendar;
 use crate::census::Census;
 use crate::crime_tables::CrimeTables;
 use crate::interventions::PolicyEffects;
-use crate::metrics::{AGE_BINS, Counter, GroupCounts, MonthTally, group_indices, hist_index};
-use crate::offence::{NO_ROW, OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::{Jobs, fold_by_blocks};
-use crate::person::{MonthNo, Slot, VictimHistory, first_this_year, first_violence_this_year};
+use crate::metrics::{AGE_BINS, MonthTally, hist_index};
+use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
+use crate::par::{BackgroundQueue, Jobs};
+use crate::person::Slot;
 use crate::persons::Persons;
 use crate::pool::VictimPool;
 use crate::population::Vacancies;
 use crate::rng::{MonthKey, Stream, to_unit};
 use crate::systems::expected_victims::ExpectationTask;
+use crate::systems::histories::{HistoryTask, Incident, Victimised};
 
 /// Most attempts to find a victim before the offence is left without one (counted).
 const MAX_ATTEMPTS: u32 = 32;
@@ -235,37 +236,6 @@ pub(crate) fn weigh_victim_cells(
 struct RegionCells<'a> {
     out: [&'a mut [f64]; OFFENCE_TYPES],
     elders: &'a mut [f64],
-}
-
-/// A realised victim: the victim's row, region and pool cell within it, and the offence.
-#[derive(Clone, Copy, Debug)]
-struct Picked {
-    row: u32,
-    region: u8,
-    cell: u32,
-    /// What the victim's history needs of the offence, copied from it once its draws are made
-    /// (the histories go through the victims by rows of the table, and the offences' buffer
-    /// read in that order was a wait for memory per victim at one agent per person: 50 ms of
-    /// the 1:1 month, now 30).
-    incident: Incident,
-}
-
-/// The offence's attributes that a victim's history records.
-#[derive(Clone, Copy, Debug)]
-struct Incident {
-    kind: OffenceType,
-    sexual: bool,
-    robbery: bool,
-}
-
-impl Incident {
-    fn of(o: &Offence) -> Self {
-        Incident {
-            kind: o.kind,
-            sexual: o.sexual,
-            robbery: o.robbery,
-        }
-    }
 }
 
 /// Cells a pick may read and still be checked against the month's homicides; a pick that
@@ -532,107 +502,14 @@ impl<'a> Search<'a> {
     }
 }
 
-/// What one block of the victims' histories update counted.
-#[derive(Default)]
-struct HistoryTally {
-    victims: u64,
-    homicide_victims: u64,
-    violence_victims_15plus: u64,
-    gbv_victims_women_15_49: u64,
-    groups: GroupCounts,
-}
-
-/// A victim as the counts see them: sex, age in years and output groups.
-struct Counted {
-    sex: usize,
-    years: u32,
-    groups: [usize; 4],
-}
-
-impl HistoryTally {
-    /// Both tallies' counts together.
-    fn plus(mut self, other: HistoryTally) -> Self {
-        self.victims += other.victims;
-        self.homicide_victims += other.homicide_victims;
-        self.violence_victims_15plus += other.violence_victims_15plus;
-        self.gbv_victims_women_15_49 += other.gbv_victims_women_15_49;
-        self.groups.merge(&other.groups);
-        self
-    }
-
-    /// Updates the history `h` of the victim `who` of `o` and counts the victimisation, and
-    /// the victim's first of its kind this year.
-    fn record(
-        &mut self,
-        o: Incident,
-        h: &mut VictimHistory,
-        who: &Counted,
-        now: MonthNo,
-        year_start: MonthNo,
-    ) {
-        let Counted { sex, years, groups } = *who;
-        self.victims += 1;
-        match o.kind {
-            OffenceType::Homicide => {
-                self.homicide_victims += 1;
-                self.groups.add(Counter::HomicideVictims, &groups);
-            }
-            OffenceType::Assault | OffenceType::Gbv => {
-                let (any, series) = first_violence_this_year(
-                    &mut h.last_sexual,
-                    &mut h.last_physical,
-                    o.sexual,
-                    now,
-                    year_start,
-                );
-                if any {
-                    self.groups.add(Counter::ViolenceVictims, &groups);
-                    self.violence_victims_15plus += u64::from(years >= 15);
-                }
-                if series {
-                    let counter = if o.sexual {
-                        Counter::SexualVictims
-                    } else {
-                        Counter::PhysicalVictims
-                    };
-                    self.groups.add(counter, &groups);
-                }
-                if o.kind == OffenceType::Gbv && first_this_year(&mut h.last_gbv, now, year_start) {
-                    self.groups.add(Counter::GbvVictims, &groups);
-                    let woman = sex == 1 && (15..50).contains(&years);
-                    self.gbv_victims_women_15_49 += u64::from(woman);
-                }
-            }
-            OffenceType::Trafficking => {
-                self.groups.add(Counter::TraffickingVictims, &groups);
-            }
-            OffenceType::Property => {
-                if first_this_year(&mut h.last_property, now, year_start) {
-                    self.groups.add(Counter::PropertyVictims, &groups);
-                }
-                if o.robbery && first_this_year(&mut h.last_robbery, now, year_start) {
-                    self.groups.add(Counter::RobberyVictims, &groups);
-                }
-            }
-            OffenceType::Fraud => {
-                if first_this_year(&mut h.last_fraud, now, year_start) {
-                    self.groups.add(Counter::FraudVictims, &groups);
-                }
-            }
-            OffenceType::Drug | OffenceType::Environment => {}
-        }
-    }
-}
-
 /// Picks a victim for every offence that has one.
 ///
 /// The picks come first, in parallel, against the pool as it stood at the start of the month.
 /// In the buffer's order, a homicide victim then leaves the pool at once, as later picks must
 /// not find them, and any later pick that read a cell a homicide changed is redone against the
 /// pool as it now stands (those between two homicides together, [`redo_stale`]): the same
-/// victims as picking one offence after another, on any number of threads. The histories and
-/// tallies follow in parallel, chunk by chunk of the table's rows, each chunk's victims in the
-/// buffer's order.
+/// victims as picking one offence after another, on any number of threads. The victims'
+/// histories are written beside the justice stages ([`crate::systems::histories`]).
 pub fn choose_victims(
     params: Res<Params>,
     calendar: Res<Calendar>,
@@ -644,15 +521,15 @@ pub fn choose_victims(
     mut vacancies: ResMut<Vacancies>,
     mut tally: ResMut<MonthTally>,
     mut expectation: ResMut<ExpectationTask>,
+    queue: Res<BackgroundQueue>,
+    mut histories: ResMut<HistoryTask>,
     mut persons: ResMut<Persons>,
 ) {
     use rayon::prelude::*;
     if persons.is_empty() {
         return;
     }
-    let Persons {
-        demo, experience, ..
-    } = &mut *persons;
+    let demo = &mut persons.demo;
     let p = &params.0;
     let now = calendar.now();
     let year_start = now - (calendar.month_of_year() - 1) as i16;
@@ -667,7 +544,7 @@ pub fn choose_victims(
         elder_abuse_share,
     );
     // The expected victims are computed beside the serial work from here on.
-    expectation.start();
+    expectation.start(&queue);
     // In a burn-in, whose persons are all alive at the start, a homicide's death is not
     // simulated.
     let killing = !calendar.in_burn_in();
@@ -696,7 +573,8 @@ pub fn choose_victims(
     // collected from lists of the tasks' own, the victims were copied into one on the calling
     // thread at the end (0.3 ms a month at a million agents, on one thread or two).
     let (sexual_share, robbery_share) = (p.crime.gbv_sexual_share, tables.robbery_share);
-    let picked: Vec<Option<Picked>> = buffer
+    let mut victims = histories.victims_buffer();
+    buffer
         .0
         .par_iter_mut()
         .zip(picks.par_iter())
@@ -712,51 +590,23 @@ pub fn choose_victims(
                 }
                 _ => {}
             }
-            Some(Picked {
+            Some(Victimised {
                 row: victim,
                 region: pick.region,
                 cell: k,
                 incident: Incident::of(o),
             })
         })
-        .collect();
+        .collect_into_vec(&mut victims);
     let no_victim = picks
         .par_iter()
         .jobs_of(PICKS_PER_TASK)
         .filter(|pick| pick.is_some_and(|pick| pick.victim.is_none()))
         .count();
     tally.flows.no_victim += no_victim as u64;
-    // The victims' histories and the counts of first victimisations of the year, by blocks of
-    // rows in parallel, each block's victims in the offences' order (a person hit twice in a
-    // month counts once). A month has a few victims per thousand people, so blocks span
-    // several of the table's chunks (`par::block_rows`).
-    let pool = &*pool;
-    let t = fold_by_blocks(
-        experience,
-        &picked,
-        |v| v.as_ref().map_or(NO_ROW, |v| v.row),
-        |x| x.victim.last_property as u32,
-        |t: &mut HistoryTally, v, x| {
-            let Some(v) = v else {
-                return;
-            };
-            let (sex, cohort, displaced) = pool.decode(v.cell as usize);
-            let years = pool.cohort_age(cohort, now);
-            let who = Counted {
-                sex,
-                years,
-                groups: group_indices(sex, years, v.region, displaced),
-            };
-            t.record(v.incident, &mut x.victim, &who, now, year_start);
-        },
-        HistoryTally::plus,
-    );
-    let f = &mut tally.flows;
-    f.victims += t.victims;
-    f.homicide_victims += t.homicide_victims;
-    f.violence_victims_15plus += t.violence_victims_15plus;
-    f.gbv_victims_women_15_49 += t.gbv_victims_women_15_49;
-    tally.groups.merge(&t.groups);
+    // Their histories and the counts of first victimisations of the year are written beside
+    // the justice stages (`systems::histories`).
+    histories.set_victims(victims, now, year_start, pool.layout());
 }
 
 #[cfg(test)]
