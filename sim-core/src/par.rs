@@ -347,7 +347,7 @@ struct Runner {
     /// Pieces not yet begun, and whether a task is running them (both under the one lock, so
     /// that a piece queued as the task finds the queue empty is never left behind).
     pending: Mutex<(std::collections::VecDeque<Piece>, bool)>,
-    /// Set while someone waits for a piece: the pieces then finish in parallel.
+    /// Set while the simulation waits for a piece: the pieces then finish in parallel.
     hurry: AtomicBool,
 }
 
@@ -395,8 +395,6 @@ impl BackgroundQueue {
         pending.0.push_back(piece);
         if !pending.1 {
             pending.1 = true;
-            // A new run of pieces: nobody waits for them yet.
-            self.runner.hurry.store(false, Ordering::Release);
             let runner = Arc::clone(&self.runner);
             rayon::spawn(move || runner.drain());
         }
@@ -420,10 +418,12 @@ struct Shared<T> {
 }
 
 impl<T: Send + 'static> Background<T> {
-    /// The work's result, once it is done; the queue's work is hurried meanwhile.
+    /// The work's result, once it is done; the queue's work is hurried meanwhile (and no
+    /// longer once it returns: the next month's pieces start unhurried).
     pub fn wait(self) -> T {
         self.runner.hurry.store(true, Ordering::Release);
         help_until(|| self.shared.ready.load(Ordering::Acquire));
+        self.runner.hurry.store(false, Ordering::Release);
         self.shared
             .result
             .lock()
@@ -639,6 +639,53 @@ mod tests {
                 .wait(),
             expected
         );
+    }
+
+    /// The pieces of a queue run in the order started, and waiting for one hurries the pieces
+    /// before it: here the first goes on until hurried, so without the hurry the wait for the
+    /// second would never end (run on a thread of its own, and failed after a minute). Once
+    /// the waits return, the queue is no longer hurried.
+    #[test]
+    fn queued_pieces_run_in_order_and_waiting_hurries_them() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for threads in [1, 2] {
+                let outcome = pool(threads).install(|| {
+                    let queue = BackgroundQueue::default();
+                    let log = Arc::new(Mutex::new(Vec::new()));
+                    let first_log = Arc::clone(&log);
+                    let first = queue.spawn(move |hurry| {
+                        while !hurry.load(Ordering::Acquire) {
+                            std::thread::yield_now();
+                        }
+                        first_log.lock().unwrap().push(1);
+                    });
+                    let second_log = Arc::clone(&log);
+                    let second = queue.spawn(move |hurry| {
+                        second_log.lock().unwrap().push(2);
+                        hurry.load(Ordering::Acquire)
+                    });
+                    let second_hurried = second.wait();
+                    first.wait();
+                    let order = log.lock().unwrap().clone();
+                    (
+                        order,
+                        second_hurried,
+                        queue.runner.hurry.load(Ordering::Acquire),
+                    )
+                });
+                let _ = tx.send((threads, outcome));
+            }
+        });
+        for threads in [1, 2] {
+            let (t, (order, second_hurried, still_hurried)) = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("waiting for a piece hurries the pieces before it");
+            assert_eq!(t, threads);
+            assert_eq!(order, vec![1, 2], "{threads} threads");
+            assert!(second_hurried, "{threads} threads");
+            assert!(!still_hurried, "{threads} threads");
+        }
     }
 
     #[test]
