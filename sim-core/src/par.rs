@@ -172,8 +172,8 @@ pub(crate) fn block_rows(table_rows: usize, updates: usize) -> usize {
 
 /// Goes through `table` by blocks of `rows_per_block` rows, `visit(counts, b, rows, pause)`
 /// updating block `b`'s rows and counting into `counts`: the blocks one after another in their
-/// order while `hurry` is unset, the visits calling `pause` between updates; the remaining
-/// blocks in parallel once it is set (`pause` then does nothing). The counts of each run of
+/// order until `hurried()`, the visits calling `pause` between updates; the remaining blocks in
+/// parallel from there (`pause` then does nothing). The counts of each run of
 /// blocks are added with `plus`: integer counts give the same sums however the blocks went.
 ///
 /// For background work that writes at random places of a table (`systems::histories`): block
@@ -182,7 +182,7 @@ pub(crate) fn block_rows(table_rows: usize, updates: usize) -> usize {
 pub(crate) fn blocks_until_hurried<T: Send, A: Default + Send>(
     table: &mut [T],
     rows_per_block: usize,
-    hurry: &AtomicBool,
+    hurried: &dyn Fn() -> bool,
     pause: &mut dyn FnMut(),
     visit: impl Fn(&mut A, usize, &mut [T], &mut dyn FnMut()) + Sync,
     plus: impl Fn(A, A) -> A + Sync + Send,
@@ -190,7 +190,7 @@ pub(crate) fn blocks_until_hurried<T: Send, A: Default + Send>(
     let mut counts = A::default();
     let mut rest = table;
     let mut b = 0;
-    while !rest.is_empty() && !hurry.load(Ordering::Acquire) {
+    while !rest.is_empty() && !hurried() {
         let n = rows_per_block.min(rest.len());
         let (rows, tail) = std::mem::take(&mut rest).split_at_mut(n);
         visit(&mut counts, b, rows, pause);
@@ -268,7 +268,7 @@ thread_local! {
 
 /// Runs `f`, which steps one simulation that has the pool to itself: the pool's threads stay
 /// awake between the month's passes ([`with_workers_awake`]), and the simulation's background
-/// work (the victim pool's applier, the expected victims) gives way to the month's parallel
+/// work (the victim pool's applier, the expected victims, the victims' histories) gives way to the month's parallel
 /// passes every few microseconds ([`give_way`]), so that it runs where the other threads would
 /// wait for the calling thread's serial work. Scheduling only: no output depends on it.
 ///
@@ -341,6 +341,29 @@ pub struct BackgroundQueue {
 /// A piece of background work, given the queue's hurry flag.
 type Piece = Box<dyn FnOnce(&AtomicBool) + Send>;
 
+/// How a piece of background work may go: whether it gives way to the month's passes, and
+/// whether it should now finish in parallel.
+pub struct Pace<'a> {
+    /// Started in a [`lone_run`].
+    lone: bool,
+    /// The queue's hurry flag.
+    hurry: &'a AtomicBool,
+}
+
+impl Pace<'_> {
+    /// Runs one job of the pool's pending work, in a [`lone_run`] ([`give_way`]).
+    pub(crate) fn give_way(&self) {
+        give_way(self.lone);
+    }
+
+    /// Whether the piece should finish in parallel now: the simulation waits for it, or it
+    /// was started outside a [`lone_run`] (where nothing gives way, so going block by block on
+    /// one thread gains nothing).
+    pub(crate) fn hurried(&self) -> bool {
+        !self.lone || self.hurry.load(Ordering::Acquire)
+    }
+}
+
 /// The queue's pieces not yet begun, and whether a task runs them.
 #[derive(Default)]
 struct Runner {
@@ -372,18 +395,20 @@ impl Runner {
 
 impl BackgroundQueue {
     /// Starts `work` after the pieces started before it (on the current rayon pool, the global
-    /// one outside any pool); `work` is given the queue's hurry flag.
+    /// one outside any pool); `work` is given its [`Pace`], which knows whether it was started
+    /// in a [`lone_run`].
     pub fn spawn<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+        work: impl FnOnce(&Pace) -> T + Send + 'static,
     ) -> Background<T> {
         let shared = Arc::new(Shared {
             ready: AtomicBool::new(false),
             result: Mutex::new(None),
         });
         let done = Arc::clone(&shared);
+        let lone = may_give_way();
         let piece: Piece = Box::new(move |hurry| {
-            let value = work(hurry);
+            let value = work(&Pace { lone, hurry });
             *done.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
             done.ready.store(true, Ordering::Release);
         });
@@ -571,7 +596,7 @@ mod tests {
                     blocks_until_hurried(
                         &mut table,
                         rows_per_block,
-                        &hurry,
+                        &|| hurry.load(Ordering::Acquire),
                         &mut pause,
                         |count: &mut u64, b, block, pause| {
                             let first = b * rows_per_block;
@@ -650,29 +675,32 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for threads in [1, 2] {
+                // In a lone run: outside one, pieces are hurried from the start.
                 let outcome = pool(threads).install(|| {
-                    let queue = BackgroundQueue::default();
-                    let log = Arc::new(Mutex::new(Vec::new()));
-                    let first_log = Arc::clone(&log);
-                    let first = queue.spawn(move |hurry| {
-                        while !hurry.load(Ordering::Acquire) {
-                            std::thread::yield_now();
-                        }
-                        first_log.lock().unwrap().push(1);
-                    });
-                    let second_log = Arc::clone(&log);
-                    let second = queue.spawn(move |hurry| {
-                        second_log.lock().unwrap().push(2);
-                        hurry.load(Ordering::Acquire)
-                    });
-                    let second_hurried = second.wait();
-                    first.wait();
-                    let order = log.lock().unwrap().clone();
-                    (
-                        order,
-                        second_hurried,
-                        queue.runner.hurry.load(Ordering::Acquire),
-                    )
+                    lone_run(|| {
+                        let queue = BackgroundQueue::default();
+                        let log = Arc::new(Mutex::new(Vec::new()));
+                        let first_log = Arc::clone(&log);
+                        let first = queue.spawn(move |pace| {
+                            while !pace.hurried() {
+                                std::thread::yield_now();
+                            }
+                            first_log.lock().unwrap().push(1);
+                        });
+                        let second_log = Arc::clone(&log);
+                        let second = queue.spawn(move |pace| {
+                            second_log.lock().unwrap().push(2);
+                            pace.hurried()
+                        });
+                        let second_hurried = second.wait();
+                        first.wait();
+                        let order = log.lock().unwrap().clone();
+                        (
+                            order,
+                            second_hurried,
+                            queue.runner.hurry.load(Ordering::Acquire),
+                        )
+                    })
                 });
                 let _ = tx.send((threads, outcome));
             }

@@ -34,7 +34,7 @@ use crate::interventions::PolicyEffects;
 use crate::justice::Policing;
 use crate::metrics::{Counter, ExpectedGroups, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, OffenceType};
-use crate::par::{Background, BackgroundQueue};
+use crate::par::{Background, BackgroundQueue, Pace};
 use crate::params::MAX_REGIONS;
 use crate::person::MonthNo;
 use crate::pool::{CellLayout, VictimPool};
@@ -116,10 +116,9 @@ impl ExpectationTask {
     /// where the other thread then waited (about 0.45 ms of a month at a million agents).
     pub fn start(&mut self, queue: &BackgroundQueue) {
         if let Some(inputs) = self.ready.take() {
-            let lone = crate::par::may_give_way();
-            self.in_flight = Some(queue.spawn(move |_| {
+            self.in_flight = Some(queue.spawn(move |pace| {
                 let mut inputs = inputs;
-                let outputs = expectation(&mut inputs, lone);
+                let outputs = expectation(&mut inputs, pace);
                 (inputs, outputs)
             }));
         }
@@ -282,8 +281,8 @@ pub fn collect_expected_victims(
 const YIELD_CELLS: usize = 64;
 
 /// The month's expected counts from the computation's inputs (whose shares not yet hit it
-/// updates); giving way to the pool's other work every [`YIELD_CELLS`] cells if `lone`.
-fn expectation(i: &mut Inputs, lone: bool) -> Outputs {
+/// updates); giving way to the pool's other work every [`YIELD_CELLS`] cells (in a lone run).
+fn expectation(i: &mut Inputs, pace: &Pace) -> Outputs {
     let mut out = Outputs::default();
     let Inputs {
         counts,
@@ -348,7 +347,7 @@ fn expectation(i: &mut Inputs, lone: bool) -> Outputs {
         };
         for k in 0..per_region {
             if k % YIELD_CELLS == 0 {
-                crate::par::give_way(lone);
+                pace.give_way();
             }
             let cell = r * per_region + k;
             let n = f64::from(counts[cell]);

@@ -25,15 +25,12 @@
 //! Reads: `Calendar`, `VictimPool` (the cells' layout). Writes: `Experience.victim`,
 //! `MonthTally` (victims, first victimisations and reports by group). Stream: none.
 
-use std::sync::atomic::AtomicBool;
-
 use bevy_ecs::prelude::*;
 
 use crate::metrics::{Counter, GroupCounts, MonthTally, group_indices};
 use crate::offence::{NO_ROW, Offence, OffenceType};
 use crate::par::{
-    Background, BackgroundQueue, ByBlock, block_rows, blocks_until_hurried, give_way, may_give_way,
-    touch,
+    Background, BackgroundQueue, ByBlock, Pace, block_rows, blocks_until_hurried, touch,
 };
 use crate::person::{
     Experience, MonthNo, VictimHistory, first_this_year, first_violence_this_year,
@@ -271,12 +268,9 @@ impl HistoryTask {
         }
         let mut work = std::mem::take(&mut self.pending);
         work.experience = std::mem::take(experience);
-        let lone = may_give_way();
-        self.in_flight = Some(queue.spawn(move |hurry| {
+        self.in_flight = Some(queue.spawn(move |pace| {
             let mut work = work;
-            // Outside a lone run nothing gives way: the blocks go in parallel at once.
-            let at_once = AtomicBool::new(true);
-            let tally = write_histories(&mut work, lone, if lone { hurry } else { &at_once });
+            let tally = write_histories(&mut work, pace);
             (work, tally)
         }));
     }
@@ -299,9 +293,9 @@ impl HistoryTask {
 }
 
 /// Writes the histories of `work`'s lists into its experience column, block by block of the
-/// table's rows in order while `hurry` is unset (giving way every [`YIELD_UPDATES`] updates if
-/// `lone`), the remaining blocks in parallel once it is set.
-fn write_histories(work: &mut Work, lone: bool, hurry: &AtomicBool) -> HistoryTally {
+/// table's rows in order until `pace` is hurried (giving way every [`YIELD_UPDATES`] updates
+/// in a lone run), the remaining blocks in parallel from there.
+fn write_histories(work: &mut Work, pace: &Pace) -> HistoryTally {
     let Work {
         experience,
         victims,
@@ -345,13 +339,13 @@ fn write_histories(work: &mut Work, lone: bool, hurry: &AtomicBool) -> HistoryTa
     let mut pause = || {
         updates += 1;
         if updates.is_multiple_of(YIELD_UPDATES) {
-            give_way(lone);
+            pace.give_way();
         }
     };
     blocks_until_hurried(
         experience,
         rows_per_block,
-        hurry,
+        &|| pace.hurried(),
         &mut pause,
         block,
         HistoryTally::plus,
