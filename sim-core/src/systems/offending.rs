@@ -44,7 +44,7 @@ use crate::justice::Policing;
 use crate::mechanisms::{AT_RISK_SHARE, HIGH_RISK_SHARE};
 use crate::metrics::{AGE_BINS, Counter, GROUPS, MonthTally, group_indices};
 use crate::offence::{OFFENCE_TYPES, Offence, OffenceBuffer, OffenceType};
-use crate::par::{Jobs, chunk_rows};
+use crate::par::{Jobs, chunk_rows, in_turn};
 use crate::params::MAX_REGIONS;
 use crate::params::ModelParams;
 use crate::person::{Demographics, Employment, Justice, MonthNo, NEVER, Sex, Slot, Socioeconomic};
@@ -737,71 +737,13 @@ pub fn commit_offences(
     let now = month.now;
     let stash = &scratch.0;
     let rows_per_chunk = chunk_rows(demo.len());
-    let parts: Vec<ChunkResult> = demo
-        .par_chunks(rows_per_chunk)
-        .zip(socio.par_chunks_mut(rows_per_chunk))
-        .zip(justice.par_chunks(rows_per_chunk))
-        .zip(visit.par_chunks_mut(rows_per_chunk))
-        .zip(tempo.par_chunks_mut(rows_per_chunk))
-        .enumerate()
-        .job_per_chunk()
-        .map_init(
-            || Lease::take(stash),
-            |lease, (chunk, ((((demo, socio), justice), visit), tempo))| {
-                let sums = lease.sums();
-                let mut out = ChunkResult::new();
-                let base = (chunk * rows_per_chunk) as u32;
-                let month = &month;
-                let programmes = month.reach.active;
-                let mode = (everyone, programmes);
-                // The due masks of the next blocks, computed ahead so that the rows of their
-                // due persons are on their way from memory while this block's are visited.
-                let blocks = visit.len().div_ceil(64);
-                let mut ahead = [0u64; PREFETCH_BLOCKS + 1];
-                for b in 0..(PREFETCH_BLOCKS + 1).min(blocks) {
-                    ahead[b] = due_rows(visit, b, now, mode, (demo, socio, justice, tempo));
-                }
-                for block in 0..blocks {
-                    let slot = block % (PREFETCH_BLOCKS + 1);
-                    // The common path: one compare of a two-byte column per person.
-                    let mut due = ahead[slot];
-                    let next = block + PREFETCH_BLOCKS + 1;
-                    if next < blocks {
-                        ahead[slot] =
-                            due_rows(visit, next, now, mode, (demo, socio, justice, tempo));
-                    }
-                    if !everyone && !programmes && block + 1 < blocks {
-                        let mask = ahead[(block + 1) % (PREFETCH_BLOCKS + 1)];
-                        justice_rows(mask, (block + 1) * 64, now, (visit, tempo, justice));
-                    }
-                    while due != 0 {
-                        let k = due.trailing_zeros() as usize;
-                        due &= due - 1;
-                        let i = block * 64 + k;
-                        let v = &mut visit[i];
-                        let stale = everyone || *v < now;
-                        let row = Row {
-                            d: &demo[i],
-                            s: &mut socio[i],
-                            j: &justice[i],
-                            t: &mut tempo[i],
-                            number: base + i as u32,
-                        };
-                        *v = month.visit(row, stale, sums, &mut out);
-                    }
-                }
-                out
-            },
-        )
-        .collect();
-    let by_region = expected_by_region(
-        &mut scratch.0.lock().expect("not poisoned"),
-        &mut ledger.cells,
-        &hazards,
-        p.regions.len(),
-    );
-    for part in parts {
-        ledger.labour.merge(&part.labour);
+    let OffendingLedger { cells, labour, .. } = &mut *ledger;
+    let offences = &mut buffer.0;
+    let tally = &mut *tally;
+    // Each chunk's offences and counts, committed in row order as the chunks end (the later
+    // stages read the offences in that order).
+    let commit = |part: ChunkResult| {
+        labour.merge(&part.labour);
         for (total, n) in tally.flows.offences.iter_mut().zip(part.by_type) {
             *total += n;
         }
@@ -809,9 +751,71 @@ pub fn commit_offences(
         for (total, n) in tally.offences_by_age.iter_mut().zip(part.ages) {
             *total += n;
         }
-        buffer.0.extend(part.offences);
-    }
-    record_labour(&mut tally, &ledger.labour.counts());
+        offences.extend_from_slice(&part.offences);
+    };
+    let chunks = demo
+        .chunks(rows_per_chunk)
+        .zip(socio.chunks_mut(rows_per_chunk))
+        .zip(justice.chunks(rows_per_chunk))
+        .zip(visit.chunks_mut(rows_per_chunk))
+        .zip(tempo.chunks_mut(rows_per_chunk))
+        .collect::<Vec<_>>();
+    in_turn(
+        chunks,
+        || Lease::take(stash),
+        |lease, chunk, ((((demo, socio), justice), visit), tempo)| {
+            let sums = lease.sums();
+            let mut out = ChunkResult::new();
+            let base = (chunk * rows_per_chunk) as u32;
+            let month = &month;
+            let programmes = month.reach.active;
+            let mode = (everyone, programmes);
+            // The due masks of the next blocks, computed ahead so that the rows of their
+            // due persons are on their way from memory while this block's are visited.
+            let blocks = visit.len().div_ceil(64);
+            let mut ahead = [0u64; PREFETCH_BLOCKS + 1];
+            for b in 0..(PREFETCH_BLOCKS + 1).min(blocks) {
+                ahead[b] = due_rows(visit, b, now, mode, (demo, socio, justice, tempo));
+            }
+            for block in 0..blocks {
+                let slot = block % (PREFETCH_BLOCKS + 1);
+                // The common path: one compare of a two-byte column per person.
+                let mut due = ahead[slot];
+                let next = block + PREFETCH_BLOCKS + 1;
+                if next < blocks {
+                    ahead[slot] = due_rows(visit, next, now, mode, (demo, socio, justice, tempo));
+                }
+                if !everyone && !programmes && block + 1 < blocks {
+                    let mask = ahead[(block + 1) % (PREFETCH_BLOCKS + 1)];
+                    justice_rows(mask, (block + 1) * 64, now, (visit, tempo, justice));
+                }
+                while due != 0 {
+                    let k = due.trailing_zeros() as usize;
+                    due &= due - 1;
+                    let i = block * 64 + k;
+                    let v = &mut visit[i];
+                    let stale = everyone || *v < now;
+                    let row = Row {
+                        d: &demo[i],
+                        s: &mut socio[i],
+                        j: &justice[i],
+                        t: &mut tempo[i],
+                        number: base + i as u32,
+                    };
+                    *v = month.visit(row, stale, sums, &mut out);
+                }
+            }
+            out
+        },
+        commit,
+    );
+    let by_region = expected_by_region(
+        &mut scratch.0.lock().expect("not poisoned"),
+        cells,
+        &hazards,
+        p.regions.len(),
+    );
+    record_labour(tally, &labour.counts());
     for r in &by_region {
         for (t, x) in tally.flows.expected.offences.iter_mut().zip(r) {
             *t += x;
