@@ -147,25 +147,33 @@ fn end_displacements(
             },
         )
     };
-    for e in &endings {
-        record_place(e.row, &e.before, &e.after(), census, pool);
-        if e.settles {
-            tally.flows.resettled += 1;
-        } else {
-            tally.flows.returned += 1;
-        }
-    }
-    write_by_block(
-        &endings,
-        |e| e.row,
-        (demo, socio, experience),
-        |e, d, _, x| {
-            *d = e.after();
-            x.displacement.state = if e.settles {
-                DisplacementState::Resettled
-            } else {
-                DisplacementState::Returned
-            };
+    // The records (serial, in the entries' order) beside the rows' writes (in parallel): they
+    // touch different data, and the writes share out the other threads' time meanwhile.
+    rayon::join(
+        || {
+            for e in &endings {
+                record_place(e.row, &e.before, &e.after(), census, pool);
+                if e.settles {
+                    tally.flows.resettled += 1;
+                } else {
+                    tally.flows.returned += 1;
+                }
+            }
+        },
+        || {
+            write_by_block(
+                &endings,
+                |e| e.row,
+                (demo, socio, experience),
+                |e, d, _, x| {
+                    *d = e.after();
+                    x.displacement.state = if e.settles {
+                        DisplacementState::Resettled
+                    } else {
+                        DisplacementState::Returned
+                    };
+                },
+            )
         },
     );
 }
@@ -458,29 +466,36 @@ pub fn displace_people(
             .collect();
         let arrivals: Vec<Arrival> = chosen.into_iter().flatten().collect();
         let mut per_event = vec![0u64; climate.log.len()];
-        for a in &arrivals {
-            per_event[a.event] += 1;
-            record_place(a.row, &a.before, &a.after(), &mut census, &mut pool);
-            displaced.0.push(DisplacedPerson {
-                row: a.row,
-                id: a.before.id.0,
-                until: a.until,
-                settles: a.settles,
-            });
-            tally.flows.newly_displaced += 1;
-        }
-        write_by_block(
-            &arrivals,
-            |a| a.row,
-            (demo, socio, experience),
-            |a, d, s, x| {
-                *d = a.after();
-                x.displacement.state = DisplacementState::Displaced;
-                x.displacement.since = now;
-                x.displacement.origin = a.before.region;
-                if a.loses_job {
-                    s.employment = Employment::Unemployed;
+        // As with the endings, the records beside the rows' writes.
+        rayon::join(
+            || {
+                for a in &arrivals {
+                    per_event[a.event] += 1;
+                    record_place(a.row, &a.before, &a.after(), &mut census, &mut pool);
+                    displaced.0.push(DisplacedPerson {
+                        row: a.row,
+                        id: a.before.id.0,
+                        until: a.until,
+                        settles: a.settles,
+                    });
+                    tally.flows.newly_displaced += 1;
                 }
+            },
+            || {
+                write_by_block(
+                    &arrivals,
+                    |a| a.row,
+                    (demo, socio, experience),
+                    |a, d, s, x| {
+                        *d = a.after();
+                        x.displacement.state = DisplacementState::Displaced;
+                        x.displacement.since = now;
+                        x.displacement.origin = a.before.region;
+                        if a.loses_job {
+                            s.employment = Employment::Unemployed;
+                        }
+                    },
+                )
             },
         );
         for (i, n) in per_event.into_iter().enumerate() {
