@@ -147,9 +147,18 @@ fn end_displacements(
             },
         )
     };
-    // The records (serial, in the entries' order) beside the rows' writes (in parallel): they
-    // touch different data, and the writes share out the other threads' time meanwhile.
-    rayon::join(
+    write_by_block(
+        &endings,
+        |e| e.row,
+        (demo, socio, experience),
+        |e, d, _, x| {
+            *d = e.after();
+            x.displacement.state = if e.settles {
+                DisplacementState::Resettled
+            } else {
+                DisplacementState::Returned
+            };
+        },
         || {
             for e in &endings {
                 record_place(e.row, &e.before, &e.after(), census, pool);
@@ -160,51 +169,42 @@ fn end_displacements(
                 }
             }
         },
-        || {
-            write_by_block(
-                &endings,
-                |e| e.row,
-                (demo, socio, experience),
-                |e, d, _, x| {
-                    *d = e.after();
-                    x.displacement.state = if e.settles {
-                        DisplacementState::Resettled
-                    } else {
-                        DisplacementState::Returned
-                    };
-                },
-            )
-        },
     );
 }
 
 /// Writes the rows of `items` (`row_of` each) by blocks of the table in parallel: each item
-/// writes only its own person's row, and a block's items are written in their order.
+/// writes only its own person's row, and a block's items are written in their order. Runs
+/// `records` (the census's and the pool's side, serial, in the items' order) beside the
+/// writes: they touch different data, and the writes take the other threads' time meanwhile.
 fn write_by_block<T: Sync>(
     items: &[T],
     row_of: impl Fn(&T) -> u32 + Sync + Copy,
     (demo, socio, experience): (&mut [Demographics], &mut [Socioeconomic], &mut [Experience]),
     write: impl Fn(&T, &mut Demographics, &mut Socioeconomic, &mut Experience) + Sync,
+    records: impl FnOnce() + Send,
 ) {
-    if items.is_empty() {
-        return;
-    }
-    let rows_per_block = block_rows(demo.len(), items.len());
-    let by_block = ByBlock::new(items.iter().map(row_of), demo.len(), rows_per_block);
-    let by_block = &by_block;
-    demo.par_chunks_mut(rows_per_block)
-        .zip(socio.par_chunks_mut(rows_per_block))
-        .zip(experience.par_chunks_mut(rows_per_block))
-        .enumerate()
-        .job_per_chunk()
-        .for_each(|(b, ((demo, socio), experience))| {
-            let first_row = b * rows_per_block;
-            for &i in by_block.block(b) {
-                let item = &items[i as usize];
-                let k = row_of(item) as usize - first_row;
-                write(item, &mut demo[k], &mut socio[k], &mut experience[k]);
-            }
-        });
+    let writes = || {
+        if items.is_empty() {
+            return;
+        }
+        let rows_per_block = block_rows(demo.len(), items.len());
+        let by_block = ByBlock::new(items.iter().map(row_of), demo.len(), rows_per_block);
+        let by_block = &by_block;
+        demo.par_chunks_mut(rows_per_block)
+            .zip(socio.par_chunks_mut(rows_per_block))
+            .zip(experience.par_chunks_mut(rows_per_block))
+            .enumerate()
+            .job_per_chunk()
+            .for_each(|(b, ((demo, socio), experience))| {
+                let first_row = b * rows_per_block;
+                for &i in by_block.block(b) {
+                    let item = &items[i as usize];
+                    let k = row_of(item) as usize - first_row;
+                    write(item, &mut demo[k], &mut socio[k], &mut experience[k]);
+                }
+            });
+    };
+    rayon::join(records, writes);
 }
 
 /// A newly displaced person's move, drawn from their own keyed draws.
@@ -466,8 +466,19 @@ pub fn displace_people(
             .collect();
         let arrivals: Vec<Arrival> = chosen.into_iter().flatten().collect();
         let mut per_event = vec![0u64; climate.log.len()];
-        // As with the endings, the records beside the rows' writes.
-        rayon::join(
+        write_by_block(
+            &arrivals,
+            |a| a.row,
+            (demo, socio, experience),
+            |a, d, s, x| {
+                *d = a.after();
+                x.displacement.state = DisplacementState::Displaced;
+                x.displacement.since = now;
+                x.displacement.origin = a.before.region;
+                if a.loses_job {
+                    s.employment = Employment::Unemployed;
+                }
+            },
             || {
                 for a in &arrivals {
                     per_event[a.event] += 1;
@@ -480,22 +491,6 @@ pub fn displace_people(
                     });
                     tally.flows.newly_displaced += 1;
                 }
-            },
-            || {
-                write_by_block(
-                    &arrivals,
-                    |a| a.row,
-                    (demo, socio, experience),
-                    |a, d, s, x| {
-                        *d = a.after();
-                        x.displacement.state = DisplacementState::Displaced;
-                        x.displacement.since = now;
-                        x.displacement.origin = a.before.region;
-                        if a.loses_job {
-                            s.employment = Employment::Unemployed;
-                        }
-                    },
-                )
             },
         );
         for (i, n) in per_event.into_iter().enumerate() {
