@@ -594,8 +594,8 @@ mod tests {
     }
 
     /// A pass of `items` items taken in turn ([`in_turn`]) on `threads` threads, each item
-    /// visited in `cost(item)`: the items each job visited, and the commits in turn, each
-    /// with how many items had been visited when it came.
+    /// visited in `cost(item)`: the items visited (sorted), and the commits in turn, each with
+    /// how many items had been visited when it came.
     fn pass_in_turn(
         threads: usize,
         items: usize,
