@@ -92,20 +92,15 @@ pub(crate) fn in_turn<T: Send, S, R: Send>(
     commit: impl FnMut(R) + Send,
 ) {
     let count = items.len();
-    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let left = Mutex::new(items.into_iter().enumerate());
     let order = InChunkOrder::new(commit);
     let jobs = rayon::current_num_threads().min(count);
     (0..jobs).into_par_iter().job_per_chunk().for_each(|_| {
         let mut state = init();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = slots.get(i) else { break };
-            let item = slot
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .expect("each item is taken once");
+            // Taken in a statement of its own, so that the lock is released before the visit.
+            let next = left.lock().unwrap_or_else(|e| e.into_inner()).next();
+            let Some((i, item)) = next else { break };
             let result = visit(&mut state, i, item);
             order.deliver(i, result);
         }
@@ -370,9 +365,10 @@ thread_local! {
 
 /// Runs `f`, which steps one simulation that has the pool to itself: the pool's threads stay
 /// awake between the month's passes ([`with_workers_awake`]), and the simulation's background
-/// work (the victim pool's applier, the expected victims, the victims' histories) gives way to the month's parallel
-/// passes every few microseconds ([`give_way`]), so that it runs where the other threads would
-/// wait for the calling thread's serial work. Scheduling only: no output depends on it.
+/// work (the victim pool's applier, the expected victims, the victims' histories) gives way to
+/// the month's parallel passes every few microseconds ([`give_way`]), so that it runs where the
+/// other threads would wait for the calling thread's serial work. Scheduling only: no output
+/// depends on it.
 ///
 /// Why only here: giving way runs whatever work the pool has pending, and while several runs
 /// share the pool (the replications of `cjsim run`, a sweep's points, a comparison's arms) that
