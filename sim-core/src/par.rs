@@ -559,6 +559,7 @@ impl<T: Send + 'static> Background<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
 
     fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
@@ -652,6 +653,34 @@ mod tests {
             lags.sort_unstable();
             let median = lags[lags.len() / 2];
             assert!(median <= threads, "{threads} threads: lags {lags:?}");
+        }
+    }
+
+    #[test]
+    fn items_taken_in_turn_are_visited_on_several_threads_at_once() {
+        // A pass that visited one item at a time (its lock held through the visit, say) would
+        // still visit each once and commit them in order: only the visits under way at once
+        // tell. The visits sleep, so that the threads join the pass even on a busy machine.
+        for threads in [2, 3] {
+            let (under_way, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            pool(threads).install(|| {
+                in_turn(
+                    (0..16 * threads).collect::<Vec<usize>>(),
+                    || (),
+                    |_, _, _| {
+                        let now = under_way.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(4));
+                        under_way.fetch_sub(1, Ordering::SeqCst);
+                    },
+                    |()| {},
+                )
+            });
+            let most = most.into_inner();
+            assert!(
+                (2..=threads).contains(&most),
+                "{threads} threads: at most {most} visits under way at once"
+            );
         }
     }
 
