@@ -16,6 +16,7 @@
 //! **Architecture Invariant:** sim-core knows nothing about TOML, files, plots or the CLI.
 
 pub mod alignment;
+pub(crate) mod bitmask;
 pub mod builder;
 pub mod calendar;
 pub mod census;

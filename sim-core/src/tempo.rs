@@ -24,6 +24,7 @@
 //! Why: visiting each adult every month cost 144 instructions per person-month for events that
 //! touch about one person in eight; the column this pass reads for everyone else is two bytes.
 
+use crate::bitmask::bits_of;
 use crate::person::MonthNo;
 
 /// A visit in the next pass: the person's clocks are stale (the pool saw a change of theirs, or
@@ -51,17 +52,13 @@ pub(crate) fn due_mask(visit: &[MonthNo], now: MonthNo, everyone: bool) -> u64 {
     }
     let mut mask = 0u64;
     if let Ok(block) = <&[MonthNo; 64]>::try_from(visit) {
-        // A whole block: the compares as bytes (vector compares and packs), then eight bytes
-        // of 0 or 1 at a time gathered into eight bits by one multiply (byte k lands in bit
-        // 56 + k). About 1.2 instructions a person, against 6 for a bit at a time.
+        // A whole block: the compares as bytes (vector compares and packs), then gathered into
+        // bits ([`bits_of`]). About 1.2 instructions a person, against 6 for a bit at a time.
         let mut bytes = [0u8; 64];
         for (b, v) in bytes.iter_mut().zip(block) {
             *b = u8::from(*v <= now);
         }
-        for (q, eight) in bytes.chunks_exact(8).enumerate() {
-            let x = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-            mask |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * q);
-        }
+        mask = bits_of(&bytes);
     } else {
         for (k, v) in visit.iter().take(64).enumerate() {
             mask |= u64::from(*v <= now) << k;
