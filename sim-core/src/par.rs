@@ -598,7 +598,7 @@ mod tests {
         items: usize,
         cost: impl Fn(usize) -> std::time::Duration + Sync,
     ) -> (Vec<usize>, Vec<(usize, usize)>) {
-        let visited = std::sync::atomic::AtomicUsize::new(0);
+        let visited = AtomicUsize::new(0);
         let seen = Mutex::new(Vec::new());
         let mut commits = Vec::new();
         pool(threads).install(|| {
